@@ -1,0 +1,96 @@
+//! Command-line interface: argument parsing and wiring. Each subcommand is a
+//! file that loads its inputs, calls the library, and hands results to a
+//! printer in [`crate::report`].
+
+mod validate;
+
+use crate::scenario::ScenarioError;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit code for invalid input (scenario files, incident files, argument values).
+pub const EXIT_INVALID_INPUT: u8 = 3;
+/// Exit code for any other failure (solver errors, output not writable).
+pub const EXIT_FAILURE: u8 = 1;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sparesla",
+    version,
+    about = "Spare-parts logistics and SLA dispatch optimizer",
+    long_about = "Spare-parts logistics and SLA dispatch optimizer for after-sales service networks.\n\n\
+        Reads a scenario folder (depots, parts, customer sites, installed base, contract tiers, \
+        engineers) and computes stocking plans, dispatch assignments and what-if comparisons.\n\n\
+        Exit codes: 0 success, 1 failure, 2 command-line usage error, 3 invalid input."
+)]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check a scenario folder and print its inventory, or every error found.
+    ///
+    /// Reads scenario.toml and the CSV files, reports each problem with file,
+    /// line, column and a stable code (see the README), and exits with 3 if
+    /// there are errors. Warnings do not fail validation.
+    Validate(validate::Args),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints help and version to stdout with success, usage errors with code 2.
+            let _ = error.print();
+            return ExitCode::from(error.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    init_logging(cli.verbose);
+    let result = match cli.command {
+        Command::Validate(args) => validate::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => report_error(&error),
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// An input problem found by the command line itself (a bad flag value).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidInput(pub String);
+
+fn report_error(error: &anyhow::Error) -> ExitCode {
+    if let Some(invalid) = error.downcast_ref::<ScenarioError>() {
+        eprintln!("{invalid}");
+        return ExitCode::from(EXIT_INVALID_INPUT);
+    }
+    if error.downcast_ref::<InvalidInput>().is_some() {
+        eprintln!("error: {error:#}");
+        return ExitCode::from(EXIT_INVALID_INPUT);
+    }
+    eprintln!("error: {error:#}");
+    ExitCode::from(EXIT_FAILURE)
+}

@@ -1,0 +1,28 @@
+//! `sparesla validate <scenario-dir>`.
+
+use crate::report::{Inventory, OutputFormat};
+use crate::scenario;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Scenario folder (holding scenario.toml, depots.csv, ...).
+    scenario: PathBuf,
+    /// Output format of the inventory.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let loaded = scenario::load(&args.scenario)?;
+    for warning in &loaded.warnings {
+        eprintln!("{warning}");
+    }
+    let inventory = Inventory::of(&loaded.scenario);
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&inventory)?),
+        OutputFormat::Table | OutputFormat::Csv => println!("{}", inventory.to_table()),
+    }
+    Ok(ExitCode::SUCCESS)
+}

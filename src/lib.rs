@@ -1,0 +1,16 @@
+//! sparesla: spare-parts logistics and SLA dispatch optimisation.
+//!
+//! Data flows one way: a [`scenario`] is loaded and validated; the
+//! [`calendar`] and [`travel`] services answer deadline and travel-time
+//! questions about it; solvers compute plans and dispatches; [`report`]
+//! writes them. Solvers never read files and loaders never solve.
+
+pub mod calendar;
+pub mod cli;
+pub mod diagnostic;
+pub mod report;
+pub mod scenario;
+pub mod travel;
+
+#[cfg(not(any(feature = "microlp", feature = "highs")))]
+compile_error!("enable at least one LP backend: the `microlp` (default) or `highs` feature");

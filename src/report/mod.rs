@@ -1,0 +1,19 @@
+//! Output: tables for people, JSON and CSV for tools, written atomically.
+//! Nothing here computes results; printers take typed results and format them.
+
+mod atomic;
+mod inventory;
+
+pub use atomic::{write_atomic, write_atomic_with};
+pub use inventory::Inventory;
+
+/// How a command prints its result on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Human-readable tables.
+    Table,
+    /// One JSON document.
+    Json,
+    /// Comma-separated values.
+    Csv,
+}

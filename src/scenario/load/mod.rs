@@ -1,0 +1,369 @@
+//! Loading a scenario folder into a validated [`Scenario`].
+//!
+//! Every file is read completely and every problem recorded (up to a cap per
+//! file), so one run of `sparesla validate` shows all there is to fix.
+
+mod calendars;
+mod network;
+mod operations;
+mod roads;
+mod settings;
+
+pub use calendars::{CalendarResolver, parse_calendar};
+pub use roads::{SNAP_TOLERANCE_KM, parse_matrix};
+pub use settings::{Settings, line_column, parse_settings};
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::scenario::model::{Incident, Scenario, StockLevel};
+use crate::scenario::table::{Columns, Refs, Table};
+use network::index_of;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// A scenario that could not be loaded, with everything found wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("{diagnostics}")]
+pub struct ScenarioError {
+    pub diagnostics: Diagnostics,
+}
+
+/// A loaded scenario and the warnings found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reading state shared by the table readers.
+pub struct Loader {
+    dir: PathBuf,
+    diagnostics: Diagnostics,
+    calendars: CalendarResolver,
+}
+
+impl Loader {
+    fn new(dir: &Path) -> Self {
+        Loader {
+            dir: dir.to_path_buf(),
+            diagnostics: Diagnostics::new(),
+            calendars: CalendarResolver::new(dir),
+        }
+    }
+
+    fn read_text(&mut self, path: &Path) -> Option<String> {
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Some(text),
+                Err(error) => {
+                    let offset = error.utf8_error().valid_up_to();
+                    let text = String::from_utf8_lossy(&error.into_bytes()[..offset]).into_owned();
+                    let (line, column) = line_column(&text, offset);
+                    self.diagnostics.push(
+                        Diagnostic::file(
+                            Code::E1002Malformed,
+                            path,
+                            "the file is not valid UTF-8",
+                            "save the file with UTF-8 encoding",
+                        )
+                        .at(line, Some(column)),
+                    );
+                    None
+                }
+            },
+            Err(error) => {
+                self.diagnostics.push(Diagnostic::file(
+                    Code::E1001FileUnreadable,
+                    path,
+                    format!("cannot read the file: {error}"),
+                    "check the scenario folder; see the README for the files a scenario needs",
+                ));
+                None
+            }
+        }
+    }
+
+    /// A required table of the scenario folder.
+    fn table(&mut self, file: &str, columns: Columns) -> Option<Table> {
+        let path = self.dir.join(file);
+        self.table_at(&path, columns)
+    }
+
+    /// A table at a path (required: a missing file is an error).
+    fn table_at(&mut self, path: &Path, columns: Columns) -> Option<Table> {
+        let text = self.read_text(path)?;
+        Table::parse(path, &text, columns, &mut self.diagnostics)
+    }
+
+    /// A table that may be absent.
+    fn optional_table(&mut self, path: &Path, columns: Columns) -> Option<Table> {
+        path.exists()
+            .then(|| self.table_at(path, columns))
+            .flatten()
+    }
+
+    fn finish<T>(self, value: T) -> Result<(T, Vec<Diagnostic>), ScenarioError> {
+        if self.diagnostics.has_errors() {
+            Err(ScenarioError {
+                diagnostics: self.diagnostics,
+            })
+        } else {
+            Ok((value, self.diagnostics.into_warnings()))
+        }
+    }
+}
+
+/// Loads and validates the scenario in `dir`.
+pub fn load(dir: &Path) -> Result<Loaded, ScenarioError> {
+    let mut loader = Loader::new(dir);
+    let settings_path = dir.join("scenario.toml");
+    let settings = loader
+        .read_text(&settings_path)
+        .and_then(|text| parse_settings(&settings_path, &text, &mut loader.diagnostics));
+
+    let tier_table = loader.table("tiers.csv", network::TIER_COLUMNS);
+    let tiers = tier_table
+        .as_ref()
+        .map(|table| network::read_tiers(&mut loader, table))
+        .unwrap_or_default();
+    let depot_table = loader.table("depots.csv", network::DEPOT_COLUMNS);
+    let depots = depot_table
+        .as_ref()
+        .map(|table| network::read_depots(&mut loader, table))
+        .unwrap_or_default();
+    let part_table = loader.table("parts.csv", network::PART_COLUMNS);
+    let parts = part_table
+        .as_ref()
+        .map(|table| network::read_parts(&mut loader, table))
+        .unwrap_or_default();
+    let tier_refs = Refs::new(
+        "tier",
+        "tiers.csv",
+        index_of(&tiers, |t| &t.id),
+        tier_table.as_ref(),
+    );
+    let depot_refs = Refs::new(
+        "depot",
+        "depots.csv",
+        index_of(&depots, |d| &d.id),
+        depot_table.as_ref(),
+    );
+    let part_refs = Refs::new(
+        "part",
+        "parts.csv",
+        index_of(&parts, |p| &p.id),
+        part_table.as_ref(),
+    );
+    let site_table = loader.table("sites.csv", network::SITE_COLUMNS);
+    let sites = site_table
+        .as_ref()
+        .map(|table| network::read_sites(&mut loader, table, &tier_refs))
+        .unwrap_or_default();
+    let site_refs = Refs::new(
+        "site",
+        "sites.csv",
+        index_of(&sites, |s| &s.id),
+        site_table.as_ref(),
+    );
+    let installed_base = loader
+        .table("installed_base.csv", network::INSTALLED_BASE_COLUMNS)
+        .map(|table| network::read_installed_base(&mut loader, &table, &site_refs, &part_refs))
+        .unwrap_or_default();
+    let default_tz = settings.as_ref().map(|s| s.timezone);
+    let engineers = loader
+        .table("engineers.csv", network::ENGINEER_COLUMNS)
+        .map(|table| network::read_engineers(&mut loader, &table, &depot_refs, default_tz))
+        .unwrap_or_default();
+
+    let mut road_nodes = Vec::new();
+    let mut road_list = Vec::new();
+    let mut closures = Vec::new();
+    let mut imported_matrix = None;
+    if let Some(settings) = &settings {
+        let taken: HashSet<String> = depots
+            .iter()
+            .map(|d| d.id.clone())
+            .chain(sites.iter().map(|s| s.id.clone()))
+            .collect();
+        if let Some(file) = &settings.nodes_file {
+            if let Some(table) = loader.table_at(&dir.join(file), roads::NODE_COLUMNS) {
+                road_nodes = roads::read_nodes(&mut loader, &table, &taken);
+            }
+        }
+        if let Some(file) = &settings.roads_file {
+            let places: HashSet<String> = taken
+                .iter()
+                .cloned()
+                .chain(road_nodes.iter().map(|n| n.id.clone()))
+                .collect();
+            if let Some(table) = loader.table_at(&dir.join(file), roads::ROAD_COLUMNS) {
+                road_list = roads::read_roads(&mut loader, &table, &places);
+            }
+        }
+        let closures_path = dir.join(
+            settings
+                .closures_file
+                .as_deref()
+                .unwrap_or(Path::new("closures.csv")),
+        );
+        let closures_table = if settings.closures_file.is_some() {
+            loader.table_at(&closures_path, roads::CLOSURE_COLUMNS)
+        } else {
+            loader.optional_table(&closures_path, roads::CLOSURE_COLUMNS)
+        };
+        if let Some(table) = closures_table {
+            closures = roads::read_closures(&mut loader, &table, &road_list);
+        }
+        if let Some(file) = &settings.matrix_file {
+            let path = dir.join(file);
+            if let Some(text) = loader.read_text(&path) {
+                let places: HashMap<String, _> = depots
+                    .iter()
+                    .map(|d| (d.id.clone(), d.location))
+                    .chain(sites.iter().map(|s| (s.id.clone(), s.location)))
+                    .collect();
+                imported_matrix = parse_matrix(&path, &text, &places, &mut loader.diagnostics);
+            }
+        }
+    }
+
+    let incidents =
+        match loader.optional_table(&dir.join("incidents.csv"), operations::INCIDENT_COLUMNS) {
+            Some(table) => {
+                operations::read_incidents(&mut loader, &table, &sites, &site_refs, &part_refs)
+            }
+            None => Vec::new(),
+        };
+    let stock = match loader.optional_table(&dir.join("stock.csv"), operations::STOCK_COLUMNS) {
+        Some(table) => operations::read_stock(&mut loader, &table, &depot_refs, &part_refs),
+        None => Vec::new(),
+    };
+
+    let Some(settings) = settings else {
+        return Err(ScenarioError {
+            diagnostics: loader.diagnostics,
+        });
+    };
+    let scenario = Scenario {
+        name: settings.name,
+        currency: settings.currency,
+        horizon_days: settings.horizon_days,
+        start_date: settings.start_date,
+        travel: settings.travel,
+        costs: settings.costs,
+        planning: settings.planning,
+        dispatch: settings.dispatch,
+        depots,
+        parts,
+        sites,
+        installed_base,
+        tiers,
+        engineers,
+        road_nodes,
+        roads: road_list,
+        closures,
+        imported_matrix,
+        incidents,
+        stock,
+        dir: dir.to_path_buf(),
+    };
+    warn_about_gaps(&scenario, &mut loader.diagnostics);
+    let (scenario, warnings) = loader.finish(scenario)?;
+    Ok(Loaded { scenario, warnings })
+}
+
+/// Warnings about a scenario that loads but will surprise its user.
+fn warn_about_gaps(scenario: &Scenario, diagnostics: &mut Diagnostics) {
+    let skills: HashSet<&str> = scenario
+        .engineers
+        .iter()
+        .flat_map(|e| e.skills.iter().map(String::as_str))
+        .collect();
+    let mut reported = HashSet::new();
+    for part in &scenario.parts {
+        if !skills.contains(part.skill.as_str()) && reported.insert(part.skill.as_str()) {
+            diagnostics.push(Diagnostic::file(
+                Code::W2002SkillWithoutEngineer,
+                &scenario.dir.join("parts.csv"),
+                format!(
+                    "no engineer has skill `{}` (needed by part `{}` and maybe others)",
+                    part.skill, part.id
+                ),
+                "add the skill to an engineer in engineers.csv, or dispatch will leave these incidents unassigned",
+            ));
+        }
+    }
+    let mut with_base = vec![false; scenario.sites.len()];
+    for unit in &scenario.installed_base {
+        with_base[unit.site.index()] = true;
+    }
+    let bare = with_base.iter().filter(|&&b| !b).count();
+    if bare > 0 {
+        let first = scenario
+            .sites
+            .iter()
+            .zip(&with_base)
+            .find(|(_, b)| !**b)
+            .map(|(s, _)| s.id.as_str())
+            .unwrap_or_default();
+        diagnostics.push(Diagnostic::file(
+            Code::W2004SiteWithoutInstalledBase,
+            &scenario.dir.join("installed_base.csv"),
+            format!(
+                "{bare} site(s) have no installed base, e.g. `{first}`; they generate no demand"
+            ),
+            "add installed_base.csv rows for them, or remove the sites",
+        ));
+    }
+}
+
+/// Loads a separate incidents file against a loaded scenario (for
+/// `dispatch --incidents FILE`).
+pub fn load_incidents(scenario: &Scenario, path: &Path) -> Result<Vec<Incident>, ScenarioError> {
+    let mut loader = Loader::new(&scenario.dir);
+    let ids = scenario.id_index();
+    let sites = Refs::of_valid("site", "sites.csv", ids.sites);
+    let parts = Refs::of_valid("part", "parts.csv", ids.parts);
+    let incidents = match loader.table_at(path, operations::INCIDENT_COLUMNS) {
+        Some(table) => {
+            operations::read_incidents(&mut loader, &table, &scenario.sites, &sites, &parts)
+        }
+        None => Vec::new(),
+    };
+    loader.finish(incidents).map(|(incidents, _)| incidents)
+}
+
+/// Loads a separate stock file (`depot,part,on_hand`) against a loaded scenario.
+pub fn load_stock(scenario: &Scenario, path: &Path) -> Result<Vec<StockLevel>, ScenarioError> {
+    let mut loader = Loader::new(&scenario.dir);
+    let ids = scenario.id_index();
+    let depots = Refs::of_valid("depot", "depots.csv", ids.depots);
+    let parts = Refs::of_valid("part", "parts.csv", ids.parts);
+    let stock = match loader.table_at(path, operations::STOCK_COLUMNS) {
+        Some(table) => operations::read_stock(&mut loader, &table, &depots, &parts),
+        None => Vec::new(),
+    };
+    loader.finish(stock).map(|(stock, _)| stock)
+}
+
+/// Loads a calendar by name (`none`, a bundled name such as `CN`, or a CSV
+/// path), resolving relative names against `dir`.
+pub fn load_calendar(
+    spec: &str,
+    dir: &Path,
+) -> Result<std::sync::Arc<crate::calendar::HolidayCalendar>, ScenarioError> {
+    let mut loader = Loader::new(dir);
+    let mut diagnostics = Diagnostics::new();
+    match loader.calendars.resolve(spec, &mut diagnostics) {
+        Ok(Some(calendar)) => Ok(calendar),
+        Ok(None) => Err(ScenarioError { diagnostics }),
+        Err(message) => {
+            diagnostics.push(Diagnostic::file(
+                Code::E1031UnknownReference,
+                Path::new(spec),
+                message,
+                "use `none`, a bundled calendar such as `CN`, or a path to a date,kind,name CSV file",
+            ));
+            Err(ScenarioError { diagnostics })
+        }
+    }
+}

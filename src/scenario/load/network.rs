@@ -1,0 +1,401 @@
+//! The network tables: depots, parts, sites, installed base, tiers, engineers.
+
+use super::Loader;
+use crate::calendar::{ClockWindow, WeekdaySet, parse_clock, parse_duration, parse_time_zone};
+use crate::diagnostic::Code;
+use crate::scenario::model::{
+    BusinessHours, Coverage, Depot, DepotIdx, DepotKind, DepotStatus, Engineer, Idx, InstalledUnit,
+    LatLon, Part, PartIdx, Response, Shift, Site, SiteIdx, Tier, TierIdx,
+};
+use crate::scenario::table::{Cells, Columns, Refs, Table, drop_duplicate_ids};
+use chrono_tz::Tz;
+use std::collections::HashMap;
+
+pub const DEPOT_COLUMNS: Columns = Columns {
+    required: &[
+        "id",
+        "name",
+        "lat",
+        "lon",
+        "kind",
+        "status",
+        "fixed_cost",
+        "replenish_days",
+    ],
+    optional: &[],
+};
+pub const PART_COLUMNS: Columns = Columns {
+    required: &["id", "name", "unit_cost", "skill"],
+    optional: &["repair_hours"],
+};
+pub const SITE_COLUMNS: Columns = Columns {
+    required: &["id", "customer", "lat", "lon", "tz", "tier"],
+    optional: &["region"],
+};
+pub const INSTALLED_BASE_COLUMNS: Columns = Columns {
+    required: &["site", "part", "quantity", "annual_failure_rate"],
+    optional: &[],
+};
+pub const TIER_COLUMNS: Columns = Columns {
+    required: &[
+        "id", "coverage", "window", "days", "calendar", "response", "target", "penalty",
+    ],
+    optional: &["cutoff"],
+};
+pub const ENGINEER_COLUMNS: Columns = Columns {
+    required: &["id", "name", "base", "skills", "shift", "calendar"],
+    optional: &["days", "tz"],
+};
+
+/// Id-to-index map of a table just read.
+pub fn index_of<T>(rows: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, Idx<T>> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, row)| (id(row).to_string(), Idx::new(i)))
+        .collect()
+}
+
+/// Reads rows of a table with an `id` column, dropping duplicate ids.
+pub fn read_unique<T>(
+    loader: &mut Loader,
+    table: &Table,
+    id_of: impl Fn(&T) -> &str,
+    mut read: impl FnMut(&mut Cells<'_>, &mut Loader) -> Option<T>,
+) -> Vec<T> {
+    let mut diagnostics = std::mem::take(&mut loader.diagnostics);
+    let rows = table.read_rows(&mut diagnostics, |cells| {
+        let line = cells.line();
+        read(cells, loader).map(|value| (value, line))
+    });
+    let mut duplicates = std::mem::take(&mut loader.diagnostics);
+    let kept = drop_duplicate_ids(
+        table.path(),
+        rows,
+        id_of,
+        table.column_number("id"),
+        &mut duplicates,
+    );
+    diagnostics.extend(duplicates);
+    loader.diagnostics = diagnostics;
+    kept
+}
+
+fn location(cells: &mut Cells<'_>) -> Option<LatLon> {
+    let lat = cells.in_range("lat", -90.0, 90.0);
+    let lon = cells.in_range("lon", -180.0, 180.0);
+    Some(LatLon {
+        lat: lat?,
+        lon: lon?,
+    })
+}
+
+pub fn read_depots(loader: &mut Loader, table: &Table) -> Vec<Depot> {
+    read_unique(
+        loader,
+        table,
+        |d: &Depot| &d.id,
+        |cells, _| {
+            let id = cells.text("id");
+            let name = cells.optional_text("name").unwrap_or_default();
+            let location = location(cells);
+            let kind = cells.keyword(
+                "kind",
+                &[
+                    ("central", DepotKind::Central),
+                    ("regional", DepotKind::Regional),
+                    ("forward", DepotKind::Forward),
+                ],
+            );
+            let status = cells.keyword(
+                "status",
+                &[
+                    ("open", DepotStatus::Open),
+                    ("candidate", DepotStatus::Candidate),
+                    ("closed", DepotStatus::Closed),
+                ],
+            );
+            let fixed_cost = cells.non_negative("fixed_cost");
+            let replenish_days = cells.non_negative("replenish_days");
+            Some(Depot {
+                id: id?.to_string(),
+                name: name.to_string(),
+                location: location?,
+                kind: kind?,
+                status: status?,
+                fixed_cost: fixed_cost?,
+                replenish_days: replenish_days?,
+            })
+        },
+    )
+}
+
+pub fn read_parts(loader: &mut Loader, table: &Table) -> Vec<Part> {
+    read_unique(
+        loader,
+        table,
+        |p: &Part| &p.id,
+        |cells, _| {
+            let id = cells.text("id");
+            let name = cells.optional_text("name").unwrap_or_default();
+            let unit_cost = cells.non_negative("unit_cost");
+            let skill = cells.text("skill");
+            let repair_hours = cells.positive_or("repair_hours", 1.0);
+            Some(Part {
+                id: id?.to_string(),
+                name: name.to_string(),
+                unit_cost: unit_cost?,
+                skill: skill?.to_string(),
+                repair_hours: repair_hours?,
+            })
+        },
+    )
+}
+
+fn time_zone(cells: &mut Cells<'_>, column: &str) -> Option<Tz> {
+    cells.parse(column, Code::E1016UnknownTimeZone, parse_time_zone)
+}
+
+pub fn read_sites(loader: &mut Loader, table: &Table, tiers: &Refs<TierIdx>) -> Vec<Site> {
+    read_unique(
+        loader,
+        table,
+        |s: &Site| &s.id,
+        |cells, _| {
+            let id = cells.text("id");
+            let customer = cells.text("customer");
+            let location = location(cells);
+            let tz = time_zone(cells, "tz");
+            let tier = cells.reference("tier", tiers);
+            let region = cells.optional_text("region").unwrap_or_default();
+            Some(Site {
+                id: id?.to_string(),
+                customer: customer?.to_string(),
+                location: location?,
+                tz: tz?,
+                tier: tier?,
+                region: region.to_string(),
+            })
+        },
+    )
+}
+
+pub fn read_installed_base(
+    loader: &mut Loader,
+    table: &Table,
+    sites: &Refs<SiteIdx>,
+    parts: &Refs<PartIdx>,
+) -> Vec<InstalledUnit> {
+    table.read_rows(&mut loader.diagnostics, |cells| {
+        let site = cells.reference("site", sites);
+        let part = cells.reference("part", parts);
+        let quantity = cells.count("quantity", 1);
+        let annual_failure_rate = cells.non_negative("annual_failure_rate");
+        Some(InstalledUnit {
+            site: site?,
+            part: part?,
+            quantity: quantity?,
+            annual_failure_rate: annual_failure_rate?,
+        })
+    })
+}
+
+/// Resolves a calendar column through the loader's resolver.
+fn calendar(
+    cells: &mut Cells<'_>,
+    loader: &mut Loader,
+    column: &str,
+) -> Option<std::sync::Arc<crate::calendar::HolidayCalendar>> {
+    let spec = cells.optional_text(column).unwrap_or("none");
+    match loader.calendars.resolve(spec, &mut loader.diagnostics) {
+        Ok(Some(calendar)) => Some(calendar),
+        // The calendar file itself was bad; its own diagnostics say where.
+        Ok(None) => None,
+        Err(message) => {
+            cells.error(
+                column,
+                Code::E1031UnknownReference,
+                message,
+                "use `none`, a bundled calendar such as `CN`, or a path to a date,kind,name CSV file",
+            );
+            None
+        }
+    }
+}
+
+pub fn read_tiers(loader: &mut Loader, table: &Table) -> Vec<Tier> {
+    read_unique(
+        loader,
+        table,
+        |t: &Tier| &t.id,
+        |cells, loader| {
+            let id = cells.text("id");
+            let all_hours = cells.keyword("coverage", &[("24x7", true), ("business", false)]);
+            let response = cells.parse("response", Code::E1018BadDuration, |text| {
+                if text == "nbd" {
+                    Ok(None)
+                } else {
+                    parse_duration(text)
+                        .map(Some)
+                        .map_err(|message| format!("{message}, or `nbd` for next business day"))
+                }
+            });
+            let target = cells.in_range("target", 0.0, 1.0);
+            let penalty = cells.non_negative("penalty");
+            let cutoff = cells.parse_or("cutoff", None, Code::E1017BadTimeWindow, |text| {
+                parse_clock(text)
+                    .map(Some)
+                    .ok_or_else(|| format!("`{text}` is not a time of day HH:MM"))
+            });
+            let coverage = match all_hours? {
+                true => {
+                    for column in ["window", "days", "calendar"] {
+                        if let Some(value) = cells.optional_text(column) {
+                            cells.error(
+                            column,
+                            Code::E1032Inconsistent,
+                            format!("a 24x7 tier runs around the clock, but `{column}` is `{value}`"),
+                            format!("leave `{column}` empty for 24x7 tiers, or make the tier `business`"),
+                        );
+                        }
+                    }
+                    Coverage::AllHours
+                }
+                false => {
+                    let window = cells.parse("window", Code::E1017BadTimeWindow, |t| {
+                        t.parse::<ClockWindow>()
+                    });
+                    let days =
+                        cells.parse_or("days", WeekdaySet::MON_FRI, Code::E1020BadWeekdays, |t| {
+                            t.parse()
+                        });
+                    let calendar = calendar(cells, loader, "calendar");
+                    Coverage::Business(BusinessHours {
+                        window: window?,
+                        days: days?,
+                        calendar: calendar?,
+                    })
+                }
+            };
+            let response = match (response?, &coverage) {
+                (Some(duration), _) => {
+                    if cutoff?.is_some() {
+                        cells.error(
+                            "cutoff",
+                            Code::E1032Inconsistent,
+                            "a cut-off only applies to `nbd` responses",
+                            "leave `cutoff` empty for tiers with a duration",
+                        );
+                    }
+                    Response::Within(duration)
+                }
+                (None, Coverage::AllHours) => {
+                    cells.error(
+                        "response",
+                        Code::E1032Inconsistent,
+                        "`nbd` needs business days, but the tier is 24x7",
+                        "give 24x7 tiers a duration such as 4h",
+                    );
+                    return None;
+                }
+                (None, Coverage::Business(_)) => Response::NextBusinessDay {
+                    cutoff_minute: cutoff?,
+                },
+            };
+            Some(Tier {
+                id: id?.to_string(),
+                coverage,
+                response,
+                target: target?,
+                penalty: penalty?,
+            })
+        },
+    )
+}
+
+pub fn read_engineers(
+    loader: &mut Loader,
+    table: &Table,
+    depots: &Refs<DepotIdx>,
+    default_tz: Option<Option<Tz>>,
+) -> Vec<Engineer> {
+    read_unique(
+        loader,
+        table,
+        |e: &Engineer| &e.id,
+        |cells, loader| {
+            let id = cells.text("id");
+            let name = cells.optional_text("name").unwrap_or_default();
+            let base = cells.reference("base", depots);
+            let skills = cells.text("skills").map(|text| {
+                text.split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            });
+            if skills.as_ref().is_some_and(Vec::is_empty) {
+                cells.error(
+                    "skills",
+                    Code::E1010EmptyValue,
+                    "no skill given",
+                    "list the engineer's skills separated by `;`, e.g. `router;switch`",
+                );
+            }
+            let shift_text = cells.text("shift");
+            let around_the_clock = shift_text == Some("24x7");
+            let window = shift_text.and_then(|text| {
+                if around_the_clock {
+                    return Some(ClockWindow::ALL_DAY);
+                }
+                match text.parse::<ClockWindow>() {
+                    Ok(window) => Some(window),
+                    Err(message) => {
+                        cells.error(
+                            "shift",
+                            Code::E1017BadTimeWindow,
+                            format!("{message}, or `24x7`"),
+                            "",
+                        );
+                        None
+                    }
+                }
+            });
+            let default_days = if around_the_clock {
+                WeekdaySet::ALL
+            } else {
+                WeekdaySet::MON_FRI
+            };
+            let days = cells.parse_or("days", default_days, Code::E1020BadWeekdays, |t| t.parse());
+            let calendar = calendar(cells, loader, "calendar");
+            let tz = match cells.optional_text("tz") {
+                Some(_) => time_zone(cells, "tz"),
+                // `None`: scenario.toml failed and its error is reported already.
+                None => match default_tz {
+                    None => None,
+                    Some(None) => {
+                        cells.error(
+                            "tz",
+                            Code::E1010EmptyValue,
+                            "no time zone for the engineer's shift",
+                            "add a `tz` column to engineers.csv or set `timezone` in scenario.toml",
+                        );
+                        None
+                    }
+                    Some(tz) => tz,
+                },
+            };
+            Some(Engineer {
+                id: id?.to_string(),
+                name: name.to_string(),
+                base: base?,
+                skills: skills?,
+                shift: Shift {
+                    window: window?,
+                    days: days?,
+                    calendar: calendar?,
+                    tz: tz?,
+                },
+            })
+        },
+    )
+}

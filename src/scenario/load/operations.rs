@@ -1,0 +1,99 @@
+//! Operational files: incidents to dispatch and stock on hand.
+
+use super::Loader;
+use crate::calendar::parse_instant;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::scenario::model::{
+    DepotIdx, Incident, IncidentKind, PartIdx, Site, SiteIdx, StockLevel,
+};
+use crate::scenario::table::{Columns, Refs, Table};
+use std::collections::HashMap;
+
+pub const INCIDENT_COLUMNS: Columns = Columns {
+    required: &["id", "site", "opened", "part"],
+    optional: &["kind", "note"],
+};
+pub const STOCK_COLUMNS: Columns = Columns {
+    required: &["depot", "part", "on_hand"],
+    optional: &[],
+};
+
+/// Incidents; `opened` is RFC 3339 or a local time in the site's zone.
+pub fn read_incidents(
+    loader: &mut Loader,
+    table: &Table,
+    sites: &[Site],
+    site_ids: &Refs<SiteIdx>,
+    part_ids: &Refs<PartIdx>,
+) -> Vec<Incident> {
+    super::network::read_unique(
+        loader,
+        table,
+        |i: &Incident| &i.id,
+        |cells, _| {
+            let id = cells.text("id");
+            let site = cells.reference("site", site_ids);
+            let part = cells.reference("part", part_ids);
+            let kind = cells.keyword_or(
+                "kind",
+                IncidentKind::Reactive,
+                &[
+                    ("reactive", IncidentKind::Reactive),
+                    ("proactive", IncidentKind::Proactive),
+                ],
+            );
+            let site = site?;
+            let tz = sites[site.index()].tz;
+            let opened = cells.parse("opened", Code::E1019BadDateTime, |text| {
+                parse_instant(text, tz)
+            });
+            Some(Incident {
+                id: id?.to_string(),
+                site,
+                opened: opened?,
+                part: part?,
+                kind: kind?,
+            })
+        },
+    )
+}
+
+/// Stock on hand per depot and part; each pair at most once.
+pub fn read_stock(
+    loader: &mut Loader,
+    table: &Table,
+    depot_ids: &Refs<DepotIdx>,
+    part_ids: &Refs<PartIdx>,
+) -> Vec<StockLevel> {
+    let rows = table.read_rows(&mut loader.diagnostics, |cells| {
+        let depot = cells.reference("depot", depot_ids);
+        let part = cells.reference("part", part_ids);
+        let on_hand = cells.count("on_hand", 0);
+        Some((
+            StockLevel {
+                depot: depot?,
+                part: part?,
+                on_hand: on_hand?,
+            },
+            cells.line(),
+        ))
+    });
+    let mut first_line = HashMap::new();
+    let mut kept = Vec::with_capacity(rows.len());
+    for (level, line) in rows {
+        if let Some(first) = first_line.insert((level.depot, level.part), line) {
+            loader.diagnostics.push(
+                Diagnostic::file(
+                    Code::E1030DuplicateId,
+                    table.path(),
+                    format!("this depot and part are listed again (first on line {first})"),
+                    "give each depot and part one row",
+                )
+                .at(line, Some(1)),
+            );
+            continue;
+        }
+        kept.push(level);
+    }
+    kept
+}

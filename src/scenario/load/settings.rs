@@ -1,0 +1,397 @@
+//! `scenario.toml`: the scenario's name, horizon and settings.
+
+use crate::calendar::{parse_duration, parse_time_zone};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::scenario::model::{
+    CostSettings, DispatchSettings, FillModel, PlanningSettings, TravelSettings,
+};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde::Deserialize;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsFile {
+    name: Spanned<String>,
+    currency: Spanned<String>,
+    horizon_days: Spanned<i64>,
+    start_date: Option<Spanned<toml::value::Datetime>>,
+    timezone: Option<Spanned<String>>,
+    #[serde(default)]
+    travel: TravelFile,
+    #[serde(default)]
+    costs: CostsFile,
+    #[serde(default)]
+    planning: PlanningFile,
+    #[serde(default)]
+    dispatch: DispatchFile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TravelFile {
+    speed_kmh: Option<Spanned<f64>>,
+    circuity: Option<Spanned<f64>>,
+    handling_hours: Option<Spanned<f64>>,
+    roads: Option<String>,
+    nodes: Option<String>,
+    closures: Option<String>,
+    matrix: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CostsFile {
+    holding_rate: Option<Spanned<f64>>,
+    emergency_shipment_cost: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PlanningFile {
+    fill_model: Option<Spanned<String>>,
+    time_limit: Option<Spanned<String>>,
+    gap: Option<Spanned<f64>>,
+    max_stock: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DispatchFile {
+    courier_speed_factor: Option<Spanned<f64>>,
+}
+
+/// Everything `scenario.toml` says, checked.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub name: String,
+    pub currency: String,
+    pub horizon_days: u32,
+    pub start_date: Option<NaiveDate>,
+    /// Zone for engineers' shifts when `engineers.csv` has no `tz` column.
+    pub timezone: Option<Tz>,
+    pub travel: TravelSettings,
+    pub costs: CostSettings,
+    pub planning: PlanningSettings,
+    pub dispatch: DispatchSettings,
+    /// Files named in `[travel]`, relative to the scenario folder.
+    pub roads_file: Option<PathBuf>,
+    pub nodes_file: Option<PathBuf>,
+    pub closures_file: Option<PathBuf>,
+    pub matrix_file: Option<PathBuf>,
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+    (line, column)
+}
+
+struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, code: Code, span: Range<usize>, message: String, action: &str) {
+        let (line, column) = line_column(self.text, span.start);
+        self.diagnostics
+            .push(Diagnostic::file(code, self.path, message, action).at(line, Some(column)));
+    }
+
+    /// A number that must satisfy `valid`, or its default.
+    fn number(
+        &mut self,
+        value: &Option<Spanned<f64>>,
+        key: &str,
+        default: f64,
+        valid: impl Fn(f64) -> bool,
+        expected: &str,
+    ) -> f64 {
+        let Some(value) = value else {
+            return default;
+        };
+        let number = *value.get_ref();
+        if !number.is_finite() {
+            self.error(
+                Code::E1012NotFinite,
+                value.span(),
+                format!("`{key}` is {number}"),
+                "write an ordinary decimal number",
+            );
+            return default;
+        }
+        if !valid(number) {
+            self.error(
+                Code::E1013OutOfDomain,
+                value.span(),
+                format!("`{key}` = {number} is not allowed"),
+                expected,
+            );
+            return default;
+        }
+        number
+    }
+}
+
+/// Reads and checks `scenario.toml`; `None` when it cannot be used.
+pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<Settings> {
+    let file: SettingsFile = match toml::from_str(text) {
+        Ok(file) => file,
+        Err(error) => {
+            let mut diagnostic = Diagnostic::file(
+                Code::E1002Malformed,
+                path,
+                error.message().to_string(),
+                "see the scenario.toml reference in the README for the known keys and their types",
+            );
+            if let Some(span) = error.span() {
+                let (line, column) = line_column(text, span.start);
+                diagnostic = diagnostic.at(line, Some(column));
+            }
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    let errors_before = diagnostics.error_count();
+    let mut check = Checker {
+        path,
+        text,
+        diagnostics,
+    };
+
+    for (key, value) in [("name", &file.name), ("currency", &file.currency)] {
+        if value.get_ref().trim().is_empty() {
+            check.error(
+                Code::E1010EmptyValue,
+                value.span(),
+                format!("`{key}` is empty"),
+                "give the scenario a name and a currency code such as CNY",
+            );
+        }
+    }
+    let horizon = *file.horizon_days.get_ref();
+    let horizon_days = match u32::try_from(horizon) {
+        Ok(days) if (1..=3660).contains(&days) => days,
+        _ => {
+            check.error(
+                Code::E1014OutOfRange,
+                file.horizon_days.span(),
+                format!("`horizon_days` = {horizon} is outside 1..=3660"),
+                "give the planning horizon in days, e.g. 365",
+            );
+            365
+        }
+    };
+    let start_date = file.start_date.as_ref().and_then(|value| {
+        let datetime = value.get_ref();
+        match (datetime.date, datetime.time) {
+            (Some(date), None) => NaiveDate::from_ymd_opt(
+                i32::from(date.year),
+                u32::from(date.month),
+                u32::from(date.day),
+            ),
+            _ => {
+                check.error(
+                    Code::E1019BadDateTime,
+                    value.span(),
+                    format!("`start_date` = {datetime} is not a plain date"),
+                    "write a date without time, e.g. start_date = 2026-01-01",
+                );
+                None
+            }
+        }
+    });
+    let timezone =
+        file.timezone
+            .as_ref()
+            .and_then(|value| match parse_time_zone(value.get_ref()) {
+                Ok(tz) => Some(tz),
+                Err(message) => {
+                    check.error(Code::E1016UnknownTimeZone, value.span(), message, "");
+                    None
+                }
+            });
+
+    let defaults = TravelSettings::default();
+    let travel = TravelSettings {
+        speed_kmh: check.number(
+            &file.travel.speed_kmh,
+            "speed_kmh",
+            defaults.speed_kmh,
+            |v| v > 0.0,
+            "the average road speed must be greater than zero km/h",
+        ),
+        circuity: check.number(
+            &file.travel.circuity,
+            "circuity",
+            defaults.circuity,
+            |v| v >= 1.0,
+            "road km per straight-line km is at least 1.0 (typically 1.2 to 1.5)",
+        ),
+        handling_hours: check.number(
+            &file.travel.handling_hours,
+            "handling_hours",
+            defaults.handling_hours,
+            |v| v >= 0.0,
+            "handling time is zero or more hours",
+        ),
+    };
+    let defaults = CostSettings::default();
+    let costs = CostSettings {
+        holding_rate: check.number(
+            &file.costs.holding_rate,
+            "holding_rate",
+            defaults.holding_rate,
+            |v| v >= 0.0,
+            "the holding rate is a non-negative share of unit cost per year, e.g. 0.25",
+        ),
+        emergency_shipment_cost: check.number(
+            &file.costs.emergency_shipment_cost,
+            "emergency_shipment_cost",
+            defaults.emergency_shipment_cost,
+            |v| v >= 0.0,
+            "the emergency shipment cost is zero or more",
+        ),
+    };
+    let defaults = PlanningSettings::default();
+    let fill_model = match &file.planning.fill_model {
+        None => defaults.fill_model,
+        Some(value) => match value.get_ref().as_str() {
+            "erlang" => FillModel::ErlangLoss,
+            "metric" => FillModel::Metric,
+            other => {
+                check.error(
+                    Code::E1015UnknownKeyword,
+                    value.span(),
+                    format!("`fill_model` = `{other}` is not one of: erlang, metric"),
+                    "write fill_model = \"erlang\" (lost sales) or \"metric\" (backorders)",
+                );
+                defaults.fill_model
+            }
+        },
+    };
+    let time_limit = match &file.planning.time_limit {
+        None => defaults.time_limit,
+        Some(value) => parse_duration(value.get_ref()).unwrap_or_else(|message| {
+            check.error(Code::E1018BadDuration, value.span(), message, "");
+            defaults.time_limit
+        }),
+    };
+    let gap = check.number(
+        &file.planning.gap,
+        "gap",
+        defaults.gap,
+        |v| (0.0..1.0).contains(&v),
+        "the relative gap is a share in [0, 1), e.g. 0.005",
+    );
+    let max_stock = match &file.planning.max_stock {
+        None => defaults.max_stock,
+        Some(value) => match u32::try_from(*value.get_ref()) {
+            Ok(n) if (1..=1000).contains(&n) => n,
+            _ => {
+                check.error(
+                    Code::E1014OutOfRange,
+                    value.span(),
+                    format!("`max_stock` = {} is outside 1..=1000", value.get_ref()),
+                    "give the largest stock of one part at one depot worth considering",
+                );
+                defaults.max_stock
+            }
+        },
+    };
+    let dispatch = DispatchSettings {
+        courier_speed_factor: check.number(
+            &file.dispatch.courier_speed_factor,
+            "courier_speed_factor",
+            DispatchSettings::default().courier_speed_factor,
+            |v| v > 0.0,
+            "courier speed relative to the travel speed must be greater than zero",
+        ),
+    };
+    if check.diagnostics.error_count() > errors_before {
+        return None;
+    }
+    Some(Settings {
+        name: file.name.into_inner(),
+        currency: file.currency.into_inner(),
+        horizon_days,
+        start_date,
+        timezone,
+        travel,
+        costs,
+        planning: PlanningSettings {
+            fill_model,
+            time_limit,
+            gap,
+            max_stock,
+        },
+        dispatch,
+        roads_file: file.travel.roads.map(PathBuf::from),
+        nodes_file: file.travel.nodes.map(PathBuf::from),
+        closures_file: file.travel.closures.map(PathBuf::from),
+        matrix_file: file.travel.matrix.map(PathBuf::from),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<Settings>, Diagnostics) {
+        let mut diagnostics = Diagnostics::new();
+        let settings = parse_settings(Path::new("scenario.toml"), text, &mut diagnostics);
+        (settings, diagnostics)
+    }
+
+    #[test]
+    fn defaults_apply_and_values_are_read() {
+        let (settings, diagnostics) = parse(
+            "name = \"x\"\ncurrency = \"CNY\"\nhorizon_days = 365\nstart_date = 2026-01-01\n[travel]\nspeed_kmh = 70\nroads = \"roads.csv\"\n",
+        );
+        assert!(!diagnostics.has_errors(), "{diagnostics}");
+        let settings = settings.unwrap();
+        assert_eq!(settings.travel.speed_kmh, 70.0);
+        assert_eq!(settings.travel.circuity, 1.3);
+        assert_eq!(settings.costs.holding_rate, 0.25);
+        assert_eq!(settings.start_date, NaiveDate::from_ymd_opt(2026, 1, 1));
+        assert_eq!(settings.roads_file, Some(PathBuf::from("roads.csv")));
+    }
+
+    #[test]
+    fn errors_point_at_the_value() {
+        let (settings, diagnostics) = parse(
+            "name = \"x\"\ncurrency = \"CNY\"\nhorizon_days = 365\n[travel]\nspeed_kmh = -5\ncircuity = nan\n",
+        );
+        assert!(settings.is_none());
+        let found: Vec<_> = diagnostics
+            .errors()
+            .map(|d| (d.code, d.location()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (Code::E1013OutOfDomain, "scenario.toml:5:13".to_string()),
+                (Code::E1012NotFinite, "scenario.toml:6:12".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_syntax_errors_are_located() {
+        let (_, diagnostics) =
+            parse("name = \"x\"\ncurrency = \"CNY\"\nhorizon_days = 365\n[travel]\nsped_kmh = 5\n");
+        let error = diagnostics.errors().next().unwrap();
+        assert_eq!(error.code, Code::E1002Malformed);
+        assert_eq!(error.line, Some(5));
+        assert!(error.message.contains("sped_kmh"), "{}", error.message);
+        let (_, diagnostics) = parse("name = \"x\"\ncurrency = \n");
+        assert_eq!(diagnostics.errors().next().unwrap().line, Some(2));
+    }
+}

@@ -1,0 +1,13 @@
+//! The scenario: typed domain data, loaded from a folder of CSV and TOML
+//! files and validated. See the README for the format reference.
+
+mod load;
+mod model;
+mod table;
+
+pub use load::{
+    CalendarResolver, Loaded, SNAP_TOLERANCE_KM, ScenarioError, Settings, line_column, load,
+    load_calendar, load_incidents, load_stock, parse_calendar, parse_matrix, parse_settings,
+};
+pub use model::*;
+pub use table::{Cells, Columns, Table, drop_duplicate_ids};

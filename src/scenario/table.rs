@@ -1,0 +1,712 @@
+//! Reading one CSV file into typed values, with every bad cell reported at
+//! its line and column. Loaders declare their columns; rows are read through
+//! [`Cells`], whose accessors return `None` after recording a diagnostic, so a
+//! loader can read a whole file and report all its errors at once.
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use csv::StringRecord;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The columns a file must and may have.
+#[derive(Clone, Copy, Debug)]
+pub struct Columns {
+    pub required: &'static [&'static str],
+    pub optional: &'static [&'static str],
+}
+
+/// A parsed CSV file: header plus records with their line numbers.
+#[derive(Debug)]
+pub struct Table {
+    path: PathBuf,
+    column_of: HashMap<String, usize>,
+    rows: Vec<(u64, StringRecord)>,
+    /// Rows rejected for their shape; their ids still count as present.
+    misshapen: Vec<StringRecord>,
+}
+
+impl Table {
+    /// Parses `text` (the content of `path`) and checks its header against
+    /// `columns`. Returns `None` when the file cannot be read as a table at
+    /// all or lacks a required column (both recorded in `diagnostics`).
+    pub fn parse(
+        path: &Path,
+        text: &str,
+        columns: Columns,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Table> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .comment(Some(b'#'))
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let header = match reader.headers() {
+            Ok(header) => header.clone(),
+            Err(error) => {
+                diagnostics.push(malformed(path, &error));
+                return None;
+            }
+        };
+        if header.is_empty() || header.iter().all(str::is_empty) {
+            diagnostics.push(Diagnostic::file(
+                Code::E1003MissingColumn,
+                path,
+                format!(
+                    "the file is empty; expected a header line `{}`",
+                    columns.required.join(",")
+                ),
+                "write the header line first, then one row per record",
+            ));
+            return None;
+        }
+        let header_line = header.position().map_or(1, |p| p.line());
+        let mut column_of = HashMap::new();
+        let mut header_ok = true;
+        for (i, name) in header.iter().enumerate() {
+            if column_of.insert(name.to_string(), i).is_some() {
+                header_ok = false;
+                diagnostics.push(
+                    Diagnostic::file(
+                        Code::E1004DuplicateColumn,
+                        path,
+                        format!("column `{name}` appears twice in the header"),
+                        "keep one column of each name",
+                    )
+                    .at(header_line, Some(i as u64 + 1)),
+                );
+            } else if !columns.required.contains(&name) && !columns.optional.contains(&name) {
+                diagnostics.push(
+                    Diagnostic::file(
+                        Code::W2001UnknownColumn,
+                        path,
+                        format!("column `{name}` is not used and is ignored"),
+                        format!(
+                            "known columns: {}",
+                            columns
+                                .required
+                                .iter()
+                                .chain(columns.optional)
+                                .copied()
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                    .at(header_line, Some(i as u64 + 1)),
+                );
+            }
+        }
+        for required in columns.required {
+            if !column_of.contains_key(*required) {
+                header_ok = false;
+                diagnostics.push(
+                    Diagnostic::file(
+                        Code::E1003MissingColumn,
+                        path,
+                        format!("required column `{required}` is missing"),
+                        format!(
+                            "the header must name the columns {}",
+                            columns.required.join(",")
+                        ),
+                    )
+                    .at(header_line, None),
+                );
+            }
+        }
+        if !header_ok {
+            return None;
+        }
+        let mut rows = Vec::new();
+        let mut misshapen = Vec::new();
+        for result in reader.records() {
+            match result {
+                Ok(record) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    if record.len() != header.len() {
+                        diagnostics.push(
+                            Diagnostic::file(
+                                Code::E1002Malformed,
+                                path,
+                                format!(
+                                    "this row has {} field(s) but the header has {}",
+                                    record.len(),
+                                    header.len()
+                                ),
+                                "give every row one value per header column (empty values are allowed where optional; quote values that contain commas)",
+                            )
+                            .at(line, None),
+                        );
+                        misshapen.push(record);
+                        continue;
+                    }
+                    rows.push((line, record));
+                }
+                Err(error) => diagnostics.push(malformed(path, &error)),
+            }
+        }
+        if rows.is_empty() {
+            diagnostics.push(Diagnostic::file(
+                Code::W2003EmptyFile,
+                path,
+                "the file has a header but no rows",
+                "add rows, or remove the file if it is optional",
+            ));
+        }
+        Some(Table {
+            path: path.to_path_buf(),
+            column_of,
+            rows,
+            misshapen,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// 1-based number of a column in the header.
+    pub fn column_number(&self, name: &str) -> Option<u64> {
+        self.column_of.get(name).map(|&i| i as u64 + 1)
+    }
+
+    /// Every non-empty value of a column, valid row or not.
+    pub fn raw_values<'a>(&'a self, column: &str) -> impl Iterator<Item = &'a str> + 'a {
+        let index = self.column_of.get(column).copied();
+        self.rows
+            .iter()
+            .map(|(_, record)| record)
+            .chain(&self.misshapen)
+            .filter_map(move |record| record.get(index?))
+            .filter(|value| !value.is_empty())
+    }
+
+    /// Whether the header has this column.
+    pub fn has_column(&self, name: &str) -> bool {
+        self.column_of.contains_key(name)
+    }
+
+    /// Number of data rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Reads every row through `read`, which gets the row's cells.
+    pub fn read_rows<T>(
+        &self,
+        diagnostics: &mut Diagnostics,
+        mut read: impl FnMut(&mut Cells<'_>) -> Option<T>,
+    ) -> Vec<T> {
+        let mut out = Vec::with_capacity(self.rows.len());
+        for (line, record) in &self.rows {
+            let mut cells = Cells {
+                table: self,
+                record,
+                line: *line,
+                diagnostics: &mut *diagnostics,
+                failed: false,
+            };
+            let value = read(&mut cells);
+            if let (Some(value), false) = (value, cells.failed) {
+                out.push(value);
+            }
+        }
+        out
+    }
+}
+
+fn malformed(path: &Path, error: &csv::Error) -> Diagnostic {
+    let base = Diagnostic::file(
+        Code::E1002Malformed,
+        path,
+        format!("not readable as CSV: {error}"),
+        "save the file as UTF-8 CSV with one header line",
+    );
+    match error.position() {
+        Some(position) => base.at(position.line(), None),
+        None => base,
+    }
+}
+
+/// The ids another table can refer to. Ids whose row was rejected, and any
+/// id of a file that could not be read, resolve to nothing *without* a new
+/// error: the cause was already reported where it is, and one mistake should
+/// not be reported again at every reference to it.
+#[derive(Debug)]
+pub struct Refs<I> {
+    valid: HashMap<String, I>,
+    present: std::collections::HashSet<String>,
+    complete: bool,
+    what: &'static str,
+    file: &'static str,
+}
+
+impl<I: Copy> Refs<I> {
+    /// Ids of `table` (`None` if the file could not be read), of which `valid` loaded.
+    pub fn new(
+        what: &'static str,
+        file: &'static str,
+        valid: HashMap<String, I>,
+        table: Option<&Table>,
+    ) -> Self {
+        Refs {
+            present: table
+                .map(|t| t.raw_values("id").map(str::to_string).collect())
+                .unwrap_or_default(),
+            complete: table.is_some(),
+            valid,
+            what,
+            file,
+        }
+    }
+
+    /// Only the valid ids (for files loaded elsewhere).
+    pub fn of_valid(what: &'static str, file: &'static str, valid: HashMap<String, I>) -> Self {
+        Refs {
+            present: std::collections::HashSet::new(),
+            complete: true,
+            valid,
+            what,
+            file,
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<I> {
+        self.valid.get(id).copied()
+    }
+
+    /// Whether an unresolved id was already reported elsewhere.
+    fn already_reported(&self, id: &str) -> bool {
+        !self.complete || self.present.contains(id)
+    }
+}
+
+/// The cells of one row, read with diagnostics. Every accessor returns
+/// `None` after recording why the value is unusable.
+pub struct Cells<'t> {
+    table: &'t Table,
+    record: &'t StringRecord,
+    line: u64,
+    diagnostics: &'t mut Diagnostics,
+    failed: bool,
+}
+
+impl<'t> Cells<'t> {
+    /// The row's 1-based line number.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// The raw cell, `None` if the column is absent.
+    fn raw(&self, column: &str) -> Option<&'t str> {
+        let index = *self.table.column_of.get(column)?;
+        self.record.get(index)
+    }
+
+    fn column_number(&self, column: &str) -> Option<u64> {
+        self.table.column_number(column)
+    }
+
+    /// Records an error at this row and column; the row is dropped.
+    pub fn error(
+        &mut self,
+        column: &str,
+        code: Code,
+        message: impl Into<String>,
+        action: impl Into<String>,
+    ) {
+        self.failed |= !code.is_warning();
+        let diagnostic = Diagnostic::file(code, &self.table.path, message, action)
+            .at(self.line, self.column_number(column))
+            .in_column(column);
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// A required, non-empty text value.
+    pub fn text(&mut self, column: &str) -> Option<&'t str> {
+        match self.raw(column) {
+            Some("") => {
+                self.error(
+                    column,
+                    Code::E1010EmptyValue,
+                    "value is empty",
+                    format!("give a value for `{column}`"),
+                );
+                None
+            }
+            other => other,
+        }
+    }
+
+    /// An optional text value: `None` when the column is absent or empty.
+    pub fn optional_text(&mut self, column: &str) -> Option<&'t str> {
+        self.raw(column).filter(|s| !s.is_empty())
+    }
+
+    /// A required value parsed by `parse`, whose error text says what was expected.
+    pub fn parse<T>(
+        &mut self,
+        column: &str,
+        code: Code,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        let text = self.text(column)?;
+        self.parse_text(column, text, code, parse)
+    }
+
+    /// An optional value parsed by `parse`; `default` when absent or empty.
+    pub fn parse_or<T>(
+        &mut self,
+        column: &str,
+        default: T,
+        code: Code,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        match self.optional_text(column) {
+            None => Some(default),
+            Some(text) => self.parse_text(column, text, code, parse),
+        }
+    }
+
+    fn parse_text<T>(
+        &mut self,
+        column: &str,
+        text: &str,
+        code: Code,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        match parse(text) {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.error(column, code, message, "");
+                None
+            }
+        }
+    }
+
+    /// A required finite number.
+    pub fn number(&mut self, column: &str) -> Option<f64> {
+        let text = self.text(column)?;
+        self.number_text(column, text)
+    }
+
+    /// An optional finite number; `default` when absent or empty.
+    pub fn number_or(&mut self, column: &str, default: f64) -> Option<f64> {
+        match self.optional_text(column) {
+            None => Some(default),
+            Some(text) => self.number_text(column, text),
+        }
+    }
+
+    fn number_text(&mut self, column: &str, text: &str) -> Option<f64> {
+        match text.parse::<f64>() {
+            Ok(value) if value.is_finite() => Some(value),
+            Ok(_) => {
+                self.error(
+                    column,
+                    Code::E1012NotFinite,
+                    format!("`{text}` is not a finite number"),
+                    "write an ordinary decimal number; NaN and infinity are not allowed",
+                );
+                None
+            }
+            Err(_) => {
+                self.error(
+                    column,
+                    Code::E1011NotANumber,
+                    format!("`{text}` is not a number"),
+                    "write a decimal number such as 1250 or 0.35 (a dot as decimal separator, no units or thousands separators)",
+                );
+                None
+            }
+        }
+    }
+
+    /// A required number at least zero.
+    pub fn non_negative(&mut self, column: &str) -> Option<f64> {
+        let value = self.number(column)?;
+        self.check_non_negative(column, value)
+    }
+
+    /// An optional number at least zero; `default` when absent or empty.
+    pub fn non_negative_or(&mut self, column: &str, default: f64) -> Option<f64> {
+        let value = self.number_or(column, default)?;
+        self.check_non_negative(column, value)
+    }
+
+    fn check_non_negative(&mut self, column: &str, value: f64) -> Option<f64> {
+        if value < 0.0 {
+            self.error(
+                column,
+                Code::E1013OutOfDomain,
+                format!("{value} is negative"),
+                format!("`{column}` must be zero or more"),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    /// A required number strictly above zero.
+    pub fn positive(&mut self, column: &str) -> Option<f64> {
+        let value = self.number(column)?;
+        self.check_positive(column, value)
+    }
+
+    /// An optional number strictly above zero; `default` when absent or empty.
+    pub fn positive_or(&mut self, column: &str, default: f64) -> Option<f64> {
+        let value = self.number_or(column, default)?;
+        self.check_positive(column, value)
+    }
+
+    fn check_positive(&mut self, column: &str, value: f64) -> Option<f64> {
+        if value <= 0.0 {
+            self.error(
+                column,
+                Code::E1013OutOfDomain,
+                format!("{value} is not positive"),
+                format!("`{column}` must be greater than zero"),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    /// A required number within `[low, high]`.
+    pub fn in_range(&mut self, column: &str, low: f64, high: f64) -> Option<f64> {
+        let value = self.number(column)?;
+        if value < low || value > high {
+            self.error(
+                column,
+                Code::E1014OutOfRange,
+                format!("{value} is outside [{low}, {high}]"),
+                format!("`{column}` must lie between {low} and {high}"),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    /// A required whole number `>= minimum`.
+    pub fn count(&mut self, column: &str, minimum: u32) -> Option<u32> {
+        let text = self.text(column)?;
+        match text.parse::<u32>() {
+            Ok(value) if value >= minimum => Some(value),
+            Ok(value) => {
+                self.error(
+                    column,
+                    Code::E1013OutOfDomain,
+                    format!("{value} is below {minimum}"),
+                    format!("`{column}` must be a whole number of at least {minimum}"),
+                );
+                None
+            }
+            Err(_) => {
+                let code = if text.parse::<f64>().is_ok() {
+                    Code::E1013OutOfDomain
+                } else {
+                    Code::E1011NotANumber
+                };
+                self.error(
+                    column,
+                    code,
+                    format!("`{text}` is not a whole number"),
+                    format!("`{column}` must be a whole number such as 0, 1 or 12"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A required keyword from a fixed list.
+    pub fn keyword<T: Copy>(&mut self, column: &str, choices: &[(&str, T)]) -> Option<T> {
+        let text = self.text(column)?;
+        self.keyword_text(column, text, choices)
+    }
+
+    /// An optional keyword; `default` when absent or empty.
+    pub fn keyword_or<T: Copy>(
+        &mut self,
+        column: &str,
+        default: T,
+        choices: &[(&str, T)],
+    ) -> Option<T> {
+        match self.optional_text(column) {
+            None => Some(default),
+            Some(text) => self.keyword_text(column, text, choices),
+        }
+    }
+
+    fn keyword_text<T: Copy>(
+        &mut self,
+        column: &str,
+        text: &str,
+        choices: &[(&str, T)],
+    ) -> Option<T> {
+        if let Some((_, value)) = choices.iter().find(|(word, _)| *word == text) {
+            return Some(*value);
+        }
+        let words: Vec<&str> = choices.iter().map(|(word, _)| *word).collect();
+        self.error(
+            column,
+            Code::E1015UnknownKeyword,
+            format!("`{text}` is not one of: {}", words.join(", ")),
+            format!("write one of {}", words.join(", ")),
+        );
+        None
+    }
+
+    /// A required reference to an id of another table.
+    pub fn reference<I: Copy>(&mut self, column: &str, refs: &Refs<I>) -> Option<I> {
+        let text = self.text(column)?;
+        self.reference_text(column, text, refs)
+    }
+
+    /// Resolves one id against another table, recording a truly unknown one.
+    pub fn reference_text<I: Copy>(
+        &mut self,
+        column: &str,
+        text: &str,
+        refs: &Refs<I>,
+    ) -> Option<I> {
+        if let Some(id) = refs.get(text) {
+            return Some(id);
+        }
+        if refs.already_reported(text) {
+            self.failed = true;
+        } else {
+            self.error(
+                column,
+                Code::E1031UnknownReference,
+                format!("unknown {} `{text}`", refs.what),
+                format!("use an id listed in {}", refs.file),
+            );
+        }
+        None
+    }
+}
+
+/// Keeps the first row of each id and reports later ones as duplicates.
+/// `rows` pairs each value with its line; `column` is the id's column number.
+pub fn drop_duplicate_ids<T>(
+    path: &Path,
+    rows: Vec<(T, u64)>,
+    id_of: impl Fn(&T) -> &str,
+    column: Option<u64>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<T> {
+    let mut first_line: HashMap<String, u64> = HashMap::new();
+    let mut kept = Vec::with_capacity(rows.len());
+    for (value, line) in rows {
+        let id = id_of(&value);
+        if let Some(first) = first_line.get(id) {
+            diagnostics.push(
+                Diagnostic::file(
+                    Code::E1030DuplicateId,
+                    path,
+                    format!("id `{id}` is used again (first on line {first})"),
+                    "give every row its own id",
+                )
+                .at(line, column)
+                .in_column("id"),
+            );
+            continue;
+        }
+        first_line.insert(id.to_string(), line);
+        kept.push(value);
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLUMNS: Columns = Columns {
+        required: &["id", "cost"],
+        optional: &["note"],
+    };
+
+    fn parse(text: &str) -> (Option<Table>, Diagnostics) {
+        let mut diagnostics = Diagnostics::new();
+        let table = Table::parse(Path::new("t.csv"), text, COLUMNS, &mut diagnostics);
+        (table, diagnostics)
+    }
+
+    #[test]
+    fn bad_cells_are_reported_at_line_and_column_and_all_rows_are_read() {
+        let (table, mut diagnostics) = parse("id,cost\na,1\nb,x\nc,NaN\nd,-2\ne,3\n");
+        let table = table.unwrap();
+        let values = table.read_rows(&mut diagnostics, |cells| {
+            let id = cells.text("id")?.to_string();
+            let cost = cells.non_negative("cost")?;
+            Some((id, cost))
+        });
+        assert_eq!(values, vec![("a".to_string(), 1.0), ("e".to_string(), 3.0)]);
+        let places: Vec<_> = diagnostics
+            .errors()
+            .map(|d| (d.code.as_str(), d.location()))
+            .collect();
+        assert_eq!(
+            places,
+            vec![
+                ("E1011", "t.csv:3:2".to_string()),
+                ("E1012", "t.csv:4:2".to_string()),
+                ("E1013", "t.csv:5:2".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn header_problems_stop_the_file() {
+        let (table, diagnostics) = parse("id,price\na,1\n");
+        assert!(table.is_none());
+        let error = diagnostics.errors().next().unwrap();
+        assert_eq!(error.code, Code::E1003MissingColumn);
+        assert!(error.message.contains("`cost`"));
+        assert_eq!(error.location(), "t.csv:1");
+        assert_eq!(
+            diagnostics.warnings().next().unwrap().code,
+            Code::W2001UnknownColumn
+        );
+
+        let (table, diagnostics) = parse("id,cost,id\n");
+        assert!(table.is_none());
+        assert_eq!(diagnostics.errors().next().unwrap().location(), "t.csv:1:3");
+
+        let (table, diagnostics) = parse("");
+        assert!(table.is_none());
+        assert!(diagnostics.has_errors());
+    }
+
+    #[test]
+    fn wrong_field_counts_and_comments() {
+        let (table, diagnostics) = parse("# a comment\nid,cost\na,1,9\n\nb,2\n");
+        let table = table.unwrap();
+        assert_eq!(table.len(), 1);
+        let error = diagnostics.errors().next().unwrap();
+        assert_eq!(
+            (error.code, error.location()),
+            (Code::E1002Malformed, "t.csv:3".to_string())
+        );
+    }
+
+    #[test]
+    fn duplicate_ids() {
+        let mut diagnostics = Diagnostics::new();
+        let kept = drop_duplicate_ids(
+            Path::new("t.csv"),
+            vec![("a", 2), ("b", 3), ("a", 4)],
+            |id| id,
+            Some(1),
+            &mut diagnostics,
+        );
+        assert_eq!(kept, vec!["a", "b"]);
+        let error = diagnostics.errors().next().unwrap();
+        assert_eq!(error.location(), "t.csv:4:1");
+        assert!(error.message.contains("first on line 2"));
+    }
+}
