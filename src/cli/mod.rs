@@ -2,6 +2,7 @@
 //! file that loads its inputs, calls the library, and hands results to a
 //! printer in [`crate::report`].
 
+mod deadline;
 mod validate;
 
 use crate::scenario::ScenarioError;
@@ -40,6 +41,14 @@ enum Command {
     /// line, column and a stable code (see the README), and exits with 3 if
     /// there are errors. Warnings do not fail validation.
     Validate(validate::Args),
+    /// Compute the contract deadline of one ticket.
+    ///
+    /// Turns an opening time into a deadline under a coverage (24x7, or a
+    /// business window on the working days of a holiday calendar) and a
+    /// response (a duration of covered time, or next business day). Prints
+    /// the deadline in RFC 3339 with the zone's offset; --explain adds how
+    /// it was reached. See the README for the exact rules.
+    Deadline(deadline::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -55,6 +64,7 @@ pub fn main() -> ExitCode {
     init_logging(cli.verbose);
     let result = match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Deadline(args) => deadline::run(args),
     };
     match result {
         Ok(code) => code,
@@ -81,6 +91,12 @@ fn init_logging(verbose: u8) {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct InvalidInput(pub String);
+
+impl From<crate::calendar::CalendarError> for InvalidInput {
+    fn from(error: crate::calendar::CalendarError) -> Self {
+        InvalidInput(error.to_string())
+    }
+}
 
 fn report_error(error: &anyhow::Error) -> ExitCode {
     if let Some(invalid) = error.downcast_ref::<ScenarioError>() {

@@ -1,0 +1,155 @@
+//! Contract clocks: a tier's coverage and response turned into "opened at t,
+//! due at d", with the business time elapsed between two instants as the
+//! inverse.
+
+use super::timeline::{BusinessRule, BusinessTimeline, CalendarError, Seconds};
+use crate::scenario::{Coverage, Response, Scenario, SiteIdx};
+use chrono::Datelike;
+use chrono_tz::Tz;
+use std::collections::HashMap;
+use std::ops::RangeInclusive;
+use std::sync::Arc;
+
+/// When a contract's clock runs.
+#[derive(Clone, Debug)]
+pub enum ClockCoverage {
+    /// Around the clock: absolute time, no calendar.
+    AllHours { tz: Tz },
+    /// Inside the windows of a business timeline.
+    Business(Arc<BusinessTimeline>),
+}
+
+/// A tier's promise in one time zone: coverage plus response.
+#[derive(Clone, Debug)]
+pub struct SlaClock {
+    pub coverage: ClockCoverage,
+    pub response: Response,
+}
+
+/// Years precomputed for the calendar `none` when nothing says otherwise.
+pub const DEFAULT_NONE_YEARS: RangeInclusive<i32> = 1990..=2100;
+
+impl SlaClock {
+    /// The clock of a coverage and response in a zone. `none_years` bounds
+    /// the precomputation for calendars that cover every year.
+    pub fn new(
+        coverage: &Coverage,
+        response: Response,
+        tz: Tz,
+        none_years: RangeInclusive<i32>,
+    ) -> Result<Self, CalendarError> {
+        let coverage = match coverage {
+            Coverage::AllHours => ClockCoverage::AllHours { tz },
+            Coverage::Business(hours) => ClockCoverage::Business(Arc::new(BusinessTimeline::new(
+                BusinessRule {
+                    window: hours.window,
+                    days: hours.days,
+                    calendar: hours.calendar.clone(),
+                    tz,
+                },
+                none_years,
+            )?)),
+        };
+        Ok(SlaClock { coverage, response })
+    }
+
+    pub fn tz(&self) -> Tz {
+        match &self.coverage {
+            ClockCoverage::AllHours { tz } => *tz,
+            ClockCoverage::Business(timeline) => timeline.rule().tz,
+        }
+    }
+
+    /// The deadline of a ticket opened at `opened`.
+    pub fn deadline(&self, opened: Seconds) -> Result<Seconds, CalendarError> {
+        match (&self.coverage, self.response) {
+            (ClockCoverage::AllHours { .. }, Response::Within(duration)) => {
+                Ok(opened + duration.num_seconds())
+            }
+            (ClockCoverage::Business(timeline), Response::Within(duration)) => {
+                timeline.add(opened, duration.num_seconds())
+            }
+            (ClockCoverage::Business(timeline), Response::NextBusinessDay { cutoff_minute }) => {
+                Ok(timeline.next_business_day(opened, cutoff_minute)?.deadline)
+            }
+            (ClockCoverage::AllHours { tz }, Response::NextBusinessDay { cutoff_minute }) => {
+                Ok(all_hours_next_day(opened, *tz, cutoff_minute))
+            }
+        }
+    }
+
+    /// Covered time between two instants, in seconds: absolute time for
+    /// 24x7, business time otherwise (negative if `to` is before `from`).
+    pub fn elapsed(&self, from: Seconds, to: Seconds) -> Result<Seconds, CalendarError> {
+        match &self.coverage {
+            ClockCoverage::AllHours { .. } => Ok(to - from),
+            ClockCoverage::Business(timeline) => timeline.elapsed(from, to),
+        }
+    }
+}
+
+/// Next business day around the clock: every day is a working day with a
+/// window of the whole day, so the deadline is the midnight that ends the
+/// day after the logged day.
+fn all_hours_next_day(opened: Seconds, tz: Tz, cutoff_minute: Option<u32>) -> Seconds {
+    let Some(local) = chrono::DateTime::from_timestamp(opened, 0) else {
+        return opened;
+    };
+    let local = local.with_timezone(&tz).naive_local();
+    let cutoff = i64::from(cutoff_minute.unwrap_or(super::MINUTES_PER_DAY)) * 60;
+    let seconds_of_day = i64::from(chrono::Timelike::num_seconds_from_midnight(&local.time()));
+    let logged_days_later = if seconds_of_day < cutoff { 0 } else { 1 };
+    let due_end = local.date() + chrono::Days::new(logged_days_later + 2);
+    super::timeline::local_instant(tz, due_end.and_time(chrono::NaiveTime::MIN))
+}
+
+/// The contract clock of every site, shared between sites of the same tier
+/// and time zone.
+#[derive(Clone, Debug)]
+pub struct SiteClocks {
+    clocks: Vec<Arc<SlaClock>>,
+    of_site: Vec<usize>,
+}
+
+impl SiteClocks {
+    /// Builds the clocks of a scenario's sites.
+    pub fn for_scenario(scenario: &Scenario) -> Result<Self, CalendarError> {
+        let none_years = scenario_years(scenario);
+        let mut by_key: HashMap<(usize, Tz), usize> = HashMap::new();
+        let mut clocks = Vec::new();
+        let mut of_site = Vec::with_capacity(scenario.sites.len());
+        for site in &scenario.sites {
+            let key = (site.tier.index(), site.tz);
+            let index = match by_key.get(&key) {
+                Some(index) => *index,
+                None => {
+                    let tier = scenario.tier(site.tier);
+                    let clock =
+                        SlaClock::new(&tier.coverage, tier.response, site.tz, none_years.clone())?;
+                    clocks.push(Arc::new(clock));
+                    by_key.insert(key, clocks.len() - 1);
+                    clocks.len() - 1
+                }
+            };
+            of_site.push(index);
+        }
+        Ok(SiteClocks { clocks, of_site })
+    }
+
+    /// The clock of a site.
+    pub fn of(&self, site: SiteIdx) -> &SlaClock {
+        &self.clocks[self.of_site[site.index()]]
+    }
+}
+
+/// Years a `none` calendar is precomputed for in a scenario: its horizon with
+/// a year of margin on each side, or the default range without a start date.
+pub fn scenario_years(scenario: &Scenario) -> RangeInclusive<i32> {
+    match scenario.start_date {
+        Some(start) => {
+            let years = i32::try_from(scenario.horizon_days / 365).unwrap_or(100);
+            (start.year() - 1)..=(start.year() + years + 2)
+        }
+        None => DEFAULT_NONE_YEARS,
+    }
+}
