@@ -57,7 +57,9 @@ fn bench_deadlines(c: &mut Criterion) {
         b.iter(|| {
             let mut latest = 0;
             for (clock, opened) in &tickets {
-                let due = clocks[*clock].deadline(black_box(*opened)).expect("deadline");
+                let due = clocks[*clock]
+                    .deadline(black_box(*opened))
+                    .expect("deadline");
                 latest = latest.max(due);
             }
             latest

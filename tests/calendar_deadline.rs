@@ -672,9 +672,12 @@ fn a_year_missing_between_covered_years_is_an_error() {
         kind: DayKind::Holiday,
         name: "New Year".into(),
     };
-    let days = [(day(2025, 1, 1), holiday.clone()), (day(2027, 1, 1), holiday)]
-        .into_iter()
-        .collect();
+    let days = [
+        (day(2025, 1, 1), holiday.clone()),
+        (day(2027, 1, 1), holiday),
+    ]
+    .into_iter()
+    .collect();
     let gappy = Arc::new(HolidayCalendar::from_days("GAPPY", days));
     let coverage = Coverage::Business(BusinessHours {
         window: "09:00-17:00".parse().unwrap(),
@@ -682,9 +685,32 @@ fn a_year_missing_between_covered_years_is_an_error() {
         calendar: gappy,
     });
     let c = SlaClock::new(&coverage, within("4h"), "UTC".parse().unwrap(), 2020..=2030).unwrap();
-    assert_eq!(deadline(&c, "2025-06-04T10:00").unwrap(), "2025-06-04T14:00:00+00:00");
+    assert_eq!(
+        deadline(&c, "2025-06-04T10:00").unwrap(),
+        "2025-06-04T14:00:00+00:00"
+    );
     let err = deadline(&c, "2025-12-31T16:00").unwrap_err();
     assert!(err.to_string().contains("no data for 2026-01-01"), "{err}");
     assert!(deadline(&c, "2026-03-03T10:00").is_err());
-    assert_eq!(deadline(&c, "2027-06-02T10:00").unwrap(), "2027-06-02T14:00:00+00:00");
+    assert_eq!(
+        deadline(&c, "2027-06-02T10:00").unwrap(),
+        "2027-06-02T14:00:00+00:00"
+    );
+}
+
+#[test]
+fn every_site_gets_the_clock_of_its_tier() {
+    use sparesla::calendar::SiteClocks;
+    let loaded = scenario::load(&common::fixtures().join("tiny")).unwrap();
+    let s = &loaded.scenario;
+    let clocks = SiteClocks::for_scenario(s).unwrap();
+    let opened = parse_instant("2025-06-06T18:30", "Asia/Shanghai".parse().unwrap())
+        .unwrap()
+        .timestamp();
+    let due = |site: &str| {
+        let clock = clocks.of(s.site_by_id(site).unwrap());
+        format_instant(clock.deadline(opened).unwrap(), clock.tz())
+    };
+    assert_eq!(due("S1"), "2025-06-06T22:30:00+08:00"); // 7x24x4
+    assert_eq!(due("S2"), "2025-06-10T18:00:00+08:00"); // 5x10-nbd, Friday evening
 }
