@@ -78,6 +78,22 @@ impl SlaClock {
         }
     }
 
+    /// Hours of travel and work a responder can always count on between the
+    /// clock start and the deadline: the duration for a timed response,
+    /// the shortest working-day window for next business day (a call logged
+    /// late in the day leaves just the next day's window), a whole day
+    /// around the clock. The planner uses it to decide which depots can serve
+    /// a site.
+    pub fn guaranteed_response_hours(&self) -> f64 {
+        match (&self.coverage, self.response) {
+            (_, Response::Within(duration)) => duration.num_seconds() as f64 / 3600.0,
+            (ClockCoverage::Business(timeline), Response::NextBusinessDay { .. }) => {
+                timeline.shortest_window() as f64 / 3600.0
+            }
+            (ClockCoverage::AllHours { .. }, Response::NextBusinessDay { .. }) => 24.0,
+        }
+    }
+
     /// Covered time between two instants, in seconds: absolute time for
     /// 24x7, business time otherwise (negative if `to` is before `from`).
     pub fn elapsed(&self, from: Seconds, to: Seconds) -> Result<Seconds, CalendarError> {

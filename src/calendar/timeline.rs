@@ -170,6 +170,12 @@ impl BusinessTimeline {
         &self.rule
     }
 
+    /// The shortest working day's window in absolute seconds (a
+    /// daylight-saving day may be shorter than the wall-clock window).
+    pub fn shortest_window(&self) -> Seconds {
+        self.windows.iter().map(Window::length).min().unwrap_or(0)
+    }
+
     /// Local dates the timeline covers.
     pub fn dates(&self) -> RangeInclusive<NaiveDate> {
         self.first_date..=self.last_date

@@ -3,6 +3,7 @@
 //! printer in [`crate::report`].
 
 mod deadline;
+mod plan;
 mod validate;
 
 use crate::scenario::ScenarioError;
@@ -49,6 +50,15 @@ enum Command {
     /// the deadline in RFC 3339 with the zone's offset; --explain adds how
     /// it was reached. See the README for the exact rules.
     Deadline(deadline::Args),
+    /// Plan which depots to open and how many of each part to stock where.
+    ///
+    /// Meets each tier's on-time target at the least yearly cost (fixed
+    /// depot costs, holding, expected SLA penalties and emergency shipments).
+    /// Writes depots.csv, stock.csv, assignment.csv and summary.json to
+    /// --out, and prints the cost, the depots, attainment per tier and the
+    /// sites no depot reaches in time. The gap to a proven lower bound is
+    /// always reported; a time limit returns the best plan found.
+    Plan(plan::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -65,6 +75,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Deadline(args) => deadline::run(args),
+        Command::Plan(args) => plan::run(args),
     };
     match result {
         Ok(code) => code,
@@ -109,4 +120,9 @@ fn report_error(error: &anyhow::Error) -> ExitCode {
     }
     eprintln!("error: {error:#}");
     ExitCode::from(EXIT_FAILURE)
+}
+
+/// Depot-to-site travel hours of a scenario.
+fn travel_hours(scenario: &crate::scenario::Scenario) -> anyhow::Result<crate::plan::TravelHours> {
+    Ok(crate::plan::depot_site_hours(scenario))
 }

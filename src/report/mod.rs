@@ -3,9 +3,11 @@
 
 mod atomic;
 mod inventory;
+mod plan;
 
 pub use atomic::{write_atomic, write_atomic_with};
 pub use inventory::Inventory;
+pub use plan::{PlanSummary, UnreachableSite, plan_table, write_plan};
 
 /// How a command prints its result on stdout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -97,3 +97,52 @@ pub fn text(output: &Output) -> (String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// A plan as its output files state it, for the independent checker.
+pub fn read_plan_claims(dir: &Path) -> sparesla::plan::check::PlanClaims {
+    use sparesla::plan::check::PlanClaims;
+    let mut claims = PlanClaims::default();
+    let mut depots = csv::Reader::from_path(dir.join("depots.csv")).expect("depots.csv");
+    for row in depots.records() {
+        let row = row.expect("depots row");
+        if &row[1] == "true" {
+            claims.open_depots.insert(row[0].to_string());
+        }
+    }
+    let mut stock = csv::Reader::from_path(dir.join("stock.csv")).expect("stock.csv");
+    for row in stock.records() {
+        let row = row.expect("stock row");
+        claims.stock.insert(
+            (row[0].to_string(), row[1].to_string()),
+            row[2].parse().expect("units"),
+        );
+    }
+    let mut assignment =
+        csv::Reader::from_path(dir.join("assignment.csv")).expect("assignment.csv");
+    for row in assignment.records() {
+        let row = row.expect("assignment row");
+        let depot = (!row[3].is_empty()).then(|| row[3].to_string());
+        claims.serving_depot.insert(row[0].to_string(), depot);
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).expect("summary"))
+            .expect("summary.json");
+    let number = |key: &str| summary[key].as_f64().expect(key);
+    claims.costs = sparesla::plan::CostBreakdown {
+        fixed_cost: number("fixed_cost"),
+        holding_cost: number("holding_cost"),
+        expected_penalty: number("expected_penalty"),
+        emergency_cost: number("emergency_cost"),
+        total_cost: number("total_cost"),
+    };
+    for tier in summary["tiers"].as_array().expect("tiers") {
+        claims.attainment.insert(
+            tier["tier"].as_str().expect("tier id").to_string(),
+            (
+                tier["expected_attainment"].as_f64().expect("attainment"),
+                tier["attainable"].as_f64().expect("attainable"),
+            ),
+        );
+    }
+    claims
+}

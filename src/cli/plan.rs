@@ -1,0 +1,71 @@
+//! `sparesla plan`: which depots to open and how much of each part to stock.
+
+use super::InvalidInput;
+use crate::calendar::parse_duration;
+use crate::plan::{self, Backend, PlanOptions};
+use crate::report::{OutputFormat, PlanSummary, plan_table, write_plan};
+use crate::scenario;
+use anyhow::Context;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Scenario folder.
+    scenario: PathBuf,
+    /// Folder for depots.csv, stock.csv, assignment.csv and summary.json.
+    #[arg(long)]
+    out: PathBuf,
+    /// LP/MILP solver (those compiled into this binary; default microlp).
+    #[arg(long, value_parser = parse_backend)]
+    solver: Option<Backend>,
+    /// Wall-clock budget, e.g. 60s or 2m (default: the scenario's [planning] time_limit).
+    #[arg(long, value_name = "DURATION")]
+    time_limit: Option<String>,
+    /// Relative optimality gap at which to stop (default: the scenario's [planning] gap).
+    #[arg(long)]
+    gap: Option<f64>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+}
+
+fn parse_backend(text: &str) -> Result<Backend, String> {
+    text.parse()
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let loaded = scenario::load(&args.scenario)?;
+    for warning in &loaded.warnings {
+        eprintln!("{warning}");
+    }
+    let scenario = loaded.scenario;
+    let time_limit = match &args.time_limit {
+        Some(text) => {
+            parse_duration(text).map_err(|e| InvalidInput(format!("--time-limit: {e}")))?
+        }
+        None => scenario.planning.time_limit,
+    };
+    let gap = args.gap.unwrap_or(scenario.planning.gap);
+    if !(0.0..1.0).contains(&gap) {
+        return Err(InvalidInput(format!(
+            "--gap: {gap} is not a share between 0 and 1 (e.g. 0.005)"
+        ))
+        .into());
+    }
+    let options = PlanOptions {
+        backend: args.solver.unwrap_or_else(Backend::default_backend),
+        time_limit: time_limit.to_std().unwrap_or_default(),
+        gap,
+    };
+    let travel = super::travel_hours(&scenario)?;
+    let plan = plan::plan(&scenario, &travel, options)?;
+    write_plan(&args.out, &scenario, &plan)
+        .with_context(|| format!("writing the plan to {}", args.out.display()))?;
+    let summary = PlanSummary::of(&scenario, &plan);
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
+        OutputFormat::Table | OutputFormat::Csv => print!("{}", plan_table(&summary)),
+    }
+    Ok(ExitCode::SUCCESS)
+}

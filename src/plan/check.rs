@@ -1,0 +1,223 @@
+//! An independent checker of stocking plans. It reads a plan as the files
+//! say it (ids, not planner internals), recomputes demand from the installed
+//! base, fill rates from the stock model and costs from the scenario, and
+//! lists every rule the plan breaks. Tests pass every plan through it.
+
+use super::stock_model::fill_rate;
+use super::{CostBreakdown, TravelHours};
+use crate::calendar::SiteClocks;
+use crate::scenario::{DepotStatus, Scenario};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A plan as its output files state it.
+#[derive(Clone, Debug, Default)]
+pub struct PlanClaims {
+    pub open_depots: BTreeSet<String>,
+    /// Site id to serving depot id (`None`: no depot reaches it in time).
+    pub serving_depot: BTreeMap<String, Option<String>>,
+    /// (depot, part) to units.
+    pub stock: BTreeMap<(String, String), u32>,
+    pub costs: CostBreakdown,
+    /// Tier id to (expected attainment, attainable share).
+    pub attainment: BTreeMap<String, (f64, f64)>,
+}
+
+const TOLERANCE: f64 = 1e-6;
+
+/// Every rule the plan breaks, in words; empty if it is feasible and its
+/// numbers are right.
+pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims) -> Vec<String> {
+    let mut problems = Vec::new();
+    let ids = scenario.id_index();
+    let clocks = match SiteClocks::for_scenario(scenario) {
+        Ok(clocks) => clocks,
+        Err(error) => return vec![format!("calendar: {error}")],
+    };
+    for depot in &claims.open_depots {
+        match ids.depots.get(depot) {
+            None => problems.push(format!("open depot {depot} is not in the scenario")),
+            Some(d) if scenario.depot(*d).status == DepotStatus::Closed => {
+                problems.push(format!("depot {depot} is closed but the plan opens it"))
+            }
+            Some(_) => {}
+        }
+    }
+    for depot in &scenario.depots {
+        if depot.status == DepotStatus::Open && !claims.open_depots.contains(&depot.id) {
+            problems.push(format!("depot {} must stay open", depot.id));
+        }
+    }
+    let handling = scenario.travel.handling_hours;
+    // Failures per year of each (depot, part) pool and each tier.
+    let mut pool_demand: BTreeMap<(String, String), BTreeMap<usize, f64>> = BTreeMap::new();
+    let mut tier_demand = vec![0.0; scenario.tiers.len()];
+    let mut unserved = vec![0.0; scenario.tiers.len()];
+    let mut reachable = vec![0.0; scenario.tiers.len()];
+    let mut serving: Vec<Option<usize>> = vec![None; scenario.sites.len()];
+    for s in scenario.site_indices() {
+        let site = scenario.site(s);
+        let allowed = clocks.of(s).guaranteed_response_hours();
+        let in_time = |d: usize| {
+            scenario.depots[d].status != DepotStatus::Closed
+                && travel[d][s.index()].is_some_and(|h| h + handling <= allowed + 1e-9)
+        };
+        let fastest_open = (0..scenario.depots.len())
+            .filter(|d| claims.open_depots.contains(&scenario.depots[*d].id) && in_time(*d))
+            .map(|d| (travel[d][s.index()].unwrap_or(f64::INFINITY), d))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        if (0..scenario.depots.len()).any(in_time) {
+            serving[s.index()] = Some(usize::MAX);
+        }
+        let claimed = claims.serving_depot.get(&site.id).cloned().flatten();
+        match (&claimed, fastest_open) {
+            (None, Some((_, d))) => problems.push(format!(
+                "site {} is unserved but open depot {} reaches it in time",
+                site.id, scenario.depots[d].id
+            )),
+            (Some(depot), _) => match ids.depots.get(depot) {
+                None => problems.push(format!("site {} served by unknown depot {depot}", site.id)),
+                Some(d) if !claims.open_depots.contains(depot) => {
+                    let _ = d;
+                    problems.push(format!(
+                        "site {} served by depot {depot}, which is not open",
+                        site.id
+                    ))
+                }
+                Some(d) if !in_time(d.index()) => problems.push(format!(
+                    "site {} served by depot {depot}, which does not reach it within {allowed} h",
+                    site.id
+                )),
+                Some(d) => {
+                    let fastest = fastest_open
+                        .map(|(hours, _)| hours)
+                        .unwrap_or(f64::INFINITY);
+                    if travel[d.index()][s.index()].unwrap_or(f64::INFINITY) > fastest + 1e-9 {
+                        problems.push(format!(
+                            "site {} served by depot {depot}, not by its fastest open depot in reach",
+                            site.id
+                        ));
+                    }
+                }
+            },
+            (None, None) => {}
+        }
+        let serving_depot = claimed.filter(|d| ids.depots.contains_key(d));
+        for unit in scenario.installed_base.iter().filter(|u| u.site == s) {
+            let rate = unit.failures_per_year();
+            tier_demand[site.tier.index()] += rate;
+            if serving[s.index()].is_some() {
+                reachable[site.tier.index()] += rate;
+            }
+            match &serving_depot {
+                Some(depot) => {
+                    *pool_demand
+                        .entry((depot.clone(), scenario.part(unit.part).id.clone()))
+                        .or_default()
+                        .entry(site.tier.index())
+                        .or_default() += rate;
+                }
+                None => unserved[site.tier.index()] += rate,
+            }
+        }
+    }
+    for ((depot, part), units) in &claims.stock {
+        if *units > scenario.planning.max_stock {
+            problems.push(format!(
+                "{units} units of {part} at {depot} exceed max_stock"
+            ));
+        }
+        if *units > 0 && !claims.open_depots.contains(depot) {
+            problems.push(format!("stock of {part} at {depot}, which is not open"));
+        }
+    }
+    let mut met = vec![0.0; scenario.tiers.len()];
+    let mut breaches = unserved.clone();
+    let mut holding = 0.0;
+    for ((depot, part), units) in &claims.stock {
+        let (Some(d), Some(p)) = (ids.depots.get(depot), ids.parts.get(part)) else {
+            problems.push(format!(
+                "stock row {depot},{part} names an unknown depot or part"
+            ));
+            continue;
+        };
+        holding += f64::from(*units) * scenario.part(*p).unit_cost * scenario.costs.holding_rate;
+        let _ = d;
+    }
+    for ((depot, part), by_tier) in &pool_demand {
+        let units = claims
+            .stock
+            .get(&(depot.clone(), part.clone()))
+            .copied()
+            .unwrap_or(0);
+        let total: f64 = by_tier.values().sum();
+        let lead_years = ids
+            .depots
+            .get(depot)
+            .map(|d| scenario.depot(*d).replenish_days / 365.0)
+            .unwrap_or(0.0);
+        let fill = fill_rate(scenario.planning.fill_model, units, total * lead_years);
+        for (tier, rate) in by_tier {
+            met[*tier] += rate * fill;
+            breaches[*tier] += rate * (1.0 - fill);
+        }
+    }
+    let fixed: f64 = scenario
+        .depots
+        .iter()
+        .filter(|d| claims.open_depots.contains(&d.id))
+        .map(|d| d.fixed_cost)
+        .sum();
+    let penalty: f64 = scenario
+        .tiers
+        .iter()
+        .zip(&breaches)
+        .map(|(t, b)| t.penalty * b)
+        .sum();
+    let emergency = breaches.iter().sum::<f64>() * scenario.costs.emergency_shipment_cost;
+    let claimed = &claims.costs;
+    for (name, claimed, actual) in [
+        ("fixed_cost", claimed.fixed_cost, fixed),
+        ("holding_cost", claimed.holding_cost, holding),
+        ("expected_penalty", claimed.expected_penalty, penalty),
+        ("emergency_cost", claimed.emergency_cost, emergency),
+        (
+            "total_cost",
+            claimed.total_cost,
+            fixed + holding + penalty + emergency,
+        ),
+    ] {
+        if (claimed - actual).abs() > TOLERANCE * actual.abs().max(1.0) {
+            problems.push(format!("{name} is {claimed} but recomputes to {actual}"));
+        }
+    }
+    for (k, tier) in scenario.tiers.iter().enumerate() {
+        if tier_demand[k] <= 0.0 {
+            continue;
+        }
+        let attainment = met[k] / tier_demand[k];
+        let Some((claimed, attainable)) = claims.attainment.get(&tier.id) else {
+            problems.push(format!("tier {} has no attainment in the plan", tier.id));
+            continue;
+        };
+        if (claimed - attainment).abs() > TOLERANCE {
+            problems.push(format!(
+                "tier {} attainment is {claimed} but recomputes to {attainment}",
+                tier.id
+            ));
+        }
+        if *attainable > reachable[k] / tier_demand[k] + TOLERANCE {
+            problems.push(format!(
+                "tier {} claims {attainable} attainable, but only {} of its demand is in reach",
+                tier.id,
+                reachable[k] / tier_demand[k]
+            ));
+        }
+        if attainment < tier.target.min(*attainable) - TOLERANCE {
+            problems.push(format!(
+                "tier {} attains {attainment}, below its target {} (attainable {attainable})",
+                tier.id, tier.target
+            ));
+        }
+    }
+    problems
+}

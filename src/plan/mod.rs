@@ -1,0 +1,536 @@
+//! The stocking planner: which depots to open and how many of each part to
+//! stock where, so each tier meets its on-time target at the lowest yearly
+//! cost. See the README ("How `plan` works") for the model.
+
+pub mod check;
+pub mod milp;
+mod model;
+mod network;
+mod stock_model;
+mod stocking;
+
+pub use milp::{Backend, Limits, MilpError, MilpStatus};
+pub use model::{ModelError, PlanModel, Reach, SiteModel, TravelHours, depot_site_hours};
+pub use stock_model::{erlang_b, expected_backorders, fill_curve, fill_rate, poisson_pmf};
+pub use stocking::{Assignment, Pool, Unserved};
+
+use crate::scenario::{DepotIdx, Scenario, SiteIdx};
+use std::time::{Duration, Instant};
+
+/// Options of one planning run.
+#[derive(Clone, Copy, Debug)]
+pub struct PlanOptions {
+    pub backend: Backend,
+    /// Wall-clock budget of the whole run.
+    pub time_limit: Duration,
+    /// Relative gap at which the search may stop.
+    pub gap: f64,
+}
+
+/// How the run ended, stated as the bound proves it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// The cost equals the lower bound (within 1e-6).
+    Optimal,
+    /// The gap to the lower bound is within the requested gap.
+    GapLimit,
+    /// The search ended (no improving move) with a larger gap than requested:
+    /// the plan may or may not be optimal.
+    Feasible,
+    /// The time limit stopped the search; the best plan found is returned.
+    TimeLimit,
+}
+
+/// Yearly cost of a plan and its parts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct CostBreakdown {
+    pub fixed_cost: f64,
+    pub holding_cost: f64,
+    /// Tier penalties of expected breaches.
+    pub expected_penalty: f64,
+    /// Emergency shipments for demand that found no stock in reach.
+    pub emergency_cost: f64,
+    pub total_cost: f64,
+}
+
+/// Service of one tier.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct TierService {
+    pub tier: String,
+    pub target: f64,
+    /// Expected share of incidents met in time.
+    pub expected_attainment: f64,
+    /// The best share any plan can reach (sites out of reach of every
+    /// usable depot cap it).
+    pub attainable: f64,
+    /// Failures per year.
+    pub demand: f64,
+    pub expected_breaches: f64,
+}
+
+/// A stocking plan.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub open: Vec<bool>,
+    pub assignment: Assignment,
+    pub pools: Vec<Pool>,
+    pub stock: Vec<u32>,
+    pub costs: CostBreakdown,
+    pub tiers: Vec<TierService>,
+    pub lower_bound: f64,
+    pub gap: f64,
+    pub status: PlanStatus,
+    pub backend: Backend,
+    /// Open sets whose stock was optimised.
+    pub evaluations: usize,
+    /// Sites no usable depot reaches in time.
+    pub unreachable: Vec<SiteIdx>,
+    pub model: PlanModel,
+}
+
+/// Why no plan was produced.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error("solver: {0}")]
+    Solver(#[from] MilpError),
+    #[error("no set of open depots meets the tier targets")]
+    NoFeasiblePlan,
+}
+
+/// A set of open depots with its optimised stock.
+#[derive(Clone, Debug)]
+struct Candidate {
+    open: Vec<bool>,
+    assignment: Assignment,
+    pools: Vec<Pool>,
+    unserved: Unserved,
+    stock: Vec<u32>,
+    cost: f64,
+}
+
+/// Open sets are enumerated completely up to this many candidate depots.
+const EXHAUSTIVE_CANDIDATES: usize = 10;
+/// Up to this many candidates, every open set's stock is solved exactly.
+const EXACT_EVERY_SET_CANDIDATES: usize = 4;
+
+/// Plans a scenario. `travel` holds depot-to-site travel hours.
+pub fn plan(
+    scenario: &Scenario,
+    travel: &TravelHours,
+    options: PlanOptions,
+) -> Result<Plan, PlanError> {
+    let started = Instant::now();
+    let model = PlanModel::build(scenario, travel)?;
+    let required = required_demand(&model);
+    let limits = Limits {
+        time: options.time_limit,
+        gap: options.gap,
+    };
+    let bound = network::relaxation_bound(
+        &model,
+        &required,
+        options.backend,
+        network::solve_limits(limits, 0.3),
+    )?;
+    let mut lower_bound = bound.lower_bound;
+    tracing::info!(
+        "network relaxation: lower bound {:.0}, MILP {:?}",
+        bound.lower_bound,
+        bound.status
+    );
+    let candidates = model.candidates();
+    let deadline = started + options.time_limit;
+    let mut search = Search {
+        model: &model,
+        required: &required,
+        evaluations: 0,
+        timed_out: false,
+        deadline,
+    };
+    let (best, exact_bound) = if candidates.len() <= EXACT_EVERY_SET_CANDIDATES {
+        search.exhaustive_exact(&candidates, options.backend, limits)?
+    } else if candidates.len() <= EXHAUSTIVE_CANDIDATES {
+        (search.exhaustive(&candidates), None)
+    } else {
+        (search.local(&candidates, &bound.open), None)
+    };
+    let mut best = best.ok_or(PlanError::NoFeasiblePlan)?;
+    tracing::info!(
+        "search: {} open sets evaluated, best cost {:.0}, {:.1}s",
+        search.evaluations,
+        best.cost,
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(exact) = exact_bound {
+        lower_bound = lower_bound.max(exact);
+    } else {
+        polish_stock(&model, &required, &mut best, options.backend, deadline);
+    }
+    tracing::info!(
+        "stock polished: cost {:.0}, {:.1}s",
+        best.cost,
+        started.elapsed().as_secs_f64()
+    );
+    let (evaluations, timed_out) = (search.evaluations, search.timed_out);
+    Ok(finish(
+        scenario,
+        model,
+        best,
+        lower_bound,
+        options,
+        evaluations,
+        timed_out,
+    ))
+}
+
+/// Demand per tier that must be met in time: the target share, capped by
+/// what the best possible plan (every usable depot open, stock at the cap)
+/// reaches.
+fn required_demand(model: &PlanModel) -> Vec<f64> {
+    let attainable = attainable_demand(model);
+    (0..model.tier_count())
+        .map(|k| {
+            (model.tier_targets[k] * model.tier_demand[k])
+                .min(attainable[k] - 1e-9)
+                .max(0.0)
+        })
+        .collect()
+}
+
+fn attainable_demand(model: &PlanModel) -> Vec<f64> {
+    let mut open = vec![false; model.depot_count];
+    for depot in &model.usable {
+        open[depot.index()] = true;
+    }
+    let assignment = stocking::assign(model, &open);
+    let (pools, _) = stocking::pools(model, &assignment);
+    let full: Vec<u32> = pools.iter().map(|p| (p.curve.len() - 1) as u32).collect();
+    stocking::attained(&pools, &full, model.tier_count())
+}
+
+struct Search<'a> {
+    model: &'a PlanModel,
+    required: &'a [f64],
+    evaluations: usize,
+    timed_out: bool,
+    deadline: Instant,
+}
+
+impl Search<'_> {
+    /// The open set's stock by greedy marginal analysis; `None` if it cannot
+    /// meet the requirements.
+    fn evaluate(&mut self, open: &[bool]) -> Option<Candidate> {
+        self.evaluations += 1;
+        let assignment = stocking::assign(self.model, open);
+        let (pools, unserved) = stocking::pools(self.model, &assignment);
+        let stock = stocking::greedy(&pools, self.required)?;
+        let cost = candidate_cost(self.model, open, &pools, &unserved, &stock);
+        Some(Candidate {
+            open: open.to_vec(),
+            assignment,
+            pools,
+            unserved,
+            stock,
+            cost,
+        })
+    }
+
+    fn out_of_time(&mut self) -> bool {
+        if Instant::now() >= self.deadline {
+            self.timed_out = true;
+        }
+        self.timed_out
+    }
+
+    fn open_set(&self, candidates: &[DepotIdx], mask: u64) -> Vec<bool> {
+        let mut open = self.model.forced_open.clone();
+        for (bit, depot) in candidates.iter().enumerate() {
+            open[depot.index()] = mask & (1 << bit) != 0;
+        }
+        open
+    }
+
+    /// Every open set, each with exact stock; the least cost over all of them
+    /// is also a lower bound (when every solve was optimal).
+    fn exhaustive_exact(
+        &mut self,
+        candidates: &[DepotIdx],
+        backend: Backend,
+        limits: Limits,
+    ) -> Result<(Option<Candidate>, Option<f64>), PlanError> {
+        let mut best: Option<Candidate> = None;
+        let mut all_optimal = true;
+        for mask in 0..(1u64 << candidates.len()) {
+            let open = self.open_set(candidates, mask);
+            self.evaluations += 1;
+            let assignment = stocking::assign(self.model, &open);
+            let (pools, unserved) = stocking::pools(self.model, &assignment);
+            let (stock, status) = match stocking::exact(&pools, self.required, backend, limits) {
+                Ok(found) => found,
+                Err(MilpError::Infeasible) => continue,
+                Err(other) => return Err(other.into()),
+            };
+            all_optimal &= status == MilpStatus::Optimal;
+            let cost = candidate_cost(self.model, &open, &pools, &unserved, &stock);
+            if best.as_ref().is_none_or(|b| cost < b.cost - 1e-9) {
+                best = Some(Candidate {
+                    open,
+                    assignment,
+                    pools,
+                    unserved,
+                    stock,
+                    cost,
+                });
+            }
+        }
+        let bound = if all_optimal {
+            best.as_ref().map(|b| b.cost)
+        } else {
+            None
+        };
+        Ok((best, bound))
+    }
+
+    /// Every open set, stock by greedy marginal analysis.
+    fn exhaustive(&mut self, candidates: &[DepotIdx]) -> Option<Candidate> {
+        let progress = progress_bar(1 << candidates.len(), "open sets");
+        let mut best: Option<Candidate> = None;
+        for mask in 0..(1u64 << candidates.len()) {
+            if self.out_of_time() {
+                break;
+            }
+            progress.inc(1);
+            let open = self.open_set(candidates, mask);
+            if let Some(found) = self.evaluate(&open) {
+                if best.as_ref().is_none_or(|b| found.cost < b.cost - 1e-9) {
+                    best = Some(found);
+                }
+            }
+        }
+        progress.finish_and_clear();
+        best
+    }
+
+    /// Local search from the relaxation's open set, the all-open set and the
+    /// forced-open set: open, close or swap one candidate while that lowers
+    /// the cost.
+    fn local(&mut self, candidates: &[DepotIdx], start: &[bool]) -> Option<Candidate> {
+        let mut all_open = self.model.forced_open.clone();
+        for depot in candidates {
+            all_open[depot.index()] = true;
+        }
+        let starts = [start.to_vec(), all_open, self.model.forced_open.clone()];
+        let mut best: Option<Candidate> = None;
+        for open in starts {
+            if let Some(found) = self.evaluate(&open) {
+                if best.as_ref().is_none_or(|b| found.cost < b.cost - 1e-9) {
+                    best = Some(found);
+                }
+            }
+        }
+        let mut current = best?;
+        let progress = progress_bar(0, "local search moves");
+        loop {
+            let mut improved = false;
+            for move_ in moves(candidates, &current.open) {
+                if self.out_of_time() {
+                    break;
+                }
+                progress.inc(1);
+                if let Some(found) = self.evaluate(&move_) {
+                    if found.cost < current.cost * (1.0 - 1e-9) {
+                        current = found;
+                        improved = true;
+                        break;
+                    }
+                }
+            }
+            if !improved || self.timed_out {
+                break;
+            }
+        }
+        progress.finish_and_clear();
+        Some(current)
+    }
+}
+
+/// Neighbouring open sets: each candidate toggled, then each swap of an
+/// open candidate for a closed one.
+fn moves(candidates: &[DepotIdx], open: &[bool]) -> Vec<Vec<bool>> {
+    let mut result = Vec::new();
+    for depot in candidates {
+        let mut next = open.to_vec();
+        next[depot.index()] = !next[depot.index()];
+        result.push(next);
+    }
+    for opened in candidates.iter().filter(|d| open[d.index()]) {
+        for closed in candidates.iter().filter(|d| !open[d.index()]) {
+            let mut next = open.to_vec();
+            next[opened.index()] = false;
+            next[closed.index()] = true;
+            result.push(next);
+        }
+    }
+    result
+}
+
+fn candidate_cost(
+    model: &PlanModel,
+    open: &[bool],
+    pools: &[Pool],
+    unserved: &Unserved,
+    stock: &[u32],
+) -> f64 {
+    let fixed: f64 = model
+        .usable
+        .iter()
+        .filter(|d| open[d.index()])
+        .map(|d| model.fixed_cost[d.index()])
+        .sum();
+    let stock_cost: f64 = pools.iter().zip(stock).map(|(p, s)| p.cost(*s)).sum();
+    fixed + stock_cost + unserved.breach_cost
+}
+
+/// Replaces the greedy stock of the chosen open set by the exact MILP's when
+/// that is cheaper and the model small enough.
+fn polish_stock(
+    model: &PlanModel,
+    required: &[f64],
+    best: &mut Candidate,
+    backend: Backend,
+    deadline: Instant,
+) {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if stocking::exact_size(&best.pools) > stocking::EXACT_COLUMN_LIMIT || left.is_zero() {
+        return;
+    }
+    let limits = Limits {
+        time: left.max(Duration::from_secs(1)),
+        gap: 0.0,
+    };
+    match stocking::exact(&best.pools, required, backend, limits) {
+        Ok((stock, _)) => {
+            let met = stocking::attained(&best.pools, &stock, model.tier_count());
+            let meets = met.iter().zip(required).all(|(m, r)| *m >= r - 1e-6);
+            let cost = candidate_cost(model, &best.open, &best.pools, &best.unserved, &stock);
+            if meets && cost < best.cost {
+                best.stock = stock;
+                best.cost = cost;
+            }
+        }
+        Err(error) => tracing::info!("exact stock model skipped: {error}"),
+    }
+}
+
+fn finish(
+    scenario: &Scenario,
+    model: PlanModel,
+    best: Candidate,
+    lower_bound: f64,
+    options: PlanOptions,
+    evaluations: usize,
+    timed_out: bool,
+) -> Plan {
+    let tiers = model.tier_count();
+    let met = stocking::attained(&best.pools, &best.stock, tiers);
+    let attainable = attainable_demand(&model);
+    let mut breaches = best.unserved.tier_demand.clone();
+    for (pool, stock) in best.pools.iter().zip(&best.stock) {
+        for (k, demand) in pool.tier_demand.iter().enumerate() {
+            breaches[k] += demand * (1.0 - pool.fill(*stock));
+        }
+    }
+    let fixed_cost: f64 = model
+        .usable
+        .iter()
+        .filter(|d| best.open[d.index()])
+        .map(|d| model.fixed_cost[d.index()])
+        .sum();
+    let holding_cost: f64 = best
+        .pools
+        .iter()
+        .zip(&best.stock)
+        .map(|(p, s)| p.holding * f64::from(*s))
+        .sum();
+    let expected_penalty: f64 = (0..tiers)
+        .map(|k| breaches[k] * model.tier_penalties[k])
+        .sum();
+    let emergency_cost = breaches.iter().sum::<f64>() * model.emergency_cost;
+    let total_cost = fixed_cost + holding_cost + expected_penalty + emergency_cost;
+    let share = |value: f64, k: usize| {
+        if model.tier_demand[k] > 0.0 {
+            value / model.tier_demand[k]
+        } else {
+            1.0
+        }
+    };
+    let tier_services = (0..tiers)
+        .map(|k| TierService {
+            tier: scenario.tiers[k].id.clone(),
+            target: model.tier_targets[k],
+            expected_attainment: share(met[k], k),
+            attainable: share(attainable[k], k),
+            demand: model.tier_demand[k],
+            expected_breaches: breaches[k],
+        })
+        .collect();
+    let lower_bound = lower_bound.min(total_cost);
+    let gap = if total_cost > 0.0 {
+        ((total_cost - lower_bound) / total_cost).max(0.0)
+    } else {
+        0.0
+    };
+    let status = if gap <= 1e-6 {
+        PlanStatus::Optimal
+    } else if gap <= options.gap {
+        PlanStatus::GapLimit
+    } else if timed_out {
+        PlanStatus::TimeLimit
+    } else {
+        PlanStatus::Feasible
+    };
+    let unreachable = model
+        .sites
+        .iter()
+        .filter(|s| s.reach.is_empty() && s.total_demand() > 0.0)
+        .map(|s| s.site)
+        .collect();
+    Plan {
+        open: best.open,
+        assignment: best.assignment,
+        pools: best.pools,
+        stock: best.stock,
+        costs: CostBreakdown {
+            fixed_cost,
+            holding_cost,
+            expected_penalty,
+            emergency_cost,
+            total_cost,
+        },
+        tiers: tier_services,
+        lower_bound,
+        gap,
+        status,
+        backend: options.backend,
+        evaluations,
+        unreachable,
+        model,
+    }
+}
+
+fn progress_bar(length: u64, what: &'static str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(length),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {msg}: {pos} evaluated [{elapsed_precise}]",
+    ) {
+        bar.set_style(style);
+    }
+    bar.set_message(what);
+    bar
+}

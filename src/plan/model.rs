@@ -1,0 +1,214 @@
+//! The planning model built from a scenario and its travel times: which
+//! depots can reach which sites in time, the demand of every site and part,
+//! and the cost of a breach. Everything the solvers need, nothing they read
+//! from files.
+
+use crate::calendar::{CalendarError, SiteClocks};
+use crate::scenario::{DepotIdx, DepotStatus, FillModel, PartIdx, Scenario, SiteIdx, TierIdx};
+use std::collections::BTreeMap;
+
+/// Depot-to-site travel hours, `[depot][site]`; `None` where no route exists.
+pub type TravelHours = Vec<Vec<Option<f64>>>;
+
+/// Depot-to-site travel hours of a scenario from the travel service.
+// TODO(travel): switch to the road-aware travel service when it lands.
+pub fn depot_site_hours(scenario: &Scenario) -> TravelHours {
+    let settings = &scenario.travel;
+    scenario
+        .depots
+        .iter()
+        .map(|depot| {
+            scenario
+                .sites
+                .iter()
+                .map(|site| {
+                    let km = crate::travel::geodesic_km(depot.location, site.location);
+                    Some(km * settings.circuity / settings.speed_kmh)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A depot that reaches a site in time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reach {
+    pub depot: DepotIdx,
+    /// Travel hours (without handling).
+    pub hours: f64,
+}
+
+/// One site as the planner sees it.
+#[derive(Clone, Debug)]
+pub struct SiteModel {
+    pub site: SiteIdx,
+    pub tier: TierIdx,
+    /// Hours the tier leaves for handling and travel.
+    pub allowed_hours: f64,
+    /// Usable depots (not closed) reaching the site in time, fastest first.
+    pub reach: Vec<Reach>,
+    /// The fastest usable depot at all, in time or not (for reporting).
+    pub fastest: Option<Reach>,
+    /// Failures per year by part (parts with positive demand only).
+    pub demand: Vec<(PartIdx, f64)>,
+    /// Cost of one breach: the tier penalty plus an emergency shipment.
+    pub breach_cost: f64,
+}
+
+impl SiteModel {
+    pub fn total_demand(&self) -> f64 {
+        self.demand.iter().map(|(_, rate)| rate).sum()
+    }
+}
+
+/// The planning model.
+#[derive(Clone, Debug)]
+pub struct PlanModel {
+    pub sites: Vec<SiteModel>,
+    /// Depots the planner may use (open or candidate).
+    pub usable: Vec<DepotIdx>,
+    /// Depots that must stay open.
+    pub forced_open: Vec<bool>,
+    /// Failures per year by tier.
+    pub tier_demand: Vec<f64>,
+    pub tier_targets: Vec<f64>,
+    pub tier_penalties: Vec<f64>,
+    pub fixed_cost: Vec<f64>,
+    /// Replenishment lead time of each depot in years.
+    pub lead_years: Vec<f64>,
+    /// Holding cost per unit and year of each part.
+    pub holding: Vec<f64>,
+    pub emergency_cost: f64,
+    pub fill_model: FillModel,
+    pub max_stock: u32,
+    pub depot_count: usize,
+    pub part_count: usize,
+}
+
+/// Why the model cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("contract calendar: {0}")]
+    Calendar(#[from] CalendarError),
+    #[error("travel matrix has {found} depot rows, the scenario {expected} depots")]
+    TravelShape { found: usize, expected: usize },
+}
+
+impl PlanModel {
+    /// Builds the model; `travel` holds depot-to-site hours.
+    pub fn build(scenario: &Scenario, travel: &TravelHours) -> Result<Self, ModelError> {
+        if travel.len() != scenario.depots.len()
+            || travel.iter().any(|row| row.len() != scenario.sites.len())
+        {
+            return Err(ModelError::TravelShape {
+                found: travel.len(),
+                expected: scenario.depots.len(),
+            });
+        }
+        let clocks = SiteClocks::for_scenario(scenario)?;
+        let usable: Vec<DepotIdx> = scenario
+            .depot_indices()
+            .filter(|d| scenario.depot(*d).status != DepotStatus::Closed)
+            .collect();
+        let demand = site_demand(scenario);
+        let handling = scenario.travel.handling_hours;
+        let emergency_cost = scenario.costs.emergency_shipment_cost;
+        let sites: Vec<SiteModel> = scenario
+            .site_indices()
+            .map(|s| {
+                let site = scenario.site(s);
+                let allowed_hours = clocks.of(s).guaranteed_response_hours();
+                let mut options: Vec<Reach> = usable
+                    .iter()
+                    .filter_map(|d| {
+                        travel[d.index()][s.index()].map(|hours| Reach { depot: *d, hours })
+                    })
+                    .collect();
+                options.sort_by(|a, b| {
+                    a.hours
+                        .total_cmp(&b.hours)
+                        .then(a.depot.index().cmp(&b.depot.index()))
+                });
+                let fastest = options.first().copied();
+                let reach = options
+                    .into_iter()
+                    .filter(|r| r.hours + handling <= allowed_hours + 1e-9)
+                    .collect();
+                SiteModel {
+                    site: s,
+                    tier: site.tier,
+                    allowed_hours,
+                    reach,
+                    fastest,
+                    demand: demand.get(&s.index()).cloned().unwrap_or_default(),
+                    breach_cost: scenario.tier(site.tier).penalty + emergency_cost,
+                }
+            })
+            .collect();
+        let mut tier_demand = vec![0.0; scenario.tiers.len()];
+        for site in &sites {
+            tier_demand[site.tier.index()] += site.total_demand();
+        }
+        Ok(PlanModel {
+            usable,
+            forced_open: scenario
+                .depots
+                .iter()
+                .map(|d| d.status == DepotStatus::Open)
+                .collect(),
+            tier_demand,
+            tier_targets: scenario.tiers.iter().map(|t| t.target).collect(),
+            tier_penalties: scenario.tiers.iter().map(|t| t.penalty).collect(),
+            fixed_cost: scenario.depots.iter().map(|d| d.fixed_cost).collect(),
+            lead_years: scenario
+                .depots
+                .iter()
+                .map(|d| d.replenish_days / 365.0)
+                .collect(),
+            holding: scenario
+                .parts
+                .iter()
+                .map(|p| p.unit_cost * scenario.costs.holding_rate)
+                .collect(),
+            emergency_cost,
+            fill_model: scenario.planning.fill_model,
+            max_stock: scenario.planning.max_stock,
+            depot_count: scenario.depots.len(),
+            part_count: scenario.parts.len(),
+            sites,
+        })
+    }
+
+    /// Candidate depots (usable but not forced open), in file order.
+    pub fn candidates(&self) -> Vec<DepotIdx> {
+        self.usable
+            .iter()
+            .copied()
+            .filter(|d| !self.forced_open[d.index()])
+            .collect()
+    }
+
+    pub fn tier_count(&self) -> usize {
+        self.tier_demand.len()
+    }
+}
+
+/// Failures per year of each site and part, summed over installed-base rows.
+fn site_demand(scenario: &Scenario) -> BTreeMap<usize, Vec<(PartIdx, f64)>> {
+    let mut rates: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+    for unit in &scenario.installed_base {
+        *rates
+            .entry((unit.site.index(), unit.part.index()))
+            .or_default() += unit.failures_per_year();
+    }
+    let mut by_site: BTreeMap<usize, Vec<(PartIdx, f64)>> = BTreeMap::new();
+    for ((site, part), rate) in rates {
+        if rate > 0.0 {
+            by_site
+                .entry(site)
+                .or_default()
+                .push((PartIdx::new(part), rate));
+        }
+    }
+    by_site
+}

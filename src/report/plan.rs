@@ -1,0 +1,335 @@
+//! Output of `sparesla plan`: depots.csv, stock.csv, assignment.csv and
+//! summary.json in the output folder, and a table for the terminal.
+
+use super::write_atomic;
+use crate::plan::{Plan, TierService};
+use crate::scenario::Scenario;
+use comfy_table::{Table, presets::NOTHING};
+use serde::Serialize;
+use std::io;
+use std::path::Path;
+
+/// A site no usable depot reaches in time.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnreachableSite {
+    pub site: String,
+    pub customer: String,
+    pub tier: String,
+    /// Hours the tier leaves for handling and travel.
+    pub allowed_hours: f64,
+    pub fastest_depot: Option<String>,
+    /// Travel hours from the fastest depot (handling not included).
+    pub fastest_hours: Option<f64>,
+}
+
+/// `summary.json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanSummary {
+    pub scenario: String,
+    pub currency: String,
+    pub total_cost: f64,
+    pub fixed_cost: f64,
+    pub holding_cost: f64,
+    pub expected_penalty: f64,
+    pub emergency_cost: f64,
+    pub lower_bound: f64,
+    pub gap: f64,
+    pub solver: String,
+    pub status: crate::plan::PlanStatus,
+    pub open_sets_evaluated: usize,
+    pub depots_open: Vec<String>,
+    pub stock_units: u64,
+    pub stock_value: f64,
+    pub tiers: Vec<TierService>,
+    pub unreachable_sites: Vec<UnreachableSite>,
+}
+
+impl PlanSummary {
+    pub fn of(scenario: &Scenario, plan: &Plan) -> Self {
+        let costs = plan.costs;
+        PlanSummary {
+            scenario: scenario.name.clone(),
+            currency: scenario.currency.clone(),
+            total_cost: costs.total_cost,
+            fixed_cost: costs.fixed_cost,
+            holding_cost: costs.holding_cost,
+            expected_penalty: costs.expected_penalty,
+            emergency_cost: costs.emergency_cost,
+            lower_bound: plan.lower_bound,
+            gap: plan.gap,
+            solver: plan.backend.to_string(),
+            status: plan.status,
+            open_sets_evaluated: plan.evaluations,
+            depots_open: scenario
+                .depots
+                .iter()
+                .zip(&plan.open)
+                .filter(|(_, open)| **open)
+                .map(|(d, _)| d.id.clone())
+                .collect(),
+            stock_units: plan.stock.iter().map(|s| u64::from(*s)).sum(),
+            stock_value: stock_value(scenario, plan),
+            tiers: plan.tiers.clone(),
+            unreachable_sites: unreachable(scenario, plan),
+        }
+    }
+}
+
+fn stock_value(scenario: &Scenario, plan: &Plan) -> f64 {
+    plan.pools
+        .iter()
+        .zip(&plan.stock)
+        .map(|(pool, s)| f64::from(*s) * scenario.part(pool.part).unit_cost)
+        .sum()
+}
+
+fn unreachable(scenario: &Scenario, plan: &Plan) -> Vec<UnreachableSite> {
+    plan.unreachable
+        .iter()
+        .map(|s| {
+            let model = &plan.model.sites[s.index()];
+            let site = scenario.site(*s);
+            UnreachableSite {
+                site: site.id.clone(),
+                customer: site.customer.clone(),
+                tier: scenario.tier(site.tier).id.clone(),
+                allowed_hours: model.allowed_hours,
+                fastest_depot: model.fastest.map(|r| scenario.depot(r.depot).id.clone()),
+                fastest_hours: model.fastest.map(|r| round(r.hours, 2)),
+            }
+        })
+        .collect()
+}
+
+fn round(value: f64, digits: i32) -> f64 {
+    let scale = 10f64.powi(digits);
+    (value * scale).round() / scale
+}
+
+/// Writes the plan's files into `dir`, each atomically.
+pub fn write_plan(dir: &Path, scenario: &Scenario, plan: &Plan) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    write_atomic(
+        &dir.join("depots.csv"),
+        depots_csv(scenario, plan)?.as_bytes(),
+    )?;
+    write_atomic(
+        &dir.join("stock.csv"),
+        stock_csv(scenario, plan)?.as_bytes(),
+    )?;
+    write_atomic(
+        &dir.join("assignment.csv"),
+        assignment_csv(scenario, plan)?.as_bytes(),
+    )?;
+    let summary = serde_json::to_string_pretty(&PlanSummary::of(scenario, plan))?;
+    write_atomic(&dir.join("summary.json"), format!("{summary}\n").as_bytes())
+}
+
+fn csv_text(
+    write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>,
+) -> io::Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    write(&mut writer).map_err(io::Error::other)?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    String::from_utf8(bytes).map_err(io::Error::other)
+}
+
+fn depots_csv(scenario: &Scenario, plan: &Plan) -> io::Result<String> {
+    let mut units = vec![0u64; scenario.depots.len()];
+    let mut value = vec![0.0; scenario.depots.len()];
+    for (pool, stock) in plan.pools.iter().zip(&plan.stock) {
+        units[pool.depot.index()] += u64::from(*stock);
+        value[pool.depot.index()] += f64::from(*stock) * scenario.part(pool.part).unit_cost;
+    }
+    let mut served = vec![0usize; scenario.depots.len()];
+    for depot in plan.assignment.primary.iter().flatten() {
+        served[depot.index()] += 1;
+    }
+    csv_text(|w| {
+        w.write_record([
+            "depot",
+            "open",
+            "fixed_cost",
+            "stock_units",
+            "stock_value",
+            "sites_served",
+        ])?;
+        for (d, depot) in scenario.depots.iter().enumerate() {
+            w.write_record([
+                depot.id.clone(),
+                plan.open[d].to_string(),
+                format!("{}", depot.fixed_cost),
+                units[d].to_string(),
+                format!("{:.0}", value[d]),
+                served[d].to_string(),
+            ])?;
+        }
+        Ok(())
+    })
+}
+
+fn stock_csv(scenario: &Scenario, plan: &Plan) -> io::Result<String> {
+    csv_text(|w| {
+        w.write_record(["depot", "part", "stock", "demand_per_year", "fill_rate"])?;
+        for (pool, stock) in plan.pools.iter().zip(&plan.stock) {
+            w.write_record([
+                scenario.depot(pool.depot).id.clone(),
+                scenario.part(pool.part).id.clone(),
+                stock.to_string(),
+                format!("{:.6}", pool.demand),
+                format!("{:.6}", pool.fill(*stock)),
+            ])?;
+        }
+        Ok(())
+    })
+}
+
+fn assignment_csv(scenario: &Scenario, plan: &Plan) -> io::Result<String> {
+    csv_text(|w| {
+        w.write_record([
+            "site",
+            "part",
+            "tier",
+            "depot",
+            "travel_hours",
+            "backup_depot",
+        ])?;
+        for site in &plan.model.sites {
+            let s = site.site.index();
+            let primary = plan.assignment.primary[s];
+            let hours = primary
+                .and_then(|d| site.reach.iter().find(|r| r.depot == d))
+                .map(|r| format!("{:.2}", r.hours))
+                .unwrap_or_default();
+            let depot_id = |d: Option<crate::scenario::DepotIdx>| {
+                d.map(|d| scenario.depot(d).id.clone()).unwrap_or_default()
+            };
+            for (part, _) in &site.demand {
+                w.write_record([
+                    scenario.site(site.site).id.clone(),
+                    scenario.part(*part).id.clone(),
+                    scenario.tier(site.tier).id.clone(),
+                    depot_id(primary),
+                    hours.clone(),
+                    depot_id(plan.assignment.backup[s]),
+                ])?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The plan for the terminal.
+pub fn plan_table(summary: &PlanSummary) -> String {
+    let money = |v: f64| format_money(v);
+    let mut out = format!(
+        "plan {}: {} with {}, gap {:.2}% to the lower bound {} {}\n",
+        summary.scenario,
+        serde_json::to_value(summary.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        summary.solver,
+        summary.gap * 100.0,
+        money(summary.lower_bound),
+        summary.currency
+    );
+    let mut costs = Table::new();
+    costs.load_style(NOTHING);
+    costs.set_header(["cost per year", summary.currency.as_str()]);
+    for (name, value) in [
+        ("fixed (open depots)", summary.fixed_cost),
+        ("holding (stock)", summary.holding_cost),
+        ("expected SLA penalties", summary.expected_penalty),
+        ("emergency shipments", summary.emergency_cost),
+        ("total", summary.total_cost),
+    ] {
+        costs.add_row([name.to_string(), money(value)]);
+    }
+    out.push_str(&format!("{costs}\n"));
+    out.push_str(&format!(
+        "depots open ({}): {}\nstock: {} units worth {} {}\n",
+        summary.depots_open.len(),
+        summary.depots_open.join(" "),
+        summary.stock_units,
+        money(summary.stock_value),
+        summary.currency
+    ));
+    let mut tiers = Table::new();
+    tiers.load_style(NOTHING);
+    tiers.set_header([
+        "tier",
+        "target",
+        "expected",
+        "attainable",
+        "failures/yr",
+        "breaches/yr",
+    ]);
+    for tier in &summary.tiers {
+        tiers.add_row([
+            tier.tier.clone(),
+            percent(tier.target),
+            percent(tier.expected_attainment),
+            percent(tier.attainable),
+            format!("{:.1}", tier.demand),
+            format!("{:.2}", tier.expected_breaches),
+        ]);
+    }
+    out.push_str(&format!("{tiers}\n"));
+    if summary.unreachable_sites.is_empty() {
+        out.push_str("every site is in reach of a usable depot\n");
+    } else {
+        out.push_str(&format!(
+            "{} site(s) no open or candidate depot reaches in time:\n",
+            summary.unreachable_sites.len()
+        ));
+        let mut sites = Table::new();
+        sites.load_style(NOTHING);
+        sites.set_header([
+            "site",
+            "customer",
+            "tier",
+            "allowed h",
+            "fastest depot",
+            "travel h",
+        ]);
+        for site in &summary.unreachable_sites {
+            sites.add_row([
+                site.site.clone(),
+                site.customer.clone(),
+                site.tier.clone(),
+                format!("{:.1}", site.allowed_hours),
+                site.fastest_depot.clone().unwrap_or_else(|| "none".into()),
+                site.fastest_hours
+                    .map(|h| format!("{h:.2}"))
+                    .unwrap_or_else(|| "unreachable".into()),
+            ]);
+        }
+        out.push_str(&format!("{sites}\n"));
+    }
+    out
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.2}%", share * 100.0)
+}
+
+/// Whole currency units with thousands separators.
+fn format_money(value: f64) -> String {
+    let rounded = value.round() as i64;
+    let digits = rounded.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if rounded < 0 {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
+}
