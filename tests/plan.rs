@@ -409,3 +409,94 @@ fn bad_flags_are_rejected() {
     let run = plan_into(out.path(), &fixture, &["--gap", "1.5"]);
     assert_eq!(run.status.code(), Some(3));
 }
+
+#[test]
+fn the_bundled_scenario_plans_feasibly_with_every_solver() {
+    let dir = common::root().join("scenarios/china-baseline");
+    let s = scenario::load(&dir).unwrap().scenario;
+    let travel = depot_site_hours(&s);
+    let mut costs = Vec::new();
+    for backend in Backend::available() {
+        let plan = plan::plan(
+            &s,
+            &travel,
+            PlanOptions {
+                gap: 0.005,
+                ..options(backend)
+            },
+        )
+        .unwrap();
+        let out = tempfile::tempdir().unwrap();
+        sparesla::report::write_plan(out.path(), &s, &plan).unwrap();
+        let problems = check_plan(&s, &travel, &read_plan_claims(out.path()));
+        assert!(problems.is_empty(), "{backend}: {problems:#?}");
+        assert!(plan.lower_bound <= plan.costs.total_cost);
+        assert!(plan.gap < 0.10, "{backend}: gap {}", plan.gap);
+        costs.push((backend, plan.costs.total_cost, plan.gap));
+    }
+    // Both solvers reach the same cost within the gaps they report.
+    for (a, cost_a, gap_a) in &costs {
+        for (b, cost_b, gap_b) in &costs {
+            assert!(
+                (cost_a - cost_b).abs() <= gap_a.max(*gap_b) * cost_a.max(*cost_b) + 1e-6,
+                "{a} {cost_a} vs {b} {cost_b}"
+            );
+        }
+    }
+}
+
+#[test]
+fn generated_scenarios_are_valid_and_reproducible() {
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    for dir in [first.path(), second.path()] {
+        let run = sparesla(&[
+            "generate",
+            dir.to_str().unwrap(),
+            "--depots",
+            "12",
+            "--sites",
+            "150",
+            "--parts",
+            "30",
+            "--seed",
+            "7",
+        ]);
+        assert!(run.status.success(), "{}", text(&run).1);
+    }
+    for file in [
+        "scenario.toml",
+        "depots.csv",
+        "parts.csv",
+        "sites.csv",
+        "installed_base.csv",
+        "tiers.csv",
+        "engineers.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(first.path().join(file)).unwrap(),
+            std::fs::read(second.path().join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let loaded = scenario::load(first.path()).unwrap_or_else(|e| panic!("{e}"));
+    let s = loaded.scenario;
+    assert_eq!(
+        (s.depots.len(), s.sites.len(), s.parts.len()),
+        (12, 150, 30)
+    );
+    assert_eq!(s.installed_base.len(), 150 * 7);
+    let plan = plan::plan(
+        &s,
+        &depot_site_hours(&s),
+        PlanOptions {
+            gap: 0.01,
+            ..options(Backend::default_backend())
+        },
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    sparesla::report::write_plan(out.path(), &s, &plan).unwrap();
+    let problems = check_plan(&s, &depot_site_hours(&s), &read_plan_claims(out.path()));
+    assert!(problems.is_empty(), "{problems:#?}");
+}

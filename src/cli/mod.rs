@@ -3,6 +3,7 @@
 //! printer in [`crate::report`].
 
 mod deadline;
+mod generate;
 mod plan;
 mod validate;
 
@@ -59,6 +60,11 @@ enum Command {
     /// sites no depot reaches in time. The gap to a proven lower bound is
     /// always reported; a time limit returns the best plan found.
     Plan(plan::Args),
+    /// Write a synthetic scenario (real city geography, skewed demand, mixed tiers).
+    ///
+    /// For benchmarks and for trying the tool at scale; `validate` accepts
+    /// what it writes, and the same seed writes the same files.
+    Generate(generate::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -76,6 +82,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Deadline(args) => deadline::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Generate(args) => generate::run(args),
     };
     match result {
         Ok(code) => code,

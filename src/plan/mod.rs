@@ -129,12 +129,26 @@ pub fn plan(
         time: options.time_limit,
         gap: options.gap,
     };
-    let bound = network::relaxation_bound(
+    let bound = match network::relaxation_bound(
         &model,
         &required,
         options.backend,
         network::solve_limits(limits, 0.3),
-    )?;
+    ) {
+        Ok(bound) => bound,
+        Err(error) => {
+            // Every plan pays the fixed costs of the depots that must stay
+            // open: a weak but valid bound when the relaxation gives nothing.
+            tracing::warn!(
+                "network relaxation failed ({error}); the bound is the forced fixed costs"
+            );
+            network::NetworkBound {
+                lower_bound: forced_fixed_cost(&model),
+                open: model.forced_open.clone(),
+                status: MilpStatus::TimeLimit,
+            }
+        }
+    };
     let mut lower_bound = bound.lower_bound;
     tracing::info!(
         "network relaxation: lower bound {:.0}, MILP {:?}",
@@ -167,7 +181,7 @@ pub fn plan(
     if let Some(exact) = exact_bound {
         lower_bound = lower_bound.max(exact);
     } else {
-        polish_stock(&model, &required, &mut best, options.backend, deadline);
+        search.timed_out |= polish_stock(&model, &required, &mut best, options.backend, deadline);
     }
     tracing::info!(
         "stock polished: cost {:.0}, {:.1}s",
@@ -184,6 +198,15 @@ pub fn plan(
         evaluations,
         timed_out,
     ))
+}
+
+fn forced_fixed_cost(model: &PlanModel) -> f64 {
+    model
+        .usable
+        .iter()
+        .filter(|d| model.forced_open[d.index()])
+        .map(|d| model.fixed_cost[d.index()])
+        .sum()
 }
 
 /// Demand per tier that must be met in time: the target share, capped by
@@ -395,24 +418,28 @@ fn candidate_cost(
 }
 
 /// Replaces the greedy stock of the chosen open set by the exact MILP's when
-/// that is cheaper and the model small enough.
+/// that is cheaper and the model small enough. Returns whether the time
+/// limit cut the solve short.
 fn polish_stock(
     model: &PlanModel,
     required: &[f64],
     best: &mut Candidate,
     backend: Backend,
     deadline: Instant,
-) {
+) -> bool {
     let left = deadline.saturating_duration_since(Instant::now());
-    if stocking::exact_size(&best.pools) > stocking::EXACT_COLUMN_LIMIT || left.is_zero() {
-        return;
+    if left.is_zero() {
+        return true;
+    }
+    if stocking::exact_size(&best.pools) > stocking::EXACT_COLUMN_LIMIT {
+        return false;
     }
     let limits = Limits {
         time: left.max(Duration::from_secs(1)),
         gap: 0.0,
     };
     match stocking::exact(&best.pools, required, backend, limits) {
-        Ok((stock, _)) => {
+        Ok((stock, status)) => {
             let met = stocking::attained(&best.pools, &stock, model.tier_count());
             let meets = met.iter().zip(required).all(|(m, r)| *m >= r - 1e-6);
             let cost = candidate_cost(model, &best.open, &best.pools, &best.unserved, &stock);
@@ -420,8 +447,12 @@ fn polish_stock(
                 best.stock = stock;
                 best.cost = cost;
             }
+            status == MilpStatus::TimeLimit
         }
-        Err(error) => tracing::info!("exact stock model skipped: {error}"),
+        Err(error) => {
+            tracing::info!("exact stock model gave nothing: {error}");
+            Instant::now() >= deadline
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use super::milp::{self, Backend, Column, Limits, Milp, MilpError, MilpStatus, Ro
 use super::model::PlanModel;
 use super::stock_model::fill_curve;
 use crate::scenario::{DepotIdx, PartIdx};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BinaryHeap};
 
 /// Which depot serves each site, and the next one in reach.
 #[derive(Clone, Debug, PartialEq)]
@@ -130,51 +130,104 @@ pub fn attained(pools: &[Pool], stock: &[u32], tiers: usize) -> Vec<f64> {
     met
 }
 
-fn meets(met: &[f64], required: &[f64]) -> bool {
-    met.iter().zip(required).all(|(m, r)| *m >= r - 1e-9)
-}
-
 /// Greedy marginal analysis: start every pool at its cheapest level, then
-/// add the unit with the most shortfall covered per unit of extra cost until
-/// every tier meets its requirement, then drop units no longer needed.
-/// `None` if the requirements cannot be met.
+/// add the unit with the most deficient-tier demand served per unit of extra
+/// cost until every tier meets its requirement, then drop units no longer
+/// needed. `None` if the requirements cannot be met.
 pub fn greedy(pools: &[Pool], required: &[f64]) -> Option<Vec<u32>> {
     let tiers = required.len();
     let mut stock: Vec<u32> = pools.iter().map(Pool::cheapest).collect();
     let mut met = attained(pools, &stock, tiers);
-    while !meets(&met, required) {
-        let shortfall: Vec<f64> = met
+    loop {
+        let deficient: Vec<bool> = met
             .iter()
             .zip(required)
-            .map(|(m, r)| (r - m).max(0.0))
+            .map(|(m, r)| *m < r - 1e-9)
             .collect();
-        let best = pools
+        if !deficient.contains(&true) {
+            break;
+        }
+        // The best unit stays best until its pool grows or a tier is met,
+        // so a heap rebuilt only when the deficient tiers change suffices.
+        let mut heap: BinaryHeap<Ratio> = pools
             .iter()
             .enumerate()
-            .filter(|(q, pool)| stock[*q] < pool.max_stock())
-            .filter_map(|(q, pool)| {
-                let gain = pool.fill(stock[q] + 1) - pool.fill(stock[q]);
-                let covered: f64 = pool
-                    .tier_demand
-                    .iter()
-                    .zip(&shortfall)
-                    .filter(|(_, s)| **s > 0.0)
-                    .map(|(demand, s)| (demand * gain).min(*s))
-                    .sum();
-                let extra = (pool.cost(stock[q] + 1) - pool.cost(stock[q])).max(1e-9);
-                (covered > 1e-15).then_some((q, covered / extra))
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
-        stock[best.0] += 1;
-        met = attained(pools, &stock, tiers);
+            .filter_map(|(q, pool)| ratio(pool, q, stock[q], &deficient))
+            .collect();
+        loop {
+            let best = heap.pop()?;
+            let q = best.pool;
+            let pool = &pools[q];
+            let gain = pool.fill(stock[q] + 1) - pool.fill(stock[q]);
+            stock[q] += 1;
+            for (k, demand) in pool.tier_demand.iter().enumerate() {
+                met[k] += demand * gain;
+            }
+            let still: Vec<bool> = met
+                .iter()
+                .zip(required)
+                .map(|(m, r)| *m < r - 1e-9)
+                .collect();
+            if still != deficient {
+                break;
+            }
+            if let Some(next) = ratio(pool, q, stock[q], &deficient) {
+                heap.push(next);
+            }
+        }
     }
-    drop_unneeded(pools, required, &mut stock);
+    drop_unneeded(pools, required, &mut stock, &mut met);
     Some(stock)
 }
 
+/// Deficient-tier demand served per unit of extra cost by one more unit.
+#[derive(Clone, Copy, Debug)]
+struct Ratio {
+    value: f64,
+    pool: usize,
+}
+
+impl PartialEq for Ratio {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Ratio {}
+impl PartialOrd for Ratio {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ratio {
+    // Larger ratio first; ties to the lower pool index, for determinism.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.value
+            .total_cmp(&other.value)
+            .then(other.pool.cmp(&self.pool))
+    }
+}
+
+fn ratio(pool: &Pool, q: usize, stock: u32, deficient: &[bool]) -> Option<Ratio> {
+    if stock >= pool.max_stock() {
+        return None;
+    }
+    let gain = pool.fill(stock + 1) - pool.fill(stock);
+    let served: f64 = pool
+        .tier_demand
+        .iter()
+        .zip(deficient)
+        .filter(|(_, d)| **d)
+        .map(|(demand, _)| demand * gain)
+        .sum();
+    let extra = (pool.cost(stock + 1) - pool.cost(stock)).max(1e-9);
+    (served > 1e-15).then_some(Ratio {
+        value: served / extra,
+        pool: q,
+    })
+}
+
 /// Removes units whose removal saves cost and keeps every tier's requirement.
-fn drop_unneeded(pools: &[Pool], required: &[f64], stock: &mut [u32]) {
-    let tiers = required.len();
+fn drop_unneeded(pools: &[Pool], required: &[f64], stock: &mut [u32], met: &mut [f64]) {
     let mut order: Vec<usize> = (0..pools.len()).collect();
     order.sort_by(|a, b| {
         pools[*b]
@@ -183,11 +236,21 @@ fn drop_unneeded(pools: &[Pool], required: &[f64], stock: &mut [u32]) {
             .then(a.cmp(b))
     });
     for q in order {
-        while stock[q] > 0 && pools[q].cost(stock[q] - 1) < pools[q].cost(stock[q]) {
-            stock[q] -= 1;
-            if !meets(&attained(pools, stock, tiers), required) {
-                stock[q] += 1;
+        let pool = &pools[q];
+        while stock[q] > 0 && pool.cost(stock[q] - 1) < pool.cost(stock[q]) {
+            let loss = pool.fill(stock[q]) - pool.fill(stock[q] - 1);
+            let keeps = pool
+                .tier_demand
+                .iter()
+                .zip(met.iter())
+                .zip(required)
+                .all(|((demand, m), r)| *demand == 0.0 || m - demand * loss >= r - 1e-9);
+            if !keeps {
                 break;
+            }
+            stock[q] -= 1;
+            for (k, demand) in pool.tier_demand.iter().enumerate() {
+                met[k] -= demand * loss;
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The scenario: typed domain data, loaded from a folder of CSV and TOML
 //! files and validated. See the README for the format reference.
 
+pub mod generate;
 mod load;
 mod model;
 mod table;
