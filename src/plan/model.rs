@@ -59,6 +59,18 @@ impl SiteModel {
     pub fn total_demand(&self) -> f64 {
         self.demand.iter().map(|(_, rate)| rate).sum()
     }
+
+    /// The depots that can ever be this site's fastest open depot in reach:
+    /// those up to and including the first that must stay open (a depot
+    /// after it never serves the site, whatever else opens).
+    pub fn possible_servers(&self, forced_open: &[bool]) -> &[Reach] {
+        let end = self
+            .reach
+            .iter()
+            .position(|r| forced_open[r.depot.index()])
+            .map_or(self.reach.len(), |i| i + 1);
+        &self.reach[..end]
+    }
 }
 
 /// The planning model.

@@ -71,7 +71,9 @@ pub struct NetworkBound {
     pub status: MilpStatus,
 }
 
-/// Builds and solves the facility-location relaxation. `required[k]` is the
+/// Builds and solves the facility-location relaxation. Sites are served
+/// by their fastest open depot in reach, so a site is only offered the
+/// depots up to the first one that must stay open. `required[k]` is the
 /// demand of tier k that must be met in time.
 ///
 /// Variables: `y_d` open, `x_sd` share of site s served by depot d in
@@ -92,8 +94,20 @@ pub fn relaxation_bound(
     let mut status = lp.status;
     match milp::solve(&milp, backend, limits) {
         Ok(solution) => {
-            if solution.status == MilpStatus::Optimal {
-                lower_bound = lower_bound.max(solution.objective);
+            tracing::info!(
+                "network LP {:.0}, MILP {:.0} ({:?})",
+                lp.objective,
+                solution.objective,
+                solution.status
+            );
+            match solution.status {
+                MilpStatus::Optimal => lower_bound = lower_bound.max(solution.objective),
+                // Stopped within the relative gap: the solver's own bound is
+                // at least objective x (1 - gap).
+                MilpStatus::GapLimit => {
+                    lower_bound = lower_bound.max(solution.objective * (1.0 - limits.gap))
+                }
+                MilpStatus::TimeLimit => {}
             }
             status = solution.status;
             for (depot, column) in &open_columns {
@@ -156,7 +170,7 @@ fn facility_location(model: &PlanModel, required: &[f64]) -> (Milp, Vec<(usize, 
             cost: total * site.breach_cost,
         });
         choose_one.terms.push((unserved, 1.0));
-        for reach in &site.reach {
+        for reach in site.possible_servers(&model.forced_open) {
             let d = reach.depot.index();
             let Some(open) = open_column[d] else { continue };
             let cost: f64 = site
@@ -194,7 +208,7 @@ fn stock_rates(model: &PlanModel) -> Vec<Vec<Vec<f64>>> {
     let tiers = model.tier_count();
     let mut reachable = vec![vec![0.0; model.part_count]; model.depot_count];
     for site in &model.sites {
-        for reach in &site.reach {
+        for reach in site.possible_servers(&model.forced_open) {
             for (part, rate) in &site.demand {
                 reachable[reach.depot.index()][part.index()] += rate;
             }
@@ -222,7 +236,8 @@ fn stock_rates(model: &PlanModel) -> Vec<Vec<Vec<f64>>> {
 pub fn solve_limits(total: Limits, share: f64) -> Limits {
     Limits {
         time: total.time.mul_f64(share),
-        gap: total.gap,
+        // The bound is only as good as this solve: ask for a proof.
+        gap: total.gap.min(1e-4),
     }
 }
 
