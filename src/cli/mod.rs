@@ -2,6 +2,7 @@
 //! file that loads its inputs, calls the library, and hands results to a
 //! printer in [`crate::report`].
 
+mod travel;
 mod validate;
 
 use crate::scenario::ScenarioError;
@@ -40,6 +41,15 @@ enum Command {
     /// line, column and a stable code (see the README), and exits with 3 if
     /// there are errors. Warnings do not fail validation.
     Validate(validate::Args),
+    /// Print travel times: the depot x site matrix, or one pair with its route.
+    ///
+    /// Times come from the imported matrix ([travel] matrix) for the pairs it
+    /// holds, else from the road graph (roads.csv, nodes.csv, closures.csv)
+    /// when the scenario has one, else from the geodesic model (straight-line
+    /// km x circuity / speed_kmh). Unreachable pairs say `unreachable`. With
+    /// --from and --to, prints the hours, the model used, the geodesic
+    /// estimate for comparison and the path of node ids taken.
+    Travel(travel::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -55,6 +65,7 @@ pub fn main() -> ExitCode {
     init_logging(cli.verbose);
     let result = match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Travel(args) => travel::run(args),
     };
     match result {
         Ok(code) => code,

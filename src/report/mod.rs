@@ -3,9 +3,11 @@
 
 mod atomic;
 mod inventory;
+mod travel;
 
 pub use atomic::{write_atomic, write_atomic_with};
 pub use inventory::Inventory;
+pub use travel::{TravelList, TravelPair, TravelRoute};
 
 /// How a command prints its result on stdout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

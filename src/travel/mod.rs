@@ -18,6 +18,7 @@ mod graph;
 mod imported;
 mod nearest;
 mod network;
+mod queue;
 
 pub use geodesic::geodesic_km;
 pub use graph::{HoursMatrix, Link, Path, RoadGraph, ShortestPaths};
