@@ -327,10 +327,15 @@ impl Search {
         self.hours[source as usize] = 0.0;
         self.touched.push(source);
         self.queue.push(0.0, source);
-        while let Some((key, node)) = self.queue.pop() {
+        // Only strict improvements are queued, so each key of a node is
+        // queued once and any key but its current time is stale.
+        loop {
+            let hours = &self.hours;
+            let live = |key: u64, node: u32| key == hours[node as usize].to_bits();
+            let Some((key, node)) = self.queue.pop(live) else {
+                return;
+            };
             let n = node as usize;
-            // Only strict improvements are queued, so each key of a node is
-            // queued once and any key but its current time is stale.
             if key != self.hours[n].to_bits() {
                 continue;
             }

@@ -5,10 +5,12 @@
 //! plus the longest arc, so a ring of buckets spanning the longest arc holds
 //! every queued entry. Pushing to a later bucket is O(1); only the entries of
 //! the current bucket are ordered, in a heap of a few entries instead of one
-//! of the whole search frontier. On the benchmark graph the matrix takes
-//! about 10-15% less time than with one `BinaryHeap`. The pop order is
-//! exactly a binary heap's of `(time, node)`: lowest time first, equal times
-//! lowest node first, so the search is as deterministic as with one.
+//! of the whole search frontier, and entries gone stale while they waited
+//! (their node was queued again sooner) are dropped before being ordered.
+//! On the benchmark graph the matrix takes about a quarter less time than
+//! with one `BinaryHeap`. The pop order is exactly a binary heap's of
+//! `(time, node)`: lowest time first, equal times lowest node first, so the
+//! search is as deterministic as with one.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -72,7 +74,10 @@ impl BucketQueue {
     }
 
     /// The entry with the lowest time (then the lowest node), as time bits.
-    pub fn pop(&mut self) -> Option<(u64, u32)> {
+    /// Entries of later buckets for which `live` says no by the time their
+    /// bucket comes up are dropped unordered: a search whose node has since
+    /// been queued again at a lower time saves ordering the stale entry.
+    pub fn pop(&mut self, live: impl Fn(u64, u32) -> bool) -> Option<(u64, u32)> {
         loop {
             if let Some(Reverse(entry)) = self.current.pop() {
                 return Some(entry);
@@ -80,18 +85,19 @@ impl BucketQueue {
             if self.waiting == 0 {
                 return None;
             }
-            self.advance();
+            self.advance(&live);
         }
     }
 
-    /// Moves to the next non-empty bucket and orders its entries.
-    fn advance(&mut self) {
+    /// Moves to the next non-empty bucket and orders its live entries.
+    fn advance(&mut self, live: &impl Fn(u64, u32) -> bool) {
         loop {
             self.bucket += 1;
             let slot = &mut self.ring[(self.bucket % RING as u64) as usize];
             if !slot.is_empty() {
                 self.waiting -= slot.len();
-                self.current.extend(slot.drain(..).map(Reverse));
+                let entries = slot.drain(..).filter(|&(key, node)| live(key, node));
+                self.current.extend(entries.map(Reverse));
                 return;
             }
         }
@@ -121,17 +127,17 @@ mod tests {
                     reference.push(Reverse((hours.to_bits(), node)));
                 }
                 if round % 2 == 0 {
-                    let got = queue.pop();
+                    let got = queue.pop(|_, _| true);
                     assert_eq!(got, reference.pop().map(|r| r.0));
                     floor = f64::from_bits(got.unwrap().0);
                 }
             }
-            while let Some(got) = queue.pop() {
+            while let Some(got) = queue.pop(|_, _| true) {
                 assert_eq!(Some(got), reference.pop().map(|r| r.0));
             }
             assert!(reference.is_empty());
             queue.clear();
-            assert_eq!(queue.pop(), None);
+            assert_eq!(queue.pop(|_, _| true), None);
         }
     }
 }
