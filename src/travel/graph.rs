@@ -83,6 +83,10 @@ impl RoadGraph {
         arcs.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(x.2.total_cmp(&y.2)));
         // Sorted by weight within a pair, so the first arc kept is the fastest.
         arcs.dedup_by(|later, kept| (later.0, later.1) == (kept.0, kept.1));
+        // Arc offsets are u32s too.
+        if u32::try_from(arcs.len()).is_err() {
+            return Err(TravelError::TooLarge { nodes: node_count });
+        }
         let mut first = vec![0u32; node_count + 1];
         for &(a, _, _) in &arcs {
             first[a as usize + 1] += 1;
@@ -174,7 +178,7 @@ impl RoadGraph {
     /// node's arcs once, when it settles the node, so without this nearly
     /// every settle waits for main memory; a node first reached is settled
     /// a while later, by which time its arcs have arrived. On the benchmark
-    /// graph this took the depot-to-site matrix from about 2.5 s to 1.9 s.
+    /// graph this cuts the depot-to-site matrix time by about a quarter.
     #[inline]
     fn prefetch_arcs(&self, node: u32) {
         #[cfg(target_arch = "x86_64")]

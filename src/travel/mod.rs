@@ -62,7 +62,9 @@ pub enum TravelError {
     },
     #[error("imported matrix: {what}")]
     BadMatrix { what: String },
-    #[error("a road graph of {nodes} nodes is too large (at most 4,294,967,294)")]
+    #[error(
+        "the road graph of {nodes} nodes is too large (at most 4,294,967,294 nodes and as many arcs)"
+    )]
     TooLarge { nodes: usize },
     #[error("node {node} is not in the road graph of {nodes} nodes")]
     NodeOutOfRange { node: usize, nodes: usize },
@@ -74,8 +76,6 @@ pub enum TravelError {
     },
     #[error("link {link}: {hours} hours is not a travel time")]
     BadLinkHours { link: usize, hours: f64 },
-    #[error("internal error: {what}")]
-    Internal { what: String },
 }
 
 /// A depot or a site.
