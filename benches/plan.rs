@@ -25,7 +25,8 @@ fn main() {
     let scenario = sparesla::scenario::load(dir.path())
         .expect("generated scenario is valid")
         .scenario;
-    let travel = depot_site_hours(&scenario);
+    let travel_times = sparesla::travel::TravelTimes::build(&scenario).expect("travel times");
+    let travel = depot_site_hours(&scenario, &travel_times);
     println!("solver   seconds  total_cost   lower_bound  gap      status");
     for backend in Backend::available() {
         let started = Instant::now();

@@ -9,8 +9,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sparesla::plan::check::check_plan;
 use sparesla::plan::{
-    self, Backend, PlanOptions, PlanStatus, TravelHours, depot_site_hours, erlang_b,
-    expected_backorders, fill_rate,
+    self, Backend, PlanOptions, PlanStatus, TravelHours, erlang_b, expected_backorders, fill_rate,
 };
 use sparesla::scenario::{
     self, Coverage, Depot, DepotKind, DepotStatus, FillModel, Idx, InstalledUnit, LatLon, Part,
@@ -309,7 +308,7 @@ fn the_command_writes_a_plan_the_checker_accepts() {
         assert_eq!(content.lines().next(), Some(header), "{file}");
     }
     let loaded = scenario::load(&fixture).unwrap().scenario;
-    let travel = depot_site_hours(&loaded);
+    let travel = common::travel_hours(&loaded);
     let problems = check_plan(&loaded, &travel, &read_plan_claims(out.path()));
     assert!(problems.is_empty(), "{problems:#?}");
     let summary: serde_json::Value =
@@ -352,7 +351,7 @@ fn the_checker_catches_broken_plans() {
     let out = tempfile::tempdir().unwrap();
     assert!(plan_into(out.path(), &fixture, &[]).status.success());
     let loaded = scenario::load(&fixture).unwrap().scenario;
-    let travel = depot_site_hours(&loaded);
+    let travel = common::travel_hours(&loaded);
     let good = read_plan_claims(out.path());
     let mut no_stock = good.clone();
     for units in no_stock.stock.values_mut() {
@@ -391,7 +390,7 @@ fn unreachable_sites_are_named_not_infeasible() {
     let loaded = scenario::load(copy.path()).unwrap().scenario;
     let problems = check_plan(
         &loaded,
-        &depot_site_hours(&loaded),
+        &common::travel_hours(&loaded),
         &read_plan_claims(out.path()),
     );
     assert!(problems.is_empty(), "{problems:#?}");
@@ -414,7 +413,7 @@ fn bad_flags_are_rejected() {
 fn the_bundled_scenario_plans_feasibly_with_every_solver() {
     let dir = common::root().join("scenarios/china-baseline");
     let s = scenario::load(&dir).unwrap().scenario;
-    let travel = depot_site_hours(&s);
+    let travel = common::travel_hours(&s);
     let mut costs = Vec::new();
     for backend in Backend::available() {
         let plan = plan::plan(
@@ -488,7 +487,7 @@ fn generated_scenarios_are_valid_and_reproducible() {
     assert_eq!(s.installed_base.len(), 150 * 7);
     let plan = plan::plan(
         &s,
-        &depot_site_hours(&s),
+        &common::travel_hours(&s),
         PlanOptions {
             gap: 0.01,
             ..options(Backend::default_backend())
@@ -497,6 +496,6 @@ fn generated_scenarios_are_valid_and_reproducible() {
     .unwrap();
     let out = tempfile::tempdir().unwrap();
     sparesla::report::write_plan(out.path(), &s, &plan).unwrap();
-    let problems = check_plan(&s, &depot_site_hours(&s), &read_plan_claims(out.path()));
+    let problems = check_plan(&s, &common::travel_hours(&s), &read_plan_claims(out.path()));
     assert!(problems.is_empty(), "{problems:#?}");
 }

@@ -5,6 +5,7 @@
 mod deadline;
 mod generate;
 mod plan;
+mod travel;
 mod validate;
 
 use crate::scenario::ScenarioError;
@@ -65,6 +66,15 @@ enum Command {
     /// For benchmarks and for trying the tool at scale; `validate` accepts
     /// what it writes, and the same seed writes the same files.
     Generate(generate::Args),
+    /// Print travel times: the depot x site matrix, or one pair with its route.
+    ///
+    /// Times come from the imported matrix ([travel] matrix) for the pairs it
+    /// holds, else from the road graph (roads.csv, nodes.csv, closures.csv)
+    /// when the scenario has one, else from the geodesic model (straight-line
+    /// km x circuity / speed_kmh). Unreachable pairs say `unreachable`. With
+    /// --from and --to, prints the hours, the model used, the geodesic
+    /// estimate for comparison and the path of node ids taken.
+    Travel(travel::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -83,6 +93,7 @@ pub fn main() -> ExitCode {
         Command::Deadline(args) => deadline::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Travel(args) => travel::run(args),
     };
     match result {
         Ok(code) => code,
@@ -131,5 +142,7 @@ fn report_error(error: &anyhow::Error) -> ExitCode {
 
 /// Depot-to-site travel hours of a scenario.
 fn travel_hours(scenario: &crate::scenario::Scenario) -> anyhow::Result<crate::plan::TravelHours> {
-    Ok(crate::plan::depot_site_hours(scenario))
+    let travel =
+        crate::travel::TravelTimes::build(scenario).map_err(|e| InvalidInput(e.to_string()))?;
+    Ok(crate::plan::depot_site_hours(scenario, &travel))
 }

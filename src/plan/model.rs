@@ -5,26 +5,21 @@
 
 use crate::calendar::{CalendarError, SiteClocks};
 use crate::scenario::{DepotIdx, DepotStatus, FillModel, PartIdx, Scenario, SiteIdx, TierIdx};
+use crate::travel::TravelTimes;
 use std::collections::BTreeMap;
 
 /// Depot-to-site travel hours, `[depot][site]`; `None` where no route exists.
 pub type TravelHours = Vec<Vec<Option<f64>>>;
 
-/// Depot-to-site travel hours of a scenario from the travel service.
-// TODO(travel): switch to the road-aware travel service when it lands.
-pub fn depot_site_hours(scenario: &Scenario) -> TravelHours {
-    let settings = &scenario.travel;
+/// Depot-to-site travel hours from the travel service (roads, imported
+/// matrix or geodesic, as the scenario says).
+pub fn depot_site_hours(scenario: &Scenario, travel: &TravelTimes) -> TravelHours {
     scenario
-        .depots
-        .iter()
-        .map(|depot| {
+        .depot_indices()
+        .map(|d| {
             scenario
-                .sites
-                .iter()
-                .map(|site| {
-                    let km = crate::travel::geodesic_km(depot.location, site.location);
-                    Some(km * settings.circuity / settings.speed_kmh)
-                })
+                .site_indices()
+                .map(|s| travel.depot_to_site(d, s).hours())
                 .collect()
         })
         .collect()

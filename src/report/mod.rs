@@ -4,10 +4,12 @@
 mod atomic;
 mod inventory;
 mod plan;
+mod travel;
 
 pub use atomic::{write_atomic, write_atomic_with};
 pub use inventory::Inventory;
 pub use plan::{PlanSummary, UnreachableSite, plan_table, write_plan};
+pub use travel::{TravelList, TravelPair, TravelRoute};
 
 /// How a command prints its result on stdout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -146,3 +146,9 @@ pub fn read_plan_claims(dir: &Path) -> sparesla::plan::check::PlanClaims {
     }
     claims
 }
+
+/// Depot-to-site hours of a scenario from the travel service.
+pub fn travel_hours(scenario: &sparesla::scenario::Scenario) -> sparesla::plan::TravelHours {
+    let travel = sparesla::travel::TravelTimes::build(scenario).expect("travel times");
+    sparesla::plan::depot_site_hours(scenario, &travel)
+}
