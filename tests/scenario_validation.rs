@@ -429,3 +429,11 @@ fn usage_errors_exit_with_2() {
     let output = sparesla(&["frobnicate"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn a_site_id_equal_to_a_depot_id_is_rejected() {
+    let copy = ScenarioCopy::fixture("tiny");
+    copy.replace("sites.csv", "S4,Hospital C", "D-NJ,Hospital C")
+        .replace("installed_base.csv", "S4,HDD8", "D-NJ,HDD8");
+    expect(&copy, "E1030", "sites.csv:5:1");
+}

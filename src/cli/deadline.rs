@@ -64,12 +64,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let none_years = (opened_year - 1)..=(opened_year + 30);
     let clock = SlaClock::new(&coverage, response, tz, none_years).map_err(InvalidInput::from)?;
     if args.explain {
-        for line in explain_deadline(&clock, opened).map_err(InvalidInput::from)? {
-            println!("{line}");
-        }
+        let lines = explain_deadline(&clock, opened).map_err(InvalidInput::from)?;
+        super::print_stdout(&lines.join("\n"))?;
     } else {
         let deadline = clock.deadline(opened).map_err(InvalidInput::from)?;
-        println!("{}", format_instant(deadline, tz));
+        super::print_stdout(&format_instant(deadline, tz))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -146,3 +146,13 @@ fn travel_hours(scenario: &crate::scenario::Scenario) -> anyhow::Result<crate::p
         crate::travel::TravelTimes::build(scenario).map_err(|e| InvalidInput(e.to_string()))?;
     Ok(crate::plan::depot_site_hours(scenario, &travel))
 }
+
+/// Writes a line to stdout; a reader that stops early (`| head`) is no failure.
+fn print_stdout(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}

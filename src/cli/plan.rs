@@ -64,8 +64,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("writing the plan to {}", args.out.display()))?;
     let summary = PlanSummary::of(&scenario, &plan);
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
-        OutputFormat::Table | OutputFormat::Csv => print!("{}", plan_table(&summary)),
+        OutputFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&summary)?)?,
+        OutputFormat::Table | OutputFormat::Csv => {
+            super::print_stdout(plan_table(&summary).trim_end())?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,6 @@ use super::InvalidInput;
 use crate::report::{OutputFormat, TravelList, TravelRoute};
 use crate::scenario::{self, Scenario};
 use crate::travel::{Place, TravelTimes};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -67,17 +66,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     };
-    print(&text)?;
+    super::print_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes to stdout; a reader that stops early (`| head`) is no failure.
-fn print(text: &str) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match writeln!(out, "{text}").and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
 }
 
 fn place(scenario: &Scenario, id: &str, flag: &str) -> Result<Place, InvalidInput> {

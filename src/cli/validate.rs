@@ -21,8 +21,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let inventory = Inventory::of(&loaded.scenario);
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&inventory)?),
-        OutputFormat::Table | OutputFormat::Csv => println!("{}", inventory.to_table()),
+        OutputFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&inventory)?)?,
+        OutputFormat::Table | OutputFormat::Csv => super::print_stdout(&inventory.to_table())?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -156,7 +156,10 @@ pub fn load(dir: &Path) -> Result<Loaded, ScenarioError> {
     let site_table = loader.table("sites.csv", network::SITE_COLUMNS);
     let sites = site_table
         .as_ref()
-        .map(|table| network::read_sites(&mut loader, table, &tier_refs))
+        .map(|table| {
+            let depot_ids = depots.iter().map(|d| d.id.as_str()).collect();
+            network::read_sites(&mut loader, table, &tier_refs, &depot_ids)
+        })
         .unwrap_or_default();
     let site_refs = Refs::new(
         "site",

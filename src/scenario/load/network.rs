@@ -155,13 +155,29 @@ fn time_zone(cells: &mut Cells<'_>, column: &str) -> Option<Tz> {
     cells.parse(column, Code::E1016UnknownTimeZone, parse_time_zone)
 }
 
-pub fn read_sites(loader: &mut Loader, table: &Table, tiers: &Refs<TierIdx>) -> Vec<Site> {
+/// Customer sites; their ids must differ from depot ids (both are places
+/// of the travel network).
+pub fn read_sites(
+    loader: &mut Loader,
+    table: &Table,
+    tiers: &Refs<TierIdx>,
+    depot_ids: &std::collections::HashSet<&str>,
+) -> Vec<Site> {
     read_unique(
         loader,
         table,
         |s: &Site| &s.id,
         |cells, _| {
             let id = cells.text("id");
+            if let Some(id) = id.filter(|id| depot_ids.contains(id)) {
+                cells.error(
+                    "id",
+                    Code::E1030DuplicateId,
+                    format!("`{id}` is already a depot id"),
+                    "give sites ids of their own; depots and sites share the travel network",
+                );
+                return None;
+            }
             let customer = cells.text("customer");
             let location = location(cells);
             let tz = time_zone(cells, "tz");
