@@ -437,3 +437,13 @@ fn a_site_id_equal_to_a_depot_id_is_rejected() {
         .replace("installed_base.csv", "S4,HDD8", "D-NJ,HDD8");
     expect(&copy, "E1030", "sites.csv:5:1");
 }
+
+#[test]
+fn a_rejected_junction_is_reported_once_not_again_by_its_roads() {
+    let copy = ScenarioCopy::of(&common::root().join("scenarios/china-baseline"));
+    copy.replace("nodes.csv", "J-ZHEGU,31.86,102.7", "J-ZHEGU,91.86,102.7");
+    let found = errors(&copy);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "E1014");
+    assert!(found[0].1.starts_with("nodes.csv:"), "{found:?}");
+}

@@ -187,11 +187,20 @@ pub fn load(dir: &Path) -> Result<Loaded, ScenarioError> {
             .map(|d| d.id.clone())
             .chain(sites.iter().map(|s| s.id.clone()))
             .collect();
+        // Ids written in the place files, valid or not: a road naming a
+        // rejected row is not reported a second time.
+        let mut written: HashSet<String> = [&depot_table, &site_table]
+            .into_iter()
+            .flatten()
+            .flat_map(|t| t.raw_values("id").map(str::to_string))
+            .collect();
         if let Some(file) = &settings.nodes_file {
             if let Some(table) = loader.table_at(&dir.join(file), roads::NODE_COLUMNS) {
                 road_nodes = roads::read_nodes(&mut loader, &table, &taken);
+                written.extend(table.raw_values("id").map(str::to_string));
             }
         }
+        let mut written_links: HashSet<(String, String)> = HashSet::new();
         if let Some(file) = &settings.roads_file {
             let places: HashSet<String> = taken
                 .iter()
@@ -199,7 +208,11 @@ pub fn load(dir: &Path) -> Result<Loaded, ScenarioError> {
                 .chain(road_nodes.iter().map(|n| n.id.clone()))
                 .collect();
             if let Some(table) = loader.table_at(&dir.join(file), roads::ROAD_COLUMNS) {
-                road_list = roads::read_roads(&mut loader, &table, &places);
+                road_list = roads::read_roads(&mut loader, &table, &places, &written);
+                for (from, to) in table.raw_values("from").zip(table.raw_values("to")) {
+                    written_links.insert((from.to_string(), to.to_string()));
+                    written_links.insert((to.to_string(), from.to_string()));
+                }
             }
         }
         let closures_path = dir.join(
@@ -214,7 +227,7 @@ pub fn load(dir: &Path) -> Result<Loaded, ScenarioError> {
             loader.optional_table(&closures_path, roads::CLOSURE_COLUMNS)
         };
         if let Some(table) = closures_table {
-            closures = roads::read_closures(&mut loader, &table, &road_list);
+            closures = roads::read_closures(&mut loader, &table, &road_list, &written_links);
         }
         if let Some(file) = &settings.matrix_file {
             let path = dir.join(file);

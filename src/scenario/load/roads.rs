@@ -53,10 +53,19 @@ pub fn read_nodes(loader: &mut Loader, table: &Table, taken: &HashSet<String>) -
 }
 
 /// Road links between known places (depot, site or node ids).
-pub fn read_roads(loader: &mut Loader, table: &Table, places: &HashSet<String>) -> Vec<Road> {
+/// `written` holds every id written in the place files, valid or not.
+pub fn read_roads(
+    loader: &mut Loader,
+    table: &Table,
+    places: &HashSet<String>,
+    written: &HashSet<String>,
+) -> Vec<Road> {
     table.read_rows(&mut loader.diagnostics, |cells| {
         let end = |cells: &mut crate::scenario::table::Cells<'_>, column: &str| {
             let id = cells.text(column)?;
+            if written.contains(id) && !places.contains(id) {
+                return None; // its own row was reported
+            }
             if !places.contains(id) {
                 cells.error(
                     column,
@@ -106,7 +115,13 @@ pub fn read_roads(loader: &mut Loader, table: &Table, places: &HashSet<String>) 
 }
 
 /// Closures and slowdowns of existing road links.
-pub fn read_closures(loader: &mut Loader, table: &Table, roads: &[Road]) -> Vec<Closure> {
+/// `written_links` holds every link written in roads.csv, valid or not.
+pub fn read_closures(
+    loader: &mut Loader,
+    table: &Table,
+    roads: &[Road],
+    written_links: &HashSet<(String, String)>,
+) -> Vec<Closure> {
     let links: HashSet<(&str, &str)> = roads
         .iter()
         .flat_map(|r| {
@@ -124,6 +139,10 @@ pub fn read_closures(loader: &mut Loader, table: &Table, roads: &[Road]) -> Vec<
         let to = cells.text("to");
         let factor = cells.non_negative("factor");
         let (from, to) = (from?, to?);
+        let written = written_links.contains(&(from.to_string(), to.to_string()));
+        if !links.contains(&(from, to)) && written {
+            return None; // the road's own row was reported
+        }
         if !links.contains(&(from, to)) {
             cells.error(
                 "to",
