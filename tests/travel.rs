@@ -644,6 +644,25 @@ proptest! {
         let all: Vec<usize> = (0..n).collect();
         let matrix = graph.matrix(&all, &all).unwrap();
         let reference = floyd_warshall(n, &links);
+        // A second, independent reference: petgraph's Dijkstra.
+        let mut independent = petgraph::graph::DiGraph::<(), f64>::new();
+        let nodes: Vec<_> = (0..n).map(|_| independent.add_node(())).collect();
+        for link in &links {
+            independent.add_edge(nodes[link.from], nodes[link.to], link.hours);
+            if !link.oneway {
+                independent.add_edge(nodes[link.to], nodes[link.from], link.hours);
+            }
+        }
+        for (i, expected) in reference.iter().enumerate() {
+            let by_petgraph = petgraph::algo::dijkstra(&independent, nodes[i], None, |e| *e.weight());
+            for (j, hours) in expected.iter().enumerate() {
+                let other = by_petgraph.get(&nodes[j]).copied();
+                prop_assert_eq!(hours.is_some(), other.is_some());
+                if let (Some(a), Some(b)) = (hours, other) {
+                    prop_assert!((a - b).abs() <= 1e-9 * a.max(1.0));
+                }
+            }
+        }
         for (i, expected) in reference.iter().enumerate() {
             prop_assert_eq!(matrix.row(i), expected.as_slice());
             let tree = graph.shortest_paths(i).unwrap();

@@ -209,9 +209,16 @@ pub fn load(dir: &Path) -> Result<Loaded, ScenarioError> {
                 .collect();
             if let Some(table) = loader.table_at(&dir.join(file), roads::ROAD_COLUMNS) {
                 road_list = roads::read_roads(&mut loader, &table, &places, &written);
-                for (from, to) in table.raw_values("from").zip(table.raw_values("to")) {
+                let oneway: Vec<bool> = table
+                    .raw_values("oneway")
+                    .map(|v| matches!(v.trim(), "yes" | "true"))
+                    .collect();
+                let ends = table.raw_values("from").zip(table.raw_values("to"));
+                for (row, (from, to)) in ends.enumerate() {
                     written_links.insert((from.to_string(), to.to_string()));
-                    written_links.insert((to.to_string(), from.to_string()));
+                    if !oneway.get(row).copied().unwrap_or(false) {
+                        written_links.insert((to.to_string(), from.to_string()));
+                    }
                 }
             }
         }
