@@ -173,6 +173,11 @@ pub struct Limits {
 
 /// Solves `milp` with `backend`.
 pub fn solve(milp: &Milp, backend: Backend, limits: Limits) -> Result<MilpSolution, MilpError> {
+    // HiGHS refuses a model without constraints ("ModelEmpty"); such a model
+    // is solved by putting every variable at its cheaper bound.
+    if milp.rows.iter().all(|row| row.terms.is_empty()) {
+        return solve_unconstrained(milp);
+    }
     let mut variables = ProblemVariables::new();
     let vars: Vec<Variable> = milp
         .columns
@@ -220,6 +225,31 @@ pub fn solve(milp: &Milp, backend: Backend, limits: Limits) -> Result<MilpSoluti
         values: values.0,
         objective,
         status: values.1,
+    })
+}
+
+fn solve_unconstrained(milp: &Milp) -> Result<MilpSolution, MilpError> {
+    for row in &milp.rows {
+        if row.lower.is_some_and(|l| l > 1e-9) || row.upper.is_some_and(|u| u < -1e-9) {
+            return Err(MilpError::Infeasible);
+        }
+    }
+    let mut values = Vec::with_capacity(milp.columns.len());
+    for column in &milp.columns {
+        let value = if column.cost >= 0.0 {
+            column.lower
+        } else {
+            column.upper
+        };
+        if !value.is_finite() {
+            return Err(MilpError::Unbounded);
+        }
+        values.push(value);
+    }
+    Ok(MilpSolution {
+        objective: milp.objective(&values),
+        values,
+        status: MilpStatus::Optimal,
     })
 }
 
