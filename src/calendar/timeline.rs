@@ -341,7 +341,7 @@ impl BusinessTimeline {
             .naive_local();
         let day = (local.date() - self.first_date).num_days() as u32;
         let cutoff = cutoff_minute.unwrap_or(self.rule.window.end_minute());
-        let seconds_of_day = local.time().num_seconds_from_midnight_i64();
+        let seconds_of_day = i64::from(chrono::Timelike::num_seconds_from_midnight(&local.time()));
         let first_on_or_after = self.windows.partition_point(|w| w.day < day);
         let arrives_on_working_day = self
             .windows
@@ -393,17 +393,6 @@ pub struct NextBusinessDay {
     /// The working day by whose window end the visit is due.
     pub due_on: NaiveDate,
     pub deadline: Seconds,
-}
-
-trait SecondsOfDay {
-    fn num_seconds_from_midnight_i64(&self) -> i64;
-}
-
-impl SecondsOfDay for chrono::NaiveTime {
-    fn num_seconds_from_midnight_i64(&self) -> i64 {
-        use chrono::Timelike;
-        i64::from(self.num_seconds_from_midnight())
-    }
 }
 
 fn year_start(year: i32) -> NaiveDate {

@@ -156,3 +156,12 @@ fn print_stdout(text: &str) -> std::io::Result<()> {
         other => other,
     }
 }
+
+/// Loads a scenario, printing its warnings on stderr.
+fn load_scenario(dir: &std::path::Path) -> anyhow::Result<crate::scenario::Scenario> {
+    let loaded = crate::scenario::load(dir)?;
+    for warning in &loaded.warnings {
+        eprintln!("{warning}");
+    }
+    Ok(loaded.scenario)
+}

@@ -4,7 +4,6 @@ use super::InvalidInput;
 use crate::calendar::parse_duration;
 use crate::plan::{self, Backend, PlanOptions};
 use crate::report::{OutputFormat, PlanSummary, plan_table, write_plan};
-use crate::scenario;
 use anyhow::Context;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,11 +34,7 @@ fn parse_backend(text: &str) -> Result<Backend, String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = scenario::load(&args.scenario)?;
-    for warning in &loaded.warnings {
-        eprintln!("{warning}");
-    }
-    let scenario = loaded.scenario;
+    let scenario = super::load_scenario(&args.scenario)?;
     let time_limit = match &args.time_limit {
         Some(text) => {
             parse_duration(text).map_err(|e| InvalidInput(format!("--time-limit: {e}")))?

@@ -2,7 +2,7 @@
 
 use super::InvalidInput;
 use crate::report::{OutputFormat, TravelList, TravelRoute};
-use crate::scenario::{self, Scenario};
+use crate::scenario::Scenario;
 use crate::travel::{Place, TravelTimes};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,11 +23,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = scenario::load(&args.scenario)?;
-    for warning in &loaded.warnings {
-        eprintln!("{warning}");
-    }
-    let scenario = &loaded.scenario;
+    let scenario = &super::load_scenario(&args.scenario)?;
     let times = TravelTimes::build(scenario).map_err(|e| {
         InvalidInput(format!(
             "{}: cannot compute travel times: {e}",

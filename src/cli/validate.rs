@@ -1,7 +1,6 @@
 //! `sparesla validate <scenario-dir>`.
 
 use crate::report::{Inventory, OutputFormat};
-use crate::scenario;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,11 +14,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = scenario::load(&args.scenario)?;
-    for warning in &loaded.warnings {
-        eprintln!("{warning}");
-    }
-    let inventory = Inventory::of(&loaded.scenario);
+    let scenario = super::load_scenario(&args.scenario)?;
+    let inventory = Inventory::of(&scenario);
     match args.format {
         OutputFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&inventory)?)?,
         OutputFormat::Table | OutputFormat::Csv => super::print_stdout(&inventory.to_table())?,

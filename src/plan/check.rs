@@ -76,13 +76,10 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
             )),
             (Some(depot), _) => match ids.depots.get(depot) {
                 None => problems.push(format!("site {} served by unknown depot {depot}", site.id)),
-                Some(d) if !claims.open_depots.contains(depot) => {
-                    let _ = d;
-                    problems.push(format!(
-                        "site {} served by depot {depot}, which is not open",
-                        site.id
-                    ))
-                }
+                Some(_) if !claims.open_depots.contains(depot) => problems.push(format!(
+                    "site {} served by depot {depot}, which is not open",
+                    site.id
+                )),
                 Some(d) if !in_time(d.index()) => problems.push(format!(
                     "site {} served by depot {depot}, which does not reach it within {allowed} h",
                     site.id
@@ -134,14 +131,13 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
     let mut breaches = unserved.clone();
     let mut holding = 0.0;
     for ((depot, part), units) in &claims.stock {
-        let (Some(d), Some(p)) = (ids.depots.get(depot), ids.parts.get(part)) else {
+        let (Some(_), Some(p)) = (ids.depots.get(depot), ids.parts.get(part)) else {
             problems.push(format!(
                 "stock row {depot},{part} names an unknown depot or part"
             ));
             continue;
         };
         holding += f64::from(*units) * scenario.part(*p).unit_cost * scenario.costs.holding_rate;
-        let _ = d;
     }
     for ((depot, part), by_tier) in &pool_demand {
         let units = claims

@@ -99,6 +99,17 @@ pub struct Milp {
     pub offset: f64,
 }
 
+impl Row {
+    /// An empty row `sum >= lower`, to be filled with terms.
+    pub fn at_least(lower: f64) -> Row {
+        Row {
+            terms: Vec::new(),
+            lower: Some(lower),
+            upper: None,
+        }
+    }
+}
+
 impl Milp {
     pub fn add_column(&mut self, column: Column) -> usize {
         self.columns.push(column);

@@ -124,7 +124,8 @@ pub fn plan(
 ) -> Result<Plan, PlanError> {
     let started = Instant::now();
     let model = PlanModel::build(scenario, travel)?;
-    let required = required_demand(&model);
+    let attainable = attainable_demand(&model);
+    let required = required_demand(&model, &attainable);
     let limits = Limits {
         time: options.time_limit,
         gap: options.gap,
@@ -188,16 +189,26 @@ pub fn plan(
         best.cost,
         started.elapsed().as_secs_f64()
     );
-    let (evaluations, timed_out) = (search.evaluations, search.timed_out);
+    let effort = SearchEffort {
+        evaluations: search.evaluations,
+        timed_out: search.timed_out,
+    };
     Ok(finish(
         scenario,
         model,
+        &attainable,
         best,
         lower_bound,
         options,
-        evaluations,
-        timed_out,
+        effort,
     ))
+}
+
+/// How much searching a run did, for the plan's status and summary.
+#[derive(Clone, Copy, Debug)]
+struct SearchEffort {
+    evaluations: usize,
+    timed_out: bool,
 }
 
 fn forced_fixed_cost(model: &PlanModel) -> f64 {
@@ -212,8 +223,7 @@ fn forced_fixed_cost(model: &PlanModel) -> f64 {
 /// Demand per tier that must be met in time: the target share, capped by
 /// what the best possible plan (every usable depot open, stock at the cap)
 /// reaches.
-fn required_demand(model: &PlanModel) -> Vec<f64> {
-    let attainable = attainable_demand(model);
+fn required_demand(model: &PlanModel, attainable: &[f64]) -> Vec<f64> {
     (0..model.tier_count())
         .map(|k| {
             (model.tier_targets[k] * model.tier_demand[k])
@@ -459,15 +469,14 @@ fn polish_stock(
 fn finish(
     scenario: &Scenario,
     model: PlanModel,
+    attainable: &[f64],
     best: Candidate,
     lower_bound: f64,
     options: PlanOptions,
-    evaluations: usize,
-    timed_out: bool,
+    effort: SearchEffort,
 ) -> Plan {
     let tiers = model.tier_count();
     let met = stocking::attained(&best.pools, &best.stock, tiers);
-    let attainable = attainable_demand(&model);
     let mut breaches = best.unserved.tier_demand.clone();
     for (pool, stock) in best.pools.iter().zip(&best.stock) {
         for (k, demand) in pool.tier_demand.iter().enumerate() {
@@ -518,7 +527,7 @@ fn finish(
         PlanStatus::Optimal
     } else if gap <= options.gap {
         PlanStatus::GapLimit
-    } else if timed_out {
+    } else if effort.timed_out {
         PlanStatus::TimeLimit
     } else {
         PlanStatus::Feasible
@@ -546,7 +555,7 @@ fn finish(
         gap,
         status,
         backend: options.backend,
-        evaluations,
+        evaluations: effort.evaluations,
         unreachable,
         model,
     }

@@ -145,14 +145,7 @@ fn facility_location(model: &PlanModel, required: &[f64]) -> (Milp, Vec<(usize, 
         open_columns.push((d, column));
     }
     let rates = stock_rates(model);
-    let mut tier_rows: Vec<Row> = required
-        .iter()
-        .map(|r| Row {
-            terms: Vec::new(),
-            lower: Some(*r),
-            upper: None,
-        })
-        .collect();
+    let mut tier_rows: Vec<Row> = required.iter().map(|r| Row::at_least(*r)).collect();
     for site in &model.sites {
         let total = site.total_demand();
         if total <= 0.0 {
@@ -231,8 +224,7 @@ fn stock_rates(model: &PlanModel) -> Vec<Vec<Vec<f64>>> {
         .collect()
 }
 
-/// Solves the relaxation with a short budget when the caller only needs
-/// the starting point; kept separate so tests can call the bound alone.
+/// The limits of the relaxation solve: a share of the run's budget.
 pub fn solve_limits(total: Limits, share: f64) -> Limits {
     Limits {
         time: total.time.mul_f64(share),

@@ -269,14 +269,7 @@ pub fn exact(
     limits: Limits,
 ) -> Result<(Vec<u32>, MilpStatus), MilpError> {
     let mut model = Milp::default();
-    let mut tier_rows: Vec<Row> = required
-        .iter()
-        .map(|r| Row {
-            terms: Vec::new(),
-            lower: Some(*r),
-            upper: None,
-        })
-        .collect();
+    let mut tier_rows: Vec<Row> = required.iter().map(|r| Row::at_least(*r)).collect();
     let mut columns_of_pool = Vec::with_capacity(pools.len());
     for pool in pools {
         model.offset += pool.breach_weight;
