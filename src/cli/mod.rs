@@ -3,6 +3,7 @@
 //! printer in [`crate::report`].
 
 mod deadline;
+mod dispatch;
 mod generate;
 mod plan;
 mod travel;
@@ -75,6 +76,15 @@ enum Command {
     /// --from and --to, prints the hours, the model used, the geodesic
     /// estimate for comparison and the path of node ids taken.
     Travel(travel::Args),
+    /// Assign engineers, source depots and delivery modes to incidents.
+    ///
+    /// Each incident gets a qualified engineer, a depot with the part in stock
+    /// and a mode (the engineer collects the part, or a courier brings it),
+    /// sequenced into each engineer's route inside their shift. Minimises
+    /// penalty-weighted SLA breaches, then minutes late, then travel time.
+    /// Writes dispatch.csv, routes.csv and summary.json to --out; prints the
+    /// late and unassigned incidents with a reason.
+    Dispatch(dispatch::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -94,6 +104,7 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Travel(args) => travel::run(args),
+        Command::Dispatch(args) => dispatch::run(args),
     };
     match result {
         Ok(code) => code,

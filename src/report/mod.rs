@@ -21,3 +21,8 @@ pub enum OutputFormat {
     /// Comma-separated values.
     Csv,
 }
+
+mod dispatch;
+pub use dispatch::{
+    DISPATCH_COLUMNS, DispatchLine, DispatchSummary, dispatch_table, write_dispatch,
+};

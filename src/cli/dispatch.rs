@@ -1,0 +1,75 @@
+//! `sparesla dispatch`: assign engineers, depots and delivery modes to incidents.
+
+use super::InvalidInput;
+use crate::calendar::parse_duration;
+use crate::dispatch::{self, DispatchOptions};
+use crate::report::{DispatchSummary, OutputFormat, dispatch_table, write_dispatch};
+use crate::scenario;
+use anyhow::Context;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Scenario folder.
+    scenario: PathBuf,
+    /// Incidents to dispatch (`id,site,opened,part,kind`).
+    #[arg(long)]
+    incidents: PathBuf,
+    /// Stock to take parts from (`depot,part,on_hand`, e.g. a plan's stock.csv; default the scenario's stock.csv).
+    #[arg(long)]
+    stock: Option<PathBuf>,
+    /// A previous dispatch.csv whose started jobs to keep (not yet supported).
+    #[arg(long)]
+    pin: Option<PathBuf>,
+    /// Folder for dispatch.csv, routes.csv and summary.json.
+    #[arg(long)]
+    out: PathBuf,
+    /// Wall-clock budget, e.g. 10s or 1m.
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    time_limit: String,
+    /// Seed of the improvement search (same seed, same dispatch unless the time limit stops it).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Most improvement iterations.
+    #[arg(long, default_value_t = DispatchOptions::default().max_iterations)]
+    iterations: u64,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.pin.is_some() {
+        return Err(InvalidInput("--pin is not supported yet".to_string()).into());
+    }
+    let loaded = scenario::load(&args.scenario)?;
+    for warning in &loaded.warnings {
+        eprintln!("{warning}");
+    }
+    let scenario = loaded.scenario;
+    let time_limit =
+        parse_duration(&args.time_limit).map_err(|e| InvalidInput(format!("--time-limit: {e}")))?;
+    let incidents = scenario::load_incidents(&scenario, &args.incidents)?;
+    let stock = match &args.stock {
+        Some(path) => scenario::load_stock(&scenario, path)?,
+        None => scenario.stock.clone(),
+    };
+    let travel =
+        crate::travel::TravelTimes::build(&scenario).map_err(|e| InvalidInput(e.to_string()))?;
+    let options = DispatchOptions {
+        time_limit: time_limit.to_std().unwrap_or_default(),
+        seed: args.seed,
+        max_iterations: args.iterations,
+    };
+    let result = dispatch::dispatch(&scenario, &travel, &incidents, &stock, options)
+        .map_err(|e| InvalidInput(e.to_string()))?;
+    write_dispatch(&args.out, &scenario, &result)
+        .with_context(|| format!("writing the dispatch to {}", args.out.display()))?;
+    let summary = DispatchSummary::of(&scenario, &result);
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
+        OutputFormat::Table | OutputFormat::Csv => print!("{}", dispatch_table(&summary)),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,298 @@
+//! An independent feasibility check of a dispatch. It recomputes deadlines,
+//! travel times and shifts from the scenario rather than from the solver's
+//! precomputed problem, so a solver bug cannot hide behind its own cache.
+
+use super::{Dispatch, Mode, Status};
+use crate::calendar::{BusinessRule, BusinessTimeline, Seconds, SiteClocks, scenario_years};
+use crate::scenario::{Engineer, Incident, Scenario, StockLevel};
+use crate::travel::{Place, TravelTimes};
+use std::collections::HashMap;
+
+/// Seconds of rounding allowed between the solver's and the checker's times.
+const TOLERANCE: Seconds = 2;
+
+/// Every violated constraint, as a sentence; empty when feasible.
+pub fn check(
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    incidents: &[Incident],
+    stock: &[StockLevel],
+    dispatch: &Dispatch,
+) -> Vec<String> {
+    let mut errors = Vec::new();
+    if dispatch.assignments.len() != incidents.len() {
+        errors.push(format!(
+            "{} assignments for {} incidents",
+            dispatch.assignments.len(),
+            incidents.len()
+        ));
+        return errors;
+    }
+    check_assignments(scenario, incidents, dispatch, &mut errors);
+    check_stock(scenario, incidents, stock, dispatch, &mut errors);
+    check_routes(scenario, travel, incidents, dispatch, &mut errors);
+    errors
+}
+
+fn check_assignments(
+    scenario: &Scenario,
+    incidents: &[Incident],
+    dispatch: &Dispatch,
+    errors: &mut Vec<String>,
+) {
+    let clocks = match SiteClocks::for_scenario(scenario) {
+        Ok(clocks) => clocks,
+        Err(e) => return errors.push(format!("clocks: {e}")),
+    };
+    for (k, a) in dispatch.assignments.iter().enumerate() {
+        let incident = &incidents[k];
+        let id = &incident.id;
+        if a.incident != k {
+            errors.push(format!(
+                "{id}: assignment {k} names incident {}",
+                a.incident
+            ));
+        }
+        match clocks
+            .of(incident.site)
+            .deadline(incident.opened.timestamp())
+        {
+            Ok(deadline) if deadline != a.deadline => errors.push(format!(
+                "{id}: deadline {} differs from the SLA clock's {deadline}",
+                a.deadline
+            )),
+            Err(e) => errors.push(format!("{id}: no deadline: {e}")),
+            Ok(_) => {}
+        }
+        let expected = match &a.visit {
+            None => Status::Unassigned,
+            Some((_, v)) if v.arrive <= a.deadline => Status::OnTime,
+            Some(_) => Status::Late,
+        };
+        if expected != a.status {
+            errors.push(format!(
+                "{id}: status {:?}, expected {expected:?}",
+                a.status
+            ));
+        }
+        if a.status != Status::OnTime && a.reason.is_none() {
+            errors.push(format!("{id}: {:?} without a reason", a.status));
+        }
+        if let Some((engineer, _)) = &a.visit {
+            let skill = &scenario.part(incident.part).skill;
+            if !scenario.engineer(*engineer).has_skill(skill) {
+                errors.push(format!(
+                    "{id}: engineer {} lacks skill {skill}",
+                    scenario.engineer(*engineer).id
+                ));
+            }
+        }
+    }
+}
+
+fn check_stock(
+    scenario: &Scenario,
+    incidents: &[Incident],
+    stock: &[StockLevel],
+    dispatch: &Dispatch,
+    errors: &mut Vec<String>,
+) {
+    let mut left: HashMap<(usize, usize), i64> = HashMap::new();
+    for level in stock {
+        *left
+            .entry((level.depot.index(), level.part.index()))
+            .or_default() += i64::from(level.on_hand);
+    }
+    for (k, a) in dispatch.assignments.iter().enumerate() {
+        if let Some((_, v)) = &a.visit {
+            let key = (v.job.depot.index(), incidents[k].part.index());
+            let units = left.entry(key).or_default();
+            *units -= 1;
+            if *units < 0 {
+                errors.push(format!(
+                    "{}: depot {} has no unit of {} left",
+                    incidents[k].id,
+                    scenario.depot(v.job.depot).id,
+                    scenario.part(incidents[k].part).id
+                ));
+            }
+        }
+    }
+}
+
+fn hours_secs(travel: &TravelTimes, from: Place, to: Place) -> Option<Seconds> {
+    if from == to {
+        return Some(0);
+    }
+    travel
+        .hours_between(from, to)
+        .hours()
+        .map(|h| (h * 3600.0).round() as Seconds)
+}
+
+fn check_routes(
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    incidents: &[Incident],
+    dispatch: &Dispatch,
+    errors: &mut Vec<String>,
+) {
+    let years = scenario_years(scenario);
+    let mut seen = vec![0usize; incidents.len()];
+    for (e, route) in dispatch.routes.iter().enumerate() {
+        let Some(engineer) = scenario.engineers.get(e) else {
+            errors.push(format!("route {e} has no engineer"));
+            continue;
+        };
+        let timeline = match timeline_of(engineer, years.clone()) {
+            Ok(t) => t,
+            Err(message) => {
+                errors.push(message);
+                continue;
+            }
+        };
+        let mut place = Place::Depot(engineer.base);
+        let mut free: Option<Seconds> = None;
+        for &k in route {
+            let Some(a) = dispatch.assignments.get(k) else {
+                errors.push(format!("{}: route names incident {k}", engineer.id));
+                continue;
+            };
+            seen[k] += 1;
+            let id = &incidents[k].id;
+            let Some((assigned_to, v)) = &a.visit else {
+                errors.push(format!("{id}: in {}'s route but unassigned", engineer.id));
+                continue;
+            };
+            if assigned_to.index() != e {
+                errors.push(format!(
+                    "{id}: in {}'s route but assigned elsewhere",
+                    engineer.id
+                ));
+            }
+            let ctx = Leg {
+                scenario,
+                travel,
+                incident: &incidents[k],
+                from: place,
+            };
+            errors.extend(ctx.check(v).into_iter().map(|m| format!("{id}: {m}")));
+            if free.is_some_and(|f| v.depart < f) {
+                errors.push(format!("{id}: departs before the previous job finished"));
+            }
+            if let Some(gap) = off_duty(&timeline, v.depart, v.finish) {
+                errors.push(format!("{id}: {} off duty at {gap}", engineer.id));
+            }
+            place = Place::Site(incidents[k].site);
+            free = Some(v.finish);
+        }
+    }
+    for (k, a) in dispatch.assignments.iter().enumerate() {
+        let expected = usize::from(a.visit.is_some());
+        if seen[k] != expected {
+            errors.push(format!(
+                "{}: in {} routes, expected {expected}",
+                incidents[k].id, seen[k]
+            ));
+        }
+    }
+}
+
+/// One job's timing against travel times and the opening.
+struct Leg<'a> {
+    scenario: &'a Scenario,
+    travel: &'a TravelTimes,
+    incident: &'a Incident,
+    from: Place,
+}
+
+impl Leg<'_> {
+    fn check(&self, v: &super::Visit) -> Vec<String> {
+        let mut errors = Vec::new();
+        let site = Place::Site(self.incident.site);
+        let depot = Place::Depot(v.job.depot);
+        let handling = (self.scenario.travel.handling_hours * 3600.0).round() as Seconds;
+        let opened = self.incident.opened.timestamp();
+        if v.depart < opened {
+            errors.push("departs before the incident opened".to_string());
+        }
+        match v.job.mode {
+            Mode::EngineerPickup => {
+                match hours_secs(self.travel, self.from, depot) {
+                    Some(t) if v.pickup + TOLERANCE < v.depart + t => {
+                        errors.push("reaches the depot faster than the road allows".into())
+                    }
+                    None => errors.push("depot unreachable from the engineer".into()),
+                    _ => {}
+                }
+                match hours_secs(self.travel, depot, site) {
+                    Some(t) if v.engineer_arrive + TOLERANCE < v.pickup + handling + t => {
+                        errors.push("reaches the site faster than the road allows".into())
+                    }
+                    None => errors.push("site unreachable from the depot".into()),
+                    _ => {}
+                }
+                if v.part_arrive != v.engineer_arrive {
+                    errors.push("part arrives without the engineer who carries it".into());
+                }
+            }
+            Mode::Courier => {
+                let factor = self.scenario.dispatch.courier_speed_factor;
+                let factor = if factor > 0.0 { factor } else { 1.0 };
+                match hours_secs(self.travel, depot, site) {
+                    Some(t) => {
+                        let courier = (t as f64 / factor).round() as Seconds;
+                        if v.part_arrive + TOLERANCE < opened + handling + courier {
+                            errors.push("courier faster than the road allows".into());
+                        }
+                    }
+                    None => errors.push("site unreachable from the depot".into()),
+                }
+                match hours_secs(self.travel, self.from, site) {
+                    Some(t) if v.engineer_arrive + TOLERANCE < v.depart + t => {
+                        errors.push("engineer faster than the road allows".into())
+                    }
+                    None => errors.push("site unreachable from the engineer".into()),
+                    _ => {}
+                }
+            }
+        }
+        if v.arrive != v.engineer_arrive.max(v.part_arrive) {
+            errors.push("arrival is not the later of engineer and part".into());
+        }
+        let repair =
+            (self.scenario.part(self.incident.part).repair_hours.max(0.0) * 3600.0).round();
+        if v.finish < v.arrive + repair as Seconds {
+            errors.push("repair shorter than the part's repair_hours".into());
+        }
+        errors
+    }
+}
+
+fn timeline_of(
+    engineer: &Engineer,
+    years: std::ops::RangeInclusive<i32>,
+) -> Result<BusinessTimeline, String> {
+    let rule = BusinessRule {
+        window: engineer.shift.window,
+        days: engineer.shift.days,
+        calendar: engineer.shift.calendar.clone(),
+        tz: engineer.shift.tz,
+    };
+    BusinessTimeline::new(rule, years).map_err(|e| format!("{}: shift: {e}", engineer.id))
+}
+
+/// The first instant of `[from, to)` the engineer is off duty, if any.
+fn off_duty(timeline: &BusinessTimeline, from: Seconds, to: Seconds) -> Option<Seconds> {
+    let mut covered = from;
+    for (_, start, end) in timeline.windows_between(from, to.max(from + 1)) {
+        if start > covered {
+            return Some(covered);
+        }
+        covered = covered.max(end);
+        if covered >= to.max(from + 1) {
+            return None;
+        }
+    }
+    Some(covered)
+}
