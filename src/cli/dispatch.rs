@@ -43,11 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.pin.is_some() {
         return Err(InvalidInput("--pin is not supported yet".to_string()).into());
     }
-    let loaded = scenario::load(&args.scenario)?;
-    for warning in &loaded.warnings {
-        eprintln!("{warning}");
-    }
-    let scenario = loaded.scenario;
+    let scenario = super::load_scenario(&args.scenario)?;
     let time_limit =
         parse_duration(&args.time_limit).map_err(|e| InvalidInput(format!("--time-limit: {e}")))?;
     let incidents = scenario::load_incidents(&scenario, &args.incidents)?;
@@ -68,8 +64,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("writing the dispatch to {}", args.out.display()))?;
     let summary = DispatchSummary::of(&scenario, &result);
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
-        OutputFormat::Table | OutputFormat::Csv => print!("{}", dispatch_table(&summary)),
+        OutputFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&summary)?)?,
+        OutputFormat::Table | OutputFormat::Csv => {
+            super::print_stdout(dispatch_table(&summary).trim_end())?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
