@@ -333,6 +333,45 @@ pub struct DispatchSettings {
     pub courier_speed_factor: f64,
 }
 
+/// Days a temporary change applies, both ends inclusive, as calendar dates
+/// in each affected site's own time zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// Whether `day` falls inside the period.
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.from <= day && day <= self.to
+    }
+
+    /// Days in the period.
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+}
+
+/// Failure rates multiplied by `factor` during a period (a holiday peak),
+/// for the sites of one region (all when `None`) and one part (all when `None`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RateChange {
+    pub period: Period,
+    pub region: Option<String>,
+    pub part: Option<PartIdx>,
+    pub factor: f64,
+}
+
+/// The sites of one customer served under another tier during a period
+/// (a temporary upgrade for a major event).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TierChange {
+    pub period: Period,
+    pub customer: String,
+    pub tier: TierIdx,
+}
+
 /// A complete, validated scenario.
 #[derive(Clone, Debug, Default)]
 pub struct Scenario {
@@ -363,6 +402,10 @@ pub struct Scenario {
     pub stock: Vec<StockLevel>,
     /// Folder the scenario was read from.
     pub dir: PathBuf,
+    /// Temporary failure-rate changes (from an overlay; empty otherwise).
+    pub rate_changes: Vec<RateChange>,
+    /// Temporary tier changes of named customers (from an overlay; empty otherwise).
+    pub tier_changes: Vec<TierChange>,
 }
 
 /// Id-to-index maps of a scenario, for code that looks up many ids.

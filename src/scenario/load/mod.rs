@@ -288,6 +288,8 @@ pub fn load(dir: &Path) -> Result<Loaded, ScenarioError> {
         incidents,
         stock,
         dir: dir.to_path_buf(),
+        rate_changes: Vec::new(),
+        tier_changes: Vec::new(),
     };
     warn_about_gaps(&scenario, &mut loader.diagnostics);
     let (scenario, warnings) = loader.finish(scenario)?;
