@@ -17,6 +17,8 @@ fn main() {
         sites: 3_000,
         parts: 500,
         rows: Some(20_000),
+        engineers: None,
+        incidents: 0,
         seed: 1,
     });
     for (name, content) in files {

@@ -22,6 +22,13 @@ pub struct Args {
     /// Installed-base rows (default: 7 per site).
     #[arg(long)]
     rows: Option<usize>,
+    /// Field engineers, spread over the depots (default: 2 per depot).
+    #[arg(long)]
+    engineers: Option<usize>,
+    /// Also write a day of this many incidents (incidents.csv, 2026-03-10) and a
+    /// stock.csv sized to it (each part 3 times its incidents, spread over the depots), for `dispatch`.
+    #[arg(long, default_value_t = 0)]
+    incidents: usize,
     /// Random seed: the same seed writes the same files.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -39,6 +46,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         sites: args.sites,
         parts: args.parts,
         rows: args.rows,
+        engineers: args.engineers,
+        incidents: args.incidents,
         seed: args.seed,
     });
     for (name, content) in &files {

@@ -16,8 +16,24 @@ pub struct GenerateOptions {
     pub parts: usize,
     /// Installed-base rows (default: 7 per site).
     pub rows: Option<usize>,
+    /// Field engineers (default: 2 per depot).
+    pub engineers: Option<usize>,
+    /// Incidents of one working day (2026-03-10) in incidents.csv, with a
+    /// stock.csv to dispatch them from; none when 0.
+    pub incidents: usize,
     pub seed: u64,
 }
+
+/// The day generated incidents open on: an ordinary Tuesday.
+const INCIDENT_DAY: &str = "2026-03-10";
+/// Share of generated incidents raised by monitoring rather than by a failure.
+const PROACTIVE_SHARE: f64 = 0.1;
+/// Stock of a generated day: units of each part across the network, as a
+/// multiple of the day's incidents needing it.
+const STOCK_COVER: usize = 3;
+/// Mixed into the seed for the dispatch-day files, so that adding them leaves
+/// the other files of a seed unchanged.
+const DAY_SEED_SALT: u64 = 0x5eed_da7;
 
 /// (name, latitude, longitude, population in millions): the cities sites
 /// cluster around and depots sit in.
@@ -101,9 +117,13 @@ pub fn generate(options: GenerateOptions) -> Vec<(&'static str, String)> {
     let (parts, part_weights) = parts_csv(&mut rng, options.parts);
     let (sites, site_count) = sites_csv(&mut rng, options.sites);
     let rows = options.rows.unwrap_or(site_count * 7);
-    let installed = installed_base_csv(&mut rng, site_count, &part_weights, rows);
-    let engineers = engineers_csv(options.depots);
-    vec![
+    let (installed, failure_weights) =
+        installed_base_csv(&mut rng, site_count, &part_weights, rows);
+    let engineers = engineers_csv(
+        options.depots,
+        options.engineers.unwrap_or(2 * options.depots),
+    );
+    let mut files = vec![
         ("scenario.toml", scenario_toml(options)),
         ("depots.csv", depots),
         ("parts.csv", parts),
@@ -111,7 +131,17 @@ pub fn generate(options: GenerateOptions) -> Vec<(&'static str, String)> {
         ("installed_base.csv", installed),
         ("tiers.csv", TIERS.to_string()),
         ("engineers.csv", engineers),
-    ]
+    ];
+    if options.incidents > 0 {
+        let mut day_rng = ChaCha8Rng::seed_from_u64(options.seed ^ DAY_SEED_SALT);
+        let drawn = draw_incidents(&mut day_rng, &failure_weights, options.incidents);
+        files.push(("incidents.csv", incidents_csv(&drawn)));
+        files.push((
+            "stock.csv",
+            stock_csv(options.depots, options.parts, &drawn),
+        ));
+    }
+    files
 }
 
 const TIERS: &str = "id,coverage,window,days,calendar,response,target,penalty\n\
@@ -218,10 +248,17 @@ fn sites_csv(rng: &mut ChaCha8Rng, count: usize) -> (String, usize) {
     (out, count)
 }
 
-fn installed_base_csv(rng: &mut ChaCha8Rng, sites: usize, weights: &[f64], rows: usize) -> String {
+/// The installed base, and each row's (site, part, failures per year).
+fn installed_base_csv(
+    rng: &mut ChaCha8Rng,
+    sites: usize,
+    weights: &[f64],
+    rows: usize,
+) -> (String, Vec<(usize, usize, f64)>) {
     let mut out = String::from("site,part,quantity,annual_failure_rate\n");
+    let mut failures = Vec::with_capacity(rows);
     if sites == 0 || weights.is_empty() {
-        return out;
+        return (out, failures);
     }
     let total: f64 = weights.iter().sum();
     let mut seen = std::collections::BTreeSet::new();
@@ -244,21 +281,106 @@ fn installed_base_csv(rng: &mut ChaCha8Rng, sites: usize, weights: &[f64], rows:
         let quantity = rng.random_range(1..=12);
         let rate = rng.random_range(0.004..0.06);
         let _ = writeln!(out, "S{site:05},P{part:04},{quantity},{rate:.4}");
+        failures.push((site, part, f64::from(quantity) * rate));
         written += 1;
+    }
+    (out, failures)
+}
+
+/// A generated incident: minute of the day, site, part, proactive.
+type DrawnIncident = (u32, usize, usize, bool);
+
+/// One day of incidents: sites and parts drawn in proportion to their
+/// failure rates, opening times uniform over the day (site local time),
+/// sorted by opening.
+fn draw_incidents(
+    rng: &mut ChaCha8Rng,
+    failures: &[(usize, usize, f64)],
+    count: usize,
+) -> Vec<DrawnIncident> {
+    let total: f64 = failures.iter().map(|f| f.2).sum();
+    if failures.is_empty() || total <= 0.0 {
+        return Vec::new();
+    }
+    let mut drawn: Vec<DrawnIncident> = (0..count)
+        .map(|_| {
+            let mut pick = rng.random_range(0.0..total);
+            let &(site, part, _) = failures
+                .iter()
+                .find(|f| {
+                    pick -= f.2;
+                    pick <= 0.0
+                })
+                .unwrap_or(&failures[failures.len() - 1]);
+            let minute = rng.random_range(0..24 * 60);
+            let proactive = rng.random_bool(PROACTIVE_SHARE);
+            (minute, site, part, proactive)
+        })
+        .collect();
+    drawn.sort_unstable();
+    drawn
+}
+
+fn incidents_csv(drawn: &[DrawnIncident]) -> String {
+    let mut out = String::from("id,site,opened,part,kind\n");
+    for (n, &(minute, site, part, proactive)) in drawn.iter().enumerate() {
+        let kind = if proactive { "proactive" } else { "reactive" };
+        let _ = writeln!(
+            out,
+            "I{:05},S{site:05},{INCIDENT_DAY}T{:02}:{:02},P{part:04},{kind}",
+            n + 1,
+            minute / 60,
+            minute % 60
+        );
     }
     out
 }
 
-fn engineers_csv(depots: usize) -> String {
-    let mut out = String::from("id,name,base,skills,shift,calendar,days\n");
+/// Stock sized to the day: each part's network stock is [`STOCK_COVER`]
+/// times its incidents, spread evenly over the depots (at least one unit
+/// everywhere), so that a generated day tests dispatch rather than stock-outs.
+fn stock_csv(depots: usize, parts: usize, drawn: &[DrawnIncident]) -> String {
+    let mut needed = vec![0usize; parts];
+    for &(_, _, part, _) in drawn {
+        needed[part] += 1;
+    }
+    let mut out = String::from("depot,part,on_hand\n");
     for d in 0..depots {
+        for (p, &count) in needed.iter().enumerate() {
+            let on_hand = (STOCK_COVER * count).div_ceil(depots.max(1)).max(1);
+            let _ = writeln!(out, "D{d:03},P{p:04},{on_hand}");
+        }
+    }
+    out
+}
+
+/// (skills, shift, calendar, days) of the n-th engineer of a depot: the
+/// first two are a business-hours and a round-the-clock engineer, so that
+/// every depot covers every skill day and night; more repeat the pattern.
+const CREWS: &[(&str, &str, &str, &str)] = &[
+    ("net;srv;sto", "08:00-18:00", "CN", "mon-fri"),
+    ("opt;pwr;net", "24x7", "none", "mon-sun"),
+    ("srv;sto;pwr", "24x7", "none", "mon-sun"),
+    ("net;opt;sto", "08:00-18:00", "CN", "mon-fri"),
+];
+
+/// `count` engineers spread over the depots round-robin.
+fn engineers_csv(depots: usize, count: usize) -> String {
+    let mut out = String::from("id,name,base,skills,shift,calendar,days\n");
+    if depots == 0 {
+        return out;
+    }
+    for n in 0..count {
+        let (d, rank) = (n % depots, n / depots);
+        let (skills, shift, calendar, days) = CREWS[rank % CREWS.len()];
+        let suffix = if rank < 26 {
+            char::from(b'A' + rank as u8).to_string()
+        } else {
+            format!("R{rank}")
+        };
         let _ = writeln!(
             out,
-            "E{d:03}A,Engineer {d} A,D{d:03},net;srv;sto,08:00-18:00,CN,mon-fri"
-        );
-        let _ = writeln!(
-            out,
-            "E{d:03}B,Engineer {d} B,D{d:03},opt;pwr;net,24x7,none,mon-sun"
+            "E{d:03}{suffix},Engineer {d} {suffix},D{d:03},{skills},{shift},{calendar},{days}"
         );
     }
     out

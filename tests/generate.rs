@@ -1,0 +1,94 @@
+//! `sparesla generate` with a dispatch day: reproducible files, a valid
+//! scenario, stock sized to the day, and a dispatch that passes the checker.
+
+mod common;
+
+use common::{sparesla, text};
+use sparesla::dispatch::{DispatchOptions, check::check, dispatch};
+use sparesla::scenario;
+use sparesla::travel::TravelTimes;
+use std::collections::HashMap;
+
+fn generate_day(dir: &std::path::Path) {
+    let run = sparesla(&[
+        "generate",
+        dir.to_str().unwrap(),
+        "--depots",
+        "8",
+        "--sites",
+        "120",
+        "--parts",
+        "20",
+        "--engineers",
+        "30",
+        "--incidents",
+        "60",
+        "--seed",
+        "11",
+    ]);
+    assert!(run.status.success(), "{}", text(&run).1);
+}
+
+#[test]
+fn generated_day_is_reproducible_valid_and_dispatchable() {
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    generate_day(first.path());
+    generate_day(second.path());
+    for file in ["engineers.csv", "incidents.csv", "stock.csv"] {
+        assert_eq!(
+            std::fs::read(first.path().join(file)).unwrap(),
+            std::fs::read(second.path().join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let s = scenario::load(first.path())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .scenario;
+    assert_eq!((s.engineers.len(), s.incidents.len()), (30, 60));
+    // Every depot has engineers, and the first two of each cover every skill.
+    for depot in s.depot_indices() {
+        let skills: Vec<&String> = s
+            .engineers
+            .iter()
+            .filter(|e| e.base == depot)
+            .flat_map(|e| &e.skills)
+            .collect();
+        for part in &s.parts {
+            assert!(
+                skills.contains(&&part.skill),
+                "{} lacks {}",
+                depot.index(),
+                part.skill
+            );
+        }
+    }
+    // Network stock of each part is at least three times its incidents.
+    let mut needed: HashMap<_, u32> = HashMap::new();
+    for incident in &s.incidents {
+        *needed.entry(incident.part).or_default() += 1;
+    }
+    for (part, count) in needed {
+        let held: u32 = s
+            .stock
+            .iter()
+            .filter(|l| l.part == part)
+            .map(|l| l.on_hand)
+            .sum();
+        assert!(
+            held >= 3 * count,
+            "part {} holds {held} for {count}",
+            part.index()
+        );
+    }
+    let travel = TravelTimes::build(&s).unwrap();
+    let options = DispatchOptions {
+        time_limit: std::time::Duration::from_secs(600),
+        seed: 1,
+        max_iterations: 50,
+    };
+    let result = dispatch(&s, &travel, &s.incidents, &s.stock, options).unwrap();
+    let errors = check(&s, &travel, &s.incidents, &s.stock, &result);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(result.assignments.iter().all(|a| a.visit.is_some()));
+}
