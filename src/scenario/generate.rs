@@ -33,7 +33,7 @@ const PROACTIVE_SHARE: f64 = 0.1;
 const STOCK_COVER: usize = 3;
 /// Mixed into the seed for the dispatch-day files, so that adding them leaves
 /// the other files of a seed unchanged.
-const DAY_SEED_SALT: u64 = 0x5eed_da7;
+const DAY_SEED_SALT: u64 = 0x05ee_dda7;
 
 /// (name, latitude, longitude, population in millions): the cities sites
 /// cluster around and depots sit in.
