@@ -32,6 +32,7 @@ fn options(iterations: u64) -> DispatchOptions {
         time_limit: std::time::Duration::from_secs(600),
         seed: 7,
         max_iterations: iterations,
+        bound: None,
     }
 }
 

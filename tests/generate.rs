@@ -86,6 +86,7 @@ fn generated_day_is_reproducible_valid_and_dispatchable() {
         time_limit: std::time::Duration::from_secs(600),
         seed: 1,
         max_iterations: 50,
+        ..DispatchOptions::default()
     };
     let result = dispatch(&s, &travel, &s.incidents, &s.stock, options).unwrap();
     let errors = check(&s, &travel, &s.incidents, &s.stock, &result);

@@ -34,6 +34,12 @@ pub struct Args {
     /// Most improvement iterations.
     #[arg(long, default_value_t = DispatchOptions::default().max_iterations)]
     iterations: u64,
+    /// LP solver of the lower bound (microlp, or highs when compiled in).
+    #[arg(long, default_value_t = crate::plan::Backend::default_backend())]
+    solver: crate::plan::Backend,
+    /// Skip the lower bound.
+    #[arg(long)]
+    no_bound: bool,
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -57,6 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         time_limit: time_limit.to_std().unwrap_or_default(),
         seed: args.seed,
         max_iterations: args.iterations,
+        bound: (!args.no_bound).then_some(args.solver),
     };
     let result = dispatch::dispatch(&scenario, &travel, &incidents, &stock, options)
         .map_err(|e| InvalidInput(e.to_string()))?;

@@ -1,19 +1,24 @@
 //! Large neighbourhood search: ruin part of the dispatch with a random
-//! operator, recreate it by regret insertion, keep the result if it is no
-//! worse. Deterministic for a seed as long as the time limit is not what
+//! operator, recreate it by regret insertion (or, sometimes, greedily in a
+//! random order), keep the result if it is no worse. Deterministic for a seed as long as the time limit is not what
 //! stops it (the iteration cap is).
 
 use super::DispatchOptions;
+use super::greedy::recreate_in_order;
 use super::insert::recreate;
 use super::problem::Problem;
 use super::ruin::Ruin;
 use super::solution::Solution;
+use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::time::{Duration, Instant};
 
 /// Most incidents removed in one iteration.
 const MAX_REMOVED: usize = 30;
+/// Share of iterations that recreate greedily in a random order instead of
+/// by regret (see [`super::greedy`]).
+const RANDOM_ORDER_SHARE: f64 = 0.3;
 
 /// Improves `initial`; returns the best solution and the iterations run.
 pub fn improve(
@@ -42,7 +47,12 @@ pub fn improve(
         pending.extend(candidate.unassigned());
         pending.sort_unstable();
         pending.dedup();
-        recreate(problem, &mut candidate, &pending);
+        if rng.random_bool(RANDOM_ORDER_SHARE) {
+            pending.shuffle(&mut rng);
+            recreate_in_order(problem, &mut candidate, &pending);
+        } else {
+            recreate(problem, &mut candidate, &pending);
+        }
         if !current.cost.is_better(&candidate.cost) {
             if candidate.cost.is_better(&best.cost) {
                 best = candidate.clone();

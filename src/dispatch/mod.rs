@@ -7,7 +7,9 @@
 //! regret insertion ([`insert`]), then improves it by large neighbourhood
 //! search ([`lns`]). [`check`] verifies any result independently.
 
+pub mod bound;
 pub mod check;
+pub mod greedy;
 pub mod insert;
 pub mod lns;
 pub mod problem;
@@ -35,6 +37,8 @@ pub enum DispatchError {
         incident: String,
         source: CalendarError,
     },
+    #[error(transparent)]
+    Bound(#[from] bound::BoundError),
 }
 
 /// Solver settings.
@@ -47,6 +51,8 @@ pub struct DispatchOptions {
     /// Most improvement iterations; with a time limit that is not reached,
     /// the same seed gives the same dispatch.
     pub max_iterations: u64,
+    /// LP backend of the lower bound ([`bound`]); no bound when `None`.
+    pub bound: Option<crate::plan::Backend>,
 }
 
 impl Default for DispatchOptions {
@@ -55,6 +61,7 @@ impl Default for DispatchOptions {
             time_limit: Duration::from_secs(10),
             seed: 0,
             max_iterations: 2_000,
+            bound: Some(crate::plan::Backend::default_backend()),
         }
     }
 }
@@ -114,6 +121,8 @@ pub struct Dispatch {
     pub construction_cost: Cost,
     pub iterations: u64,
     pub seconds: f64,
+    /// What is proven about the optimum, if a bound was asked for.
+    pub bound: Option<bound::DispatchBound>,
 }
 
 /// Dispatches `incidents` from `stock`.
@@ -132,14 +141,19 @@ pub fn dispatch(
     let construction_cost = solution.cost;
     let remaining = options.time_limit.saturating_sub(started.elapsed());
     let (best, iterations) = lns::improve(&problem, solution, options, remaining);
-    Ok(finish(
-        &problem,
-        &best,
-        construction_cost,
-        iterations,
-        started,
-    ))
+    let bound = match options.bound {
+        // The bound's LPs are small (one per part); they get their own budget
+        // so that a dispatch stopped by its time limit still reports one.
+        Some(backend) => Some(bound::bound(&problem, backend, BOUND_TIME_LIMIT)?),
+        None => None,
+    };
+    let mut result = finish(&problem, &best, construction_cost, iterations, started);
+    result.bound = bound;
+    Ok(result)
 }
+
+/// Budget of each LP of the bound.
+const BOUND_TIME_LIMIT: Duration = Duration::from_secs(30);
 
 fn finish(
     problem: &Problem,
@@ -181,5 +195,6 @@ fn finish(
         construction_cost,
         iterations,
         seconds: started.elapsed().as_secs_f64(),
+        bound: None,
     }
 }

@@ -51,7 +51,34 @@ pub struct DispatchSummary {
     pub construction_cost: Cost,
     pub iterations: u64,
     pub seconds: f64,
+    /// What is proven about the optimum (absent with `--no-bound`).
+    pub bound: Option<BoundSummary>,
     pub lines: Vec<DispatchLine>,
+}
+
+/// The dispatch's lower bound next to its cost.
+#[derive(Clone, Debug, Serialize)]
+pub struct BoundSummary {
+    /// Weighted breaches no dispatch can avoid.
+    pub breaches: f64,
+    /// Weighted minutes late no dispatch can avoid.
+    pub late_minutes: f64,
+    /// The dispatch's weighted breaches equal the bound: no dispatch has fewer.
+    pub breaches_proven_optimal: bool,
+    /// The exact optimum when no engineer can take two incidents.
+    pub single_job_optimum: Option<Cost>,
+}
+
+impl BoundSummary {
+    fn of(dispatch: &Dispatch) -> Option<Self> {
+        let bound = dispatch.bound.as_ref()?;
+        Some(BoundSummary {
+            breaches: bound.breaches,
+            late_minutes: bound.late_minutes,
+            breaches_proven_optimal: dispatch.cost.breaches <= bound.breaches + 1e-6,
+            single_job_optimum: bound.single_job_optimum,
+        })
+    }
 }
 
 impl DispatchSummary {
@@ -96,6 +123,7 @@ impl DispatchSummary {
             construction_cost: dispatch.construction_cost,
             iterations: dispatch.iterations,
             seconds: dispatch.seconds,
+            bound: BoundSummary::of(dispatch),
             lines,
         }
     }
@@ -201,6 +229,24 @@ pub fn dispatch_table(summary: &DispatchSummary) -> String {
         summary.iterations,
         summary.seconds,
     );
+    if let Some(bound) = &summary.bound {
+        out.push_str(&format!(
+            "lower bound: {:.1} weighted breaches, {:.0} minutes late (part arrival and stock alone){}\n",
+            bound.breaches,
+            bound.late_minutes,
+            if bound.breaches_proven_optimal {
+                "; breaches proven minimal"
+            } else {
+                ""
+            }
+        ));
+        if let Some(optimum) = &bound.single_job_optimum {
+            out.push_str(&format!(
+                "exact optimum (no engineer can take two incidents): {:.1} / {:.0} / {:.0}\n",
+                optimum.breaches, optimum.late_minutes, optimum.travel_minutes
+            ));
+        }
+    }
     let problems: Vec<&DispatchLine> = summary
         .lines
         .iter()
