@@ -1,5 +1,5 @@
 //! Greedy insertion in a given order: each incident, in turn, goes to its
-//! cheapest position over all qualified engineers. Regret insertion is
+//! cheapest position over its candidate engineers. Regret insertion is
 //! deterministic for a given set of pending incidents, so a search that only
 //! recreates by regret can stay trapped (a tie-break that takes the only
 //! engineer a later incident could use); recreating in random orders, as
@@ -18,7 +18,7 @@ pub fn recreate_in_order(
 ) -> Vec<usize> {
     let mut left = Vec::new();
     for &incident in order {
-        let best = problem.qualified[incident]
+        let best = problem.candidates[incident]
             .iter()
             .filter_map(|&engineer| best_insertion(problem, solution, incident, engineer))
             .min_by(|a, b| a.delta.lex_cmp(&b.delta));

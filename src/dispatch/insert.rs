@@ -101,11 +101,15 @@ fn promising(options: &[Visit], has_tail: bool) -> Vec<Visit> {
     chosen
 }
 
-/// Cached best insertion per qualified engineer of one pending incident.
+/// Cached best insertion per candidate engineer of one pending incident.
 struct Pending {
     incident: usize,
     options: Vec<Option<Insertion>>,
     dirty: Vec<bool>,
+    /// Whether any of `dirty` is set.
+    any_dirty: bool,
+    /// Cheapest and second-cheapest deltas of the clean options.
+    two_cheapest: Option<(Cost, Option<Cost>)>,
 }
 
 /// Inserts `pending` incidents by regret until none fits; returns those left.
@@ -115,11 +119,13 @@ pub fn recreate(problem: &Problem, solution: &mut Solution, pending: &[usize]) -
     let mut entries: Vec<Pending> = order
         .into_iter()
         .map(|incident| {
-            let n = problem.qualified[incident].len();
+            let n = problem.candidates[incident].len();
             Pending {
                 incident,
                 options: vec![None; n],
                 dirty: vec![true; n],
+                any_dirty: true,
+                two_cheapest: None,
             }
         })
         .collect();
@@ -153,13 +159,15 @@ pub fn recreate(problem: &Problem, solution: &mut Solution, pending: &[usize]) -
 }
 
 fn refresh(problem: &Problem, solution: &Solution, entries: &mut [Pending]) {
-    for entry in entries.iter_mut() {
-        for (k, &engineer) in problem.qualified[entry.incident].iter().enumerate() {
+    for entry in entries.iter_mut().filter(|e| e.any_dirty) {
+        for (k, &engineer) in problem.candidates[entry.incident].iter().enumerate() {
             if entry.dirty[k] {
                 entry.options[k] = best_insertion(problem, solution, entry.incident, engineer);
                 entry.dirty[k] = false;
             }
         }
+        entry.any_dirty = false;
+        entry.two_cheapest = two_cheapest(entry);
     }
 }
 
@@ -172,9 +180,10 @@ fn invalidate(
     stock_out: Option<Job>,
 ) {
     for entry in entries.iter_mut() {
-        let qualified = &problem.qualified[entry.incident];
-        if let Ok(k) = qualified.binary_search(&engineer) {
+        let candidates = &problem.candidates[entry.incident];
+        if let Ok(k) = candidates.binary_search(&engineer) {
             entry.dirty[k] = true;
+            entry.any_dirty = true;
         }
         let Some(taken) = stock_out else { continue };
         let part = problem.incidents[taken.incident].part;
@@ -187,6 +196,7 @@ fn invalidate(
                 .is_some_and(|o| o.visits[0].job.depot == taken.depot)
             {
                 entry.dirty[k] = true;
+                entry.any_dirty = true;
             }
         }
     }
@@ -197,13 +207,11 @@ fn invalidate(
 fn pick_by_regret(entries: &[Pending]) -> Option<usize> {
     let mut best: Option<(usize, Cost, Cost)> = None;
     for (index, entry) in entries.iter().enumerate() {
-        let mut deltas: Vec<Cost> = entry.options.iter().flatten().map(|o| o.delta).collect();
-        if deltas.is_empty() {
+        let Some((first, second)) = entry.two_cheapest else {
             continue;
-        }
-        deltas.sort_by(|a, b| a.lex_cmp(b));
-        let regret = match deltas.get(1) {
-            Some(second) => second.minus(deltas[0]),
+        };
+        let regret = match second {
+            Some(second) => second.minus(first),
             None => Cost {
                 breaches: f64::INFINITY,
                 late_minutes: 0.0,
@@ -214,13 +222,34 @@ fn pick_by_regret(entries: &[Pending]) -> Option<usize> {
             None => true,
             Some((_, best_regret, best_delta)) => match regret.lex_cmp(best_regret) {
                 Ordering::Greater => true,
-                Ordering::Equal => deltas[0].is_better(best_delta),
+                Ordering::Equal => first.is_better(best_delta),
                 Ordering::Less => false,
             },
         };
         if better {
-            best = Some((index, regret, deltas[0]));
+            best = Some((index, regret, first));
         }
     }
     best.map(|(index, _, _)| index)
+}
+
+/// The cheapest and second-cheapest insertion deltas of an entry, in one
+/// pass (this runs for every pending incident at every insertion).
+fn two_cheapest(entry: &Pending) -> Option<(Cost, Option<Cost>)> {
+    let mut first: Option<Cost> = None;
+    let mut second: Option<Cost> = None;
+    for delta in entry.options.iter().flatten().map(|o| o.delta) {
+        match first {
+            Some(f) if !delta.is_better(&f) => {
+                if second.is_none_or(|s| delta.is_better(&s)) {
+                    second = Some(delta);
+                }
+            }
+            _ => {
+                second = first;
+                first = Some(delta);
+            }
+        }
+    }
+    first.map(|f| (f, second))
 }

@@ -18,6 +18,13 @@ pub const PROACTIVE_WEIGHT: f64 = 0.1;
 pub const HORIZON_SECS: Seconds = 7 * 86_400;
 /// Depots with stock tried per insertion, nearest to the site first.
 pub const DEPOTS_PER_INSERTION: usize = 4;
+/// Engineers tried per insertion: the qualified engineers whose base is
+/// nearest the site. Trying every qualified engineer makes each insertion
+/// re-evaluate every pending incident of that engineer's skill, quadratic in
+/// a national day of thousands of incidents; an engineer based far away
+/// rarely wins against one based near (granular neighbourhoods, as in
+/// Toth & Vigo's granular tabu search).
+pub const ENGINEERS_PER_INCIDENT: usize = 40;
 
 /// One precomputed dispatch problem.
 pub struct Problem<'a> {
@@ -34,6 +41,10 @@ pub struct Problem<'a> {
     pub site_place: Vec<usize>,
     /// Qualified engineers of each incident.
     pub qualified: Vec<Vec<EngineerIdx>>,
+    /// The engineers insertion tries for each incident: up to
+    /// [`ENGINEERS_PER_INCIDENT`] qualified engineers with the nearest bases,
+    /// in engineer order.
+    pub candidates: Vec<Vec<EngineerIdx>>,
     /// Depots holding the part at the start, reachable from the site, nearest first.
     pub depots: Vec<Vec<DepotIdx>>,
     /// Initial stock, `[depot * parts + part]`.
@@ -96,6 +107,7 @@ impl<'a> Problem<'a> {
                 .map(|i| secs(scenario.part(i.part).repair_hours.max(0.0)))
                 .collect(),
             qualified: incidents.iter().map(|i| qualified(scenario, i)).collect(),
+            candidates: Vec::new(),
             depots: Vec::new(),
             stock: stock_vec,
             handling: secs(scenario.travel.handling_hours.max(0.0)),
@@ -111,6 +123,9 @@ impl<'a> Problem<'a> {
         };
         problem.depots = (0..incidents.len())
             .map(|i| problem.candidate_depots(i))
+            .collect();
+        problem.candidates = (0..incidents.len())
+            .map(|i| problem.nearest_engineers(i))
             .collect();
         Ok(problem)
     }
@@ -152,6 +167,29 @@ impl<'a> Problem<'a> {
     /// Stock slot of a depot and an incident's part.
     pub fn stock_slot(&self, depot: DepotIdx, incident: usize) -> usize {
         depot.index() * self.scenario.parts.len() + self.incidents[incident].part.index()
+    }
+
+    fn nearest_engineers(&self, incident: usize) -> Vec<EngineerIdx> {
+        let qualified = &self.qualified[incident];
+        if qualified.len() <= ENGINEERS_PER_INCIDENT {
+            return qualified.clone();
+        }
+        let place = self.site_place[incident];
+        let mut by_distance: Vec<(Seconds, EngineerIdx)> = qualified
+            .iter()
+            .map(|&e| {
+                let base = self.depot_place(self.scenario.engineer(e).base);
+                (self.drive(base, place).unwrap_or(Seconds::MAX), e)
+            })
+            .collect();
+        by_distance.sort_unstable();
+        let mut nearest: Vec<EngineerIdx> = by_distance
+            .into_iter()
+            .take(ENGINEERS_PER_INCIDENT)
+            .map(|(_, e)| e)
+            .collect();
+        nearest.sort_unstable();
+        nearest
     }
 
     fn candidate_depots(&self, incident: usize) -> Vec<DepotIdx> {
