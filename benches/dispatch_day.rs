@@ -60,11 +60,12 @@ fn main() {
                 .is_some_and(|r| r.starts_with("deadline earlier than any possible arrival"))
         })
         .count();
+    let bound = result.bound.as_ref().map_or(f64::NAN, |b| b.breaches);
     println!(
-        "incidents  engineers  seconds  iterations  on_time  late  unassigned  impossible_alone"
+        "incidents  engineers  seconds  iterations  on_time  late  unassigned  impossible_alone  breaches  bound"
     );
     println!(
-        "{:>9}  {:>9}  {:>7.1}  {:>10}  {:>7}  {:>4}  {:>10}  {:>16}",
+        "{:>9}  {:>9}  {:>7.1}  {:>10}  {:>7}  {:>4}  {:>10}  {:>16}  {:>8.0}  {:>5.0}",
         result.assignments.len(),
         scenario.engineers.len(),
         seconds,
