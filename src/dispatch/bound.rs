@@ -310,15 +310,7 @@ fn single_job_assignment(
         if solution.status != MilpStatus::Optimal {
             return Ok(None);
         }
-        // Keep this objective at its optimum while the next is minimised.
-        model.add_row(Row {
-            terms: chosen
-                .iter()
-                .map(|&(c, cost)| (c, objective(&cost)))
-                .collect(),
-            lower: None,
-            upper: Some(solution.objective + 1e-6 * (1.0 + solution.objective.abs())),
-        });
+        model.add_row(optimum_kept(&chosen, objective, solution.objective));
         values = solution.values;
     }
     Ok(Some(chosen.iter().fold(
@@ -331,6 +323,25 @@ fn single_job_assignment(
             }
         },
     )))
+}
+
+/// The row `objective <= optimum` that keeps a solved objective at its
+/// optimum while the next one is minimised. Zero terms are dropped and the
+/// row is scaled to a largest coefficient of 1: HiGHS's presolve declared a
+/// feasible model with the unscaled row (coefficients 20,000 and 0)
+/// infeasible in tests.
+fn optimum_kept(chosen: &[(usize, Cost)], objective: fn(&Cost) -> f64, optimum: f64) -> Row {
+    let terms: Vec<(usize, f64)> = chosen
+        .iter()
+        .map(|&(column, cost)| (column, objective(&cost)))
+        .filter(|&(_, coefficient)| coefficient != 0.0)
+        .collect();
+    let scale = terms.iter().map(|t| t.1.abs()).fold(0.0, f64::max).max(1.0);
+    Row {
+        terms: terms.into_iter().map(|(c, k)| (c, k / scale)).collect(),
+        lower: None,
+        upper: Some((optimum + 1e-6 * (1.0 + optimum.abs())) / scale),
+    }
 }
 
 fn binary() -> Column {

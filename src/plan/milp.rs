@@ -189,6 +189,26 @@ pub fn solve(milp: &Milp, backend: Backend, limits: Limits) -> Result<MilpSoluti
     if milp.rows.iter().all(|row| row.terms.is_empty()) {
         return solve_unconstrained(milp);
     }
+    match solve_once(milp, backend, limits, true) {
+        // HiGHS's MIP presolve has reported feasible models infeasible (its
+        // log: "solution ... has untransformed violations"; seen on small
+        // assignment models in tests/dispatch_bound.rs). An infeasibility
+        // claim is only believed once confirmed without presolve.
+        #[cfg(feature = "highs")]
+        Err(MilpError::Infeasible) if backend == Backend::Highs => {
+            solve_once(milp, backend, limits, false)
+        }
+        result => result,
+    }
+}
+
+/// One solve; `presolve` is only honoured by HiGHS.
+fn solve_once(
+    milp: &Milp,
+    backend: Backend,
+    limits: Limits,
+    presolve: bool,
+) -> Result<MilpSolution, MilpError> {
     let mut variables = ProblemVariables::new();
     let vars: Vec<Variable> = milp
         .columns
@@ -214,7 +234,10 @@ pub fn solve(milp: &Milp, backend: Backend, limits: Limits) -> Result<MilpSoluti
     let values = match backend {
         #[cfg(feature = "microlp")]
         Backend::Microlp => run(
-            unsolved.using(good_lp::microlp),
+            {
+                let _ = presolve;
+                unsolved.using(good_lp::microlp)
+            },
             milp,
             &vars,
             seconds,
@@ -223,7 +246,13 @@ pub fn solve(milp: &Milp, backend: Backend, limits: Limits) -> Result<MilpSoluti
         ),
         #[cfg(feature = "highs")]
         Backend::Highs => run(
-            unsolved.using(good_lp::highs),
+            if presolve {
+                unsolved.using(good_lp::highs)
+            } else {
+                unsolved
+                    .using(good_lp::highs)
+                    .set_presolve(good_lp::solvers::highs::HighsPresolveType::Off)
+            },
             milp,
             &vars,
             seconds,
