@@ -1,7 +1,9 @@
 //! `sparesla simulate`: a plan in service, many times over.
 
 use super::InvalidInput;
-use crate::report::{OutputFormat, SimulationReport, customers_csv, simulation_table, write_simulation};
+use crate::report::{
+    OutputFormat, SimulationReport, customers_csv, simulation_table, write_simulation,
+};
 use crate::simulate::{self, PlanDir, SimulateOptions};
 use anyhow::Context;
 use std::path::PathBuf;

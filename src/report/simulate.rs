@@ -3,8 +3,8 @@
 //! terminal. Every figure is a mean over runs with its 95% interval.
 
 use super::write_atomic;
-use crate::simulate::{BreachReason, Estimate, Promise, Simulation};
 use crate::scenario::Scenario;
+use crate::simulate::{BreachReason, Estimate, Promise, Simulation};
 use comfy_table::{Table, presets::NOTHING};
 use serde::Serialize;
 use std::io;
@@ -60,7 +60,10 @@ impl ReasonCounts {
         [
             (BreachReason::SiteOutOfReach, self.site_out_of_reach),
             (BreachReason::NoStockInReach, self.no_stock_in_reach),
-            (BreachReason::NoQualifiedEngineer, self.no_qualified_engineer),
+            (
+                BreachReason::NoQualifiedEngineer,
+                self.no_qualified_engineer,
+            ),
             (BreachReason::EngineersBusy, self.engineers_busy),
             (BreachReason::NoEngineerInTime, self.no_engineer_in_time),
         ]
@@ -203,7 +206,11 @@ impl SimulationReport {
                 }
                 CustomerLine {
                     customer: c.customer.clone(),
-                    tiers: c.tiers.iter().map(|t| scenario.tier(*t).id.clone()).collect(),
+                    tiers: c
+                        .tiers
+                        .iter()
+                        .map(|t| scenario.tier(*t).id.clone())
+                        .collect(),
                     sites: c.sites,
                     incidents_per_run: c.incidents.into(),
                     attainment: c.attainment.map(Interval::from),
@@ -275,7 +282,10 @@ pub fn write_simulation(dir: &Path, report: &SimulationReport) -> io::Result<()>
     let json = serde_json::to_string_pretty(report)?;
     write_atomic(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
     write_atomic(&dir.join("tiers.csv"), tiers_csv(report)?.as_bytes())?;
-    write_atomic(&dir.join("customers.csv"), customers_csv(report)?.as_bytes())
+    write_atomic(
+        &dir.join("customers.csv"),
+        customers_csv(report)?.as_bytes(),
+    )
 }
 
 fn csv_bytes(

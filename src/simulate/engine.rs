@@ -4,8 +4,8 @@
 //! objective), with stock consumed from the depots and replenished one for
 //! one after each depot's lead time.
 
-use super::model::{MAX_BLOCKS, Model, SOURCES_PER_INCIDENT};
 use super::BreachReason;
+use super::model::{MAX_BLOCKS, Model, SOURCES_PER_INCIDENT};
 use crate::calendar::{Seconds, format_instant};
 use crate::scenario::{DepotIdx, EngineerIdx, PartIdx, SiteIdx};
 use rand::{RngExt, SeedableRng};
@@ -226,9 +226,9 @@ pub fn run(model: &Model, run: u32) -> RunTally {
             let state = &engineers[engineer.index()];
             for &source in &sources {
                 if let Some(visit) = schedule(model, engineer, state, &failure, source) {
-                    if best.as_ref().is_none_or(|b| {
-                        visit.key(ranking_deadline) < b.key(ranking_deadline)
-                    })
+                    if best
+                        .as_ref()
+                        .is_none_or(|b| visit.key(ranking_deadline) < b.key(ranking_deadline))
                     {
                         best = Some(visit);
                     }
@@ -246,10 +246,7 @@ pub fn run(model: &Model, run: u32) -> RunTally {
         if let Some(depot) = taken {
             let slot = model.slot(depot, failure.part);
             stock[slot] -= 1;
-            arrivals.push(Reverse((
-                failure.opened + model.lead[depot.index()],
-                slot,
-            )));
+            arrivals.push(Reverse((failure.opened + model.lead[depot.index()], slot)));
         } else {
             tally.emergency_shipments += 1;
         }

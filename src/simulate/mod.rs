@@ -253,7 +253,9 @@ fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) 
             }
         })
         .collect();
-    let planned = counts(tallies, |t| t.depot_planned.iter().map(|v| f64::from(*v)).sum());
+    let planned = counts(tallies, |t| {
+        t.depot_planned.iter().map(|v| f64::from(*v)).sum()
+    });
     let stockouts = counts(tallies, |t| f64::from(t.stockouts));
     let filled: Vec<f64> = planned.iter().zip(&stockouts).map(|(p, s)| p - s).collect();
     let depots = scenario

@@ -442,7 +442,12 @@ fn shift_blocks(
         let index = match rules.iter().position(|r| **r == engineer.shift) {
             Some(index) => index,
             None => {
-                blocks.push(ShiftBlocks::build(&engineer.shift, years.clone(), from, to)?);
+                blocks.push(ShiftBlocks::build(
+                    &engineer.shift,
+                    years.clone(),
+                    from,
+                    to,
+                )?);
                 rules.push(&engineer.shift);
                 rules.len() - 1
             }

@@ -72,7 +72,11 @@ impl PlanDir {
 }
 
 /// Parses a plan's summary.json.
-pub fn parse_promise(scenario: &Scenario, path: &Path, text: &str) -> Result<Promise, PlanDirError> {
+pub fn parse_promise(
+    scenario: &Scenario,
+    path: &Path,
+    text: &str,
+) -> Result<Promise, PlanDirError> {
     let summary: SummaryFile =
         serde_json::from_str(text).map_err(|error| PlanDirError::Invalid {
             path: path.to_path_buf(),
