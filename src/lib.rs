@@ -12,6 +12,7 @@ pub mod dispatch;
 pub mod plan;
 pub mod report;
 pub mod scenario;
+pub mod simulate;
 pub mod travel;
 
 #[cfg(not(any(feature = "microlp", feature = "highs")))]

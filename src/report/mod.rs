@@ -26,3 +26,9 @@ mod dispatch;
 pub use dispatch::{
     DISPATCH_COLUMNS, DispatchLine, DispatchSummary, dispatch_table, write_dispatch,
 };
+
+mod simulate;
+pub use simulate::{
+    CUSTOMER_COLUMNS, CustomerLine, Interval, ReasonCounts, SimulationReport, TierLine,
+    customers_csv, simulation_table, write_simulation,
+};

@@ -172,7 +172,7 @@ fn depots_csv(scenario: &Scenario, plan: &Plan) -> io::Result<String> {
 
 fn stock_csv(scenario: &Scenario, plan: &Plan) -> io::Result<String> {
     csv_text(|w| {
-        w.write_record(["depot", "part", "stock", "demand_per_year", "fill_rate"])?;
+        w.write_record(["depot", "part", "on_hand", "demand_per_year", "fill_rate"])?;
         for (pool, stock) in plan.pools.iter().zip(&plan.stock) {
             w.write_record([
                 scenario.depot(pool.depot).id.clone(),
