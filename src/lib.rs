@@ -13,6 +13,7 @@ pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod travel;
+pub mod whatif;
 
 #[cfg(not(any(feature = "microlp", feature = "highs")))]
 compile_error!("enable at least one LP backend: the `microlp` (default) or `highs` feature");
