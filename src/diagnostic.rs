@@ -54,6 +54,9 @@ pub enum Code {
     E1032Inconsistent,
     /// A calendar is asked about a date outside the years it covers.
     E1040CalendarYearNotCovered,
+    /// An overlay's base cannot be used: missing, not a scenario, a cycle of
+    /// overlays, or a folder holding both `overlay.toml` and `scenario.toml`.
+    E1050OverlayBase,
     /// A column the loader does not know; it is ignored.
     W2001UnknownColumn,
     /// A part needs a skill no engineer has.
@@ -62,6 +65,8 @@ pub enum Code {
     W2003EmptyFile,
     /// A site has no installed base (it will generate no demand).
     W2004SiteWithoutInstalledBase,
+    /// A dated overlay change lies wholly or partly outside the planning horizon.
+    W2005OutsideHorizon,
 }
 
 impl Code {
@@ -87,10 +92,12 @@ impl Code {
             Code::E1031UnknownReference => "E1031",
             Code::E1032Inconsistent => "E1032",
             Code::E1040CalendarYearNotCovered => "E1040",
+            Code::E1050OverlayBase => "E1050",
             Code::W2001UnknownColumn => "W2001",
             Code::W2002SkillWithoutEngineer => "W2002",
             Code::W2003EmptyFile => "W2003",
             Code::W2004SiteWithoutInstalledBase => "W2004",
+            Code::W2005OutsideHorizon => "W2005",
         }
     }
 

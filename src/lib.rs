@@ -14,6 +14,7 @@ pub mod report;
 pub mod scenario;
 pub mod simulate;
 pub mod travel;
+pub mod whatif;
 
 #[cfg(not(any(feature = "microlp", feature = "highs")))]
 compile_error!("enable at least one LP backend: the `microlp` (default) or `highs` feature");

@@ -2,6 +2,7 @@
 //! file that loads its inputs, calls the library, and hands results to a
 //! printer in [`crate::report`].
 
+mod compare;
 mod deadline;
 mod dispatch;
 mod generate;
@@ -98,6 +99,16 @@ enum Command {
     /// intervals next to what the plan promised. Writes summary.json,
     /// tiers.csv and customers.csv to --out.
     Simulate(simulate::Args),
+    /// Plan several scenarios and set them side by side.
+    ///
+    /// Plans each scenario or overlay folder (in parallel) and prints total
+    /// cost and its parts, stock, depots opened or closed, attainment per
+    /// tier, sites that lost or gained coverage and sites without a
+    /// qualified engineer in reach, with deltas against the first. With
+    /// --out, writes compare.csv, compare.json and each plan (plans/<name>/).
+    /// Temporary changes are planned as the network during them (--temporary
+    /// event) or averaged over the year (--temporary average).
+    Compare(compare::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -119,6 +130,7 @@ pub fn main() -> ExitCode {
         Command::Travel(args) => travel::run(args),
         Command::Dispatch(args) => dispatch::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Compare(args) => compare::run(args),
     };
     match result {
         Ok(code) => code,

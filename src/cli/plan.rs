@@ -4,6 +4,7 @@ use super::InvalidInput;
 use crate::calendar::parse_duration;
 use crate::plan::{self, Backend, PlanOptions};
 use crate::report::{OutputFormat, PlanSummary, plan_table, write_plan};
+use crate::whatif::{TemporaryView, planning_input};
 use anyhow::Context;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,10 @@ pub struct Args {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
+    /// How temporary (dated) changes of an overlay are planned: averaged over
+    /// the horizon (average) or at their peak all year (peak). See the README.
+    #[arg(long, value_enum, default_value_t = TemporaryView::Average)]
+    temporary: TemporaryView,
 }
 
 fn parse_backend(text: &str) -> Result<Backend, String> {
@@ -54,6 +59,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         gap,
     };
     let travel = super::travel_hours(&scenario)?;
+    let input = planning_input(&scenario, &travel, args.temporary);
+    let (scenario, travel) = (input.scenario, input.travel);
     let plan = plan::plan(&scenario, &travel, options)?;
     write_plan(&args.out, &scenario, &plan)
         .with_context(|| format!("writing the plan to {}", args.out.display()))?;

@@ -2,11 +2,13 @@
 //! Nothing here computes results; printers take typed results and format them.
 
 mod atomic;
+mod compare;
 mod inventory;
 mod plan;
 mod travel;
 
 pub use atomic::{write_atomic, write_atomic_with};
+pub use compare::{compare_csv, compare_json, compare_table, write_compare, write_event_plan};
 pub use inventory::Inventory;
 pub use plan::{PlanSummary, UnreachableSite, plan_table, write_plan};
 pub use travel::{TravelList, TravelPair, TravelRoute};

@@ -317,7 +317,7 @@ fn percent(share: f64) -> String {
 }
 
 /// Whole currency units with thousands separators.
-fn format_money(value: f64) -> String {
+pub(super) fn format_money(value: f64) -> String {
     let rounded = value.round() as i64;
     let digits = rounded.unsigned_abs().to_string();
     let mut grouped = String::new();

@@ -112,8 +112,17 @@ impl Loader {
     }
 }
 
-/// Loads and validates the scenario in `dir`.
+/// Loads and validates the scenario in `dir`: a scenario folder, or an
+/// overlay folder (`overlay.toml`), which [`crate::whatif`] applies to its base.
 pub fn load(dir: &Path) -> Result<Loaded, ScenarioError> {
+    if dir.join(crate::whatif::OVERLAY_FILE).exists() {
+        return crate::whatif::load_overlay(dir);
+    }
+    load_folder(dir)
+}
+
+/// Loads and validates the plain scenario folder in `dir` (no overlay).
+pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
     let mut loader = Loader::new(dir);
     let settings_path = dir.join("scenario.toml");
     let settings = loader

@@ -1,0 +1,205 @@
+//! `sparesla compare`: plan several scenarios and set them side by side.
+
+use super::InvalidInput;
+use crate::calendar::parse_duration;
+use crate::plan::{self, Backend, PlanOptions};
+use crate::report::{
+    OutputFormat, compare_csv, compare_json, compare_table, write_compare, write_event_plan,
+};
+use crate::scenario::Scenario;
+use crate::whatif::{
+    EventTopUp, Planned, PlanningInput, TemporaryView, compare, event_top_up, planning_input,
+};
+use anyhow::Context;
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Scenario or overlay folders; deltas are against the first.
+    #[arg(required = true, num_args = 1..)]
+    scenarios: Vec<PathBuf>,
+    /// Folder for compare.csv, compare.json and each scenario's plan (plans/<name>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+    /// How the yearly planner sees temporary (dated) changes: averaged over
+    /// the horizon (average) or at their peak all year (peak). See the README.
+    #[arg(long, value_enum, default_value_t = TemporaryView::Average)]
+    temporary: TemporaryView,
+    /// LP/MILP solver (those compiled into this binary; default microlp).
+    #[arg(long, value_parser = parse_backend)]
+    solver: Option<Backend>,
+    /// Wall-clock budget of each plan, e.g. 60s (default: each scenario's [planning] time_limit).
+    #[arg(long, value_name = "DURATION")]
+    time_limit: Option<String>,
+    /// Relative optimality gap at which to stop (default: each scenario's [planning] gap).
+    #[arg(long)]
+    gap: Option<f64>,
+}
+
+fn parse_backend(text: &str) -> Result<Backend, String> {
+    text.parse()
+}
+
+/// Output folder names: the scenario names, made unique.
+fn folder_names(names: &[String]) -> Vec<String> {
+    let mut taken = HashSet::new();
+    names
+        .iter()
+        .map(|name| {
+            let clean: String = name
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || "-_.".contains(c) {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let mut candidate = clean.clone();
+            let mut n = 2;
+            while !taken.insert(candidate.clone()) {
+                candidate = format!("{clean}-{n}");
+                n += 1;
+            }
+            candidate
+        })
+        .collect()
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let time_limit = match &args.time_limit {
+        Some(text) => {
+            Some(parse_duration(text).map_err(|e| InvalidInput(format!("--time-limit: {e}")))?)
+        }
+        None => None,
+    };
+    if let Some(gap) = args.gap {
+        if !(0.0..1.0).contains(&gap) {
+            return Err(InvalidInput(format!(
+                "--gap: {gap} is not a share between 0 and 1 (e.g. 0.005)"
+            ))
+            .into());
+        }
+    }
+    let backend = args.solver.unwrap_or_else(Backend::default_backend);
+    let mut scenarios = Vec::with_capacity(args.scenarios.len());
+    let mut inputs: Vec<PlanningInput> = Vec::with_capacity(args.scenarios.len());
+    for dir in &args.scenarios {
+        let scenario = super::load_scenario(dir)?;
+        let travel = super::travel_hours(&scenario)?;
+        inputs.push(planning_input(&scenario, &travel, args.temporary));
+        scenarios.push((scenario, travel));
+    }
+    // A scenario with temporary changes is also planned without them
+    // ("today"), the plan its event top-up adds to.
+    let todays: Vec<Option<PlanningInput>> = scenarios
+        .iter()
+        .map(|(scenario, travel)| {
+            has_temporary_changes(scenario).then(|| {
+                let mut today = scenario.clone();
+                today.rate_changes.clear();
+                today.tier_changes.clear();
+                planning_input(&today, travel, args.temporary)
+            })
+        })
+        .collect();
+    let jobs: Vec<&PlanningInput> = inputs.iter().chain(todays.iter().flatten()).collect();
+    // Plans are independent: one per thread while there are cores.
+    let mut plans: Vec<plan::Plan> = jobs
+        .par_iter()
+        .map(|input| {
+            let scenario = &input.scenario;
+            let options = PlanOptions {
+                backend,
+                time_limit: time_limit
+                    .unwrap_or(scenario.planning.time_limit)
+                    .to_std()
+                    .unwrap_or_default(),
+                gap: args.gap.unwrap_or(scenario.planning.gap),
+            };
+            plan::plan(scenario, &input.travel, options)
+                .with_context(|| format!("planning {}", scenario.name))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let today_plans = plans.split_off(inputs.len());
+    let mut today_plans = today_plans.into_iter();
+    let today_of: Vec<Option<plan::Plan>> = todays
+        .iter()
+        .map(|t| t.as_ref().and_then(|_| today_plans.next()))
+        .collect();
+    let top_ups: Vec<Option<EventTopUp>> = scenarios
+        .iter()
+        .zip(&today_of)
+        .map(|((scenario, travel), today)| match today {
+            Some(today) => event_top_up(scenario, travel, today)
+                .map_err(|e| InvalidInput(format!("{}: {e}", scenario.name))),
+            None => Ok(None),
+        })
+        .collect::<Result<_, _>>()?;
+    let planned: Vec<Planned<'_>> = inputs
+        .iter()
+        .zip(&plans)
+        .zip(&args.scenarios)
+        .zip(&top_ups)
+        .map(|(((input, plan), path), top_up)| Planned {
+            path: path.display().to_string(),
+            input,
+            plan,
+            view: args.temporary,
+            top_up: top_up.as_ref(),
+        })
+        .collect();
+    let rows = compare(&planned);
+    if let Some(out) = &args.out {
+        write_compare(out, &rows)
+            .with_context(|| format!("writing the comparison to {}", out.display()))?;
+        let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+        let folders = folder_names(&names);
+        for (i, folder) in folders.iter().enumerate() {
+            let plans_dir = out.join("plans");
+            let dir = plans_dir.join(folder);
+            crate::report::write_plan(&dir, &inputs[i].scenario, &plans[i])
+                .with_context(|| format!("writing the plan to {}", dir.display()))?;
+            if let (Some(today), Some(top_up)) = (&today_of[i], &top_ups[i]) {
+                let dir = plans_dir.join(format!("{folder}-today"));
+                let today_input = todays[i]
+                    .as_ref()
+                    .expect("today's input exists with its plan");
+                crate::report::write_plan(&dir, &today_input.scenario, today)
+                    .with_context(|| format!("writing the plan to {}", dir.display()))?;
+                let dir = plans_dir.join(format!("{folder}-event"));
+                write_event_plan(&dir, &scenarios[i].0, today, top_up)
+                    .with_context(|| format!("writing the event stock to {}", dir.display()))?;
+            }
+        }
+    }
+    let text = match args.format {
+        OutputFormat::Table => compare_table(&rows),
+        OutputFormat::Json => compare_json(&rows)?,
+        OutputFormat::Csv => compare_csv(&rows)?,
+    };
+    super::print_stdout(text.trim_end())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn has_temporary_changes(scenario: &Scenario) -> bool {
+    !scenario.rate_changes.is_empty() || !scenario.tier_changes.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_names_are_unique_and_safe() {
+        let names = ["a".to_string(), "a".into(), "b/c".into(), "a".into()];
+        assert_eq!(folder_names(&names), vec!["a", "a-2", "b_c", "a-3"]);
+    }
+}

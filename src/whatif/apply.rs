@@ -1,0 +1,997 @@
+//! The overlay engine: applies the changes of an [`Overlay`] to its loaded
+//! base scenario. Every change is checked against the base (ids must exist,
+//! new ids must not, values must make sense) and every problem is reported at
+//! its place in `overlay.toml`; nothing is applied unless all of it is valid.
+
+use super::overlay::{
+    ClosureEdit, DepotEdit, NewEngineer, Overlay, RateEdit, TierFields, TierMove, plain_date,
+};
+use crate::calendar::parse_time_zone;
+use crate::calendar::{ClockWindow, HolidayCalendar, WeekdaySet, parse_clock, parse_duration};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::scenario::{
+    BusinessHours, CalendarResolver, Closure, Coverage, DepotStatus, Engineer, Loaded, Period,
+    RateChange, Response, Scenario, ScenarioError, Shift, Tier, TierChange, TierIdx,
+};
+use chrono::Days;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+use toml::Spanned;
+
+/// Where the overlay's calendar names are looked up: the overlay's own
+/// folder when it has the file, else the base scenario's folder (and the
+/// bundled calendars).
+struct Calendars {
+    overlay: CalendarResolver,
+    base: CalendarResolver,
+    overlay_dir: std::path::PathBuf,
+}
+
+impl Calendars {
+    fn resolve(
+        &mut self,
+        spec: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Option<Arc<HolidayCalendar>>, String> {
+        let local = self.overlay_dir.join(spec).is_file()
+            || self
+                .overlay_dir
+                .join("calendars")
+                .join(format!("{spec}.csv"))
+                .is_file();
+        if local {
+            self.overlay.resolve(spec, diagnostics)
+        } else {
+            self.base.resolve(spec, diagnostics)
+        }
+    }
+}
+
+/// Application state: the scenario being changed and what was found wrong.
+struct Engine<'a> {
+    overlay: &'a Overlay,
+    scenario: Scenario,
+    /// Problems in other files (the base's warnings, calendar files).
+    diagnostics: Diagnostics,
+    /// Problems in the overlay file.
+    found: Vec<Diagnostic>,
+    calendars: Calendars,
+}
+
+impl Overlay {
+    /// Applies the overlay to its base, loaded from `base_dir`; the result is
+    /// named after the overlay and read from `dir` (the overlay's folder).
+    /// `warnings` are the base's, passed through.
+    pub fn apply(
+        &self,
+        base: Scenario,
+        dir: &Path,
+        warnings: Vec<Diagnostic>,
+    ) -> Result<Loaded, ScenarioError> {
+        let base_dir = base.dir.clone();
+        let mut engine = Engine {
+            overlay: self,
+            scenario: base,
+            diagnostics: Diagnostics::new(),
+            found: Vec::new(),
+            calendars: Calendars {
+                overlay: CalendarResolver::new(dir),
+                base: CalendarResolver::new(&base_dir),
+                overlay_dir: dir.to_path_buf(),
+            },
+        };
+        for diagnostic in warnings {
+            engine.diagnostics.push(diagnostic);
+        }
+        engine.name(dir);
+        // In this order, so later kinds may name what earlier ones added:
+        // a tier move to a new tier, a new engineer at an edited depot.
+        engine.new_tiers();
+        engine.tier_edits();
+        engine.depot_edits();
+        engine.new_engineers();
+        engine.tier_moves();
+        engine.rate_edits();
+        engine.closures();
+        engine.scenario.dir = dir.to_path_buf();
+        // The engine finds problems kind by kind; report them in file order.
+        engine.found.sort_by_key(|d| (d.line, d.column));
+        for diagnostic in std::mem::take(&mut engine.found) {
+            engine.diagnostics.push(diagnostic);
+        }
+        if engine.diagnostics.has_errors() {
+            return Err(ScenarioError {
+                diagnostics: engine.diagnostics,
+            });
+        }
+        Ok(Loaded {
+            scenario: engine.scenario,
+            warnings: engine.diagnostics.into_warnings(),
+        })
+    }
+}
+
+impl Engine<'_> {
+    fn error(
+        &mut self,
+        code: Code,
+        span: Range<usize>,
+        message: impl Into<String>,
+        action: impl Into<String>,
+    ) {
+        let diagnostic = self.overlay.at(code, span, message, action);
+        self.found.push(diagnostic);
+    }
+
+    /// Errors found so far, in any file.
+    fn error_count(&self) -> usize {
+        self.diagnostics.error_count() + self.found.iter().filter(|d| !d.code.is_warning()).count()
+    }
+
+    fn name(&mut self, dir: &Path) {
+        match &self.overlay.file.name {
+            Some(name) if name.get_ref().trim().is_empty() => self.error(
+                Code::E1010EmptyValue,
+                name.span(),
+                "`name` is empty",
+                "give the overlay a name, or leave `name` out to use the folder's name",
+            ),
+            Some(name) => self.scenario.name = name.get_ref().trim().to_string(),
+            None => {
+                let folder = dir
+                    .canonicalize()
+                    .ok()
+                    .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
+                if let Some(folder) = folder {
+                    self.scenario.name = folder;
+                }
+            }
+        }
+    }
+
+    /// A finite number satisfying `valid`, else an error at its place.
+    fn number(
+        &mut self,
+        value: &Spanned<f64>,
+        key: &str,
+        valid: impl Fn(f64) -> bool,
+        expected: &str,
+    ) -> Option<f64> {
+        let number = *value.get_ref();
+        if !number.is_finite() {
+            self.error(
+                Code::E1012NotFinite,
+                value.span(),
+                format!("`{key}` is {number}"),
+                "write an ordinary decimal number",
+            );
+            return None;
+        }
+        if !valid(number) {
+            self.error(
+                Code::E1013OutOfDomain,
+                value.span(),
+                format!("`{key}` = {number} is not allowed"),
+                expected,
+            );
+            return None;
+        }
+        Some(number)
+    }
+
+    fn calendar(&mut self, spec: &Spanned<String>) -> Option<Arc<HolidayCalendar>> {
+        match self
+            .calendars
+            .resolve(spec.get_ref(), &mut self.diagnostics)
+        {
+            Ok(calendar) => calendar,
+            Err(message) => {
+                self.error(
+                    Code::E1031UnknownReference,
+                    spec.span(),
+                    message,
+                    "use `none`, a bundled calendar such as `CN`, or a path to a date,kind,name CSV file",
+                );
+                None
+            }
+        }
+    }
+
+    fn tier_id(&mut self, id: &Spanned<String>) -> Option<TierIdx> {
+        let found = self.scenario.tier_by_id(id.get_ref());
+        if found.is_none() {
+            let known = self
+                .scenario
+                .tiers
+                .iter()
+                .map(|t| t.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.error(
+                Code::E1031UnknownReference,
+                id.span(),
+                format!("unknown tier `{}`", id.get_ref()),
+                format!("use a tier of the base (known: {known}) or add it with [[new_tier]]"),
+            );
+        }
+        found
+    }
+
+    fn new_tiers(&mut self) {
+        let overlay = self.overlay;
+        for fields in &overlay.file.new_tier {
+            if self.scenario.tier_by_id(fields.id.get_ref()).is_some() {
+                self.error(
+                    Code::E1030DuplicateId,
+                    fields.id.span(),
+                    format!("tier `{}` exists already", fields.id.get_ref()),
+                    "give the new tier an id of its own, or edit the existing one with [[tier]]",
+                );
+                continue;
+            }
+            if let Some(tier) = self.build_tier(None, fields) {
+                self.scenario.tiers.push(tier);
+            }
+        }
+    }
+
+    fn tier_edits(&mut self) {
+        let overlay = self.overlay;
+        let mut seen: HashMap<&str, u64> = HashMap::new();
+        for fields in &overlay.file.tier {
+            let Some(index) = self.tier_id(&fields.id) else {
+                continue;
+            };
+            if self.first_time(&mut seen, &fields.id, "tier") {
+                let current = self.scenario.tier(index).clone();
+                if let Some(tier) = self.build_tier(Some(&current), fields) {
+                    self.scenario.tiers[index.index()] = tier;
+                }
+            }
+        }
+    }
+
+    /// False, with an error, when an id is edited a second time.
+    fn first_time<'s>(
+        &mut self,
+        seen: &mut HashMap<&'s str, u64>,
+        id: &'s Spanned<String>,
+        what: &str,
+    ) -> bool {
+        let (line, _) = crate::scenario::line_column(&self.overlay.text, id.span().start);
+        if let Some(first) = seen.insert(id.get_ref().as_str(), line) {
+            self.error(
+                Code::E1030DuplicateId,
+                id.span(),
+                format!(
+                    "{what} `{}` is edited again (first on line {first})",
+                    id.get_ref()
+                ),
+                format!("give each {what} one table"),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// A tier from `fields` over `base` (an edit) or from nothing (a new
+    /// tier), checked as `tiers.csv` rows are.
+    fn build_tier(&mut self, base: Option<&Tier>, fields: &TierFields) -> Option<Tier> {
+        let errors_before = self.error_count();
+        let id_span = fields.id.span();
+        let required = |engine: &mut Self, present: bool, key: &str, example: &str| {
+            if !present && base.is_none() {
+                engine.error(
+                    Code::E1010EmptyValue,
+                    id_span.clone(),
+                    format!("new tier `{}` has no `{key}`", fields.id.get_ref()),
+                    format!("give every [[new_tier]] a `{key}`, e.g. {example}"),
+                );
+            }
+        };
+        required(
+            self,
+            fields.coverage.is_some(),
+            "coverage",
+            "coverage = \"24x7\"",
+        );
+        required(
+            self,
+            fields.response.is_some(),
+            "response",
+            "response = \"4h\"",
+        );
+        required(self, fields.target.is_some(), "target", "target = 0.99");
+        required(self, fields.penalty.is_some(), "penalty", "penalty = 20000");
+
+        let all_hours = match &fields.coverage {
+            Some(value) => match value.get_ref().as_str() {
+                "24x7" => Some(true),
+                "business" => Some(false),
+                other => {
+                    self.error(
+                        Code::E1015UnknownKeyword,
+                        value.span(),
+                        format!("`coverage` = `{other}` is not one of: 24x7, business"),
+                        "write coverage = \"24x7\" or \"business\"",
+                    );
+                    None
+                }
+            },
+            None => base.map(|t| t.coverage == Coverage::AllHours),
+        };
+        let base_hours = base.and_then(|t| match &t.coverage {
+            Coverage::Business(hours) => Some(hours.clone()),
+            Coverage::AllHours => None,
+        });
+        let coverage = match all_hours {
+            None => None,
+            Some(true) => {
+                for (key, value) in [
+                    ("window", &fields.window),
+                    ("days", &fields.days),
+                    ("calendar", &fields.calendar),
+                ] {
+                    if let Some(value) = value {
+                        self.error(
+                            Code::E1032Inconsistent,
+                            value.span(),
+                            format!(
+                                "a 24x7 tier runs around the clock, but `{key}` is `{}`",
+                                value.get_ref()
+                            ),
+                            format!("leave `{key}` out for 24x7 tiers, or make the tier business"),
+                        );
+                    }
+                }
+                Some(Coverage::AllHours)
+            }
+            Some(false) => {
+                let window = match &fields.window {
+                    Some(value) => match value.get_ref().parse::<ClockWindow>() {
+                        Ok(window) => Some(window),
+                        Err(message) => {
+                            self.error(Code::E1017BadTimeWindow, value.span(), message, "");
+                            None
+                        }
+                    },
+                    None => match &base_hours {
+                        Some(hours) => Some(hours.window),
+                        None => {
+                            self.error(
+                                Code::E1010EmptyValue,
+                                id_span.clone(),
+                                format!("business tier `{}` has no `window`", fields.id.get_ref()),
+                                "give a business tier its daily window, e.g. window = \"08:00-18:00\"",
+                            );
+                            None
+                        }
+                    },
+                };
+                let days = match &fields.days {
+                    Some(value) => match value.get_ref().parse::<WeekdaySet>() {
+                        Ok(days) => Some(days),
+                        Err(message) => {
+                            self.error(Code::E1020BadWeekdays, value.span(), message, "");
+                            None
+                        }
+                    },
+                    None => Some(base_hours.as_ref().map_or(WeekdaySet::MON_FRI, |h| h.days)),
+                };
+                let calendar =
+                    match &fields.calendar {
+                        Some(value) => self.calendar(value),
+                        None => Some(base_hours.as_ref().map_or_else(
+                            || Arc::new(HolidayCalendar::none()),
+                            |h| h.calendar.clone(),
+                        )),
+                    };
+                match (window, days, calendar) {
+                    (Some(window), Some(days), Some(calendar)) => {
+                        Some(Coverage::Business(BusinessHours {
+                            window,
+                            days,
+                            calendar,
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+        };
+        let cutoff = match &fields.cutoff {
+            Some(value) => match parse_clock(value.get_ref()) {
+                Some(minute) => Some(Some(minute)),
+                None => {
+                    self.error(
+                        Code::E1017BadTimeWindow,
+                        value.span(),
+                        format!("`{}` is not a time of day HH:MM", value.get_ref()),
+                        "write the cut-off as HH:MM, e.g. cutoff = \"16:00\"",
+                    );
+                    None
+                }
+            },
+            None => Some(match base.map(|t| t.response) {
+                Some(Response::NextBusinessDay { cutoff_minute }) => cutoff_minute,
+                _ => None,
+            }),
+        };
+        let response = match &fields.response {
+            Some(value) if value.get_ref() == "nbd" => Some(Response::NextBusinessDay {
+                cutoff_minute: cutoff.flatten(),
+            }),
+            Some(value) => match parse_duration(value.get_ref()) {
+                Ok(duration) => {
+                    if let Some(cutoff) = &fields.cutoff {
+                        self.error(
+                            Code::E1032Inconsistent,
+                            cutoff.span(),
+                            "a cut-off only applies to `nbd` responses",
+                            "leave `cutoff` out for tiers with a duration",
+                        );
+                    }
+                    Some(Response::Within(duration))
+                }
+                Err(message) => {
+                    self.error(
+                        Code::E1018BadDuration,
+                        value.span(),
+                        format!("{message}, or `nbd` for next business day"),
+                        "",
+                    );
+                    None
+                }
+            },
+            None => match base.map(|t| t.response) {
+                Some(Response::NextBusinessDay { .. }) => Some(Response::NextBusinessDay {
+                    cutoff_minute: cutoff.flatten(),
+                }),
+                Some(Response::Within(duration)) => {
+                    if let Some(cutoff) = &fields.cutoff {
+                        self.error(
+                            Code::E1032Inconsistent,
+                            cutoff.span(),
+                            "a cut-off only applies to `nbd` responses, and this tier has a duration",
+                            "leave `cutoff` out, or set response = \"nbd\"",
+                        );
+                    }
+                    Some(Response::Within(duration))
+                }
+                None => None,
+            },
+        };
+        if let (Some(Coverage::AllHours), Some(Response::NextBusinessDay { .. })) =
+            (&coverage, &response)
+        {
+            let span = fields
+                .response
+                .as_ref()
+                .or(fields.coverage.as_ref())
+                .map_or(id_span.clone(), Spanned::span);
+            self.error(
+                Code::E1032Inconsistent,
+                span,
+                "`nbd` needs business days, but the tier is 24x7",
+                "give 24x7 tiers a duration such as 4h",
+            );
+        }
+        let target = match &fields.target {
+            Some(value) => self.number(
+                value,
+                "target",
+                |v| (0.0..=1.0).contains(&v),
+                "the target is a share between 0 and 1, e.g. 0.99",
+            ),
+            None => base.map(|t| t.target),
+        };
+        let penalty = match &fields.penalty {
+            Some(value) => self.number(
+                value,
+                "penalty",
+                |v| v >= 0.0,
+                "the penalty of one breach is zero or more",
+            ),
+            None => base.map(|t| t.penalty),
+        };
+        if self.error_count() > errors_before {
+            return None;
+        }
+        Some(Tier {
+            id: fields.id.get_ref().clone(),
+            coverage: coverage?,
+            response: response?,
+            target: target?,
+            penalty: penalty?,
+        })
+    }
+
+    fn depot_edits(&mut self) {
+        let overlay = self.overlay;
+        let mut seen: HashMap<&str, u64> = HashMap::new();
+        for edit in &overlay.file.depot {
+            let DepotEdit {
+                id,
+                status,
+                fixed_cost,
+                replenish_days,
+            } = edit;
+            let Some(index) = self.scenario.depot_by_id(id.get_ref()) else {
+                self.error(
+                    Code::E1031UnknownReference,
+                    id.span(),
+                    format!("unknown depot `{}`", id.get_ref()),
+                    "use an id listed in the base scenario's depots.csv",
+                );
+                continue;
+            };
+            if !self.first_time(&mut seen, id, "depot") {
+                continue;
+            }
+            let status = status.as_ref().and_then(|value| {
+                let parsed = match value.get_ref().as_str() {
+                    "open" => Some(DepotStatus::Open),
+                    "candidate" => Some(DepotStatus::Candidate),
+                    "closed" => Some(DepotStatus::Closed),
+                    _ => None,
+                };
+                if parsed.is_none() {
+                    self.error(
+                        Code::E1015UnknownKeyword,
+                        value.span(),
+                        format!(
+                            "`status` = `{}` is not one of: open, candidate, closed",
+                            value.get_ref()
+                        ),
+                        "write status = \"open\", \"candidate\" or \"closed\"",
+                    );
+                }
+                parsed
+            });
+            let fixed_cost = fixed_cost.as_ref().and_then(|value| {
+                self.number(
+                    value,
+                    "fixed_cost",
+                    |v| v >= 0.0,
+                    "the yearly fixed cost is zero or more",
+                )
+            });
+            let replenish_days = replenish_days.as_ref().and_then(|value| {
+                self.number(
+                    value,
+                    "replenish_days",
+                    |v| v >= 0.0,
+                    "the replenishment time is zero or more days",
+                )
+            });
+            let depot = &mut self.scenario.depots[index.index()];
+            if let Some(status) = status {
+                depot.status = status;
+            }
+            if let Some(cost) = fixed_cost {
+                depot.fixed_cost = cost;
+            }
+            if let Some(days) = replenish_days {
+                depot.replenish_days = days;
+            }
+        }
+    }
+
+    fn new_engineers(&mut self) {
+        let overlay = self.overlay;
+        let mut taken: HashSet<String> = self
+            .scenario
+            .engineers
+            .iter()
+            .map(|e| e.id.clone())
+            .collect();
+        for fields in &overlay.file.new_engineer {
+            if let Some(engineer) = self.new_engineer(fields, &taken) {
+                taken.insert(engineer.id.clone());
+                self.scenario.engineers.push(engineer);
+            }
+        }
+    }
+
+    fn new_engineer(&mut self, fields: &NewEngineer, taken: &HashSet<String>) -> Option<Engineer> {
+        let errors_before = self.error_count();
+        let id = fields.id.get_ref().trim();
+        if id.is_empty() {
+            self.error(
+                Code::E1010EmptyValue,
+                fields.id.span(),
+                "`id` is empty",
+                "give the engineer an id",
+            );
+        } else if taken.contains(id) {
+            self.error(
+                Code::E1030DuplicateId,
+                fields.id.span(),
+                format!("engineer `{id}` exists already"),
+                "give the new engineer an id of their own",
+            );
+        }
+        let base = self.scenario.depot_by_id(fields.base.get_ref());
+        if base.is_none() {
+            self.error(
+                Code::E1031UnknownReference,
+                fields.base.span(),
+                format!("unknown depot `{}`", fields.base.get_ref()),
+                "base the engineer at a depot of the scenario",
+            );
+        }
+        let skills: Vec<String> = fields
+            .skills
+            .get_ref()
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        if skills.is_empty() {
+            self.error(
+                Code::E1010EmptyValue,
+                fields.skills.span(),
+                "no skill given",
+                "list the engineer's skills separated by `;`, e.g. skills = \"net;opt\"",
+            );
+        }
+        let around_the_clock = fields.shift.get_ref() == "24x7";
+        let window = if around_the_clock {
+            Some(ClockWindow::ALL_DAY)
+        } else {
+            match fields.shift.get_ref().parse::<ClockWindow>() {
+                Ok(window) => Some(window),
+                Err(message) => {
+                    self.error(
+                        Code::E1017BadTimeWindow,
+                        fields.shift.span(),
+                        format!("{message}, or `24x7`"),
+                        "",
+                    );
+                    None
+                }
+            }
+        };
+        let days = match &fields.days {
+            Some(value) => match value.get_ref().parse::<WeekdaySet>() {
+                Ok(days) => Some(days),
+                Err(message) => {
+                    self.error(Code::E1020BadWeekdays, value.span(), message, "");
+                    None
+                }
+            },
+            None if around_the_clock => Some(WeekdaySet::ALL),
+            None => Some(WeekdaySet::MON_FRI),
+        };
+        let calendar = match &fields.calendar {
+            Some(value) => self.calendar(value),
+            None => Some(Arc::new(HolidayCalendar::none())),
+        };
+        let tz = match parse_time_zone(fields.tz.get_ref()) {
+            Ok(tz) => Some(tz),
+            Err(message) => {
+                self.error(Code::E1016UnknownTimeZone, fields.tz.span(), message, "");
+                None
+            }
+        };
+        if self.error_count() > errors_before {
+            return None;
+        }
+        Some(Engineer {
+            id: id.to_string(),
+            name: fields.name.clone().unwrap_or_default(),
+            base: base?,
+            skills,
+            shift: Shift {
+                window: window?,
+                days: days?,
+                calendar: calendar?,
+                tz: tz?,
+            },
+        })
+    }
+
+    /// The period of a dated change, `None` for a permanent one; `Err` after
+    /// reporting a problem.
+    fn period(
+        &mut self,
+        anchor: Range<usize>,
+        from: &Option<Spanned<toml::value::Datetime>>,
+        to: &Option<Spanned<toml::value::Datetime>>,
+    ) -> Result<Option<Period>, ()> {
+        let date = |engine: &mut Self, value: &Spanned<toml::value::Datetime>| match plain_date(
+            value.get_ref(),
+        ) {
+            Ok(date) => Ok(date),
+            Err(message) => {
+                engine.error(
+                    Code::E1019BadDateTime,
+                    value.span(),
+                    message,
+                    "write a date without time, e.g. from = 2026-02-16",
+                );
+                Err(())
+            }
+        };
+        let period = match (from, to) {
+            (None, None) => return Ok(None),
+            (Some(from), Some(to)) => {
+                let from_date = date(self, from);
+                let to_date = date(self, to);
+                let (from_date, to_date) = (from_date?, to_date?);
+                if to_date < from_date {
+                    self.error(
+                        Code::E1032Inconsistent,
+                        to.span(),
+                        format!("the change ends ({to_date}) before it starts ({from_date})"),
+                        "give `to` on or after `from`; both days are included",
+                    );
+                    return Err(());
+                }
+                Period {
+                    from: from_date,
+                    to: to_date,
+                }
+            }
+            (Some(one), None) | (None, Some(one)) => {
+                let (given, missing) = if from.is_some() {
+                    ("from", "to")
+                } else {
+                    ("to", "from")
+                };
+                self.error(
+                    Code::E1010EmptyValue,
+                    one.span(),
+                    format!("`{given}` is given without `{missing}`"),
+                    "give both `from` and `to` for a temporary change, or neither for a permanent one",
+                );
+                return Err(());
+            }
+        };
+        if let Some(horizon) = horizon(&self.scenario) {
+            if period.from < horizon.from || period.to > horizon.to {
+                let (line, column) = crate::scenario::line_column(&self.overlay.text, anchor.start);
+                self.found.push(
+                    Diagnostic::file(
+                        Code::W2005OutsideHorizon,
+                        &self.overlay.path,
+                        format!(
+                            "the change from {} to {} is not inside the planning horizon {} to {}",
+                            period.from, period.to, horizon.from, horizon.to
+                        ),
+                        "days outside the horizon are ignored by plan and simulate",
+                    )
+                    .at(line, Some(column)),
+                );
+            }
+        }
+        Ok(Some(period))
+    }
+
+    fn tier_moves(&mut self) {
+        let overlay = self.overlay;
+        // Periods already given to each customer, for overlap checks.
+        let mut periods: HashMap<String, Vec<Period>> = HashMap::new();
+        for change in &self.scenario.tier_changes {
+            periods
+                .entry(change.customer.clone())
+                .or_default()
+                .push(change.period);
+        }
+        for TierMove {
+            customer,
+            tier,
+            from,
+            to,
+        } in &overlay.file.tier_move
+        {
+            let has_sites = self
+                .scenario
+                .sites
+                .iter()
+                .any(|s| &s.customer == customer.get_ref());
+            if !has_sites {
+                self.error(
+                    Code::E1031UnknownReference,
+                    customer.span(),
+                    format!("no site belongs to customer `{}`", customer.get_ref()),
+                    "use a customer name exactly as written in sites.csv",
+                );
+            }
+            let tier_index = self.tier_id(tier);
+            let Ok(period) = self.period(customer.span(), from, to) else {
+                continue;
+            };
+            let (Some(tier_index), true) = (tier_index, has_sites) else {
+                continue;
+            };
+            match period {
+                None => {
+                    for site in &mut self.scenario.sites {
+                        if &site.customer == customer.get_ref() {
+                            site.tier = tier_index;
+                        }
+                    }
+                }
+                Some(period) => {
+                    let earlier = periods.entry(customer.get_ref().clone()).or_default();
+                    if let Some(other) = earlier
+                        .iter()
+                        .find(|p| p.from <= period.to && period.from <= p.to)
+                    {
+                        let message = format!(
+                            "customer `{}` is already moved from {} to {}, overlapping this move",
+                            customer.get_ref(),
+                            other.from,
+                            other.to
+                        );
+                        self.error(
+                            Code::E1032Inconsistent,
+                            from.as_ref().map_or(customer.span(), Spanned::span),
+                            message,
+                            "give one customer's temporary moves periods that do not overlap",
+                        );
+                        continue;
+                    }
+                    earlier.push(period);
+                    self.scenario.tier_changes.push(TierChange {
+                        period,
+                        customer: customer.get_ref().clone(),
+                        tier: tier_index,
+                    });
+                }
+            }
+        }
+    }
+
+    fn rate_edits(&mut self) {
+        let overlay = self.overlay;
+        let regions: HashSet<String> = self
+            .scenario
+            .sites
+            .iter()
+            .map(|s| s.region.clone())
+            .filter(|r| !r.is_empty())
+            .collect();
+        for RateEdit {
+            factor,
+            region,
+            part,
+            from,
+            to,
+        } in &overlay.file.failure_rate
+        {
+            let factor_value = self.number(
+                factor,
+                "factor",
+                |v| v >= 0.0,
+                "failure rates are multiplied by zero or more, e.g. factor = 3.0",
+            );
+            let mut known = true;
+            if let Some(region) = region {
+                if !regions.contains(region.get_ref()) {
+                    known = false;
+                    let mut names: Vec<&str> = regions.iter().map(String::as_str).collect();
+                    names.sort_unstable();
+                    self.error(
+                        Code::E1031UnknownReference,
+                        region.span(),
+                        format!("no site is in region `{}`", region.get_ref()),
+                        format!(
+                            "use a region of sites.csv's `region` column ({})",
+                            names.join(", ")
+                        ),
+                    );
+                }
+            }
+            let part_index = match part {
+                Some(part) => match self.scenario.part_by_id(part.get_ref()) {
+                    Some(index) => Some(index),
+                    None => {
+                        known = false;
+                        self.error(
+                            Code::E1031UnknownReference,
+                            part.span(),
+                            format!("unknown part `{}`", part.get_ref()),
+                            "use an id listed in parts.csv",
+                        );
+                        None
+                    }
+                },
+                None => None,
+            };
+            let Ok(period) = self.period(factor.span(), from, to) else {
+                continue;
+            };
+            let (Some(factor_value), true) = (factor_value, known) else {
+                continue;
+            };
+            let region = region.as_ref().map(|r| r.get_ref().clone());
+            match period {
+                None => {
+                    for unit in &mut self.scenario.installed_base {
+                        let site = &self.scenario.sites[unit.site.index()];
+                        let in_region = region.as_ref().is_none_or(|r| &site.region == r);
+                        let is_part = part_index.is_none_or(|p| unit.part == p);
+                        if in_region && is_part {
+                            unit.annual_failure_rate *= factor_value;
+                        }
+                    }
+                }
+                Some(period) => self.scenario.rate_changes.push(RateChange {
+                    period,
+                    region,
+                    part: part_index,
+                    factor: factor_value,
+                }),
+            }
+        }
+    }
+
+    fn closures(&mut self) {
+        let overlay = self.overlay;
+        let links: HashSet<(String, String)> = self
+            .scenario
+            .roads
+            .iter()
+            .flat_map(|r| {
+                let forward = (r.from.clone(), r.to.clone());
+                let backward = (r.to.clone(), r.from.clone());
+                if r.oneway {
+                    vec![forward]
+                } else {
+                    vec![forward, backward]
+                }
+            })
+            .collect();
+        for ClosureEdit {
+            from, to, factor, ..
+        } in &overlay.file.closure
+        {
+            let factor = match factor {
+                Some(value) => self.number(
+                    value,
+                    "factor",
+                    |v| v >= 0.0,
+                    "0 closes the road; 2.5 makes it 2.5 times slower",
+                ),
+                None => Some(0.0),
+            };
+            let link = (from.get_ref().clone(), to.get_ref().clone());
+            if !links.contains(&link) {
+                let action = if self.scenario.roads.is_empty() {
+                    "the base scenario has no road layer ([travel] roads); closures need one"
+                } else {
+                    "name both ends of a link listed in the base scenario's roads.csv"
+                };
+                self.error(
+                    Code::E1031UnknownReference,
+                    to.span(),
+                    format!(
+                        "there is no road from `{}` to `{}`",
+                        from.get_ref(),
+                        to.get_ref()
+                    ),
+                    action,
+                );
+                continue;
+            }
+            if let Some(factor) = factor {
+                self.scenario.closures.push(Closure {
+                    from: link.0,
+                    to: link.1,
+                    factor,
+                });
+            }
+        }
+    }
+}
+
+/// The planning horizon as dates, if the scenario has a start date.
+pub fn horizon(scenario: &Scenario) -> Option<Period> {
+    let from = scenario.start_date?;
+    let to = from.checked_add_days(Days::new(u64::from(scenario.horizon_days.max(1)) - 1))?;
+    Some(Period { from, to })
+}
