@@ -967,3 +967,70 @@ fn the_bundled_overlays_load_without_warnings() {
     }
     assert!(found >= 5, "{found} bundled overlays");
 }
+
+#[test]
+fn average_view_plans_with_split_sites_pass_the_checker() {
+    let w = Workspace::new();
+    let s = load(&w.overlay(
+        "split",
+        "[[new_tier]]\nid = \"gold\"\ncoverage = \"24x7\"\nresponse = \"4h\"\ntarget = 0.99\npenalty = 50000\n\
+         [[tier_move]]\ncustomer = \"Hospital C\"\ntier = \"gold\"\nfrom = 2026-07-06\nto = 2026-07-26\n\
+         [[failure_rate]]\nfactor = 3.0\nregion = \"Jiangsu\"\nfrom = 2026-02-16\nto = 2026-02-22\n",
+    ));
+    let travel = common::travel_hours(&s);
+    let input = planning_input(&s, &travel, TemporaryView::Average);
+    assert_eq!(input.split_sites.len(), 1);
+    let planned = plan::plan(&input.scenario, &input.travel, options()).unwrap();
+    let out = w.path("split-plan");
+    sparesla::report::write_plan(&out, &input.scenario, &planned).unwrap();
+    let problems = check_plan(&input.scenario, &input.travel, &read_plan_claims(&out));
+    assert!(problems.is_empty(), "{problems:?}");
+    let gold = planned.tiers.iter().find(|t| t.tier == "gold").unwrap();
+    assert!(gold.expected_attainment >= 0.99 - 1e-9 || gold.attainable < 0.99);
+}
+
+/// Sites without a qualified engineer in reach, by id.
+fn engineer_gap_ids(s: &Scenario) -> Vec<String> {
+    let travel = common::travel_hours(s);
+    let input = planning_input(s, &travel, TemporaryView::Average);
+    let planned = plan::plan(&input.scenario, &input.travel, options()).unwrap();
+    sparesla::whatif::engineer_gaps(&input.scenario, &input, &planned)
+        .into_iter()
+        .map(|site| input.scenario.site(site).id.clone())
+        .collect()
+}
+
+#[test]
+fn engineer_gaps_follow_roads_skills_and_shifts() {
+    let w = Workspace::new();
+    // CW reaches S3 (Nanjing, 7x24x4) in 3.9 h by road: E1 (24x7, net;sto)
+    // covers it; business-tier sites take any shift.
+    assert!(engineer_gap_ids(&load(&w.path("base"))).is_empty());
+    // Slowing the Wuxi-Nanjing road puts S3 beyond 4 h from every engineer.
+    let slow = "[[closure]]\nfrom = \"J-WX\"\nto = \"D-NJ\"\nfactor = 2\n";
+    assert_eq!(
+        engineer_gap_ids(&load(&w.overlay("slow", slow))),
+        vec!["S3"]
+    );
+    // A business-hours engineer at Nanjing does not keep a 24x7 promise...
+    let day_shift = format!(
+        "{slow}[[new_engineer]]\nid = \"E9\"\nbase = \"D-NJ\"\nskills = \"net;sto\"\nshift = \"08:00-18:00\"\ntz = \"Asia/Shanghai\"\n"
+    );
+    assert_eq!(
+        engineer_gap_ids(&load(&w.overlay("day", &day_shift))),
+        vec!["S3"]
+    );
+    // ...nor an on-call one without the disk skill S3's HDD8 needs...
+    let no_sto = format!(
+        "{slow}[[new_engineer]]\nid = \"E9\"\nbase = \"D-NJ\"\nskills = \"net\"\nshift = \"24x7\"\ntz = \"Asia/Shanghai\"\n"
+    );
+    assert_eq!(
+        engineer_gap_ids(&load(&w.overlay("no-sto", &no_sto))),
+        vec!["S3"]
+    );
+    // ...but an on-call engineer with both skills does.
+    let both = format!(
+        "{slow}[[new_engineer]]\nid = \"E9\"\nbase = \"D-NJ\"\nskills = \"net;sto\"\nshift = \"24x7\"\ntz = \"Asia/Shanghai\"\n"
+    );
+    assert!(engineer_gap_ids(&load(&w.overlay("both", &both))).is_empty());
+}
