@@ -158,16 +158,16 @@ pub fn compare_table(rows: &[CompareRow]) -> String {
             event_cell(r, |e| e.affected_sites.to_string())
         });
         line("  breaches, ordinary days".into(), &|_, r| {
-            event_cell(r, |e| format!("{:.3}", e.breaches_ordinary))
+            event_cell(r, |e| format!("{:.4}", e.breaches_ordinary))
         });
         line("  breaches, event, today's stock".into(), &|_, r| {
-            event_cell(r, |e| format!("{:.3}", e.breaches_today))
+            event_cell(r, |e| format!("{:.4}", e.breaches_today))
         });
         line("  breaches, event, topped up".into(), &|_, r| {
-            event_cell(r, |e| format!("{:.3}", e.breaches_topped_up))
+            event_cell(r, |e| format!("{:.4}", e.breaches_topped_up))
         });
         line("  of which out of reach".into(), &|_, r| {
-            event_cell(r, |e| format!("{:.3}", e.breaches_out_of_reach))
+            event_cell(r, |e| format!("{:.4}", e.breaches_out_of_reach))
         });
         line("event sites out of reach".into(), &|_, r| {
             event_cell(r, |e| list(&e.uncovered_sites))

@@ -353,7 +353,7 @@ impl Engine<'_> {
                     Some(value) => match value.get_ref().parse::<ClockWindow>() {
                         Ok(window) => Some(window),
                         Err(message) => {
-                            self.error(Code::E1017BadTimeWindow, value.span(), message, "");
+                            self.error(Code::E1017BadTimeWindow, value.span(), message, "write the daily window as HH:MM-HH:MM, e.g. window = \"08:00-18:00\"");
                             None
                         }
                     },
@@ -374,7 +374,12 @@ impl Engine<'_> {
                     Some(value) => match value.get_ref().parse::<WeekdaySet>() {
                         Ok(days) => Some(days),
                         Err(message) => {
-                            self.error(Code::E1020BadWeekdays, value.span(), message, "");
+                            self.error(
+                                Code::E1020BadWeekdays,
+                                value.span(),
+                                message,
+                                "write weekdays such as days = \"mon-fri\" or \"mon,wed,fri\"",
+                            );
                             None
                         }
                     },
@@ -439,7 +444,7 @@ impl Engine<'_> {
                         Code::E1018BadDuration,
                         value.span(),
                         format!("{message}, or `nbd` for next business day"),
-                        "",
+                        "write a duration such as response = \"4h\" or \"1h30m\", or \"nbd\"",
                     );
                     None
                 }
@@ -648,7 +653,7 @@ impl Engine<'_> {
                         Code::E1017BadTimeWindow,
                         fields.shift.span(),
                         format!("{message}, or `24x7`"),
-                        "",
+                        "write the shift as HH:MM-HH:MM, e.g. shift = \"08:00-18:00\", or shift = \"24x7\"",
                     );
                     None
                 }
@@ -658,7 +663,12 @@ impl Engine<'_> {
             Some(value) => match value.get_ref().parse::<WeekdaySet>() {
                 Ok(days) => Some(days),
                 Err(message) => {
-                    self.error(Code::E1020BadWeekdays, value.span(), message, "");
+                    self.error(
+                        Code::E1020BadWeekdays,
+                        value.span(),
+                        message,
+                        "write weekdays such as days = \"mon-fri\" or \"mon-sun\"",
+                    );
                     None
                 }
             },
@@ -672,7 +682,12 @@ impl Engine<'_> {
         let tz = match parse_time_zone(fields.tz.get_ref()) {
             Ok(tz) => Some(tz),
             Err(message) => {
-                self.error(Code::E1016UnknownTimeZone, fields.tz.span(), message, "");
+                self.error(
+                    Code::E1016UnknownTimeZone,
+                    fields.tz.span(),
+                    message,
+                    "write an IANA zone name, e.g. tz = \"Asia/Shanghai\"",
+                );
                 None
             }
         };
