@@ -25,6 +25,7 @@ pub const MAX_BLOCKS: usize = 16;
 /// Days of duty blocks built past the horizon, for jobs that run over it.
 const TAIL_DAYS: i64 = 30;
 
+/// Hours as whole seconds (rounded, as `dispatch` does).
 pub fn secs(hours: f64) -> Seconds {
     (hours * 3600.0).round() as Seconds
 }
