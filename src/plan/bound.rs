@@ -4,9 +4,9 @@
 //!
 //! # Why the bound is valid
 //!
-//! A plan chooses open candidates y and stock levels S. Its cost is
-//! `C(y, S) = fixed(y) + sum over pools of [h S + sum of items rate x c (1 - f(S))]
-//! + sum of unserved items rate x c`, and it must meet `Met_k(y, S) >= R_k`
+//! A plan chooses open candidates y and stock levels S. Its cost
+//! `C(y, S)` is `fixed(y)`, plus over pools `h S + sum of items rate x c (1 - f(S))`,
+//! plus over unserved items `rate x c`; it must meet `Met_k(y, S) >= R_k`
 //! for every tier k. For multipliers mu >= 0,
 //!
 //! `C(y, S) >= C(y, S) + sum_k mu_k (R_k - Met_k(y, S)) = L(y, S; mu)`
@@ -32,6 +32,9 @@
 //! its 2^n open subsets. Every (mu, theta) thus gives a valid bound; an ascent
 //! on mu (Polyak steps) and theta (exponentiated steps) tightens it and the
 //! best value seen is kept.
+//!
+//! All costs are non-negative (the loader enforces it), which the weak bound
+//! of a region too large to enumerate relies on: see [`Region::enumerable`].
 
 use super::model::PlanModel;
 use super::stock_model::fill_rate;
@@ -300,14 +303,16 @@ impl<'a> Relaxation<'a> {
                         .iter()
                         .map(|(part, _)| {
                             let next = region.pools.len() as u32;
-                            *local_of[r].entry((*depot, part.index())).or_insert_with(|| {
-                                region.pools.push(LocalPool {
-                                    holding: model.holding[part.index()],
-                                    lead_years: model.lead_years[*depot],
-                                    forced: None,
-                                });
-                                next
-                            })
+                            *local_of[r]
+                                .entry((*depot, part.index()))
+                                .or_insert_with(|| {
+                                    region.pools.push(LocalPool {
+                                        holding: model.holding[part.index()],
+                                        lead_years: model.lead_years[*depot],
+                                        forced: None,
+                                    });
+                                    next
+                                })
                         })
                         .collect(),
                 );
@@ -397,11 +402,16 @@ impl<'a> Relaxation<'a> {
                 continue;
             }
             let load = pool.rate * pool.lead_years;
-            let (cost, _, fill) =
-                pool_cost(pool.holding, *weight, load, model.fill_model, model.max_stock);
+            let (cost, _, fill) = pool_cost(
+                pool.holding,
+                *weight,
+                load,
+                model.fill_model,
+                model.max_stock,
+            );
             value += cost;
-            for k in 0..tiers {
-                tier_gradient[k] += pool.tier_rates[k] * (1.0 - fill);
+            for (gradient, rate) in tier_gradient.iter_mut().zip(&pool.tier_rates) {
+                *gradient += rate * (1.0 - fill);
             }
         }
         let outcomes: Vec<Option<RegionOutcome>> = self
@@ -435,8 +445,8 @@ impl<'a> Relaxation<'a> {
         for (region, outcome) in self.regions.iter().zip(outcomes) {
             let outcome = outcome?;
             value += outcome.cost;
-            for k in 0..tiers {
-                tier_gradient[k] += outcome.tier_breaches[k];
+            for (gradient, breaches) in tier_gradient.iter_mut().zip(&outcome.tier_breaches) {
+                *gradient += breaches;
             }
             for (q, position, g) in outcome.spill_values {
                 spill_values[q][position] = g;
@@ -480,7 +490,8 @@ impl<'a> Relaxation<'a> {
             if mask % 256 == 255 && Instant::now() >= deadline {
                 return None;
             }
-            let cost = self.configuration_cost(region, mask, bases, &priced, &mut rate, &mut weight);
+            let cost =
+                self.configuration_cost(region, mask, bases, &priced, &mut rate, &mut weight);
             if cost < best.0 {
                 best = (cost, mask);
             }
@@ -751,10 +762,16 @@ mod tests {
     #[test]
     fn the_pool_cost_is_the_least_over_stock_levels() {
         for fill_model in [FillModel::ErlangLoss, FillModel::Metric] {
-            for (holding, weight, load) in [(100.0, 5000.0, 0.3), (2500.0, 800.0, 0.05), (10.0, 1e5, 4.0)] {
+            for (holding, weight, load) in [
+                (100.0, 5000.0, 0.3),
+                (2500.0, 800.0, 0.05),
+                (10.0, 1e5, 4.0),
+            ] {
                 let (cost, stock, fill) = pool_cost(holding, weight, load, fill_model, 30);
                 let brute = (0..=30u32)
-                    .map(|s| holding * f64::from(s) + weight * (1.0 - fill_rate(fill_model, s, load)))
+                    .map(|s| {
+                        holding * f64::from(s) + weight * (1.0 - fill_rate(fill_model, s, load))
+                    })
                     .fold(f64::INFINITY, f64::min);
                 assert!((cost - brute).abs() <= 1e-9 * brute, "{cost} vs {brute}");
                 assert!((fill - fill_rate(fill_model, stock, load)).abs() < 1e-12);

@@ -2,14 +2,15 @@
 //! stock where, so each tier meets its on-time target at the lowest yearly
 //! cost. See the README ("How `plan` works") for the model.
 
-pub mod check;
 pub mod bound;
+pub mod check;
 mod milp;
 mod model;
 mod network;
 mod stock_model;
 mod stocking;
 
+pub use bound::LagrangianBound;
 pub use milp::{Backend, Limits, MilpError, MilpStatus};
 pub use model::{ModelError, PlanModel, Reach, SiteModel, TravelHours, depot_site_hours};
 pub use stock_model::{erlang_b, expected_backorders, fill_curve, fill_rate, poisson_pmf};
@@ -80,6 +81,9 @@ pub struct Plan {
     pub costs: CostBreakdown,
     pub tiers: Vec<TierService>,
     pub lower_bound: f64,
+    /// The Lagrangian relaxation behind the bound (its own value, which
+    /// `lower_bound` may exceed when an exact enumeration proved more).
+    pub lagrangian: LagrangianBound,
     pub gap: f64,
     pub status: PlanStatus,
     pub backend: Backend,
@@ -176,7 +180,7 @@ pub fn plan(
             &model,
             &required,
             options.backend,
-            network::solve_limits(limits, 0.2),
+            network::solve_limits(limits, 0.15),
         ) {
             Ok(bound) => {
                 tracing::info!(
@@ -222,15 +226,25 @@ pub fn plan(
         evaluations: search.evaluations,
         timed_out: search.timed_out,
     };
+    let proof = Proof {
+        lower_bound,
+        lagrangian,
+    };
     Ok(finish(
         scenario,
         model,
         &attainable,
         best,
-        lower_bound,
+        proof,
         options,
         effort,
     ))
+}
+
+/// What bounds the cost of every plan.
+struct Proof {
+    lower_bound: f64,
+    lagrangian: LagrangianBound,
 }
 
 /// How much searching a run did, for the plan's status and summary.
@@ -511,7 +525,7 @@ fn finish(
     model: PlanModel,
     attainable: &[f64],
     best: Candidate,
-    lower_bound: f64,
+    proof: Proof,
     options: PlanOptions,
     effort: SearchEffort,
 ) -> Plan {
@@ -557,7 +571,7 @@ fn finish(
             expected_breaches: breaches[k],
         })
         .collect();
-    let lower_bound = lower_bound.min(total_cost);
+    let lower_bound = proof.lower_bound.min(total_cost);
     let gap = if total_cost > 0.0 {
         ((total_cost - lower_bound) / total_cost).max(0.0)
     } else {
@@ -592,6 +606,7 @@ fn finish(
         },
         tiers: tier_services,
         lower_bound,
+        lagrangian: proof.lagrangian,
         gap,
         status,
         backend: options.backend,
