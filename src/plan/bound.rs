@@ -760,6 +760,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn more_demand_never_makes_a_pool_cheaper() {
+        // The shared-pool split rests on G being non-decreasing in demand:
+        // adding rate r with breach price c adds r to the rate and r x c to
+        // the priced weight.
+        for fill_model in [FillModel::ErlangLoss, FillModel::Metric] {
+            for holding in [50.0, 1200.0, 40_000.0] {
+                for lead in [0.005, 0.02, 0.1] {
+                    for step in 1..=400 {
+                        let rate = 0.05 * f64::from(step);
+                        let price = if step % 3 == 0 { 23_000.0 } else { 8_000.0 };
+                        let weight = rate * price;
+                        let (cost, _, _) = pool_cost(holding, weight, rate * lead, fill_model, 30);
+                        let (with_more, _, _) = pool_cost(
+                            holding,
+                            weight + 0.05 * 8_000.0,
+                            (rate + 0.05) * lead,
+                            fill_model,
+                            30,
+                        );
+                        assert!(with_more >= cost - 1e-9 * cost, "{fill_model:?} {rate}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_pool_cost_is_the_least_over_stock_levels() {
         for fill_model in [FillModel::ErlangLoss, FillModel::Metric] {
             for (holding, weight, load) in [
