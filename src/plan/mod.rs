@@ -2,6 +2,7 @@
 //! stock where, so each tier meets its on-time target at the lowest yearly
 //! cost. See the README ("How `plan` works") for the model.
 
+pub mod bound;
 pub mod check;
 pub mod milp;
 mod model;
@@ -9,6 +10,7 @@ mod network;
 mod stock_model;
 mod stocking;
 
+pub use bound::LagrangianBound;
 pub use milp::{Backend, Limits, MilpError, MilpStatus};
 pub use model::{ModelError, PlanModel, Reach, SiteModel, TravelHours, depot_site_hours};
 pub use stock_model::{erlang_b, expected_backorders, fill_curve, fill_rate, poisson_pmf};
@@ -79,6 +81,9 @@ pub struct Plan {
     pub costs: CostBreakdown,
     pub tiers: Vec<TierService>,
     pub lower_bound: f64,
+    /// The Lagrangian relaxation behind the bound (its own value, which
+    /// `lower_bound` may exceed when an exact enumeration proved more).
+    pub lagrangian: LagrangianBound,
     pub gap: f64,
     pub status: PlanStatus,
     pub backend: Backend,
@@ -115,6 +120,8 @@ struct Candidate {
 const EXHAUSTIVE_CANDIDATES: usize = 10;
 /// Up to this many candidates, every open set's stock is solved exactly.
 const EXACT_EVERY_SET_CANDIDATES: usize = 4;
+/// Share of the time limit the lower bound may use.
+const BOUND_SHARE: f64 = 0.4;
 
 /// Plans a scenario. `travel` holds depot-to-site travel hours.
 pub fn plan(
@@ -130,32 +137,6 @@ pub fn plan(
         time: options.time_limit,
         gap: options.gap,
     };
-    let bound = match network::relaxation_bound(
-        &model,
-        &required,
-        options.backend,
-        network::solve_limits(limits, 0.3),
-    ) {
-        Ok(bound) => bound,
-        Err(error) => {
-            // Every plan pays the fixed costs of the depots that must stay
-            // open: a weak but valid bound when the relaxation gives nothing.
-            tracing::warn!(
-                "network relaxation failed ({error}); the bound is the forced fixed costs"
-            );
-            network::NetworkBound {
-                lower_bound: forced_fixed_cost(&model),
-                open: model.forced_open.clone(),
-                status: MilpStatus::TimeLimit,
-            }
-        }
-    };
-    let mut lower_bound = bound.lower_bound;
-    tracing::info!(
-        "network relaxation: lower bound {:.0}, MILP {:?}",
-        bound.lower_bound,
-        bound.status
-    );
     let candidates = model.candidates();
     let deadline = started + options.time_limit;
     let mut search = Search {
@@ -165,12 +146,64 @@ pub fn plan(
         timed_out: false,
         deadline,
     };
+    // The bound first: its minimisers are also good open sets, each
+    // evaluated as a plan on the way (and the best kept).
+    let mut incumbent: Option<Candidate> = None;
+    let lagrangian = bound::lagrangian_bound(
+        &model,
+        &required,
+        started + options.time_limit.mul_f64(BOUND_SHARE),
+        // Cheap iterations: tighten well past the requested gap.
+        options.gap * 0.1,
+        |open| {
+            let found = search.evaluate(open)?;
+            let cost = found.cost;
+            if incumbent.as_ref().is_none_or(|b| cost < b.cost - 1e-9) {
+                incumbent = Some(found);
+            }
+            Some(cost)
+        },
+    );
+    tracing::info!(
+        "Lagrangian bound {:.0} after {} evaluations (multipliers {:?}), {:.1}s",
+        lagrangian.lower_bound,
+        lagrangian.evaluations,
+        lagrangian.multipliers,
+        started.elapsed().as_secs_f64()
+    );
+    let mut lower_bound = lagrangian.lower_bound.max(forced_fixed_cost(&model));
+    let mut starts = Vec::new();
+    if !lagrangian.every_region_exact {
+        // Some region was too large to enumerate: the facility-location
+        // relaxation may bound it better, and its open set is a start.
+        match network::relaxation_bound(
+            &model,
+            &required,
+            options.backend,
+            network::solve_limits(limits, 0.15),
+        ) {
+            Ok(bound) => {
+                tracing::info!(
+                    "network relaxation: lower bound {:.0}, MILP {:?}",
+                    bound.lower_bound,
+                    bound.status
+                );
+                lower_bound = lower_bound.max(bound.lower_bound);
+                starts.push(bound.open);
+            }
+            Err(error) => tracing::warn!("network relaxation failed ({error})"),
+        }
+    }
     let (best, exact_bound) = if candidates.len() <= EXACT_EVERY_SET_CANDIDATES {
         search.exhaustive_exact(&candidates, options.backend, limits)?
     } else if candidates.len() <= EXHAUSTIVE_CANDIDATES {
         (search.exhaustive(&candidates), None)
     } else {
-        (search.local(&candidates, &bound.open), None)
+        let stop_below = lower_bound / (1.0 - options.gap).max(1e-9);
+        (
+            search.local(&candidates, starts, incumbent, stop_below),
+            None,
+        )
     };
     let mut best = best.ok_or(PlanError::NoFeasiblePlan)?;
     tracing::info!(
@@ -181,7 +214,7 @@ pub fn plan(
     );
     if let Some(exact) = exact_bound {
         lower_bound = lower_bound.max(exact);
-    } else {
+    } else if best.cost - lower_bound > options.gap * best.cost {
         search.timed_out |= polish_stock(&model, &required, &mut best, options.backend, deadline);
     }
     tracing::info!(
@@ -193,15 +226,25 @@ pub fn plan(
         evaluations: search.evaluations,
         timed_out: search.timed_out,
     };
+    let proof = Proof {
+        lower_bound,
+        lagrangian,
+    };
     Ok(finish(
         scenario,
         model,
         &attainable,
         best,
-        lower_bound,
+        proof,
         options,
         effort,
     ))
+}
+
+/// What bounds the cost of every plan.
+struct Proof {
+    lower_bound: f64,
+    lagrangian: LagrangianBound,
 }
 
 /// How much searching a run did, for the plan's status and summary.
@@ -347,16 +390,24 @@ impl Search<'_> {
         best
     }
 
-    /// Local search from the relaxation's open set, the all-open set and the
-    /// forced-open set: open, close or swap one candidate while that lowers
-    /// the cost.
-    fn local(&mut self, candidates: &[DepotIdx], start: &[bool]) -> Option<Candidate> {
+    /// Local search from the best of `incumbent`, the `starts`, the all-open
+    /// set and the forced-open set: open, close or swap one candidate while
+    /// that lowers the cost, until the cost is at most `stop_below` (the
+    /// bound proves the requested gap) or time runs out.
+    fn local(
+        &mut self,
+        candidates: &[DepotIdx],
+        mut starts: Vec<Vec<bool>>,
+        incumbent: Option<Candidate>,
+        stop_below: f64,
+    ) -> Option<Candidate> {
         let mut all_open = self.model.forced_open.clone();
         for depot in candidates {
             all_open[depot.index()] = true;
         }
-        let starts = [start.to_vec(), all_open, self.model.forced_open.clone()];
-        let mut best: Option<Candidate> = None;
+        starts.push(all_open);
+        starts.push(self.model.forced_open.clone());
+        let mut best = incumbent;
         for open in starts {
             if let Some(found) = self.evaluate(&open) {
                 if best.as_ref().is_none_or(|b| found.cost < b.cost - 1e-9) {
@@ -367,6 +418,9 @@ impl Search<'_> {
         let mut current = best?;
         let progress = progress_bar(0, "local search moves");
         loop {
+            if current.cost <= stop_below {
+                break;
+            }
             let mut improved = false;
             for move_ in moves(candidates, &current.open) {
                 if self.out_of_time() {
@@ -471,7 +525,7 @@ fn finish(
     model: PlanModel,
     attainable: &[f64],
     best: Candidate,
-    lower_bound: f64,
+    proof: Proof,
     options: PlanOptions,
     effort: SearchEffort,
 ) -> Plan {
@@ -517,7 +571,7 @@ fn finish(
             expected_breaches: breaches[k],
         })
         .collect();
-    let lower_bound = lower_bound.min(total_cost);
+    let lower_bound = proof.lower_bound.min(total_cost);
     let gap = if total_cost > 0.0 {
         ((total_cost - lower_bound) / total_cost).max(0.0)
     } else {
@@ -552,6 +606,7 @@ fn finish(
         },
         tiers: tier_services,
         lower_bound,
+        lagrangian: proof.lagrangian,
         gap,
         status,
         backend: options.backend,

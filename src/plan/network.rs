@@ -1,7 +1,8 @@
-//! Which depots to open: a facility-location MILP whose stock costs are
+//! The fallback bound: a facility-location MILP whose stock costs are
 //! linear under-estimates of the true pooled costs, so its optimum (or its
-//! LP relaxation) is a valid lower bound on any plan, and a local search over
-//! open sets that evaluates each set exactly.
+//! LP relaxation) is a valid lower bound on any plan. Used when the
+//! Lagrangian bound (`bound.rs`) meets a region too large to enumerate;
+//! its open set is then one of the search's starting points.
 
 use super::milp::{self, Backend, Column, Limits, Milp, MilpError, MilpStatus, Row};
 use super::model::PlanModel;
