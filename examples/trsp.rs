@@ -10,6 +10,7 @@
 //! Exit codes: 0 feasible, 1 infeasible solution, 2 usage, 3 invalid input.
 
 use sparesla::dispatch::bench_formats::trsp;
+use sparesla::dispatch::engine::route::Route;
 use sparesla::dispatch::engine::{SearchOptions, solve};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -64,11 +65,24 @@ fn main() -> ExitCode {
         Ok(figures) => *figures,
         Err(_) => (0, f64::NAN, f64::NAN),
     };
+    // Unserved requests no technician could serve even alone: beyond any solver.
+    let impossible = outcome
+        .solution
+        .unassigned()
+        .into_iter()
+        .filter(|&j| {
+            !model.qualified[j].iter().any(|&v| {
+                (0..model.jobs[j].supplies.len())
+                    .any(|s| Route::cost_of_jobs(&model, v, &[(j, s)]).is_some())
+            })
+        })
+        .count();
     let line = serde_json::json!({
         "instance": instance.name,
         "vehicles": outcome.solution.vehicles_used(),
         "served": served,
         "requests": instance.requests.len(),
+        "unservable": impossible,
         "distance": (distance * 100.0).round() / 100.0,
         "working_time": (working * 100.0).round() / 100.0,
         "seconds": (seconds * 10.0).round() / 10.0,

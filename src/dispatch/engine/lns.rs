@@ -7,7 +7,7 @@
 //! faster).
 
 use super::insert::{InsertLimits, greedy, regret};
-use super::local::descend;
+use super::local::{descend, descend_touched};
 use super::model::Model;
 use super::neighbours::Neighbours;
 use super::ruin::Ruin;
@@ -110,6 +110,7 @@ pub fn improve(
         let ruin = Ruin::ALL[rng.random_range(0..Ruin::ALL.len())];
         let count = rng.random_range(1..=max_removed);
         let mut candidate = current.clone();
+        candidate.clear_touched();
         let chosen = ruin.choose(model, &candidate, neighbours, &mut rng, count);
         let mut pending = candidate.remove(model, &chosen);
         pending.extend(candidate.unassigned());
@@ -117,7 +118,7 @@ pub fn improve(
         pending.dedup();
         recreate(model, &mut candidate, pending, options, &mut rng);
         if options.local_search {
-            descend(model, &mut candidate, neighbours, &mut rng);
+            descend_touched(model, &mut candidate, neighbours, &mut rng);
         }
         let accept = if candidate.cost.is_better(&current.cost) {
             true

@@ -331,6 +331,9 @@ pub struct Model {
     /// Vehicles sharing shift, end and latest end share a timing class: a
     /// route tail times the same on each.
     pub timing_class: Vec<usize>,
+    /// Vehicles with the same skills share a skill class: a job one can do,
+    /// the other can.
+    pub skill_class: Vec<usize>,
     /// Vehicles identical in everything: an empty one stands for all.
     pub twin_of: Vec<usize>,
     /// Whether any carried stock, tool or restock rule is in play.
@@ -414,6 +417,7 @@ impl ModelSpec {
             .collect();
         let timing_key = |v: &Vehicle| (v.shift, v.end, v.end_by);
         let timing_class = classes(&self.vehicles, |a, b| timing_key(a) == timing_key(b));
+        let skill_class = classes(&self.vehicles, |a, b| a.skills == b.skills);
         let twin_of = classes(&self.vehicles, |a, b| {
             timing_key(a) == timing_key(b)
                 && a.start == b.start
@@ -437,6 +441,7 @@ impl ModelSpec {
             restock_level: self.restock_level,
             qualified,
             timing_class,
+            skill_class,
             twin_of,
             has_resources,
         })

@@ -282,6 +282,9 @@ impl Route {
     /// Schedules `jobs` in order, dropping any that cannot be served where
     /// it stands; returns the dropped jobs.
     pub fn set_jobs_dropping(&mut self, model: &Model, jobs: &[(usize, usize)]) -> Vec<usize> {
+        if self.set_jobs(model, jobs) {
+            return Vec::new();
+        }
         let vehicle = &model.vehicles[self.vehicle];
         let mut kept: Vec<(usize, usize)> = Vec::with_capacity(jobs.len());
         let mut visits: Vec<Visit> = Vec::with_capacity(jobs.len());

@@ -17,6 +17,8 @@ pub struct Solution {
     /// (vehicle, position) of each served job.
     pub at: Vec<Option<(usize, usize)>>,
     pub cost: Cost,
+    /// Routes changed since [`Solution::clear_touched`].
+    pub touched: Vec<bool>,
 }
 
 impl Solution {
@@ -27,6 +29,7 @@ impl Solution {
             stock: model.depot_stock.clone(),
             at: vec![None; model.len()],
             cost: Cost::default(),
+            touched: vec![false; model.vehicles.len()],
         };
         solution.recompute_cost(model);
         solution
@@ -65,7 +68,13 @@ impl Solution {
         self.routes.iter().filter(|r| !r.is_empty()).count()
     }
 
+    /// Forgets which routes changed.
+    pub fn clear_touched(&mut self) {
+        self.touched.iter_mut().for_each(|t| *t = false);
+    }
+
     fn sync_positions(&mut self, vehicle: usize) {
+        self.touched[vehicle] = true;
         for (k, v) in self.routes[vehicle].visits.iter().enumerate() {
             self.at[v.job] = Some((vehicle, k));
         }

@@ -49,29 +49,59 @@ pub(crate) fn apply_pair(
     ok
 }
 
-/// Runs the descent; returns the number of moves applied.
+/// Runs the descent from every job; returns the number of moves applied.
 pub fn descend(
     model: &Model,
     solution: &mut Solution,
     neighbours: &Neighbours,
     rng: &mut ChaCha8Rng,
 ) -> usize {
+    solution.touched.iter_mut().for_each(|t| *t = true);
+    descend_touched(model, solution, neighbours, rng)
+}
+
+/// Runs the descent from the jobs of the routes marked touched (the rest
+/// is assumed locally optimal, as after a previous descent): a job is
+/// looked at again only when a move changes its route ("don't look bits").
+/// Returns the number of moves applied.
+pub fn descend_touched(
+    model: &Model,
+    solution: &mut Solution,
+    neighbours: &Neighbours,
+    rng: &mut ChaCha8Rng,
+) -> usize {
+    let mut active: Vec<bool> = (0..model.len())
+        .map(|j| solution.at[j].is_some_and(|(v, _)| solution.touched[v]))
+        .collect();
     let mut order: Vec<usize> = solution.assigned();
     let mut applied = 0;
     for _ in 0..MAX_PASSES {
         order.shuffle(rng);
         let mut improved = false;
         for &u in &order {
+            if !active[u] {
+                continue;
+            }
+            active[u] = false;
             for &v in neighbours.of(u) {
-                if solution.at[u].is_none() || solution.at[v].is_none() {
+                let (Some((ru, _)), Some((rv, _))) = (solution.at[u], solution.at[v]) else {
                     continue;
-                }
+                };
+                solution.clear_touched();
                 if relocate::try_improve(model, solution, u, v)
                     || two_opt_star::try_improve(model, solution, u, v)
                     || exchange::try_improve(model, solution, u, v)
                 {
                     applied += 1;
                     improved = true;
+                    for r in [ru, rv] {
+                        for visit in &solution.routes[r].visits {
+                            active[visit.job] = true;
+                        }
+                    }
+                    if solution.at[u].is_none() {
+                        break;
+                    }
                 }
             }
         }
@@ -79,5 +109,6 @@ pub fn descend(
             break;
         }
     }
+    solution.touched.iter_mut().for_each(|t| *t = true);
     applied
 }

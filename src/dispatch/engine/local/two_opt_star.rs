@@ -17,9 +17,10 @@ fn spliced_cost(model: &Model, a: &Route, cut_a: usize, b: &Route, cut_b: usize)
         return Some(Cost::default());
     }
     let vehicle = &model.vehicles[a.vehicle];
-    if b.visits[cut_b..]
-        .iter()
-        .any(|v| !model.is_qualified(v.job, a.vehicle))
+    if model.skill_class[a.vehicle] != model.skill_class[b.vehicle]
+        && b.visits[cut_b..]
+            .iter()
+            .any(|v| !model.is_qualified(v.job, a.vehicle))
     {
         return None;
     }
