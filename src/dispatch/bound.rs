@@ -60,13 +60,11 @@ fn earliest_part_arrival(
 ) -> Option<Seconds> {
     let depot = problem.depots[incident][depot_index];
     let site = problem.site_place[incident];
-    let drive = problem.drive(problem.depot_place(depot), site);
-    let courier = problem.courier(depot, site);
-    let leg = match (drive, courier) {
-        (Some(a), Some(b)) => a.min(b),
-        (Some(a), None) | (None, Some(a)) => a,
-        (None, None) => return None,
-    };
+    let drive = problem.drive(problem.depot_place(depot), site)?;
+    // A courier drives the same road at its own speed; only a faster one
+    // brings the part sooner.
+    let factor = problem.courier_factor.max(1.0);
+    let leg = (drive as f64 / factor).floor() as Seconds;
     Some(problem.opened[incident] + problem.handling + leg)
 }
 

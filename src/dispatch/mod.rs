@@ -3,21 +3,20 @@
 //! their shift, minimising (lexicographically) penalty-weighted SLA
 //! breaches, minutes late, and travel time.
 //!
-//! The solver builds a [`problem::Problem`] once, constructs a solution by
-//! regret insertion ([`insert`]), then improves it by large neighbourhood
-//! search ([`lns`]). [`check`] verifies any result independently.
+//! [`problem`] turns the scenario into the routing [`engine`]'s plain model
+//! (the engine also drives the public benchmarks through
+//! [`bench_formats`]); the engine constructs a solution by regret insertion
+//! and improves it by large neighbourhood search with local search.
+//! [`check`] verifies any result independently.
 
+pub mod bench_formats;
 pub mod bound;
 pub mod check;
-pub mod greedy;
-pub mod insert;
-pub mod lns;
+pub mod engine;
 pub mod problem;
 mod reason;
-pub mod ruin;
 pub mod schedule;
 pub mod shift;
-pub mod solution;
 
 use crate::calendar::{CalendarError, Seconds};
 use crate::scenario::{EngineerIdx, Incident, Scenario, StockLevel};
@@ -37,6 +36,8 @@ pub enum DispatchError {
         incident: String,
         source: CalendarError,
     },
+    #[error("routing model: {0}")]
+    Model(String),
     #[error(transparent)]
     Bound(#[from] bound::BoundError),
 }
@@ -135,19 +136,23 @@ pub fn dispatch(
 ) -> Result<Dispatch, DispatchError> {
     let started = std::time::Instant::now();
     let problem = Problem::build(scenario, travel, incidents, stock)?;
-    let mut solution = solution::Solution::empty(&problem);
-    let all: Vec<usize> = (0..problem.len()).collect();
-    insert::recreate(&problem, &mut solution, &all);
-    let construction_cost = solution.cost;
-    let remaining = options.time_limit.saturating_sub(started.elapsed());
-    let (best, iterations) = lns::improve(&problem, solution, options, remaining);
+    let search = engine::SearchOptions {
+        time_limit: options.time_limit.saturating_sub(started.elapsed()),
+        seed: options.seed,
+        max_iterations: options.max_iterations,
+        insert: engine::insert::InsertLimits {
+            sources: problem::DEPOTS_PER_INSERTION,
+        },
+        ..engine::SearchOptions::default()
+    };
+    let outcome = engine::solve(&problem.model, &search);
     let bound = match options.bound {
         // The bound's LPs are small (one per part); they get their own budget
         // so that a dispatch stopped by its time limit still reports one.
         Some(backend) => Some(bound::bound(&problem, backend, BOUND_TIME_LIMIT)?),
         None => None,
     };
-    let mut result = finish(&problem, &best, construction_cost, iterations, started);
+    let mut result = finish(&problem, &outcome, started);
     result.bound = bound;
     Ok(result)
 }
@@ -155,13 +160,8 @@ pub fn dispatch(
 /// Budget of each LP of the bound.
 const BOUND_TIME_LIMIT: Duration = Duration::from_secs(30);
 
-fn finish(
-    problem: &Problem,
-    solution: &solution::Solution,
-    construction_cost: Cost,
-    iterations: u64,
-    started: std::time::Instant,
-) -> Dispatch {
+fn finish(problem: &Problem, outcome: &engine::Outcome, started: std::time::Instant) -> Dispatch {
+    let solution = &outcome.solution;
     let mut assignments: Vec<Assignment> = (0..problem.len())
         .map(|i| Assignment {
             incident: i,
@@ -173,15 +173,16 @@ fn finish(
         .collect();
     let mut routes = Vec::with_capacity(solution.routes.len());
     for (e, route) in solution.routes.iter().enumerate() {
-        routes.push(route.iter().map(|v| v.job.incident).collect());
-        for visit in route {
-            let a = &mut assignments[visit.job.incident];
+        routes.push(route.visits.iter().map(|v| v.job).collect());
+        for visit in &route.visits {
+            let a = &mut assignments[visit.job];
+            let visit = Visit::of(problem, visit);
             a.status = if visit.arrive <= a.deadline {
                 Status::OnTime
             } else {
                 Status::Late
             };
-            a.visit = Some((EngineerIdx::new(e), *visit));
+            a.visit = Some((EngineerIdx::new(e), visit));
         }
     }
     for a in &mut assignments {
@@ -192,8 +193,8 @@ fn finish(
         assignments,
         routes,
         cost: solution.cost,
-        construction_cost,
-        iterations,
+        construction_cost: outcome.construction,
+        iterations: outcome.iterations,
         seconds: started.elapsed().as_secs_f64(),
         bound: None,
     }

@@ -1,10 +1,15 @@
-//! The dispatch problem, precomputed once: deadlines, weights, qualified
-//! engineers, candidate depots, travel times between every place a route can
-//! visit, and engineer duty blocks. Solvers only read it.
+//! The scenario adapter: turns a scenario, its incidents and a stock into
+//! the routing engine's plain [`Model`] (one job per incident, one vehicle
+//! per engineer, depots and sites as places), keeping what the dispatch
+//! outputs and reasons need to read the result back in scenario terms.
 
 use super::DispatchError;
-use super::shift::ShiftBlocks;
-use crate::calendar::{Seconds, SiteClocks, scenario_years};
+use super::engine::features::skills::SkillSet;
+use super::engine::model::{Deadline, Job, Matrix, ModelSpec, NO_TIME, Supply, Vehicle};
+use super::engine::{Cost, Model};
+use super::schedule::{Mode, UNASSIGNED_LATE_MINUTES};
+use super::shift::shift_blocks;
+use crate::calendar::{Seconds, SiteClocks};
 use crate::scenario::{
     DepotIdx, EngineerIdx, Incident, IncidentKind, Scenario, SiteIdx, StockLevel,
 };
@@ -18,13 +23,6 @@ pub const PROACTIVE_WEIGHT: f64 = 0.1;
 pub const HORIZON_SECS: Seconds = 7 * 86_400;
 /// Depots with stock tried per insertion, nearest to the site first.
 pub const DEPOTS_PER_INSERTION: usize = 4;
-/// Engineers tried per insertion: the qualified engineers whose base is
-/// nearest the site. Trying every qualified engineer makes each insertion
-/// re-evaluate every pending incident of that engineer's skill, quadratic in
-/// a national day of thousands of incidents; an engineer based far away
-/// rarely wins against one based near (granular neighbourhoods, as in
-/// Toth & Vigo's granular tabu search).
-pub const ENGINEERS_PER_INCIDENT: usize = 40;
 
 /// One precomputed dispatch problem.
 pub struct Problem<'a> {
@@ -41,10 +39,6 @@ pub struct Problem<'a> {
     pub site_place: Vec<usize>,
     /// Qualified engineers of each incident.
     pub qualified: Vec<Vec<EngineerIdx>>,
-    /// The engineers insertion tries for each incident: up to
-    /// [`ENGINEERS_PER_INCIDENT`] qualified engineers with the nearest bases,
-    /// in engineer order.
-    pub candidates: Vec<Vec<EngineerIdx>>,
     /// Depots holding the part at the start, reachable from the site, nearest first.
     pub depots: Vec<Vec<DepotIdx>>,
     /// Initial stock, `[depot * parts + part]`.
@@ -53,11 +47,11 @@ pub struct Problem<'a> {
     pub courier_factor: f64,
     /// Earliest opening: every engineer is at base and free from then.
     pub start: Seconds,
-    shift_of: Vec<usize>,
-    shifts: Vec<ShiftBlocks>,
-    places: usize,
-    /// Driving seconds, `[from * places + to]`; places are depots then incident sites.
-    travel: Vec<Option<Seconds>>,
+    /// The engine's model: incident `i` is job `i`, engineer `e` vehicle `e`,
+    /// depot `d` place `d`.
+    pub model: Model,
+    /// Depot and mode of each job's supplies, by supply index.
+    pub supplies: Vec<Vec<(DepotIdx, Mode)>>,
 }
 
 fn secs(hours: f64) -> Seconds {
@@ -96,38 +90,134 @@ impl<'a> Problem<'a> {
             let slot = &mut stock_vec[level.depot.index() * parts + level.part.index()];
             *slot = slot.saturating_add(level.on_hand);
         }
-        let (site_place, places, travel_matrix) = travel_matrix(scenario, travel, incidents);
-        let mut problem = Problem {
+        let (site_place, places, times) = travel_matrix(scenario, travel, incidents);
+        let matrix = Matrix::from_times(places, times, 1.0 / 60.0)
+            .map_err(|e| DispatchError::Model(e.to_string()))?;
+        let handling = secs(scenario.travel.handling_hours.max(0.0));
+        let courier_factor = scenario.dispatch.courier_speed_factor;
+        let weight: Vec<f64> = incidents.iter().map(|i| weight(scenario, i)).collect();
+        let late_weight: Vec<f64> = incidents.iter().map(|i| kind_weight(i.kind)).collect();
+        let repair: Vec<Seconds> = incidents
+            .iter()
+            .map(|i| secs(scenario.part(i.part).repair_hours.max(0.0)))
+            .collect();
+        let skills = SkillNumbers::of(scenario);
+        let stock_slot = |d: DepotIdx, i: usize| d.index() * parts + incidents[i].part.index();
+        let depots: Vec<Vec<DepotIdx>> = (0..incidents.len())
+            .map(|i| {
+                let mut found: Vec<(Seconds, DepotIdx)> = scenario
+                    .depot_indices()
+                    .filter(|&d| stock_vec[stock_slot(d, i)] > 0)
+                    .filter_map(|d| matrix.time(d.index(), site_place[i]).map(|s| (s, d)))
+                    .collect();
+                found.sort();
+                found.into_iter().map(|(_, d)| d).collect()
+            })
+            .collect();
+        let courier = |depot: DepotIdx, site: usize| {
+            let factor = if courier_factor > 0.0 {
+                courier_factor
+            } else {
+                1.0
+            };
+            matrix
+                .time(depot.index(), site)
+                .map(|s| (s as f64 / factor).round() as Seconds)
+        };
+        let mut supplies_of = Vec::with_capacity(incidents.len());
+        let jobs: Vec<Job> = (0..incidents.len())
+            .map(|i| {
+                let mut supplies = Vec::new();
+                let mut named = Vec::new();
+                for &d in &depots[i] {
+                    let slot = Some(stock_slot(d, i));
+                    supplies.push(Supply::Pickup {
+                        depot: d.index(),
+                        handling,
+                        stock: slot,
+                        restock: false,
+                    });
+                    named.push((d, Mode::EngineerPickup));
+                    if let Some(drive) = courier(d, site_place[i]) {
+                        let leaves = opened[i] + handling;
+                        supplies.push(Supply::Courier {
+                            depot: d.index(),
+                            leaves,
+                            arrives: leaves + drive,
+                            cost: drive as f64 / 60.0,
+                            stock: slot,
+                        });
+                        named.push((d, Mode::Courier));
+                    }
+                }
+                supplies_of.push(named);
+                Job {
+                    place: site_place[i],
+                    service: repair[i],
+                    release: opened[i],
+                    ready: NO_TIME,
+                    deadline: Some(Deadline {
+                        at: deadline[i],
+                        hard: false,
+                    }),
+                    breach_weight: weight[i],
+                    late_weight: late_weight[i] / 60.0,
+                    unassigned: Cost {
+                        breaches: weight[i],
+                        late_minutes: UNASSIGNED_LATE_MINUTES * late_weight[i],
+                        travel_minutes: 0.0,
+                    },
+                    demand: Vec::new(),
+                    tools: 0,
+                    skills: skills.set([scenario.part(incidents[i].part).skill.as_str()]),
+                    supplies,
+                }
+            })
+            .collect();
+        let vehicles: Vec<Vehicle> = scenario
+            .engineers
+            .iter()
+            .enumerate()
+            .map(|(e, engineer)| Vehicle {
+                shift: Some(shift_of[e]),
+                skills: skills.set(engineer.skills.iter().map(String::as_str)),
+                ..Vehicle::at(engineer.base.index(), start)
+            })
+            .collect();
+        let model = ModelSpec {
+            jobs,
+            vehicles,
+            matrix,
+            shifts,
+            depot_stock: stock_vec.clone(),
+            dims: 0,
+            restock_level: Vec::new(),
+        }
+        .build()
+        .map_err(|e| DispatchError::Model(e.to_string()))?;
+        let qualified = model
+            .qualified
+            .iter()
+            .map(|q| q.iter().map(|&v| EngineerIdx::new(v)).collect())
+            .collect();
+        Ok(Problem {
             scenario,
             incidents: incidents.to_vec(),
-            weight: incidents.iter().map(|i| weight(scenario, i)).collect(),
-            late_weight: incidents.iter().map(|i| kind_weight(i.kind)).collect(),
-            repair: incidents
-                .iter()
-                .map(|i| secs(scenario.part(i.part).repair_hours.max(0.0)))
-                .collect(),
-            qualified: incidents.iter().map(|i| qualified(scenario, i)).collect(),
-            candidates: Vec::new(),
-            depots: Vec::new(),
-            stock: stock_vec,
-            handling: secs(scenario.travel.handling_hours.max(0.0)),
-            courier_factor: scenario.dispatch.courier_speed_factor,
-            start,
             opened,
             deadline,
+            weight,
+            late_weight,
+            repair,
             site_place,
-            shift_of,
-            shifts,
-            places,
-            travel: travel_matrix,
-        };
-        problem.depots = (0..incidents.len())
-            .map(|i| problem.candidate_depots(i))
-            .collect();
-        problem.candidates = (0..incidents.len())
-            .map(|i| problem.nearest_engineers(i))
-            .collect();
-        Ok(problem)
+            qualified,
+            depots,
+            stock: stock_vec,
+            handling,
+            courier_factor,
+            start,
+            model,
+            supplies: supplies_of,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -140,18 +230,7 @@ impl<'a> Problem<'a> {
 
     /// Driving seconds between two places, `None` if unreachable.
     pub fn drive(&self, from: usize, to: usize) -> Option<Seconds> {
-        self.travel.get(from * self.places + to).copied().flatten()
-    }
-
-    /// Courier seconds from a depot to a site place.
-    pub fn courier(&self, depot: DepotIdx, site_place: usize) -> Option<Seconds> {
-        let factor = if self.courier_factor > 0.0 {
-            self.courier_factor
-        } else {
-            1.0
-        };
-        self.drive(depot.index(), site_place)
-            .map(|s| (s as f64 / factor).round() as Seconds)
+        self.model.matrix.time(from, to)
     }
 
     /// The place index of a depot.
@@ -159,49 +238,47 @@ impl<'a> Problem<'a> {
         depot.index()
     }
 
-    /// The duty blocks of an engineer.
-    pub fn shift(&self, engineer: EngineerIdx) -> &ShiftBlocks {
-        &self.shifts[self.shift_of[engineer.index()]]
-    }
-
     /// Stock slot of a depot and an incident's part.
     pub fn stock_slot(&self, depot: DepotIdx, incident: usize) -> usize {
         depot.index() * self.scenario.parts.len() + self.incidents[incident].part.index()
     }
 
-    fn nearest_engineers(&self, incident: usize) -> Vec<EngineerIdx> {
-        let qualified = &self.qualified[incident];
-        if qualified.len() <= ENGINEERS_PER_INCIDENT {
-            return qualified.clone();
-        }
-        let place = self.site_place[incident];
-        let mut by_distance: Vec<(Seconds, EngineerIdx)> = qualified
+    /// The engine's supply index for a depot and mode of an incident.
+    pub fn supply_index(&self, incident: usize, depot: DepotIdx, mode: Mode) -> Option<usize> {
+        self.supplies[incident]
             .iter()
-            .map(|&e| {
-                let base = self.depot_place(self.scenario.engineer(e).base);
-                (self.drive(base, place).unwrap_or(Seconds::MAX), e)
-            })
+            .position(|&(d, m)| d == depot && m == mode)
+    }
+}
+
+/// Skill names numbered for the engine.
+struct SkillNumbers(Vec<String>);
+
+impl SkillNumbers {
+    fn of(scenario: &Scenario) -> SkillNumbers {
+        let mut names: Vec<String> = scenario
+            .parts
+            .iter()
+            .map(|p| p.skill.clone())
+            .chain(scenario.engineers.iter().flat_map(|e| e.skills.clone()))
             .collect();
-        by_distance.sort_unstable();
-        let mut nearest: Vec<EngineerIdx> = by_distance
-            .into_iter()
-            .take(ENGINEERS_PER_INCIDENT)
-            .map(|(_, e)| e)
-            .collect();
-        nearest.sort_unstable();
-        nearest
+        names.sort();
+        names.dedup();
+        SkillNumbers(names)
     }
 
-    fn candidate_depots(&self, incident: usize) -> Vec<DepotIdx> {
-        let place = self.site_place[incident];
-        let mut found: Vec<(Seconds, DepotIdx)> = self
-            .scenario
-            .depot_indices()
-            .filter(|&d| self.stock[self.stock_slot(d, incident)] > 0)
-            .filter_map(|d| self.drive(d.index(), place).map(|s| (s, d)))
-            .collect();
-        found.sort();
-        found.into_iter().map(|(_, d)| d).collect()
+    fn set<'s>(&self, skills: impl IntoIterator<Item = &'s str>) -> SkillSet {
+        SkillSet::new(
+            skills
+                .into_iter()
+                .filter_map(|s| {
+                    self.0
+                        .binary_search_by(|n| n.as_str().cmp(s))
+                        .ok()
+                        .map(|k| k as u32)
+                })
+                .collect(),
+        )
     }
 }
 
@@ -215,41 +292,6 @@ fn kind_weight(kind: IncidentKind) -> f64 {
 fn weight(scenario: &Scenario, incident: &Incident) -> f64 {
     // A tier without a penalty still counts as a breach, so use at least 1.
     scenario.site_tier(incident.site).penalty.max(1.0) * kind_weight(incident.kind)
-}
-
-fn qualified(scenario: &Scenario, incident: &Incident) -> Vec<EngineerIdx> {
-    let skill = &scenario.part(incident.part).skill;
-    scenario
-        .engineer_indices()
-        .filter(|&e| scenario.engineer(e).has_skill(skill))
-        .collect()
-}
-
-/// One [`ShiftBlocks`] per distinct shift rule, and each engineer's.
-fn shift_blocks(
-    scenario: &Scenario,
-    from: Seconds,
-    to: Seconds,
-) -> Result<(Vec<usize>, Vec<ShiftBlocks>), DispatchError> {
-    let years = scenario_years(scenario);
-    let mut rules: Vec<&crate::scenario::Shift> = Vec::new();
-    let mut blocks = Vec::new();
-    let mut shift_of = Vec::with_capacity(scenario.engineers.len());
-    for engineer in &scenario.engineers {
-        let index = match rules.iter().position(|r| **r == engineer.shift) {
-            Some(index) => index,
-            None => {
-                blocks.push(
-                    ShiftBlocks::build(&engineer.shift, years.clone(), from, to)
-                        .map_err(DispatchError::Calendar)?,
-                );
-                rules.push(&engineer.shift);
-                rules.len() - 1
-            }
-        };
-        shift_of.push(index);
-    }
-    Ok((shift_of, blocks))
 }
 
 /// Travel seconds between depots and the incidents' distinct sites.

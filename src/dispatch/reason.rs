@@ -2,9 +2,9 @@
 //! compare the dispatch with what each incident could get alone: every
 //! qualified engineer free at base, every depot at its initial stock.
 
+use super::engine::Solution;
 use super::problem::Problem;
 use super::schedule::{Job, Mode, schedule_job, start_of};
-use super::solution::Solution;
 use super::{Assignment, Status};
 use crate::calendar::{Seconds, format_instant};
 

@@ -1,62 +1,58 @@
-//! Engineer shifts as merged blocks of working time. Adjacent windows (a
-//! 24x7 shift's midnight boundaries) merge into one block so a job may run
+//! Engineer shifts as the engine's duty blocks: a shift rule's working
+//! windows over the horizon, from the calendar. Adjacent windows (a 24x7
+//! shift's midnight boundaries) merge into one block so a job may run
 //! across midnight when the engineer is on duty on both sides.
 
-use crate::calendar::{BusinessRule, BusinessTimeline, CalendarError, Seconds};
-use crate::scenario::Shift;
+use super::DispatchError;
+use super::engine::features::shifts::DutyBlocks;
+use crate::calendar::{BusinessRule, BusinessTimeline, CalendarError, Seconds, scenario_years};
+use crate::scenario::{Scenario, Shift};
 use std::ops::RangeInclusive;
 
-/// A span of continuous duty, `[start, end)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Block {
-    pub start: Seconds,
-    pub end: Seconds,
+/// The merged working windows of `shift` overlapping `[from, to)`.
+pub fn duty_blocks(
+    shift: &Shift,
+    years: RangeInclusive<i32>,
+    from: Seconds,
+    to: Seconds,
+) -> Result<DutyBlocks, CalendarError> {
+    let rule = BusinessRule {
+        window: shift.window,
+        days: shift.days,
+        calendar: shift.calendar.clone(),
+        tz: shift.tz,
+    };
+    let timeline = BusinessTimeline::new(rule, years)?;
+    Ok(DutyBlocks::new(
+        timeline
+            .windows_between(from, to)
+            .map(|(_, start, end)| (start, end)),
+    ))
 }
 
-/// The duty blocks of one shift rule over the dispatch horizon.
-#[derive(Clone, Debug)]
-pub struct ShiftBlocks {
-    blocks: Vec<Block>,
-}
-
-impl ShiftBlocks {
-    /// The merged working windows of `shift` overlapping `[from, to)`.
-    pub fn build(
-        shift: &Shift,
-        years: RangeInclusive<i32>,
-        from: Seconds,
-        to: Seconds,
-    ) -> Result<Self, CalendarError> {
-        let rule = BusinessRule {
-            window: shift.window,
-            days: shift.days,
-            calendar: shift.calendar.clone(),
-            tz: shift.tz,
-        };
-        let timeline = BusinessTimeline::new(rule, years)?;
-        let mut blocks: Vec<Block> = Vec::new();
-        for (_, start, end) in timeline.windows_between(from, to) {
-            match blocks.last_mut() {
-                Some(last) if start <= last.end => last.end = last.end.max(end),
-                _ if end > start => blocks.push(Block { start, end }),
-                _ => {}
+/// One [`DutyBlocks`] per distinct shift rule, and each engineer's index into them.
+pub fn shift_blocks(
+    scenario: &Scenario,
+    from: Seconds,
+    to: Seconds,
+) -> Result<(Vec<usize>, Vec<DutyBlocks>), DispatchError> {
+    let years = scenario_years(scenario);
+    let mut rules: Vec<&Shift> = Vec::new();
+    let mut blocks = Vec::new();
+    let mut shift_of = Vec::with_capacity(scenario.engineers.len());
+    for engineer in &scenario.engineers {
+        let index = match rules.iter().position(|r| **r == engineer.shift) {
+            Some(index) => index,
+            None => {
+                blocks.push(
+                    duty_blocks(&engineer.shift, years.clone(), from, to)
+                        .map_err(DispatchError::Calendar)?,
+                );
+                rules.push(&engineer.shift);
+                rules.len() - 1
             }
-        }
-        Ok(ShiftBlocks { blocks })
+        };
+        shift_of.push(index);
     }
-
-    /// The blocks ending after `instant`, in order: the one the engineer is
-    /// on duty in at `instant` (if any) first.
-    pub fn from(&self, instant: Seconds) -> &[Block] {
-        let first = self.blocks.partition_point(|b| b.end <= instant);
-        &self.blocks[first..]
-    }
-
-    /// The block containing `instant`, if on duty.
-    pub fn containing(&self, instant: Seconds) -> Option<Block> {
-        self.from(instant)
-            .first()
-            .copied()
-            .filter(|b| b.start <= instant)
-    }
+    Ok((shift_of, blocks))
 }

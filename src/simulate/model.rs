@@ -6,7 +6,8 @@
 
 use super::{SimulateError, SimulateOptions};
 use crate::calendar::{Seconds, SiteClocks, SlaClock, local_instant, scenario_years};
-use crate::dispatch::shift::ShiftBlocks;
+use crate::dispatch::engine::features::shifts::DutyBlocks;
+use crate::dispatch::shift::duty_blocks;
 use crate::scenario::{
     DepotIdx, DepotStatus, EngineerIdx, PartIdx, Scenario, Shift, SiteIdx, StockLevel, TierIdx,
 };
@@ -175,7 +176,7 @@ pub struct Model<'a> {
     /// Customer names, in order of their first site.
     pub customers: Vec<String>,
     pub engineers: Vec<EngineerModel>,
-    pub shifts: Vec<ShiftBlocks>,
+    pub shifts: Vec<DutyBlocks>,
     /// Qualified engineers of each part.
     pub qualified: Vec<Vec<EngineerIdx>>,
     pub drive: Drive<'a>,
@@ -428,12 +429,12 @@ fn streams(
     streams
 }
 
-/// One [`ShiftBlocks`] per distinct shift rule, and each engineer's index into them.
+/// One [`DutyBlocks`] per distinct shift rule, and each engineer's index into them.
 fn shift_blocks(
     scenario: &Scenario,
     horizon: (Seconds, Seconds),
     years: std::ops::RangeInclusive<i32>,
-) -> Result<(Vec<usize>, Vec<ShiftBlocks>), SimulateError> {
+) -> Result<(Vec<usize>, Vec<DutyBlocks>), SimulateError> {
     let from = horizon.0 - 86_400;
     let to = horizon.1 + TAIL_DAYS * 86_400;
     let mut rules: Vec<&Shift> = Vec::new();
@@ -443,12 +444,7 @@ fn shift_blocks(
         let index = match rules.iter().position(|r| **r == engineer.shift) {
             Some(index) => index,
             None => {
-                blocks.push(ShiftBlocks::build(
-                    &engineer.shift,
-                    years.clone(),
-                    from,
-                    to,
-                )?);
+                blocks.push(duty_blocks(&engineer.shift, years.clone(), from, to)?);
                 rules.push(&engineer.shift);
                 rules.len() - 1
             }
@@ -459,7 +455,7 @@ fn shift_blocks(
 }
 
 /// Seconds on duty inside the horizon.
-fn duty_seconds(blocks: &ShiftBlocks, horizon: (Seconds, Seconds)) -> Seconds {
+fn duty_seconds(blocks: &DutyBlocks, horizon: (Seconds, Seconds)) -> Seconds {
     blocks
         .from(horizon.0)
         .iter()

@@ -1,0 +1,47 @@
+//! Command line of the benchmark examples: `<path> [--seconds N] [--seed N]`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub struct Args {
+    pub path: PathBuf,
+    pub seconds: f64,
+    pub seed: u64,
+}
+
+impl Args {
+    /// Parses the process arguments; on error prints usage and returns the exit code.
+    pub fn parse(name: &str) -> Result<Args, ExitCode> {
+        let usage = || {
+            eprintln!("usage: {name} <instance file> [--seconds N] [--seed N]");
+            ExitCode::from(2)
+        };
+        let mut path = None;
+        let mut seconds = 10.0;
+        let mut seed = 0;
+        let mut it = std::env::args().skip(1);
+        while let Some(arg) = it.next() {
+            match arg.as_str() {
+                "--seconds" => match it.next().and_then(|s| s.parse::<f64>().ok()) {
+                    Some(s) if s >= 0.0 && s.is_finite() => seconds = s,
+                    _ => return Err(usage()),
+                },
+                "--seed" => match it.next().and_then(|s| s.parse().ok()) {
+                    Some(s) => seed = s,
+                    None => return Err(usage()),
+                },
+                "-h" | "--help" => return Err(usage()),
+                _ if path.is_none() && !arg.starts_with("--") => path = Some(PathBuf::from(arg)),
+                _ => return Err(usage()),
+            }
+        }
+        match path {
+            Some(path) => Ok(Args {
+                path,
+                seconds,
+                seed,
+            }),
+            None => Err(usage()),
+        }
+    }
+}
