@@ -6,6 +6,7 @@ mod deadline;
 mod dispatch;
 mod generate;
 mod plan;
+mod report;
 mod travel;
 mod validate;
 
@@ -85,6 +86,15 @@ enum Command {
     /// Writes dispatch.csv, routes.csv and summary.json to --out; prints the
     /// late and unassigned incidents with a reason.
     Dispatch(dispatch::Args),
+    /// Write one self-contained HTML page of a plan (and a dispatch, and a comparison).
+    ///
+    /// A map of depots (sized by stock value) and sites (coloured by tier and
+    /// by whether their SLA is met, unreachable ones ringed), the cost
+    /// breakdown, attainment per tier, stock per depot and the plan's
+    /// stock-to-service curve; with --dispatch the engineers' routes as a
+    /// Gantt chart with deadlines; with --compare scenarios side by side.
+    /// Inline SVG and CSS only: the page makes no network request.
+    Report(report::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -105,6 +115,7 @@ pub fn main() -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Travel(args) => travel::run(args),
         Command::Dispatch(args) => dispatch::run(args),
+        Command::Report(args) => report::run(args),
     };
     match result {
         Ok(code) => code,

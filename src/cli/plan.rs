@@ -3,7 +3,7 @@
 use super::InvalidInput;
 use crate::calendar::parse_duration;
 use crate::plan::{self, Backend, PlanOptions};
-use crate::report::{OutputFormat, PlanSummary, plan_table, write_plan};
+use crate::report::{PlanSummary, ResultFormat, plan_table, write_plan};
 use anyhow::Context;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,8 +25,8 @@ pub struct Args {
     #[arg(long)]
     gap: Option<f64>,
     /// What to print on stdout.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ResultFormat::Table)]
+    format: ResultFormat,
 }
 
 fn parse_backend(text: &str) -> Result<Backend, String> {
@@ -59,8 +59,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("writing the plan to {}", args.out.display()))?;
     let summary = PlanSummary::of(&scenario, &plan);
     match args.format {
-        OutputFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&summary)?)?,
-        OutputFormat::Table | OutputFormat::Csv => {
+        ResultFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&summary)?)?,
+        ResultFormat::Geojson => super::print_stdout(
+            crate::report::geojson::geojson_text(&crate::report::geojson::plan_geojson(
+                &scenario, &plan,
+            ))?
+            .trim_end(),
+        )?,
+        ResultFormat::Table | ResultFormat::Csv => {
             super::print_stdout(plan_table(&summary).trim_end())?
         }
     }

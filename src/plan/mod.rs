@@ -3,6 +3,7 @@
 //! cost. See the README ("How `plan` works") for the model.
 
 pub mod check;
+pub mod curve;
 pub mod milp;
 mod model;
 mod network;
