@@ -42,6 +42,7 @@ main { max-width: 1120px; margin: 0 auto; padding: 18px 20px 40px; }
 header h1 { font-size: 22px; margin: 0 0 4px; }
 header p { margin: 0; color: var(--muted); }
 h2 { font-size: 17px; margin: 26px 0 8px; }
+section > h2:first-child { margin-top: 0; }
 h3 { font-size: 14px; margin: 0 0 6px; }
 section, .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; }
 section { padding: 14px 16px; margin-top: 14px; }

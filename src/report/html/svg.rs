@@ -74,19 +74,20 @@ pub fn percent(share: f64, digits: usize) -> String {
     format!("{:.*}%", digits, share * 100.0)
 }
 
-/// About `count` round tick values covering `[low, high]` (steps of 1, 2,
-/// 2.5 or 5 times a power of ten).
+/// About `count` (at most 1.5 x `count`) round tick values within
+/// `[low, high]`: steps of 1, 2, 2.5 or 5 times a power of ten.
 pub fn ticks(low: f64, high: f64, count: usize) -> Vec<f64> {
     if high.partial_cmp(&low) != Some(std::cmp::Ordering::Greater) || count == 0 {
         return vec![low];
     }
     let raw = (high - low) / count as f64;
     let power = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+    // The finest round step giving at most half again as many intervals.
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0, 20.0]
         .iter()
         .map(|m| m * power)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * power);
+        .find(|s| (high - low) / s <= count as f64 * 1.5 + 1e-9)
+        .unwrap_or(20.0 * power);
     let first = (low / step).ceil() as i64;
     let last = (high / step + 1e-9).floor() as i64;
     (first..=last).map(|i| i as f64 * step).collect()
@@ -277,7 +278,7 @@ mod tests {
         );
         assert_eq!(
             thousandths(ticks(0.9, 1.0, 4)),
-            vec![900, 925, 950, 975, 1000]
+            vec![900, 920, 940, 960, 980, 1000]
         );
         let t = ticks(0.0, 27_000_000.0, 5);
         assert_eq!(t.first(), Some(&0.0));
