@@ -30,6 +30,7 @@ pub struct Args {
     out: PathBuf,
 }
 
+/// Reads the folders, computes the curve of the plan's network, writes the page.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let scenario = super::load_scenario(&args.scenario)?;
     let invalid = |e: crate::report::read::FolderError| InvalidInput(e.to_string());

@@ -66,6 +66,7 @@ pub enum DepotState {
 }
 
 impl DepotState {
+    /// The word used in data attributes.
     pub fn as_str(self) -> &'static str {
         match self {
             DepotState::Open => "open",
@@ -91,6 +92,7 @@ pub enum SiteStatus {
 }
 
 impl SiteStatus {
+    /// The word used in data attributes.
     pub fn as_str(self) -> &'static str {
         match self {
             SiteStatus::Met => "met",
@@ -179,6 +181,7 @@ pub struct GanttRow {
 pub struct GanttStop {
     pub incident: String,
     pub site: String,
+    /// `engineer_pickup` or `courier`.
     pub mode: Option<String>,
     pub source_depot: Option<String>,
     pub depart: DateTime<FixedOffset>,
@@ -213,6 +216,7 @@ pub struct CompareView {
 /// Inputs of [`ReportView::build`].
 pub struct ReportInputs<'a> {
     pub scenario: &'a Scenario,
+    /// The planning model of the scenario (demand per site and part).
     pub model: &'a PlanModel,
     pub plan: &'a PlanFiles,
     /// The curve of the plan's network and the plan's own point on it.
@@ -227,6 +231,8 @@ pub struct ReportInputs<'a> {
 const CURVE_STEP: f64 = 0.0002;
 
 impl ReportView {
+    /// Puts the report together: the map from the scenario and the plan
+    /// files, the curve thinned for drawing, the dispatch and comparison if given.
     pub fn build(inputs: ReportInputs<'_>) -> ReportView {
         let ReportInputs {
             scenario,

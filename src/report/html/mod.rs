@@ -13,6 +13,7 @@ mod curve;
 mod depot_stock;
 mod gantt;
 mod map;
+/// The SVG writer and number formats the charts share.
 pub mod svg;
 
 use super::view::{ReportView, SiteStatus};

@@ -122,6 +122,7 @@ impl Svg {
         let _ = write!(self.out, "<g class=\"{class}\"{attributes}>");
     }
 
+    /// Closes the group opened last.
     pub fn end_group(&mut self) {
         self.out.push_str("</g>");
     }
@@ -147,6 +148,7 @@ impl Svg {
         self.close(tip, "rect");
     }
 
+    /// A straight line.
     pub fn line(&mut self, from: (f64, f64), to: (f64, f64), class: &str) {
         let _ = write!(
             self.out,
@@ -187,6 +189,7 @@ impl Svg {
         self.close(tip, "polygon");
     }
 
+    /// An open line through `points`.
     pub fn polyline(&mut self, points: &[(f64, f64)], class: &str) {
         let _ = write!(
             self.out,
@@ -215,6 +218,7 @@ impl Svg {
         }
     }
 
+    /// Closes the document and returns its markup.
     pub fn finish(mut self) -> String {
         self.out.push_str("</svg>");
         self.out
@@ -237,10 +241,12 @@ pub struct Scale {
 }
 
 impl Scale {
+    /// Maps `domain` onto `range` (either may run backwards).
     pub fn new(domain: (f64, f64), range: (f64, f64)) -> Scale {
         Scale { domain, range }
     }
 
+    /// The drawing coordinate of a data value.
     pub fn at(&self, value: f64) -> f64 {
         let (d0, d1) = self.domain;
         let (r0, r1) = self.range;

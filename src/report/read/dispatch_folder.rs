@@ -33,6 +33,7 @@ pub struct DispatchRow {
     pub incident: String,
     pub engineer: Option<EngineerIdx>,
     pub source_depot: Option<DepotIdx>,
+    /// `engineer_pickup` or `courier`.
     pub mode: Option<String>,
     pub pickup: Option<DateTime<FixedOffset>>,
     pub arrive: Option<DateTime<FixedOffset>>,
@@ -48,6 +49,7 @@ pub struct RouteStop {
     pub incident: String,
     pub site: SiteIdx,
     pub source_depot: Option<DepotIdx>,
+    /// `engineer_pickup` or `courier`.
     pub mode: Option<String>,
     pub depart: DateTime<FixedOffset>,
     pub arrive: DateTime<FixedOffset>,
