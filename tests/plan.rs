@@ -377,7 +377,7 @@ fn the_command_writes_a_plan_the_checker_accepts() {
             "depots.csv",
             "depot,open,fixed_cost,stock_units,stock_value,sites_served",
         ),
-        ("stock.csv", "depot,part,on_hand,demand_per_year,fill_rate"),
+        ("stock.csv", "depot,part,stock,demand_per_year,fill_rate"),
         (
             "assignment.csv",
             "site,part,tier,depot,travel_hours,backup_depot",

@@ -3,7 +3,7 @@
 use super::InvalidInput;
 use crate::calendar::parse_duration;
 use crate::dispatch::{self, DispatchOptions};
-use crate::report::{DispatchSummary, OutputFormat, dispatch_table, write_dispatch};
+use crate::report::{DispatchSummary, ResultFormat, dispatch_table, write_dispatch};
 use crate::scenario;
 use anyhow::Context;
 use std::path::PathBuf;
@@ -41,8 +41,8 @@ pub struct Args {
     #[arg(long)]
     no_bound: bool,
     /// What to print on stdout.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ResultFormat::Table)]
+    format: ResultFormat,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -71,8 +71,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("writing the dispatch to {}", args.out.display()))?;
     let summary = DispatchSummary::of(&scenario, &result);
     match args.format {
-        OutputFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&summary)?)?,
-        OutputFormat::Table | OutputFormat::Csv => {
+        ResultFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&summary)?)?,
+        ResultFormat::Geojson => super::print_stdout(
+            crate::report::geojson::geojson_text(&crate::report::geojson::dispatch_geojson(
+                &scenario, &result,
+            ))?
+            .trim_end(),
+        )?,
+        ResultFormat::Table | ResultFormat::Csv => {
             super::print_stdout(dispatch_table(&summary).trim_end())?
         }
     }

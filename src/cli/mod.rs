@@ -7,6 +7,7 @@ mod deadline;
 mod dispatch;
 mod generate;
 mod plan;
+mod report;
 mod simulate;
 mod travel;
 mod validate;
@@ -109,6 +110,15 @@ enum Command {
     /// Temporary changes are planned as the network during them (--temporary
     /// event) or averaged over the year (--temporary average).
     Compare(compare::Args),
+    /// Write one self-contained HTML page of a plan (and a dispatch, and a comparison).
+    ///
+    /// A map of depots (sized by stock value) and sites (coloured by tier and
+    /// by whether their SLA is met, unreachable ones ringed), the cost
+    /// breakdown, attainment per tier, stock per depot and the plan's
+    /// stock-to-service curve; with --dispatch the engineers' routes as a
+    /// Gantt chart with deadlines; with --compare scenarios side by side.
+    /// Inline SVG and CSS only: the page makes no network request.
+    Report(report::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -131,6 +141,7 @@ pub fn main() -> ExitCode {
         Command::Dispatch(args) => dispatch::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Report(args) => report::run(args),
     };
     match result {
         Ok(code) => code,

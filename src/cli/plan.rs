@@ -3,7 +3,7 @@
 use super::InvalidInput;
 use crate::calendar::parse_duration;
 use crate::plan::{self, Backend, PlanOptions};
-use crate::report::{OutputFormat, PlanSummary, plan_table, write_plan};
+use crate::report::{PlanSummary, ResultFormat, plan_table, write_plan};
 use crate::whatif::{TemporaryView, planning_input};
 use anyhow::Context;
 use std::path::PathBuf;
@@ -26,8 +26,8 @@ pub struct Args {
     #[arg(long)]
     gap: Option<f64>,
     /// What to print on stdout.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ResultFormat::Table)]
+    format: ResultFormat,
     /// How temporary (dated) changes of an overlay are planned: averaged over
     /// the horizon (average) or at their peak all year (peak). See the README.
     #[arg(long, value_enum, default_value_t = TemporaryView::Average)]
@@ -66,8 +66,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("writing the plan to {}", args.out.display()))?;
     let summary = PlanSummary::of(&scenario, &plan);
     match args.format {
-        OutputFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&summary)?)?,
-        OutputFormat::Table | OutputFormat::Csv => {
+        ResultFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&summary)?)?,
+        ResultFormat::Geojson => super::print_stdout(
+            crate::report::geojson::geojson_text(&crate::report::geojson::plan_geojson(
+                &scenario, &plan,
+            ))?
+            .trim_end(),
+        )?,
+        ResultFormat::Table | ResultFormat::Csv => {
             super::print_stdout(plan_table(&summary).trim_end())?
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod bound;
 pub mod check;
+pub mod curve;
 pub mod milp;
 mod model;
 mod network;

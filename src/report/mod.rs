@@ -3,15 +3,32 @@
 
 mod atomic;
 mod compare;
+pub mod geojson;
+pub mod html;
 mod inventory;
 mod plan;
+pub mod read;
 mod travel;
+pub mod view;
 
 pub use atomic::{write_atomic, write_atomic_with};
 pub use compare::{compare_csv, compare_json, compare_table, write_compare, write_event_plan};
 pub use inventory::Inventory;
 pub use plan::{PlanSummary, UnreachableSite, plan_table, write_plan};
 pub use travel::{TravelList, TravelPair, TravelRoute};
+
+/// How `plan` and `dispatch` print their result on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ResultFormat {
+    /// Human-readable tables.
+    Table,
+    /// One JSON document (the summary).
+    Json,
+    /// Same as table (the CSV files are in the output folder).
+    Csv,
+    /// A GeoJSON FeatureCollection of depots, sites, assignments (and routes).
+    Geojson,
+}
 
 /// How a command prints its result on stdout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -136,17 +136,39 @@ fn csv_text(
     String::from_utf8(bytes).map_err(io::Error::other)
 }
 
+/// Stock and sites served per depot (scenario order).
+pub(crate) struct DepotTotals {
+    pub units: Vec<u64>,
+    pub value: Vec<f64>,
+    pub served: Vec<usize>,
+}
+
+impl DepotTotals {
+    pub(crate) fn of(scenario: &Scenario, plan: &Plan) -> Self {
+        let mut units = vec![0u64; scenario.depots.len()];
+        let mut value = vec![0.0; scenario.depots.len()];
+        for (pool, stock) in plan.pools.iter().zip(&plan.stock) {
+            units[pool.depot.index()] += u64::from(*stock);
+            value[pool.depot.index()] += f64::from(*stock) * scenario.part(pool.part).unit_cost;
+        }
+        let mut served = vec![0usize; scenario.depots.len()];
+        for depot in plan.assignment.primary.iter().flatten() {
+            served[depot.index()] += 1;
+        }
+        DepotTotals {
+            units,
+            value,
+            served,
+        }
+    }
+}
+
 fn depots_csv(scenario: &Scenario, plan: &Plan) -> io::Result<String> {
-    let mut units = vec![0u64; scenario.depots.len()];
-    let mut value = vec![0.0; scenario.depots.len()];
-    for (pool, stock) in plan.pools.iter().zip(&plan.stock) {
-        units[pool.depot.index()] += u64::from(*stock);
-        value[pool.depot.index()] += f64::from(*stock) * scenario.part(pool.part).unit_cost;
-    }
-    let mut served = vec![0usize; scenario.depots.len()];
-    for depot in plan.assignment.primary.iter().flatten() {
-        served[depot.index()] += 1;
-    }
+    let DepotTotals {
+        units,
+        value,
+        served,
+    } = DepotTotals::of(scenario, plan);
     csv_text(|w| {
         w.write_record([
             "depot",
@@ -172,7 +194,7 @@ fn depots_csv(scenario: &Scenario, plan: &Plan) -> io::Result<String> {
 
 fn stock_csv(scenario: &Scenario, plan: &Plan) -> io::Result<String> {
     csv_text(|w| {
-        w.write_record(["depot", "part", "on_hand", "demand_per_year", "fill_rate"])?;
+        w.write_record(["depot", "part", "stock", "demand_per_year", "fill_rate"])?;
         for (pool, stock) in plan.pools.iter().zip(&plan.stock) {
             w.write_record([
                 scenario.depot(pool.depot).id.clone(),

@@ -266,7 +266,9 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
             None => Vec::new(),
         };
     let stock = match loader.optional_table(&dir.join("stock.csv"), operations::STOCK_COLUMNS) {
-        Some(table) => operations::read_stock(&mut loader, &table, &depot_refs, &part_refs),
+        Some(table) => {
+            operations::read_stock(&mut loader, &table, "on_hand", &depot_refs, &part_refs)
+        }
         None => Vec::new(),
     };
 
@@ -372,8 +374,15 @@ pub fn load_stock(scenario: &Scenario, path: &Path) -> Result<Vec<StockLevel>, S
     let ids = scenario.id_index();
     let depots = Refs::of_valid("depot", "depots.csv", ids.depots);
     let parts = Refs::of_valid("part", "parts.csv", ids.parts);
-    let stock = match loader.table_at(path, operations::STOCK_COLUMNS) {
-        Some(table) => operations::read_stock(&mut loader, &table, &depots, &parts),
+    // The header decides the format; an unreadable file is reported by the
+    // table reader below like any other.
+    let header = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.lines().next().map(str::to_string))
+        .unwrap_or_default();
+    let (columns, units) = operations::stock_format(&header);
+    let stock = match loader.table_at(path, columns) {
+        Some(table) => operations::read_stock(&mut loader, &table, units, &depots, &parts),
         None => Vec::new(),
     };
     loader.finish(stock).map(|(stock, _)| stock)

@@ -17,6 +17,26 @@ pub const STOCK_COLUMNS: Columns = Columns {
     required: &["depot", "part", "on_hand"],
     optional: &[],
 };
+/// The stock.csv `plan` writes (a fixed interface): units in `stock`.
+pub const PLAN_STOCK_COLUMNS: Columns = Columns {
+    required: &["depot", "part", "stock"],
+    optional: &["demand_per_year", "fill_rate"],
+};
+
+/// The columns of a stock file and the one holding the units: a plan's
+/// stock.csv (`stock`) when its header names `stock` and not `on_hand`,
+/// else the scenario format (`on_hand`).
+pub fn stock_format(header: &str) -> (Columns, &'static str) {
+    let names: Vec<&str> = header
+        .split(',')
+        .map(|c| c.trim().trim_matches('"'))
+        .collect();
+    if names.contains(&"stock") && !names.contains(&"on_hand") {
+        (PLAN_STOCK_COLUMNS, "stock")
+    } else {
+        (STOCK_COLUMNS, "on_hand")
+    }
+}
 
 /// Incidents; `opened` is RFC 3339 or a local time in the site's zone.
 pub fn read_incidents(
@@ -62,13 +82,14 @@ pub fn read_incidents(
 pub fn read_stock(
     loader: &mut Loader,
     table: &Table,
+    units_column: &str,
     depot_ids: &Refs<DepotIdx>,
     part_ids: &Refs<PartIdx>,
 ) -> Vec<StockLevel> {
     let rows = table.read_rows(&mut loader.diagnostics, |cells| {
         let depot = cells.reference("depot", depot_ids);
         let part = cells.reference("part", part_ids);
-        let on_hand = cells.count("on_hand", 0);
+        let on_hand = cells.count(units_column, 0);
         Some((
             StockLevel {
                 depot: depot?,

@@ -1,0 +1,88 @@
+//! `sparesla report`: one self-contained HTML page of a plan, optionally
+//! with a dispatch and a comparison of scenarios.
+
+use super::InvalidInput;
+use crate::plan::PlanModel;
+use crate::plan::curve::FixedNetwork;
+use crate::report::read::{read_compare_folder, read_dispatch_folder, read_plan_folder};
+use crate::report::view::{ReportInputs, ReportView};
+use crate::report::{html, write_atomic};
+use anyhow::Context;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Scenario folder the plan was made from.
+    scenario: PathBuf,
+    /// Folder written by `sparesla plan --out`.
+    #[arg(long)]
+    plan: PathBuf,
+    /// Folder written by `sparesla dispatch --out` (adds the day's routes).
+    #[arg(long)]
+    dispatch: Option<PathBuf>,
+    /// Folder with compare.json or compare.csv (adds scenarios side by side).
+    #[arg(long)]
+    compare: Option<PathBuf>,
+    /// The HTML file to write.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// Reads the folders, computes the curve of the plan's network, writes the page.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let scenario = super::load_scenario(&args.scenario)?;
+    let invalid = |e: crate::report::read::FolderError| InvalidInput(e.to_string());
+    let plan = read_plan_folder(&args.plan, &scenario).map_err(invalid)?;
+    let dispatch = args
+        .dispatch
+        .as_deref()
+        .map(|dir| read_dispatch_folder(dir, &scenario))
+        .transpose()
+        .map_err(invalid)?;
+    let compare = args
+        .compare
+        .as_deref()
+        .map(read_compare_folder)
+        .transpose()
+        .map_err(invalid)?;
+
+    let travel = super::travel_hours(&scenario)?;
+    let model = PlanModel::build(&scenario, &travel).map_err(|e| InvalidInput(e.to_string()))?;
+    let network = FixedNetwork::new(&model, &plan.open(&scenario), plan.primary(&scenario));
+    let stock: BTreeMap<_, _> = plan
+        .stock
+        .iter()
+        .map(|row| ((row.depot, row.part), row.stock))
+        .collect();
+    let plan_point = network.evaluate(&stock);
+    let claimed = plan.summary.total_cost;
+    if (plan_point.total_cost - claimed).abs() > 1e-6 * claimed.abs().max(1.0) {
+        eprintln!(
+            "warning: the plan's stock recomputes to a yearly cost of {:.0}, but {} says {claimed:.0}; \
+             was the plan made from this scenario?",
+            plan_point.total_cost,
+            args.plan.join("summary.json").display()
+        );
+    }
+    let view = ReportView::build(ReportInputs {
+        scenario: &scenario,
+        model: &model,
+        plan: &plan,
+        curve: network.curve(),
+        plan_point,
+        dispatch: dispatch.as_ref(),
+        compare,
+    });
+    let page = html::render(&view);
+    write_atomic(&args.out, page.as_bytes())
+        .with_context(|| format!("writing the report to {}", args.out.display()))?;
+    super::print_stdout(&format!(
+        "report of {} written to {} ({} KB)",
+        scenario.name,
+        args.out.display(),
+        page.len().div_ceil(1024)
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}

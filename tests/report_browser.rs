@@ -1,0 +1,313 @@
+//! The report in a real browser: plan and dispatch the bundled scenario,
+//! write its report, open it in headless Chromium, and check that the
+//! screenshot is not blank (the map's depots, the trouble colour and the
+//! Gantt chart's bars are there), that the page made no network request
+//! (Chromium's net log) and logged nothing to the console (no script
+//! error, no Content-Security-Policy violation).
+//!
+//! Two control pages prove the checks can fail: one loads an image from
+//! the network, one trips the CSP and logs from a script.
+//!
+//! Without Chromium the test says so and passes, except under CI (`CI` set),
+//! where it fails. The screenshot stays at `target/report-screenshot.png`.
+
+mod common;
+
+use common::{sparesla, text};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// `SPARESLA_CHROMIUM`, else `chromium` or `chromium-browser` on the PATH.
+fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("SPARESLA_CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// What a page did in the browser.
+struct Visit {
+    /// URLs the page itself asked the network for.
+    requests: Vec<String>,
+    /// Console lines (script output, errors, CSP violations).
+    console: Vec<String>,
+}
+
+/// Opens `page` in a fresh headless Chromium, screenshots it to `png`.
+fn visit(browser: &Path, page: &Path, png: &Path, window: &str) -> Visit {
+    let profile = tempfile::tempdir().unwrap();
+    let net_log = profile.path().join("net-log.json");
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            profile.path().join("user").display()
+        ))
+        .arg(format!("--log-net-log={}", net_log.display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("--window-size={window}"))
+        .arg(format!("file://{}", page.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start chromium");
+    let stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut { stderr }, &mut text);
+        text
+    });
+    let started = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("chromium did not finish within 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let log = reader.join().unwrap();
+    Visit {
+        requests: page_requests(&net_log),
+        console: log
+            .lines()
+            .filter(|line| line.contains(":CONSOLE"))
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
+/// URLs of the net log's requests made on behalf of a `file://` page. The
+/// browser's own background traffic (update checks and the like) carries
+/// no such page in its network isolation key and is not the page's doing.
+fn page_requests(net_log: &Path) -> Vec<String> {
+    let text = fs::read_to_string(net_log).expect("chromium wrote a net log");
+    // A log cut short ends with a comma after the last event.
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .or_else(|_| serde_json::from_str(&format!("{}]}}", text.trim_end().trim_end_matches(','))))
+        .expect("net log is JSON");
+    let mut urls: Vec<String> = value["events"]
+        .as_array()
+        .expect("net log events")
+        .iter()
+        .filter_map(|event| {
+            let params = event.get("params")?;
+            let url = params.get("url")?.as_str()?;
+            let from_page = ["network_isolation_key", "site_for_cookies"]
+                .iter()
+                .filter_map(|key| params.get(*key).and_then(|v| v.as_str()))
+                .any(|value| value.contains("file://"));
+            from_page.then(|| url.to_string())
+        })
+        .collect();
+    urls.sort();
+    urls.dedup();
+    urls
+}
+
+/// RGB pixels of a PNG, with its size.
+fn pixels(png: &Path) -> (u32, u32, Vec<[u8; 3]>) {
+    let file = std::io::BufReader::new(fs::File::open(png).expect("screenshot written"));
+    let mut decoder = png::Decoder::new(file);
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut buffer = vec![0; reader.output_buffer_size().expect("buffer size")];
+    let info = reader.next_frame(&mut buffer).expect("PNG frame");
+    let channels = info.color_type.samples();
+    let rgb = buffer[..info.buffer_size()]
+        .chunks(channels)
+        .map(|p| match channels {
+            1 | 2 => [p[0], p[0], p[0]],
+            _ => [p[0], p[1], p[2]],
+        })
+        .collect();
+    (info.width, info.height, rgb)
+}
+
+fn near(pixel: [u8; 3], colour: [u8; 3], tolerance: i32) -> bool {
+    pixel
+        .iter()
+        .zip(colour)
+        .all(|(a, b)| (i32::from(*a) - i32::from(b)).abs() <= tolerance)
+}
+
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target folder")
+        .to_path_buf()
+}
+
+#[test]
+fn the_report_renders_in_chromium_without_requests_or_errors() {
+    let Some(browser) = chromium() else {
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "chromium is not installed, and CI must run the browser test (.ci/run installs it)"
+            );
+        }
+        eprintln!(
+            "SKIPPED the_report_renders_in_chromium_without_requests_or_errors: no chromium on the PATH \
+             (install Debian's `chromium`, or set SPARESLA_CHROMIUM)"
+        );
+        return;
+    };
+
+    // Plan and dispatch the bundled scenario, briefly.
+    let scenario = common::root().join("scenarios/china-baseline");
+    let work = tempfile::tempdir().unwrap();
+    let plan = work.path().join("plan");
+    let dispatch = work.path().join("dispatch");
+    let run = sparesla(&[
+        "plan",
+        scenario.to_str().unwrap(),
+        "--out",
+        plan.to_str().unwrap(),
+        "--time-limit",
+        "10s",
+    ]);
+    assert!(run.status.success(), "{}", text(&run).1);
+    let run = sparesla(&[
+        "dispatch",
+        scenario.to_str().unwrap(),
+        "--incidents",
+        scenario.join("incidents.csv").to_str().unwrap(),
+        "--out",
+        dispatch.to_str().unwrap(),
+        "--iterations",
+        "100",
+        "--time-limit",
+        "10s",
+    ]);
+    assert!(run.status.success(), "{}", text(&run).1);
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(plan.join("summary.json")).unwrap()).unwrap();
+    let compare = work.path().join("compare");
+    fs::create_dir_all(&compare).unwrap();
+    fs::write(
+        compare.join("compare.json"),
+        serde_json::to_string(&serde_json::json!([summary])).unwrap(),
+    )
+    .unwrap();
+    let page = target_dir().join("report.html");
+    let run = sparesla(&[
+        "report",
+        scenario.to_str().unwrap(),
+        "--plan",
+        plan.to_str().unwrap(),
+        "--dispatch",
+        dispatch.to_str().unwrap(),
+        "--compare",
+        compare.to_str().unwrap(),
+        "--out",
+        page.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", text(&run).1);
+
+    let screenshot = target_dir().join("report-screenshot.png");
+    let _ = fs::remove_file(&screenshot);
+    let seen = visit(&browser, &page, &screenshot, "1200,4600");
+    assert!(
+        seen.requests.is_empty(),
+        "the page made requests: {:?}",
+        seen.requests
+    );
+    assert!(
+        seen.console.is_empty(),
+        "the page logged: {:#?}",
+        seen.console
+    );
+
+    let (width, height, rgb) = pixels(&screenshot);
+    assert_eq!((width, height), (1200, 4600));
+    let count = |colour: [u8; 3], tolerance: i32| {
+        rgb.iter().filter(|p| near(**p, colour, tolerance)).count()
+    };
+    let white = count([255, 255, 255], 3);
+    let background = count([0xf4, 0xf5, 0xf7], 3);
+    let inked = rgb.len() - white - background;
+    let share = inked as f64 / rgb.len() as f64;
+    eprintln!(
+        "screenshot {} ({width}x{height}): {:.1}% of pixels inked",
+        screenshot.display(),
+        share * 100.0
+    );
+    assert!(
+        share > 0.04,
+        "the page looks blank: {:.2}% inked",
+        share * 100.0
+    );
+    // Open depots (navy at 78% over the map's sea), the trouble colour
+    // (unreachable rings, late repairs), 7x24x4 sites and on-time repairs.
+    let depots = count([0x4c, 0x58, 0x71], 10);
+    let trouble = count([0xd5, 0x5e, 0x00], 12);
+    let tier_blue = count([0x00, 0x72, 0xb2], 12);
+    let on_time = count([0x00, 0x9e, 0x73], 12);
+    eprintln!("pixels: depots {depots}, trouble {trouble}, tier blue {tier_blue}, green {on_time}");
+    assert!(depots > 500, "map depots: {depots} pixels");
+    assert!(trouble > 100, "trouble colour: {trouble} pixels");
+    assert!(tier_blue > 100, "tier colour: {tier_blue} pixels");
+    assert!(
+        on_time > 1000,
+        "stock bars and on-time repairs: {on_time} pixels"
+    );
+    // The Gantt chart in the lower half has ink too.
+    let lower = &rgb[rgb.len() / 2..];
+    let lower_green = lower
+        .iter()
+        .filter(|p| near(**p, [0x00, 0x9e, 0x73], 12))
+        .count();
+    assert!(lower_green > 300, "Gantt repairs: {lower_green} pixels");
+
+    // Controls: each check catches what it is there for.
+    let fetches = work.path().join("fetches.html");
+    fs::write(
+        &fetches,
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>x</title></head>\
+         <body><p>control</p><img src=\"http://127.0.0.1:9/control.png\"></body></html>",
+    )
+    .unwrap();
+    let seen = visit(&browser, &fetches, &work.path().join("a.png"), "400,300");
+    assert_eq!(seen.requests, vec!["http://127.0.0.1:9/control.png"]);
+    let blocked = work.path().join("blocked.html");
+    fs::write(
+        &blocked,
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'\">\
+         <title>x</title></head><body><p>control</p><img src=\"http://127.0.0.1:9/blocked.png\">\
+         <script>console.error('control error')</script></body></html>",
+    )
+    .unwrap();
+    let seen = visit(&browser, &blocked, &work.path().join("b.png"), "400,300");
+    assert!(seen.requests.is_empty(), "{:?}", seen.requests);
+    assert!(
+        seen.console
+            .iter()
+            .any(|l| l.contains("Content Security Policy")),
+        "{:#?}",
+        seen.console
+    );
+    assert!(
+        seen.console.iter().any(|l| l.contains("control error")),
+        "{:#?}",
+        seen.console
+    );
+}
