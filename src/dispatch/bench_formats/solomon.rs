@@ -290,7 +290,7 @@ mod tests {
     fn bad_field_has_line_and_column() {
         let bad = TINY.replace("    2      6     8", "    2      6     x");
         let e = parse(&bad).unwrap_err();
-        assert_eq!((e.line, e.column), (12, 19));
+        assert_eq!((e.line, e.column), (12, 18));
         assert!(e.message.contains("y coordinate"), "{e}");
     }
 }
