@@ -47,11 +47,6 @@ fn options(seconds: f64, seed: u64) -> SearchOptions {
         time_limit: Duration::from_secs_f64(seconds),
         seed,
         max_iterations: u64::MAX,
-        temperature: (env("TUNE_T0", 0.03), env("TUNE_T1", 0.0003)),
-        regret_share: env("TUNE_REGRET", 0.5),
-        blink: env("TUNE_BLINK", 0.01),
-        max_removed: env("TUNE_REMOVED", 30),
-        neighbours: env("TUNE_NB", 20),
         ..SearchOptions::default()
     }
 }
