@@ -123,6 +123,33 @@ impl Solution {
         true
     }
 
+    /// Pins `jobs` (job, supply) as the head of `vehicle`'s empty route, in
+    /// order, taking their depot units: no move changes them afterwards and
+    /// other jobs go after them. `false` (nothing changed) if a unit is
+    /// missing or the sequence is infeasible.
+    pub fn pin(&mut self, model: &Model, vehicle: usize, jobs: &[(usize, usize)]) -> bool {
+        let mut stock = self.stock.clone();
+        for &(job, supply) in jobs {
+            if self.at[job].is_some() {
+                return false;
+            }
+            if let Some(slot) = model.jobs[job].supplies[supply].stock_slot() {
+                if stock[slot] == 0 {
+                    return false;
+                }
+                stock[slot] -= 1;
+            }
+        }
+        if !self.routes[vehicle].is_empty() || !self.routes[vehicle].set_jobs(model, jobs) {
+            return false;
+        }
+        self.routes[vehicle].locked = jobs.len();
+        self.stock = stock;
+        self.sync_positions(vehicle);
+        self.recompute_cost(model);
+        true
+    }
+
     /// Sets `vehicle`'s route to `jobs` (their depot units already held);
     /// `false` (nothing changed) if infeasible. Jobs leaving this route must
     /// be placed elsewhere by the caller.
