@@ -19,9 +19,13 @@ pub struct Args {
     /// Stock to take parts from (`depot,part,on_hand`, e.g. a plan's stock.csv; default the scenario's stock.csv).
     #[arg(long)]
     stock: Option<PathBuf>,
-    /// A previous dispatch.csv whose started jobs to keep (not yet supported).
+    /// A previous dispatch.csv whose assigned jobs to keep: each stays with its
+    /// engineer, depot and mode, first in the route in its previous order.
     #[arg(long)]
     pin: Option<PathBuf>,
+    /// Engineers already out (`engineer,available_from,location`).
+    #[arg(long, value_name = "FILE")]
+    engineer_state: Option<PathBuf>,
     /// Folder for dispatch.csv, routes.csv and summary.json.
     #[arg(long)]
     out: PathBuf,
@@ -46,9 +50,6 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if args.pin.is_some() {
-        return Err(InvalidInput("--pin is not supported yet".to_string()).into());
-    }
     let scenario = super::load_scenario(&args.scenario)?;
     let time_limit =
         parse_duration(&args.time_limit).map_err(|e| InvalidInput(format!("--time-limit: {e}")))?;
@@ -56,6 +57,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let stock = match &args.stock {
         Some(path) => scenario::load_stock(&scenario, path)?,
         None => scenario.stock.clone(),
+    };
+    let live = dispatch::Live {
+        engineers: match &args.engineer_state {
+            Some(path) => scenario::load_engineer_states(&scenario, path)?,
+            None => Vec::new(),
+        },
+        pins: match &args.pin {
+            Some(path) => scenario::load_pins(&scenario, &incidents, path)?,
+            None => Vec::new(),
+        },
     };
     let travel =
         crate::travel::TravelTimes::build(&scenario).map_err(|e| InvalidInput(e.to_string()))?;
@@ -65,7 +76,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         max_iterations: args.iterations,
         bound: (!args.no_bound).then_some(args.solver),
     };
-    let result = dispatch::dispatch(&scenario, &travel, &incidents, &stock, options)
+    let result = dispatch::dispatch_live(&scenario, &travel, &incidents, &stock, &live, options)
         .map_err(|e| InvalidInput(e.to_string()))?;
     write_dispatch(&args.out, &scenario, &result)
         .with_context(|| format!("writing the dispatch to {}", args.out.display()))?;

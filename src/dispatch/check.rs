@@ -2,9 +2,9 @@
 //! travel times and shifts from the scenario rather than from the solver's
 //! precomputed problem, so a solver bug cannot hide behind its own cache.
 
-use super::{Dispatch, Mode, Status};
+use super::{Dispatch, Live, Mode, Status};
 use crate::calendar::{BusinessRule, BusinessTimeline, Seconds, SiteClocks, scenario_years};
-use crate::scenario::{Engineer, Incident, Scenario, StockLevel};
+use crate::scenario::{Engineer, Incident, Location, Scenario, StockLevel};
 use crate::travel::{Place, TravelTimes};
 use std::collections::HashMap;
 
@@ -19,6 +19,28 @@ pub fn check(
     stock: &[StockLevel],
     dispatch: &Dispatch,
 ) -> Vec<String> {
+    check_live(
+        scenario,
+        travel,
+        incidents,
+        stock,
+        &Live::default(),
+        dispatch,
+    )
+}
+
+/// As [`check`], for a dispatch from engineers' states with pinned jobs:
+/// an engineer already out starts from their location no earlier than
+/// their availability, and each engineer's pinned jobs come first, in
+/// their previous order, with their engineer, depot and mode.
+pub fn check_live(
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    incidents: &[Incident],
+    stock: &[StockLevel],
+    live: &Live,
+    dispatch: &Dispatch,
+) -> Vec<String> {
     let mut errors = Vec::new();
     if dispatch.assignments.len() != incidents.len() {
         errors.push(format!(
@@ -30,8 +52,40 @@ pub fn check(
     }
     check_assignments(scenario, incidents, dispatch, &mut errors);
     check_stock(scenario, incidents, stock, dispatch, &mut errors);
-    check_routes(scenario, travel, incidents, dispatch, &mut errors);
+    check_routes(scenario, travel, incidents, live, dispatch, &mut errors);
+    check_pins(scenario, incidents, live, dispatch, &mut errors);
     errors
+}
+
+fn check_pins(
+    scenario: &Scenario,
+    incidents: &[Incident],
+    live: &Live,
+    dispatch: &Dispatch,
+    errors: &mut Vec<String>,
+) {
+    for (e, route) in dispatch.routes.iter().enumerate() {
+        let mut pins: Vec<&crate::scenario::Pin> = live
+            .pins
+            .iter()
+            .filter(|p| p.engineer.index() == e)
+            .collect();
+        pins.sort_by_key(|p| p.depart);
+        for (k, pin) in pins.iter().enumerate() {
+            let id = &incidents[pin.incident].id;
+            if route.get(k) != Some(&pin.incident) {
+                errors.push(format!(
+                    "{id}: pinned as {}'s job {} but not there",
+                    scenario.engineers[e].id,
+                    k + 1
+                ));
+            }
+            match &dispatch.assignments[pin.incident].visit {
+                Some((_, v)) if v.job.depot == pin.depot && v.job.mode == pin.mode => {}
+                _ => errors.push(format!("{id}: pinned depot or mode changed")),
+            }
+        }
+    }
 }
 
 fn check_assignments(
@@ -134,6 +188,7 @@ fn check_routes(
     scenario: &Scenario,
     travel: &TravelTimes,
     incidents: &[Incident],
+    live: &Live,
     dispatch: &Dispatch,
     errors: &mut Vec<String>,
 ) {
@@ -151,8 +206,13 @@ fn check_routes(
                 continue;
             }
         };
-        let mut place = Place::Depot(engineer.base);
-        let mut free: Option<Seconds> = None;
+        let state = live.engineers.iter().find(|s| s.engineer.index() == e);
+        let mut place = match state.map(|s| s.location) {
+            Some(Location::Site(site)) => Place::Site(site),
+            Some(Location::Depot(depot)) => Place::Depot(depot),
+            None => Place::Depot(engineer.base),
+        };
+        let mut free: Option<Seconds> = state.map(|s| s.available_from.timestamp());
         for &k in route {
             let Some(a) = dispatch.assignments.get(k) else {
                 errors.push(format!("{}: route names incident {k}", engineer.id));
@@ -178,7 +238,9 @@ fn check_routes(
             };
             errors.extend(ctx.check(v).into_iter().map(|m| format!("{id}: {m}")));
             if free.is_some_and(|f| v.depart < f) {
-                errors.push(format!("{id}: departs before the previous job finished"));
+                errors.push(format!(
+                    "{id}: departs before the engineer is free (previous job or availability)"
+                ));
             }
             if let Some(gap) = off_duty(&timeline, v.depart, v.finish) {
                 errors.push(format!("{id}: {} off duty at {gap}", engineer.id));

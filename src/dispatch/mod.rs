@@ -19,7 +19,7 @@ pub mod schedule;
 pub mod shift;
 
 use crate::calendar::{CalendarError, Seconds};
-use crate::scenario::{EngineerIdx, Incident, Scenario, StockLevel};
+use crate::scenario::{EngineerIdx, EngineerState, Incident, Pin, Scenario, StockLevel};
 use crate::travel::TravelTimes;
 pub use problem::Problem;
 pub use schedule::{Cost, Mode, Visit};
@@ -40,6 +40,16 @@ pub enum DispatchError {
     Model(String),
     #[error(transparent)]
     Bound(#[from] bound::BoundError),
+    #[error("pinned jobs: {0}")]
+    Pin(String),
+}
+
+/// What a live dispatch starts from besides incidents and stock: engineers
+/// already out, and jobs of a previous dispatch to keep.
+#[derive(Clone, Debug, Default)]
+pub struct Live {
+    pub engineers: Vec<EngineerState>,
+    pub pins: Vec<Pin>,
 }
 
 /// Solver settings.
@@ -126,7 +136,7 @@ pub struct Dispatch {
     pub bound: Option<bound::DispatchBound>,
 }
 
-/// Dispatches `incidents` from `stock`.
+/// Dispatches `incidents` from `stock`, every engineer at base.
 pub fn dispatch(
     scenario: &Scenario,
     travel: &TravelTimes,
@@ -134,8 +144,30 @@ pub fn dispatch(
     stock: &[StockLevel],
     options: DispatchOptions,
 ) -> Result<Dispatch, DispatchError> {
+    dispatch_live(
+        scenario,
+        travel,
+        incidents,
+        stock,
+        &Live::default(),
+        options,
+    )
+}
+
+/// Dispatches `incidents` from `stock` with engineers where `live` says
+/// and its pinned jobs kept: each engineer's pinned jobs stay first in the
+/// route, in their previous order, with their engineer, depot and mode.
+pub fn dispatch_live(
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    incidents: &[Incident],
+    stock: &[StockLevel],
+    live: &Live,
+    options: DispatchOptions,
+) -> Result<Dispatch, DispatchError> {
     let started = std::time::Instant::now();
-    let problem = Problem::build(scenario, travel, incidents, stock)?;
+    let problem = Problem::build_live(scenario, travel, incidents, stock, &live.engineers)?;
+    let initial = pinned(&problem, &live.pins)?;
     let search = engine::SearchOptions {
         time_limit: options.time_limit.saturating_sub(started.elapsed()),
         seed: options.seed,
@@ -145,11 +177,19 @@ pub fn dispatch(
         },
         ..engine::SearchOptions::default()
     };
-    let outcome = engine::solve(&problem.model, &search);
+    let outcome = engine::solve_from(&problem.model, initial, &search);
     let bound = match options.bound {
         // The bound's LPs are small (one per part); they get their own budget
         // so that a dispatch stopped by its time limit still reports one.
-        Some(backend) => Some(bound::bound(&problem, backend, BOUND_TIME_LIMIT)?),
+        Some(backend) => {
+            let mut bound = bound::bound(&problem, backend, BOUND_TIME_LIMIT)?;
+            // Pins restrict the dispatch; the lower bound stays valid, but the
+            // single-job assignment ignores them, so it is no optimum here.
+            if !live.pins.is_empty() {
+                bound.single_job_optimum = None;
+            }
+            Some(bound)
+        }
         None => None,
     };
     let mut result = finish(&problem, &outcome, started);
@@ -159,6 +199,46 @@ pub fn dispatch(
 
 /// Budget of each LP of the bound.
 const BOUND_TIME_LIMIT: Duration = Duration::from_secs(30);
+
+/// The starting solution with every pin in place.
+fn pinned(problem: &Problem, pins: &[Pin]) -> Result<engine::Solution, DispatchError> {
+    let mut solution = engine::Solution::empty(&problem.model);
+    let mut by_engineer: Vec<Vec<&Pin>> = vec![Vec::new(); problem.scenario.engineers.len()];
+    for pin in pins {
+        by_engineer[pin.engineer.index()].push(pin);
+    }
+    for (e, mut pins) in by_engineer.into_iter().enumerate() {
+        if pins.is_empty() {
+            continue;
+        }
+        pins.sort_by_key(|p| p.depart);
+        let mut jobs = Vec::with_capacity(pins.len());
+        for pin in &pins {
+            let id = &problem.incidents[pin.incident].id;
+            let supply = problem
+                .supply_index(pin.incident, pin.depot, pin.mode)
+                .ok_or_else(|| {
+                    DispatchError::Pin(format!(
+                        "incident `{id}`: depot {} has no unit of its part or cannot reach the site",
+                        problem.scenario.depot(pin.depot).id
+                    ))
+                })?;
+            jobs.push((pin.incident, supply));
+        }
+        if !solution.pin(&problem.model, e, &jobs) {
+            let ids: Vec<&str> = pins
+                .iter()
+                .map(|p| problem.incidents[p.incident].id.as_str())
+                .collect();
+            return Err(DispatchError::Pin(format!(
+                "engineer {} cannot do {} in that order with the stock and shifts given",
+                problem.scenario.engineers[e].id,
+                ids.join(", ")
+            )));
+        }
+    }
+    Ok(solution)
+}
 
 fn finish(problem: &Problem, outcome: &engine::Outcome, started: std::time::Instant) -> Dispatch {
     let solution = &outcome.solution;

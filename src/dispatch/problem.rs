@@ -11,7 +11,8 @@ use super::schedule::{Mode, UNASSIGNED_LATE_MINUTES};
 use super::shift::shift_blocks;
 use crate::calendar::{Seconds, SiteClocks};
 use crate::scenario::{
-    DepotIdx, EngineerIdx, Incident, IncidentKind, Scenario, SiteIdx, StockLevel,
+    DepotIdx, EngineerIdx, EngineerState, Incident, IncidentKind, Location, Scenario, SiteIdx,
+    StockLevel,
 };
 use crate::travel::{Place, TravelTimes};
 use rayon::prelude::*;
@@ -59,12 +60,25 @@ fn secs(hours: f64) -> Seconds {
 }
 
 impl<'a> Problem<'a> {
-    /// Builds the problem of dispatching `incidents` from `stock`.
+    /// Builds the problem of dispatching `incidents` from `stock`, every
+    /// engineer at base.
     pub fn build(
         scenario: &'a Scenario,
         travel: &TravelTimes,
         incidents: &[Incident],
         stock: &[StockLevel],
+    ) -> Result<Self, DispatchError> {
+        Problem::build_live(scenario, travel, incidents, stock, &[])
+    }
+
+    /// As [`Problem::build`], with engineers already out starting where
+    /// and when `states` say (never before the earliest opening).
+    pub fn build_live(
+        scenario: &'a Scenario,
+        travel: &TravelTimes,
+        incidents: &[Incident],
+        stock: &[StockLevel],
+        states: &[EngineerState],
     ) -> Result<Self, DispatchError> {
         let clocks = SiteClocks::for_scenario(scenario).map_err(DispatchError::Calendar)?;
         let opened: Vec<Seconds> = incidents.iter().map(|i| i.opened.timestamp()).collect();
@@ -90,7 +104,8 @@ impl<'a> Problem<'a> {
             let slot = &mut stock_vec[level.depot.index() * parts + level.part.index()];
             *slot = slot.saturating_add(level.on_hand);
         }
-        let (site_place, places, times) = travel_matrix(scenario, travel, incidents);
+        let (site_place, places, times, place_of_site) =
+            travel_matrix(scenario, travel, incidents, states);
         let matrix = Matrix::from_times(places, times, 1.0 / 60.0)
             .map_err(|e| DispatchError::Model(e.to_string()))?;
         let handling = secs(scenario.travel.handling_hours.max(0.0));
@@ -178,10 +193,22 @@ impl<'a> Problem<'a> {
             .engineers
             .iter()
             .enumerate()
-            .map(|(e, engineer)| Vehicle {
-                shift: Some(shift_of[e]),
-                skills: skills.set(engineer.skills.iter().map(String::as_str)),
-                ..Vehicle::at(engineer.base.index(), start)
+            .map(|(e, engineer)| {
+                let (place, from) = match states.iter().find(|s| s.engineer.index() == e) {
+                    Some(state) => (
+                        match state.location {
+                            Location::Depot(d) => d.index(),
+                            Location::Site(s) => place_of_site(s),
+                        },
+                        start.max(state.available_from.timestamp()),
+                    ),
+                    None => (engineer.base.index(), start),
+                };
+                Vehicle {
+                    shift: Some(shift_of[e]),
+                    skills: skills.set(engineer.skills.iter().map(String::as_str)),
+                    ..Vehicle::at(place, from)
+                }
             })
             .collect();
         let model = ModelSpec {
@@ -294,13 +321,26 @@ fn weight(scenario: &Scenario, incident: &Incident) -> f64 {
     scenario.site_tier(incident.site).penalty.max(1.0) * kind_weight(incident.kind)
 }
 
-/// Travel seconds between depots and the incidents' distinct sites.
+/// Travel seconds between depots and the distinct sites of the incidents
+/// and of engineers already out; returns each incident's place, the number
+/// of places, the matrix and the place of a site.
+#[allow(clippy::type_complexity)]
 fn travel_matrix(
     scenario: &Scenario,
     travel: &TravelTimes,
     incidents: &[Incident],
-) -> (Vec<usize>, usize, Vec<Option<Seconds>>) {
+    states: &[EngineerState],
+) -> (
+    Vec<usize>,
+    usize,
+    Vec<Option<Seconds>>,
+    impl Fn(SiteIdx) -> usize + use<>,
+) {
     let mut sites: Vec<SiteIdx> = incidents.iter().map(|i| i.site).collect();
+    sites.extend(states.iter().filter_map(|s| match s.location {
+        Location::Site(site) => Some(site),
+        Location::Depot(_) => None,
+    }));
     sites.sort();
     sites.dedup();
     let mut places: Vec<Place> = scenario.depot_indices().map(Place::Depot).collect();
@@ -328,5 +368,11 @@ fn travel_matrix(
                 .collect()
         })
         .collect();
-    (site_place, n, rows.into_iter().flatten().collect())
+    let place_of_site = move |s: SiteIdx| depots + sites.binary_search(&s).unwrap_or(0);
+    (
+        site_place,
+        n,
+        rows.into_iter().flatten().collect(),
+        place_of_site,
+    )
 }

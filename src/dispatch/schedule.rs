@@ -6,7 +6,6 @@ use super::engine::schedule::{State, visit};
 use super::problem::Problem;
 use crate::calendar::Seconds;
 use crate::scenario::{DepotIdx, EngineerIdx};
-use serde::Serialize;
 
 pub use super::engine::Cost;
 
@@ -15,25 +14,7 @@ pub use super::engine::Cost;
 pub const UNASSIGNED_LATE_MINUTES: f64 = 7.0 * 24.0 * 60.0;
 
 /// How the part reaches the site.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// The engineer drives to the depot, collects the part, drives on.
-    EngineerPickup,
-    /// A courier drives the part from the depot; the engineer drives directly.
-    Courier,
-}
-
-impl Mode {
-    pub const ALL: [Mode; 2] = [Mode::EngineerPickup, Mode::Courier];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::EngineerPickup => "engineer_pickup",
-            Mode::Courier => "courier",
-        }
-    }
-}
+pub use crate::scenario::DeliveryMode as Mode;
 
 /// One incident in a route, with its source depot and mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -247,6 +247,56 @@ pub struct StockLevel {
     pub on_hand: u32,
 }
 
+/// A place an engineer can be: a depot or a site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Location {
+    Depot(DepotIdx),
+    Site(SiteIdx),
+}
+
+/// An engineer already out: free from `available_from` at `location`
+/// (`engineer_state.csv`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineerState {
+    pub engineer: EngineerIdx,
+    pub available_from: DateTime<Utc>,
+    pub location: Location,
+}
+
+/// How a part reaches an incident's site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryMode {
+    /// The engineer drives to the depot, collects the part, drives on.
+    EngineerPickup,
+    /// A courier drives the part from the depot; the engineer drives directly.
+    Courier,
+}
+
+impl DeliveryMode {
+    pub const ALL: [DeliveryMode; 2] = [DeliveryMode::EngineerPickup, DeliveryMode::Courier];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryMode::EngineerPickup => "engineer_pickup",
+            DeliveryMode::Courier => "courier",
+        }
+    }
+}
+
+/// A job of a previous dispatch to keep (`--pin`): the incident stays with
+/// its engineer, source depot and mode, in the previous order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pin {
+    /// Index into the incidents being dispatched.
+    pub incident: usize,
+    pub engineer: EngineerIdx,
+    pub depot: DepotIdx,
+    pub mode: DeliveryMode,
+    /// Previous departure: orders each engineer's pinned jobs.
+    pub depart: DateTime<Utc>,
+}
+
 /// A junction of the road graph that is neither a depot nor a site.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RoadNode {

@@ -184,6 +184,15 @@ impl Instance {
     /// depot's due date. Returns (vehicles used, total distance) or every
     /// violation.
     pub fn check(&self, routes: &[Vec<usize>]) -> Result<(usize, f64), Vec<String>> {
+        self.check_routes(routes, true)
+    }
+
+    /// As [`Instance::check`], but customers may stay unserved.
+    pub fn check_partial(&self, routes: &[Vec<usize>]) -> Result<(usize, f64), Vec<String>> {
+        self.check_routes(routes, false)
+    }
+
+    fn check_routes(&self, routes: &[Vec<usize>], all: bool) -> Result<(usize, f64), Vec<String>> {
         const TOLERANCE: f64 = 1e-6;
         let mut errors = Vec::new();
         let mut served = vec![0usize; self.customers.len()];
@@ -236,7 +245,7 @@ impl Instance {
             }
         }
         for (k, &n) in served.iter().enumerate() {
-            if n != 1 {
+            if n > 1 || (all && n == 0) {
                 errors.push(format!(
                     "customer {} served {n} times",
                     self.customers[k].id

@@ -77,7 +77,13 @@ pub fn best_insertion(
     let route = &solution.routes[vehicle];
     let mut best: Option<Insertion> = None;
     let mut blink = blink;
+    let hard_deadline = model.jobs[job].deadline.filter(|d| d.hard).map(|d| d.at);
     for position in route.locked..=route.len() {
+        // Free times only grow along a route: once the vehicle is free
+        // after the hard deadline, no later position can make it.
+        if hard_deadline.is_some_and(|at| route.state_before(model, position).at > at) {
+            break;
+        }
         if let Some((rng, rate)) = blink.as_mut()
             && rng.random_bool(*rate)
         {

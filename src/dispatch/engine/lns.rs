@@ -36,6 +36,10 @@ pub struct SearchOptions {
     /// Initial and final annealing temperature, as a fraction of the
     /// initial solution's travel per job.
     pub temperature: (f64, f64),
+    /// Share of recreate steps by regret insertion (the rest: greedy).
+    pub regret_share: f64,
+    /// Probability that greedy insertion skips a position.
+    pub blink: f64,
 }
 
 impl Default for SearchOptions {
@@ -46,9 +50,11 @@ impl Default for SearchOptions {
             max_iterations: 2_000,
             max_removed: 30,
             local_search: true,
-            neighbours: 30,
+            neighbours: 20,
             insert: InsertLimits::default(),
-            temperature: (0.1, 0.001),
+            temperature: (0.03, 0.0003),
+            regret_share: 0.5,
+            blink: 0.01,
         }
     }
 }
@@ -68,11 +74,18 @@ fn recreate(
     options: &SearchOptions,
     rng: &mut ChaCha8Rng,
 ) {
-    if rng.random_bool(0.5) {
+    if rng.random_bool(options.regret_share) {
         regret(model, solution, &pending, options.insert);
     } else {
         pending.shuffle(rng);
-        greedy(model, solution, &pending, options.insert, 0.01, rng);
+        greedy(
+            model,
+            solution,
+            &pending,
+            options.insert,
+            options.blink,
+            rng,
+        );
     }
 }
 

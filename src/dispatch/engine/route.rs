@@ -9,7 +9,9 @@
 //! its cost and feasibility, so its cached suffix cost is used as is.
 
 use super::cost::Cost;
-use super::features::capacity::{Piece, Summaries, fits, job_piece};
+use super::features::capacity::{
+    Piece, Summaries, drop_redundant_restocks, fits, fits_jobs, job_piece,
+};
 use super::features::return_to_base::{EndLeg, end_leg, end_slack};
 use super::features::windows;
 use super::model::{Model, NEVER, Time, Vehicle};
@@ -161,6 +163,13 @@ impl Route {
                 return None;
             }
         }
+        if model.jobs[job].supplies[supply].is_restock() && self.suffix.piece(position).restock {
+            // A later restock may become redundant: evaluate the whole route.
+            let mut jobs = self.jobs();
+            jobs.insert(position, (job, supply));
+            drop_redundant_restocks(model, vehicle, &mut jobs);
+            return Route::cost_of_jobs(model, self.vehicle, &jobs);
+        }
         let from = self.state_before(model, position);
         let v = visit(model, vehicle, from, job, supply)?;
         let tail = self.tail_cost(model, vehicle, position, v.state(model), true)?;
@@ -201,11 +210,8 @@ impl Route {
             return Some(Cost::default());
         }
         let v = &model.vehicles[vehicle];
-        if model.has_resources {
-            let whole = Summaries::prefixes(model, jobs.iter().copied());
-            if !fits(model, v, &[whole.piece(jobs.len())]) {
-                return None;
-            }
+        if model.has_resources && !fits_jobs(model, v, jobs) {
+            return None;
         }
         let mut from = start_state(v);
         let mut sum = Cost::default();
@@ -263,8 +269,7 @@ impl Route {
         };
         if model.has_resources {
             let all: Vec<(usize, usize)> = visits.iter().map(|v| (v.job, v.supply)).collect();
-            let whole = Summaries::prefixes(model, all.iter().copied());
-            if !fits(model, vehicle, &[whole.piece(all.len())]) {
+            if !fits_jobs(model, vehicle, &all) {
                 return false;
             }
         }
@@ -277,6 +282,22 @@ impl Route {
     /// Replaces all visits by `jobs` in order; `false` if infeasible.
     pub fn set_jobs(&mut self, model: &Model, jobs: &[(usize, usize)]) -> bool {
         self.set_tail(model, 0, jobs)
+    }
+
+    /// Serves redundant restocks from the vehicle when that is cheaper
+    /// (see [`drop_redundant_restocks`]); returns whether the route changed.
+    pub fn normalize_restocks(&mut self, model: &Model) -> bool {
+        if !model.has_resources {
+            return false;
+        }
+        let mut jobs = self.jobs();
+        if !drop_redundant_restocks(model, &model.vehicles[self.vehicle], &mut jobs) {
+            return false;
+        }
+        match Route::cost_of_jobs(model, self.vehicle, &jobs) {
+            Some(cost) if cost.is_better(&self.cost) => self.set_jobs(model, &jobs),
+            _ => false,
+        }
     }
 
     /// Schedules `jobs` in order, dropping any that cannot be served where
@@ -293,9 +314,9 @@ impl Route {
         for &(job, supply) in jobs {
             let fits_stock = !model.has_resources || {
                 kept.push((job, supply));
-                let whole = Summaries::prefixes(model, kept.iter().copied());
+                let ok = fits_jobs(model, vehicle, &kept);
                 kept.pop();
-                fits(model, vehicle, &[whole.piece(kept.len() + 1)])
+                ok
             };
             match visit(model, vehicle, from, job, supply).filter(|_| fits_stock) {
                 Some(v) => {

@@ -3,6 +3,7 @@
 //! visits, caches and cost always agree with the job sequences.
 
 use super::cost::Cost;
+use super::features::capacity::drop_redundant_restocks;
 use super::features::supply::in_stock;
 use super::model::{Model, Supply};
 use super::route::Route;
@@ -91,15 +92,59 @@ impl Solution {
         supply: usize,
     ) -> bool {
         let route = &self.routes[vehicle];
-        let mut tail = Vec::with_capacity(route.len() - position + 1);
-        tail.push((job, supply));
-        tail.extend(route.visits[position..].iter().map(|v| (v.job, v.supply)));
-        if !self.routes[vehicle].set_tail(model, position, &tail) {
+        let inserted = if model.jobs[job].supplies[supply].is_restock()
+            && route.suffix_piece(position).restock
+        {
+            // As evaluated: with the restocks it makes redundant dropped.
+            let mut jobs = route.jobs();
+            jobs.insert(position, (job, supply));
+            let before = jobs.clone();
+            drop_redundant_restocks(model, &model.vehicles[vehicle], &mut jobs);
+            let ok = self.routes[vehicle].set_jobs(model, &jobs);
+            if ok {
+                self.move_units(model, &before, &jobs);
+            }
+            ok
+        } else {
+            let mut tail = Vec::with_capacity(route.len() - position + 1);
+            tail.push((job, supply));
+            tail.extend(route.visits[position..].iter().map(|v| (v.job, v.supply)));
+            self.routes[vehicle].set_tail(model, position, &tail)
+        };
+        if !inserted {
             return false;
         }
         if let Some(slot) = model.jobs[job].supplies[supply].stock_slot() {
             self.stock[slot] = self.stock[slot].saturating_sub(1);
         }
+        self.normalize(model, vehicle);
+        self.sync_positions(vehicle);
+        self.recompute_cost(model);
+        true
+    }
+
+    /// Pins `jobs` (job, supply) as the head of `vehicle`'s empty route, in
+    /// order, taking their depot units: no move changes them afterwards and
+    /// other jobs go after them. `false` (nothing changed) if a unit is
+    /// missing or the sequence is infeasible.
+    pub fn pin(&mut self, model: &Model, vehicle: usize, jobs: &[(usize, usize)]) -> bool {
+        let mut stock = self.stock.clone();
+        for &(job, supply) in jobs {
+            if self.at[job].is_some() {
+                return false;
+            }
+            if let Some(slot) = model.jobs[job].supplies[supply].stock_slot() {
+                if stock[slot] == 0 {
+                    return false;
+                }
+                stock[slot] -= 1;
+            }
+        }
+        if !self.routes[vehicle].is_empty() || !self.routes[vehicle].set_jobs(model, jobs) {
+            return false;
+        }
+        self.routes[vehicle].locked = jobs.len();
+        self.stock = stock;
         self.sync_positions(vehicle);
         self.recompute_cost(model);
         true
@@ -115,8 +160,36 @@ impl Solution {
             }
         }
         let ok = self.routes[vehicle].set_jobs(model, jobs);
+        if ok {
+            self.normalize(model, vehicle);
+        }
         self.sync_positions(vehicle);
         ok
+    }
+
+    /// Drops redundant restocks of a route, moving their depot units back.
+    fn normalize(&mut self, model: &Model, vehicle: usize) {
+        let before = self.routes[vehicle].jobs();
+        if !self.routes[vehicle].normalize_restocks(model) {
+            return;
+        }
+        let after = self.routes[vehicle].jobs();
+        self.move_units(model, &before, &after);
+    }
+
+    /// Moves depot units between the supplies of the same jobs before and after.
+    fn move_units(&mut self, model: &Model, before: &[(usize, usize)], after: &[(usize, usize)]) {
+        for (old, new) in before.iter().zip(after) {
+            if old.1 != new.1 {
+                let supplies = &model.jobs[old.0].supplies;
+                if let Some(slot) = supplies[old.1].stock_slot() {
+                    self.stock[slot] += 1;
+                }
+                if let Some(slot) = supplies[new.1].stock_slot() {
+                    self.stock[slot] = self.stock[slot].saturating_sub(1);
+                }
+            }
+        }
     }
 
     /// Takes jobs out of their routes and returns their depot units. A

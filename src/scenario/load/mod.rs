@@ -14,7 +14,7 @@ pub use roads::{SNAP_TOLERANCE_KM, parse_matrix};
 pub use settings::{Settings, line_column, parse_settings};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::scenario::model::{Incident, Scenario, StockLevel};
+use crate::scenario::model::{EngineerState, Incident, Pin, Scenario, StockLevel};
 use crate::scenario::table::{Columns, Refs, Table};
 use network::index_of;
 use std::collections::{HashMap, HashSet};
@@ -366,6 +366,59 @@ pub fn load_incidents(scenario: &Scenario, path: &Path) -> Result<Vec<Incident>,
         None => Vec::new(),
     };
     loader.finish(incidents).map(|(incidents, _)| incidents)
+}
+
+/// Loads `engineer_state.csv` (`engineer,available_from,location`) against a loaded scenario.
+pub fn load_engineer_states(
+    scenario: &Scenario,
+    path: &Path,
+) -> Result<Vec<EngineerState>, ScenarioError> {
+    let mut loader = Loader::new(&scenario.dir);
+    let ids = scenario.id_index();
+    let engineers = Refs::of_valid("engineer", "engineers.csv", ids.engineers);
+    let depots = Refs::of_valid("depot", "depots.csv", ids.depots);
+    let sites = Refs::of_valid("site", "sites.csv", ids.sites);
+    let states = match loader.table_at(path, operations::ENGINEER_STATE_COLUMNS) {
+        Some(table) => operations::read_engineer_states(
+            &mut loader,
+            &table,
+            &scenario.engineers,
+            &engineers,
+            &depots,
+            &sites,
+        ),
+        None => Vec::new(),
+    };
+    loader.finish(states).map(|(states, _)| states)
+}
+
+/// Loads a previous dispatch.csv to pin (`--pin`): its assigned incidents,
+/// which must be among `incidents`.
+pub fn load_pins(
+    scenario: &Scenario,
+    incidents: &[Incident],
+    path: &Path,
+) -> Result<Vec<Pin>, ScenarioError> {
+    let mut loader = Loader::new(&scenario.dir);
+    let ids = scenario.id_index();
+    let engineers = Refs::of_valid("engineer", "engineers.csv", ids.engineers);
+    let depots = Refs::of_valid("depot", "depots.csv", ids.depots);
+    let incident_ids = Refs::of_valid(
+        "incident",
+        "the incidents file",
+        incidents
+            .iter()
+            .enumerate()
+            .map(|(k, i)| (i.id.clone(), k))
+            .collect(),
+    );
+    let pins = match loader.table_at(path, operations::PIN_COLUMNS) {
+        Some(table) => {
+            operations::read_pins(&mut loader, &table, &incident_ids, &engineers, &depots)
+        }
+        None => Vec::new(),
+    };
+    loader.finish(pins).map(|(pins, _)| pins)
 }
 
 /// Loads a separate stock file (`depot,part,on_hand`) against a loaded scenario.

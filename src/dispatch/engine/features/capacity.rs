@@ -105,6 +105,74 @@ pub fn fits(model: &Model, vehicle: &Vehicle, pieces: &[Piece]) -> bool {
     true
 }
 
+/// Whether `vehicle` can serve `jobs` (job, supply index) in order: the
+/// same rule as [`fits`], streamed without building summaries.
+pub fn fits_jobs(model: &Model, vehicle: &Vehicle, jobs: &[(usize, usize)]) -> bool {
+    let mut tools = 0u64;
+    for &(job, supply) in jobs {
+        let j = &model.jobs[job];
+        if j.supplies[supply].is_restock() {
+            break;
+        }
+        tools |= j.tools;
+    }
+    if tools & !vehicle.tools != 0 {
+        return false;
+    }
+    for d in 0..model.dims {
+        let level = model.restock_level(d);
+        let mut used = 0i64;
+        let mut limit = vehicle.carried(d);
+        for &(job, supply) in jobs {
+            let j = &model.jobs[job];
+            if j.supplies[supply].is_restock() {
+                if used > limit {
+                    return false;
+                }
+                used = 0;
+                limit = level;
+            }
+            used += j.demand(d);
+        }
+        if used > limit {
+            return false;
+        }
+    }
+    true
+}
+
+/// `jobs` with every restock that follows an earlier restock served from
+/// the vehicle instead, wherever the carried stock still fits: a second
+/// depot visit only adds a detour when the first already refilled enough.
+/// Returns whether anything changed.
+pub fn drop_redundant_restocks(
+    model: &Model,
+    vehicle: &Vehicle,
+    jobs: &mut [(usize, usize)],
+) -> bool {
+    let mut changed = false;
+    let mut restocked = false;
+    for k in 0..jobs.len() {
+        let (job, supply) = jobs[k];
+        let j = &model.jobs[job];
+        if !j.supplies[supply].is_restock() {
+            continue;
+        }
+        if restocked
+            && let Some(carried) = j.supplies.iter().position(|s| matches!(s, Supply::Carried))
+        {
+            jobs[k] = (job, carried);
+            if fits_jobs(model, vehicle, jobs) {
+                changed = true;
+                continue;
+            }
+            jobs[k] = (job, supply);
+        }
+        restocked = true;
+    }
+    changed
+}
+
 /// Prefix or suffix summaries of one route: entry `k` summarises jobs
 /// `0..k` (prefix) or `k..n` (suffix).
 #[derive(Clone, Debug, Default)]

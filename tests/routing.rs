@@ -1,0 +1,421 @@
+//! The routing engine on hand-made models and tiny public-format fixtures:
+//! cached evaluations agree with re-timing whole routes; solutions match
+//! brute force under capacity, time windows, carried parts, tools and
+//! restocks; every solution passes the format's independent checker; the
+//! same seed gives the same solution.
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sparesla::dispatch::bench_formats::{solomon, trsp};
+use sparesla::dispatch::engine::features::capacity::{drop_redundant_restocks, fits_jobs};
+use sparesla::dispatch::engine::features::shifts::DutyBlocks;
+use sparesla::dispatch::engine::model::{Deadline, Job, Matrix, ModelSpec, Supply, Vehicle};
+use sparesla::dispatch::engine::route::Route;
+use sparesla::dispatch::engine::{Cost, Model, SearchOptions, solve};
+use std::time::Duration;
+
+fn options(seed: u64, iterations: u64) -> SearchOptions {
+    SearchOptions {
+        time_limit: Duration::from_secs(600),
+        seed,
+        max_iterations: iterations,
+        ..SearchOptions::default()
+    }
+}
+
+/// A random model exercising every timing rule: shifts, release, ready
+/// times, soft and hard deadlines, pickups, couriers, carried stock with
+/// restocks, return to base.
+fn random_model(rng: &mut ChaCha8Rng, jobs: usize) -> Model {
+    let places = jobs + 3;
+    let points: Vec<(i64, i64)> = (0..places)
+        .map(|_| (rng.random_range(0..60), rng.random_range(0..60)))
+        .collect();
+    let times: Vec<Option<i64>> = (0..places * places)
+        .map(|k| {
+            let (a, b) = (points[k / places], points[k % places]);
+            Some((a.0 - b.0).abs() + (a.1 - b.1).abs())
+        })
+        .collect();
+    let job_list = (0..jobs)
+        .map(|j| {
+            let ready = rng.random_range(0..120);
+            let soft = rng.random_bool(0.5);
+            let mut supplies = vec![Supply::Carried];
+            if rng.random_bool(0.5) {
+                supplies.push(Supply::Pickup {
+                    depot: 1,
+                    handling: 3,
+                    stock: None,
+                    restock: rng.random_bool(0.5),
+                });
+            }
+            if rng.random_bool(0.3) {
+                supplies.push(Supply::Courier {
+                    depot: 2,
+                    leaves: ready / 2,
+                    arrives: ready / 2 + 40,
+                    cost: 2.0,
+                    stock: None,
+                });
+            }
+            Job {
+                release: if rng.random_bool(0.3) {
+                    ready / 3
+                } else {
+                    i64::MIN / 4
+                },
+                ready,
+                deadline: Some(Deadline {
+                    at: ready + rng.random_range(10..200),
+                    hard: !soft,
+                }),
+                breach_weight: 5.0,
+                late_weight: 0.1,
+                demand: vec![rng.random_range(0..4), rng.random_range(0..2)],
+                supplies,
+                ..Job::at(3 + j, rng.random_range(1..15), Cost::default())
+            }
+        })
+        .collect();
+    let shifts = vec![DutyBlocks::new([(0, 150), (200, 400), (450, 900)])];
+    let vehicles = (0..3)
+        .map(|v| Vehicle {
+            end: Some(0),
+            end_by: Some(rng.random_range(500..900)),
+            shift: (v != 2).then_some(0),
+            carried: vec![rng.random_range(3..10), rng.random_range(0..3)],
+            ..Vehicle::at(0, v as i64 * 5)
+        })
+        .collect();
+    ModelSpec {
+        jobs: job_list,
+        vehicles,
+        matrix: Matrix::from_times(places, times, 1.0).expect("square"),
+        shifts,
+        depot_stock: Vec::new(),
+        dims: 2,
+        restock_level: vec![8, 2],
+    }
+    .build()
+    .expect("valid model")
+}
+
+fn same(a: Option<Cost>, b: Option<Cost>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.lex_cmp(&b) == std::cmp::Ordering::Equal,
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+#[test]
+fn cached_evaluations_match_full_retiming() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let mut checked = 0;
+    for _ in 0..300 {
+        let model = random_model(&mut rng, 8);
+        for vehicle in 0..model.vehicles.len() {
+            // A feasible route built job by job.
+            let mut route = Route::empty(vehicle);
+            let mut jobs: Vec<(usize, usize)> = Vec::new();
+            for j in 0..model.len() {
+                let s = rng.random_range(0..model.jobs[j].supplies.len());
+                let mut candidate = jobs.clone();
+                candidate.insert(rng.random_range(0..=jobs.len()), (j, s));
+                if route.set_jobs(&model, &candidate) {
+                    jobs = candidate;
+                }
+            }
+            assert!(same(
+                Some(route.cost),
+                Route::cost_of_jobs(&model, vehicle, &jobs)
+            ));
+            for j in 0..model.len() {
+                if jobs.iter().any(|&(k, _)| k == j) {
+                    continue;
+                }
+                for s in 0..model.jobs[j].supplies.len() {
+                    for p in 0..=jobs.len() {
+                        let mut with = jobs.clone();
+                        with.insert(p, (j, s));
+                        let later_restock = jobs[p..]
+                            .iter()
+                            .any(|&(k, t)| model.jobs[k].supplies[t].is_restock());
+                        if model.jobs[j].supplies[s].is_restock() && later_restock {
+                            drop_redundant_restocks(&model, &model.vehicles[vehicle], &mut with);
+                        }
+                        let full = Route::cost_of_jobs(&model, vehicle, &with);
+                        let cached = route.cost_with_insertion(&model, p, j, s);
+                        assert!(
+                            same(cached, full),
+                            "insert {j}/{s} at {p} of {jobs:?}: {cached:?} vs {full:?}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+            for p in 0..jobs.len() {
+                let mut without = jobs.clone();
+                without.remove(p);
+                let full = Route::cost_of_jobs(&model, vehicle, &without);
+                assert!(
+                    same(route.cost_without(&model, p), full),
+                    "remove {p} of {jobs:?}"
+                );
+                for j in 0..model.len() {
+                    if jobs.iter().any(|&(k, _)| k == j) {
+                        continue;
+                    }
+                    let mut replaced = jobs.clone();
+                    replaced[p] = (j, 0);
+                    let full = Route::cost_of_jobs(&model, vehicle, &replaced);
+                    assert!(same(route.cost_with_replacement(&model, p, j, 0), full));
+                }
+            }
+            // A tail grafted onto another vehicle (2-opt*): the cached tail cost
+            // when timing alike, a full re-timing otherwise. Carried stock is
+            // the caller's check, so only stock-feasible tails are compared.
+            let other = (vehicle + 1) % model.vehicles.len();
+            let same_timing = route.same_timing(&model, other);
+            let from = Route::empty(other).state_before(&model, 0);
+            for cut in 0..jobs.len() {
+                if !fits_jobs(&model, &model.vehicles[other], &jobs[cut..]) {
+                    continue;
+                }
+                let tail = route.tail_cost(&model, &model.vehicles[other], cut, from, same_timing);
+                let full = Route::cost_of_jobs(&model, other, &jobs[cut..]);
+                assert!(same(tail, full), "tail from {cut} of {jobs:?} on {other}");
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked} insertions checked");
+}
+
+/// A Solomon-format instance of `n` random customers.
+fn solomon_text(rng: &mut ChaCha8Rng, n: usize, vehicles: usize, capacity: i64) -> String {
+    let mut text = format!(
+        "TINY\n\nVEHICLE\nNUMBER     CAPACITY\n  {vehicles}         {capacity}\n\nCUSTOMER\nCUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME\n\n    0      20     20      0       0     300      0\n"
+    );
+    for c in 1..=n {
+        let ready = rng.random_range(0..150);
+        text.push_str(&format!(
+            "{c:5} {:6} {:6} {:6} {ready:6} {:6} {:6}\n",
+            rng.random_range(0..40),
+            rng.random_range(0..40),
+            rng.random_range(1..capacity / 2),
+            ready + rng.random_range(5..60),
+            rng.random_range(1..10),
+        ));
+    }
+    text
+}
+
+/// Every way to give each customer to a route position or leave it
+/// unserved; the best (most served, then shortest) by the checker.
+fn brute_force_solomon(instance: &solomon::Instance) -> (usize, f64) {
+    fn rec(
+        instance: &solomon::Instance,
+        next: usize,
+        routes: &mut Vec<Vec<usize>>,
+        best: &mut (usize, f64),
+    ) {
+        if next == instance.customers.len() {
+            if let Ok((_, distance)) = instance.check_partial(routes) {
+                let served: usize = routes.iter().map(Vec::len).sum();
+                if served > best.0 || (served == best.0 && distance < best.1 - 1e-9) {
+                    *best = (served, distance);
+                }
+            }
+            return;
+        }
+        rec(instance, next + 1, routes, best);
+        for r in 0..routes.len() {
+            for p in 0..=routes[r].len() {
+                routes[r].insert(p, next);
+                if instance.check_partial(routes).is_ok() {
+                    rec(instance, next + 1, routes, best);
+                }
+                routes[r].remove(p);
+            }
+        }
+    }
+    let mut best = (0, 0.0);
+    rec(
+        instance,
+        0,
+        &mut vec![Vec::new(); instance.vehicles],
+        &mut best,
+    );
+    best
+}
+
+#[test]
+fn solomon_fixtures_match_brute_force() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    for case in 0..25 {
+        let text = solomon_text(&mut rng, 7, 2, 30);
+        let instance = solomon::parse(&text).expect("fixture parses");
+        let model = instance.model().expect("model");
+        let outcome = solve(&model, &options(case, 300));
+        let routes = solomon::routes_of(&outcome.solution);
+        let served: usize = routes.iter().map(Vec::len).sum();
+        let (_, distance) = instance
+            .check_partial(&routes)
+            .unwrap_or_else(|e| panic!("case {case} infeasible: {e:?}\n{text}"));
+        let (best_served, best_distance) = brute_force_solomon(&instance);
+        assert_eq!(served, best_served, "case {case}\n{text}");
+        assert!(
+            (distance - best_distance).abs() < 1e-6,
+            "case {case}: {distance} vs brute force {best_distance}\n{text}"
+        );
+    }
+}
+
+#[test]
+fn solomon_capacity_and_windows_bind() {
+    // Two customers that together exceed the capacity, and a third whose
+    // window only one order can meet.
+    let text = "CAP\n\nVEHICLE\nNUMBER     CAPACITY\n  2         10\n\nCUSTOMER\nCUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME\n\n    0      0      0      0      0    500      0\n    1     10      0      6      0    500      0\n    2     11      0      6      0    500      0\n    3     20      0      1     40     45      0\n";
+    let instance = solomon::parse(text).expect("parses");
+    let outcome = solve(&instance.model().expect("model"), &options(1, 200));
+    let routes = solomon::routes_of(&outcome.solution);
+    let (vehicles, distance) = instance.check(&routes).expect("feasible");
+    assert_eq!(vehicles, 2, "{routes:?}");
+    let (_, best) = brute_force_solomon(&instance);
+    assert!((distance - best).abs() < 1e-9, "{distance} vs {best}");
+}
+
+/// A TRSP-format instance: 2 technicians, `n` requests.
+fn trsp_text(rng: &mut ChaCha8Rng, n: usize) -> String {
+    let mut text = String::from(
+        "TINY\n\nINFO\nCREW COUNT  SKILLS  TOOLS   SPARE PARTS\n2      2       2       2\n\nDEPOT TECHNICIANS AND REQUESTS\nID   X     Y     TWS    TWE    Serv   SKILLS   TOOLS    SPARE PARTS\n0    20    20    0      400    0      [] \t[] \t[]\n1    5     5     0      400    0      [0,1] \t[0] \t[1,1]\n2    35    30    0      400    0      [0] \t[1] \t[0,2]\n",
+    );
+    for r in 0..n {
+        let ready = rng.random_range(0..200);
+        let skill = if rng.random_bool(0.3) { "[1]" } else { "[0]" };
+        let tools = match rng.random_range(0..3) {
+            0 => "[]",
+            1 => "[0]",
+            _ => "[1]",
+        };
+        text.push_str(&format!(
+            "{}    {}    {}    {ready}    {}    {}    {skill} \t{tools} \t[{},{}]\n",
+            3 + r,
+            rng.random_range(0..40),
+            rng.random_range(0..40),
+            ready + rng.random_range(20..120),
+            rng.random_range(1..10),
+            rng.random_range(0..2),
+            rng.random_range(0..2),
+        ));
+    }
+    text
+}
+
+/// Every assignment of requests to route positions (or unserved) and every
+/// depot visit position per route; the best by the TRSP checker.
+fn brute_force_trsp(instance: &trsp::Instance) -> (usize, f64, Vec<Vec<trsp::Stop>>) {
+    use trsp::Stop;
+    fn with_depots(
+        instance: &trsp::Instance,
+        routes: &[Vec<usize>],
+        t: usize,
+        built: &mut Vec<Vec<Stop>>,
+        best: &mut (usize, f64, Vec<Vec<Stop>>),
+    ) {
+        if t == routes.len() {
+            if let Ok((served, distance, _)) = instance.check(built) {
+                if served > best.0 || (served == best.0 && distance < best.1 - 1e-9) {
+                    *best = (served, distance, built.clone());
+                }
+            }
+            return;
+        }
+        let route = &routes[t];
+        // No depot visit, or one before position k.
+        for depot_at in std::iter::once(None).chain((0..route.len()).map(Some)) {
+            let mut stops = Vec::new();
+            for (k, &r) in route.iter().enumerate() {
+                if depot_at == Some(k) {
+                    stops.push(Stop::Depot);
+                }
+                stops.push(Stop::Request(r));
+            }
+            built.push(stops);
+            with_depots(instance, routes, t + 1, built, best);
+            built.pop();
+        }
+    }
+    fn rec(
+        instance: &trsp::Instance,
+        next: usize,
+        routes: &mut Vec<Vec<usize>>,
+        best: &mut (usize, f64, Vec<Vec<Stop>>),
+    ) {
+        if next == instance.requests.len() {
+            with_depots(instance, routes, 0, &mut Vec::new(), best);
+            return;
+        }
+        rec(instance, next + 1, routes, best);
+        for t in 0..routes.len() {
+            for p in 0..=routes[t].len() {
+                routes[t].insert(p, next);
+                rec(instance, next + 1, routes, best);
+                routes[t].remove(p);
+            }
+        }
+    }
+    let mut best = (0, 0.0, Vec::new());
+    rec(
+        instance,
+        0,
+        &mut vec![Vec::new(); instance.technicians.len()],
+        &mut best,
+    );
+    best
+}
+
+#[test]
+fn trsp_fixtures_match_brute_force() {
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    for case in 0..12 {
+        let text = trsp_text(&mut rng, 5);
+        let instance = trsp::parse(&text).expect("fixture parses");
+        let model = instance.model().expect("model");
+        let outcome = solve(&model, &options(case, 1000));
+        let routes = instance.routes_of(&outcome.solution, &model);
+        let (served, distance, _) = instance
+            .check(&routes)
+            .unwrap_or_else(|e| panic!("case {case} infeasible: {e:?}\n{text}"));
+        let (best_served, best_distance, best_routes) = brute_force_trsp(&instance);
+        assert_eq!(served, best_served, "case {case}\n{text}");
+        assert!(
+            (distance - best_distance).abs() < 1e-6,
+            "case {case}: {distance} vs brute force {best_distance}\n{text}\n{routes:?}\n{best_routes:?}"
+        );
+    }
+}
+
+#[test]
+fn same_seed_same_solution() {
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let text = solomon_text(&mut rng, 40, 8, 60);
+    let instance = solomon::parse(&text).expect("parses");
+    let model = instance.model().expect("model");
+    let run = |seed| solomon::routes_of(&solve(&model, &options(seed, 150)).solution);
+    let first = run(4);
+    assert_eq!(first, run(4));
+    instance.check_partial(&first).expect("feasible");
+}
+
+#[test]
+fn malformed_fixtures_are_rejected_with_line_and_column() {
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let text = trsp_text(&mut rng, 2).replace("[0,1] \t[0]", "[0,7] \t[0]");
+    let e = trsp::parse(&text).unwrap_err();
+    assert_eq!(e.line, 10);
+    assert!(e.message.contains("skills below 2"), "{e}");
+    let e = solomon::parse("X\n\nVEHICLE\nNUMBER CAPACITY\n  two 10\n").unwrap_err();
+    assert_eq!((e.line, e.column), (5, 3));
+}
