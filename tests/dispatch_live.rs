@@ -227,7 +227,10 @@ fn engineers_already_out_start_where_and_when_they_are_free() {
                 .any(|st| st.engineer == *e && v.depart < st.available_from.timestamp())
         })
     });
-    assert!(busy_early, "the fixture should keep these engineers busy in the morning");
+    assert!(
+        busy_early,
+        "the fixture should keep these engineers busy in the morning"
+    );
     assert!(!check_live(&s, &travel, &s.incidents, &s.stock, &live, &at_base).is_empty());
 }
 
