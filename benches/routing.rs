@@ -32,8 +32,11 @@ fn instances(dir: &Path, filter: &str) -> Vec<PathBuf> {
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "txt"))
                 .filter(|p| {
-                    p.file_name()
-                        .is_some_and(|n| n.to_string_lossy().contains(filter))
+                    // Instance names carry a number (R101); notes (SOURCE.txt) do not.
+                    p.file_name().is_some_and(|n| {
+                        let n = n.to_string_lossy();
+                        n.contains(filter) && n.chars().any(|c| c.is_ascii_digit())
+                    })
                 })
                 .collect()
         })
@@ -102,7 +105,10 @@ fn run_solomon(dir: &Path, seconds: f64, seed: u64, filter: &str) {
         let best = bks[format!("{name}_distance")]["best_known_cost"].as_f64();
         match checked {
             Ok((vehicles, distance)) => {
-                let gap = best.map(|b| (distance / b - 1.0) * 100.0);
+                // Within rounding of the best known: print 0.00, not -0.00.
+                let gap = best
+                    .map(|b| (distance / b - 1.0) * 100.0)
+                    .map(|g| if g.abs() < 0.005 { 0.0 } else { g });
                 if let Some(g) = gap {
                     gaps.push((name.clone(), g));
                 }

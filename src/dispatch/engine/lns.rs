@@ -3,8 +3,7 @@
 //! search, and accept by simulated annealing on the travel term (never at
 //! the expense of service: misses and lateness must not get worse).
 //! Deterministic for a seed as long as the iteration cap, not the time
-//! limit, ends the search (the temperature follows whichever progresses
-//! faster).
+//! limit, ends the search (with a cap, the temperature follows iterations).
 
 use super::insert::{InsertLimits, greedy, regret};
 use super::local::{descend, descend_touched};
@@ -116,9 +115,14 @@ pub fn improve(
     let mut iterations = 0;
     while iterations < options.max_iterations && started.elapsed() < options.time_limit {
         iterations += 1;
-        let progress = (iterations as f64 / options.max_iterations as f64)
-            .max(started.elapsed().as_secs_f64() / options.time_limit.as_secs_f64().max(1e-9))
-            .min(1.0);
+        // With an iteration cap the schedule follows iterations only, so the
+        // same seed anneals the same way on any machine; without one, time.
+        let progress = if options.max_iterations < u64::MAX {
+            iterations as f64 / options.max_iterations as f64
+        } else {
+            started.elapsed().as_secs_f64() / options.time_limit.as_secs_f64().max(1e-9)
+        }
+        .min(1.0);
         let temperature = t_start * (t_end / t_start).powf(progress);
         let ruin = Ruin::ALL[rng.random_range(0..Ruin::ALL.len())];
         let count = rng.random_range(1..=max_removed);
