@@ -23,25 +23,9 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return code,
     };
-    let text = match std::fs::read_to_string(&args.path) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("error: {}: {e}", args.path.display());
-            return ExitCode::from(3);
-        }
-    };
-    let instance = match trsp::parse(&text) {
+    let instance = match args.read(trsp::parse) {
         Ok(instance) => instance,
-        Err(e) => {
-            eprintln!(
-                "error: {}:{}:{}: {}",
-                args.path.display(),
-                e.line,
-                e.column,
-                e.message
-            );
-            return ExitCode::from(3);
-        }
+        Err(code) => return code,
     };
     let started = Instant::now();
     let model = match instance.model() {

@@ -45,3 +45,27 @@ impl Args {
         }
     }
 }
+
+impl Args {
+    /// Reads and parses the instance file; on error prints it with file,
+    /// line and column and returns exit code 3.
+    pub fn read<T>(
+        &self,
+        parse: impl FnOnce(&str) -> Result<T, sparesla::dispatch::bench_formats::FormatError>,
+    ) -> Result<T, ExitCode> {
+        let text = std::fs::read_to_string(&self.path).map_err(|e| {
+            eprintln!("error: {}: {e}", self.path.display());
+            ExitCode::from(3)
+        })?;
+        parse(&text).map_err(|e| {
+            eprintln!(
+                "error: {}:{}:{}: {}",
+                self.path.display(),
+                e.line,
+                e.column,
+                e.message
+            );
+            ExitCode::from(3)
+        })
+    }
+}

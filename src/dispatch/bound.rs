@@ -18,9 +18,10 @@
 //! solved to optimality is the optimum, so it bounds the heuristic exactly.
 
 use super::problem::Problem;
-use super::schedule::{Cost, Job, Mode, schedule_job, start_of};
+use super::schedule::{Cost, Free, Visit, options_alone, options_from};
 use crate::calendar::Seconds;
 use crate::plan::milp::{self, Backend, Column, Limits, Milp, MilpStatus, Row};
+use crate::scenario::EngineerIdx;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -169,8 +170,13 @@ pub fn bound(
         );
         late_minutes += milp::solve(&model, backend, limits)?.objective;
     }
-    let single_job_optimum = if engineers_take_one_job(problem) == Some(true) {
-        single_job_assignment(problem, backend, limits)?
+    let single_job_optimum = if single_job_checkable(problem) {
+        let options = all_options(problem);
+        if one_job_each(problem, &options) {
+            single_job_assignment(problem, &options, backend, limits)?
+        } else {
+            None
+        }
     } else {
         None
     };
@@ -183,69 +189,51 @@ pub fn bound(
     })
 }
 
-/// Every option of one incident for one engineer, scheduled from the start.
-fn options_of(problem: &Problem, incident: usize) -> Vec<(usize, super::schedule::Visit)> {
-    let mut found = Vec::new();
-    for &engineer in &problem.qualified[incident] {
-        for &depot in &problem.depots[incident] {
-            for mode in Mode::ALL {
-                let job = Job {
-                    incident,
-                    depot,
-                    mode,
-                };
-                if let Some(visit) =
-                    schedule_job(problem, engineer, start_of(problem, engineer), job)
-                {
-                    found.push((engineer.index(), visit));
-                }
-            }
-        }
-    }
-    found
+/// Every incident's options alone (see [`options_alone`]).
+type Options = Vec<Vec<(EngineerIdx, Visit)>>;
+
+fn all_options(problem: &Problem) -> Options {
+    (0..problem.len())
+        .map(|i| options_alone(problem, i))
+        .collect()
+}
+
+/// Whether the single-job check fits in [`SINGLE_JOB_CHECK_LIMIT`].
+fn single_job_checkable(problem: &Problem) -> bool {
+    let engineers = problem.scenario.engineers.len();
+    engineers.saturating_mul(problem.len().pow(2)) <= SINGLE_JOB_CHECK_LIMIT
 }
 
 /// Whether no engineer can serve two incidents one after the other; `None`
 /// when the check would cost more than [`SINGLE_JOB_CHECK_LIMIT`].
 pub fn engineers_take_one_job(problem: &Problem) -> Option<bool> {
-    let engineers = problem.scenario.engineers.len();
-    if engineers.saturating_mul(problem.len().pow(2)) > SINGLE_JOB_CHECK_LIMIT {
-        return None;
-    }
-    let options: Vec<_> = (0..problem.len()).map(|i| options_of(problem, i)).collect();
+    single_job_checkable(problem).then(|| one_job_each(problem, &all_options(problem)))
+}
+
+fn one_job_each(problem: &Problem, options: &Options) -> bool {
     for (i, first_options) in options.iter().enumerate() {
-        for (engineer, first) in first_options {
-            let after = super::schedule::Free {
+        for &(engineer, first) in first_options {
+            let after = Free {
                 place: problem.site_place[i],
                 at: first.finish,
             };
-            let engineer_idx = crate::scenario::EngineerIdx::new(*engineer);
+            let first_slot = problem.stock_slot(first.job.depot, i);
             for j in (0..problem.len()).filter(|&j| j != i) {
-                if !problem.qualified[j].contains(&engineer_idx) {
+                if !problem.qualified[j].contains(&engineer) {
                     continue;
                 }
-                for &depot in &problem.depots[j] {
+                let second_fits = options_from(problem, engineer, after, j).any(|second| {
                     // Two jobs can share a depot only if it holds two units.
-                    let same_slot =
-                        problem.stock_slot(depot, j) == problem.stock_slot(first.job.depot, i);
-                    if same_slot && problem.stock[problem.stock_slot(depot, j)] < 2 {
-                        continue;
-                    }
-                    for mode in Mode::ALL {
-                        let job = Job {
-                            incident: j,
-                            depot,
-                            mode,
-                        };
-                        if schedule_job(problem, engineer_idx, after, job).is_some() {
-                            return Some(false);
-                        }
-                    }
+                    let slot = problem.stock_slot(second.job.depot, j);
+                    slot != first_slot || problem.stock[slot] >= 2
+                });
+                if second_fits {
+                    return false;
                 }
             }
         }
     }
-    Some(true)
+    true
 }
 
 /// The optimal assignment with each engineer and each unit of stock used at
@@ -255,10 +243,10 @@ pub fn engineers_take_one_job(problem: &Problem) -> Option<bool> {
 /// optimality.
 fn single_job_assignment(
     problem: &Problem,
+    options: &Options,
     backend: Backend,
     limits: Limits,
 ) -> Result<Option<Cost>, BoundError> {
-    let options: Vec<_> = (0..problem.len()).map(|i| options_of(problem, i)).collect();
     if options.iter().map(Vec::len).sum::<usize>() > EXACT_OPTION_LIMIT {
         return Ok(None);
     }
@@ -281,7 +269,7 @@ fn single_job_assignment(
             chosen.push((column, visit.cost));
             one.terms.push((column, 1.0));
             engineer_rows
-                .entry(*engineer)
+                .entry(engineer.index())
                 .or_insert_with(|| at_most(1.0))
                 .terms
                 .push((column, 1.0));

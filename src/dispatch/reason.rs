@@ -4,7 +4,7 @@
 
 use super::engine::Solution;
 use super::problem::Problem;
-use super::schedule::{Job, Mode, schedule_job, start_of};
+use super::schedule::options_alone;
 use super::{Assignment, Status};
 use crate::calendar::{Seconds, format_instant};
 
@@ -55,20 +55,8 @@ pub fn explain(problem: &Problem, solution: &Solution, assignment: &Assignment) 
 
 /// The earliest arrival of the incident if it were the only one.
 pub fn earliest_alone(problem: &Problem, incident: usize) -> Option<Seconds> {
-    let mut best: Option<Seconds> = None;
-    for &engineer in &problem.qualified[incident] {
-        for &depot in &problem.depots[incident] {
-            for mode in Mode::ALL {
-                let job = Job {
-                    incident,
-                    depot,
-                    mode,
-                };
-                if let Some(v) = schedule_job(problem, engineer, start_of(problem, engineer), job) {
-                    best = Some(best.map_or(v.arrive, |b| b.min(v.arrive)));
-                }
-            }
-        }
-    }
-    best
+    options_alone(problem, incident)
+        .iter()
+        .map(|(_, visit)| visit.arrive)
+        .min()
 }

@@ -92,6 +92,38 @@ pub fn schedule_job(
     visit(&problem.model, vehicle, free, job.incident, supply).map(|v| Visit::of(problem, &v))
 }
 
+/// Every way `engineer`, free at `free`, can do `incident`: one visit per
+/// depot with its part and mode that fits.
+pub fn options_from<'p>(
+    problem: &'p Problem<'p>,
+    engineer: EngineerIdx,
+    free: Free,
+    incident: usize,
+) -> impl Iterator<Item = Visit> + 'p {
+    problem.depots[incident].iter().flat_map(move |&depot| {
+        Mode::ALL.into_iter().filter_map(move |mode| {
+            let job = Job {
+                incident,
+                depot,
+                mode,
+            };
+            schedule_job(problem, engineer, free, job)
+        })
+    })
+}
+
+/// Every way a qualified engineer, at base and free from the start, can do
+/// `incident` if it were the only one.
+pub fn options_alone(problem: &Problem, incident: usize) -> Vec<(EngineerIdx, Visit)> {
+    problem.qualified[incident]
+        .iter()
+        .flat_map(|&engineer| {
+            options_from(problem, engineer, start_of(problem, engineer), incident)
+                .map(move |visit| (engineer, visit))
+        })
+        .collect()
+}
+
 /// Schedules `jobs` in order from `free`; `None` if one cannot be done.
 pub fn schedule_from(
     problem: &Problem,
