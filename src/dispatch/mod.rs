@@ -168,12 +168,18 @@ pub fn dispatch_live(
     let started = std::time::Instant::now();
     let problem = Problem::build_live(scenario, travel, incidents, stock, &live.engineers)?;
     let initial = pinned(&problem, &live.pins)?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        places = problem.model.matrix.places(),
+        "travel matrix and routing model built"
+    );
     let search = engine::SearchOptions {
         time_limit: options.time_limit.saturating_sub(started.elapsed()),
         seed: options.seed,
         max_iterations: options.max_iterations,
         insert: engine::insert::InsertLimits {
             sources: problem::DEPOTS_PER_INSERTION,
+            vehicles: problem::ENGINEERS_PER_INSERTION,
         },
         ..engine::SearchOptions::default()
     };

@@ -24,6 +24,9 @@ pub const PROACTIVE_WEIGHT: f64 = 0.1;
 pub const HORIZON_SECS: Seconds = 7 * 86_400;
 /// Depots with stock tried per insertion, nearest to the site first.
 pub const DEPOTS_PER_INSERTION: usize = 4;
+/// Qualified engineers tried first per insertion, nearest to the site
+/// (plus the nearest of every shift); the others only when none fits.
+pub const ENGINEERS_PER_INSERTION: usize = 40;
 
 /// One precomputed dispatch problem.
 pub struct Problem<'a> {

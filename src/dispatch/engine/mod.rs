@@ -54,6 +54,11 @@ pub fn solve_from(model: &Model, initial: Solution, options: &SearchOptions) -> 
     let pending = solution.unassigned();
     insert::regret(model, &mut solution, &pending, options.insert);
     let construction = solution.cost;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        jobs = pending.len(),
+        "regret construction done"
+    );
     let neighbours = neighbours::Neighbours::build(model, options.neighbours);
     let remaining = options.time_limit.saturating_sub(started.elapsed());
     let search = SearchOptions {

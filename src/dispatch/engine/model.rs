@@ -326,8 +326,11 @@ pub struct Model {
     pub depot_stock: Vec<u32>,
     pub dims: usize,
     pub restock_level: Vec<i64>,
-    /// Vehicles with the skills of each job.
+    /// Vehicles with the skills of each job, ascending.
     pub qualified: Vec<Vec<usize>>,
+    /// The same vehicles nearest first: by travel time from their start to
+    /// the job (unreachable last), then by index.
+    pub qualified_by_reach: Vec<Vec<usize>>,
     /// Vehicles sharing shift, end and latest end share a timing class: a
     /// route tail times the same on each.
     pub timing_class: Vec<usize>,
@@ -406,13 +409,25 @@ impl ModelSpec {
             }
         }
         dims_ok("restock level", 0, self.restock_level.len())?;
-        let qualified = self
+        let qualified: Vec<Vec<usize>> = self
             .jobs
             .iter()
             .map(|job| {
                 (0..self.vehicles.len())
                     .filter(|&v| self.vehicles[v].skills.contains_all(&job.skills))
                     .collect()
+            })
+            .collect();
+        let qualified_by_reach = qualified
+            .iter()
+            .zip(&self.jobs)
+            .map(|(vehicles, job)| {
+                let mut by_reach = vehicles.clone();
+                by_reach.sort_by_key(|&v| {
+                    let reach = self.matrix.time(self.vehicles[v].start, job.place);
+                    (reach.unwrap_or(NEVER), v)
+                });
+                by_reach
             })
             .collect();
         let timing_key = |v: &Vehicle| (v.shift, v.end, v.end_by);
@@ -440,6 +455,7 @@ impl ModelSpec {
             dims: self.dims,
             restock_level: self.restock_level,
             qualified,
+            qualified_by_reach,
             timing_class,
             skill_class,
             twin_of,
@@ -471,6 +487,13 @@ impl Model {
     #[inline]
     pub fn restock_level(&self, d: usize) -> i64 {
         self.restock_level.get(d).copied().unwrap_or(UNLIMITED)
+    }
+
+    /// Travel time from vehicle `v`'s start to `job` ([`NEVER`] if unreachable).
+    pub fn reach(&self, job: usize, v: usize) -> Time {
+        self.matrix
+            .time(self.vehicles[v].start, self.jobs[job].place)
+            .unwrap_or(NEVER)
     }
 
     /// Whether vehicle `v` has the skills of `job`.

@@ -4,6 +4,7 @@
 //! to the number of jobs rather than its square.
 
 use super::model::{Model, Time};
+use rayon::prelude::*;
 
 /// Nearest jobs of every job, nearest first.
 #[derive(Clone, Debug, Default)]
@@ -15,7 +16,10 @@ impl Neighbours {
     /// Up to `k` nearest neighbours of each job.
     pub fn build(model: &Model, k: usize) -> Neighbours {
         let n = model.len();
+        // Rows are independent: built in parallel, each the same on any
+        // number of threads.
         let lists = (0..n)
+            .into_par_iter()
             .map(|a| {
                 let pa = model.jobs[a].place;
                 let mut scored: Vec<(Time, usize)> = (0..n)
