@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod cli;
 pub mod diagnostic;
 pub mod dispatch;
+pub mod milp;
 pub mod plan;
 pub mod report;
 pub mod scenario;

@@ -39,8 +39,8 @@ pub struct Args {
     #[arg(long, default_value_t = DispatchOptions::default().max_iterations)]
     iterations: u64,
     /// LP solver of the lower bound (microlp, or highs when compiled in).
-    #[arg(long, default_value_t = crate::plan::Backend::default_backend())]
-    solver: crate::plan::Backend,
+    #[arg(long, default_value_t = crate::milp::Backend::default_backend())]
+    solver: crate::milp::Backend,
     /// Skip the lower bound.
     #[arg(long)]
     no_bound: bool,

@@ -20,7 +20,7 @@
 use super::problem::Problem;
 use super::schedule::{Cost, Free, Visit, options_alone, options_from};
 use crate::calendar::Seconds;
-use crate::plan::milp::{self, Backend, Column, Limits, Milp, MilpStatus, Row};
+use crate::milp::{self, Backend, Column, Limits, Milp, MilpStatus, Row};
 use crate::scenario::EngineerIdx;
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -5,14 +5,13 @@
 pub mod bound;
 pub mod check;
 pub mod curve;
-pub mod milp;
 mod model;
 mod network;
 mod stock_model;
 mod stocking;
 
+pub use crate::milp::{Backend, Limits, MilpError, MilpStatus};
 pub use bound::LagrangianBound;
-pub use milp::{Backend, Limits, MilpError, MilpStatus};
 pub use model::{ModelError, PlanModel, Reach, SiteModel, TravelHours, depot_site_hours};
 pub use stock_model::{erlang_b, expected_backorders, fill_curve, fill_rate, poisson_pmf};
 pub use stocking::{Assignment, Pool, Unserved};

@@ -4,9 +4,9 @@
 //! Lagrangian bound (`bound.rs`) meets a region too large to enumerate;
 //! its open set is then one of the search's starting points.
 
-use super::milp::{self, Backend, Column, Limits, Milp, MilpError, MilpStatus, Row};
 use super::model::PlanModel;
 use super::stock_model::fill_rate;
+use crate::milp::{self, Backend, Column, Limits, Milp, MilpError, MilpStatus, Row};
 
 /// Smallest demand ratio of the grid the under-estimates are computed on.
 const GRID_START: f64 = 1e-4;

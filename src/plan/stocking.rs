@@ -6,9 +6,9 @@
 //! is then chosen by greedy marginal analysis and, where the model is small
 //! enough, proven optimal by a MILP over unit increments.
 
-use super::milp::{self, Backend, Column, Limits, Milp, MilpError, MilpStatus, Row};
 use super::model::PlanModel;
 use super::stock_model::fill_curve;
+use crate::milp::{self, Backend, Column, Limits, Milp, MilpError, MilpStatus, Row};
 use crate::scenario::{DepotIdx, PartIdx};
 use std::collections::{BTreeMap, BinaryHeap};
 

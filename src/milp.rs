@@ -1,6 +1,8 @@
 //! A small solver-neutral MILP description and its translation to good_lp,
-//! so the planner builds each model once and the backend is chosen at run
-//! time (`--solver microlp|highs`, whichever are compiled in).
+//! so the planner and the dispatch bound build each model once and the
+//! backend is chosen at run time (`--solver microlp|highs`, whichever are
+//! compiled in). Solver status, bound and gap are reported as the backend
+//! gives them.
 
 use good_lp::solvers::{SolutionStatus, WithMipGap, WithTimeLimit};
 use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, variable};
