@@ -264,6 +264,63 @@ fn unassigned_incidents_get_reasons() {
 }
 
 #[test]
+fn late_incidents_name_what_holds_them_up() {
+    // At 02:00 only E1 (24x7, Shanghai) works. Three 2-hour line-card
+    // repairs at one Shanghai site: E1 can do two by the 06:00 deadline,
+    // the third waits for E1.
+    let copy = tiny(
+        "id,site,opened,part,kind\n\
+         A1,S1,2026-03-10T02:00,LC100,reactive\n\
+         A2,S1,2026-03-10T02:00,LC100,reactive\n\
+         A3,S1,2026-03-10T02:00,LC100,reactive\n",
+        "depot,part,on_hand\nCW,LC100,3\n",
+    );
+    let s = load(copy.path());
+    let result = solve_checked(&s, &s.incidents, &s.stock, 50);
+    let late: Vec<_> = result
+        .assignments
+        .iter()
+        .filter(|a| a.status == Status::Late)
+        .collect();
+    assert_eq!(late.len(), 1, "{:#?}", result.assignments);
+    let reason = late[0].reason.as_deref().unwrap();
+    let others: Vec<&str> = ["A1", "A2", "A3"]
+        .into_iter()
+        .filter(|id| *id != s.incidents[late[0].incident].id)
+        .collect();
+    assert!(
+        reason.starts_with(&format!(
+            "the 1 engineer with skill net who could arrive in time is on other incidents before its deadline: E1 ({}, {})",
+            others[0], others[1]
+        )),
+        "{reason}"
+    );
+    // Two power supplies at the same site: the Shanghai unit makes it, the
+    // Nanjing unit cannot; E1 has time for both.
+    let copy = tiny(
+        "id,site,opened,part,kind\n\
+         B1,S1,2026-03-10T02:00,PSU,reactive\n\
+         B2,S1,2026-03-10T02:00,PSU,reactive\n",
+        "depot,part,on_hand\nCW,PSU,1\nD-NJ,PSU,1\n",
+    );
+    let s = load(copy.path());
+    let result = solve_checked(&s, &s.incidents, &s.stock, 50);
+    let late: Vec<_> = result
+        .assignments
+        .iter()
+        .filter(|a| a.status == Status::Late)
+        .collect();
+    assert_eq!(late.len(), 1, "{:#?}", result.assignments);
+    let reason = late[0].reason.as_deref().unwrap();
+    assert!(
+        reason.starts_with(
+            "the stock of part PSU that could arrive in time is taken by other incidents (alone it could arrive at 2026-03-10T0"
+        ),
+        "{reason}"
+    );
+}
+
+#[test]
 fn checker_rejects_broken_dispatches() {
     let copy = tiny(INCIDENTS, STOCK);
     let s = load(copy.path());

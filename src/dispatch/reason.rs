@@ -7,6 +7,7 @@ use super::problem::Problem;
 use super::schedule::options_alone;
 use super::{Assignment, Status};
 use crate::calendar::{Seconds, format_instant};
+use crate::scenario::EngineerIdx;
 
 pub fn explain(problem: &Problem, solution: &Solution, assignment: &Assignment) -> Option<String> {
     let i = assignment.incident;
@@ -21,7 +22,8 @@ pub fn explain(problem: &Problem, solution: &Solution, assignment: &Assignment) 
                 format_instant(t, tz)
             ),
             Some(t) => format!(
-                "qualified engineers or nearby stock busy with other incidents (alone it could arrive at {})",
+                "{} (alone it could arrive at {})",
+                contention(problem, solution, assignment),
                 format_instant(t, tz)
             ),
             None => "late".to_string(),
@@ -51,6 +53,70 @@ pub fn explain(problem: &Problem, solution: &Solution, assignment: &Assignment) 
             )
         }),
     }
+}
+
+/// Engineers named in a reason, at most.
+const NAMED_ENGINEERS: usize = 3;
+
+/// What keeps a late incident from the on-time arrival it could have
+/// alone: the stock that could make it is taken, or the engineers who could
+/// make it are on other incidents before its deadline (named, with them).
+fn contention(problem: &Problem, solution: &Solution, assignment: &Assignment) -> String {
+    let i = assignment.incident;
+    let scenario = problem.scenario;
+    let part = scenario.part(problem.incidents[i].part);
+    let own_slot = assignment
+        .visit
+        .as_ref()
+        .map(|(_, v)| problem.stock_slot(v.job.depot, i));
+    let on_time: Vec<_> = options_alone(problem, i)
+        .into_iter()
+        .filter(|(_, v)| v.arrive <= assignment.deadline)
+        .collect();
+    let mut engineers: Vec<EngineerIdx> = on_time
+        .iter()
+        .filter(|(_, v)| {
+            let slot = problem.stock_slot(v.job.depot, i);
+            solution.stock[slot] > 0 || own_slot == Some(slot)
+        })
+        .map(|&(engineer, _)| engineer)
+        .collect();
+    engineers.sort_unstable();
+    engineers.dedup();
+    if engineers.is_empty() {
+        return format!(
+            "the stock of part {} that could arrive in time is taken by other incidents",
+            part.id
+        );
+    }
+    let named: Vec<String> = engineers
+        .iter()
+        .take(NAMED_ENGINEERS)
+        .map(|&e| {
+            let before: Vec<&str> = solution.routes[e.index()]
+                .visits
+                .iter()
+                .filter(|v| v.job != i && v.start <= assignment.deadline)
+                .map(|v| problem.incidents[v.job].id.as_str())
+                .collect();
+            let engineer = &scenario.engineers[e.index()].id;
+            if before.is_empty() {
+                format!("{engineer} (busy)")
+            } else {
+                format!("{engineer} ({})", before.join(", "))
+            }
+        })
+        .collect();
+    let more = engineers.len().saturating_sub(NAMED_ENGINEERS);
+    format!(
+        "the {} engineer{} with skill {} who could arrive in time {} on other incidents before its deadline: {}{}",
+        engineers.len(),
+        if engineers.len() == 1 { "" } else { "s" },
+        part.skill,
+        if engineers.len() == 1 { "is" } else { "are" },
+        named.join("; "),
+        if more > 0 { format!("; and {more} more") } else { String::new() }
+    )
 }
 
 /// The earliest arrival of the incident if it were the only one.
