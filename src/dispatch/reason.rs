@@ -115,7 +115,11 @@ fn contention(problem: &Problem, solution: &Solution, assignment: &Assignment) -
         part.skill,
         if engineers.len() == 1 { "is" } else { "are" },
         named.join("; "),
-        if more > 0 { format!("; and {more} more") } else { String::new() }
+        if more > 0 {
+            format!("; and {more} more")
+        } else {
+            String::new()
+        }
     )
 }
 

@@ -5,6 +5,7 @@ mod late;
 mod random;
 mod related;
 mod route;
+mod stock;
 mod string;
 
 use super::model::Model;
@@ -25,16 +26,19 @@ pub enum Ruin {
     Route,
     /// Strings of consecutive jobs from routes near a seed.
     String,
+    /// Late jobs and the jobs holding the depot stock they prefer.
+    Stock,
 }
 
 impl Ruin {
     /// Every operator.
-    pub const ALL: [Ruin; 5] = [
+    pub const ALL: [Ruin; 6] = [
         Ruin::Random,
         Ruin::Related,
         Ruin::Late,
         Ruin::Route,
         Ruin::String,
+        Ruin::Stock,
     ];
 
     /// Up to `count` assigned, unpinned jobs to remove.
@@ -58,6 +62,7 @@ impl Ruin {
             Ruin::Late => late::choose(model, solution, &movable, rng, count),
             Ruin::Route => route::choose(solution, rng, count),
             Ruin::String => string::choose(solution, neighbours, &movable, rng, count),
+            Ruin::Stock => stock::choose(model, solution, &movable, rng, count),
         }
     }
 }
