@@ -125,6 +125,7 @@ pub fn improve(
     let scale = (current.cost.travel_minutes / jobs as f64).max(1e-9);
     let (t_start, t_end) = (options.temperature.0 * scale, options.temperature.1 * scale);
     let max_removed = options.max_removed.min(jobs / 2).max(1);
+    let ruins = Ruin::applicable(model);
     let mut iterations = 0;
     while iterations < options.max_iterations && started.elapsed() < options.time_limit {
         iterations += 1;
@@ -137,7 +138,7 @@ pub fn improve(
         }
         .min(1.0);
         let temperature = t_start * (t_end / t_start).powf(progress);
-        let ruin = Ruin::ALL[rng.random_range(0..Ruin::ALL.len())];
+        let ruin = ruins[rng.random_range(0..ruins.len())];
         let count = rng.random_range(1..=max_removed);
         let mut candidate = current.clone();
         candidate.clear_touched();

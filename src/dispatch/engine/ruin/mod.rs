@@ -41,6 +41,16 @@ impl Ruin {
         Ruin::Stock,
     ];
 
+    /// The operators that apply to `model`: stock removal only where jobs
+    /// share depot stock.
+    pub fn applicable(model: &Model) -> &'static [Ruin] {
+        if model.depot_stock.is_empty() {
+            &Ruin::ALL[..5]
+        } else {
+            &Ruin::ALL
+        }
+    }
+
     /// Up to `count` assigned, unpinned jobs to remove.
     pub fn choose(
         self,
