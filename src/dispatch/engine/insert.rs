@@ -135,12 +135,13 @@ fn first_empty_of_twins(model: &Model, solution: &Solution) -> Vec<usize> {
 /// Vehicles tied with the last one taken come too, so twins are never
 /// split. Ascending.
 fn nearby_vehicles(model: &Model, job: usize, limit: usize) -> Vec<usize> {
+    let limit = limit.max(1);
     let by_reach = &model.qualified_by_reach[job];
     if by_reach.len() <= limit {
         return model.qualified[job].clone();
     }
     let cut = model.reach(job, by_reach[limit - 1]);
-    let per_class = (limit / 8).max(1);
+    let per_shift = (limit / 8).max(1);
     // (shift, vehicles taken, reach of the last taken)
     let mut shifts: Vec<(Option<usize>, usize, Time)> = Vec::new();
     let mut chosen = Vec::new();
@@ -155,7 +156,7 @@ fn nearby_vehicles(model: &Model, job: usize, limit: usize) -> Vec<usize> {
             }
         };
         let (_, taken, last) = &mut shifts[index];
-        if reach <= cut || *taken < per_class || reach == *last {
+        if reach <= cut || *taken < per_shift || reach == *last {
             chosen.push(v);
             *taken += 1;
             *last = reach;
