@@ -7,7 +7,7 @@ mod common;
 use common::{ScenarioCopy, root, sparesla, text};
 use sparesla::dispatch::schedule::{Job, Mode, schedule_from, start_of, total};
 use sparesla::dispatch::{
-    Cost, Dispatch, DispatchOptions, Problem, Status, check::check, dispatch,
+    Assignment, Cost, Dispatch, DispatchOptions, Problem, Status, check::check, dispatch,
 };
 use sparesla::scenario::{self, Incident, Scenario, StockLevel};
 use sparesla::travel::TravelTimes;
@@ -49,6 +49,14 @@ fn solve_checked(
     let errors = check(scenario, &travel, incidents, stock, &result);
     assert!(errors.is_empty(), "infeasible dispatch: {errors:#?}");
     result
+}
+
+fn with_status(result: &Dispatch, status: Status) -> Vec<&Assignment> {
+    result
+        .assignments
+        .iter()
+        .filter(|a| a.status == status)
+        .collect()
 }
 
 fn load(dir: &Path) -> Scenario {
@@ -251,11 +259,7 @@ fn unassigned_incidents_get_reasons() {
     );
     let s = load(copy.path());
     let result = solve_checked(&s, &s.incidents, &s.stock, 10);
-    let unassigned: Vec<_> = result
-        .assignments
-        .iter()
-        .filter(|a| a.status == Status::Unassigned)
-        .collect();
+    let unassigned = with_status(&result, Status::Unassigned);
     assert_eq!(unassigned.len(), 1);
     assert_eq!(
         unassigned[0].reason.as_deref(),
@@ -277,11 +281,7 @@ fn late_incidents_name_what_holds_them_up() {
     );
     let s = load(copy.path());
     let result = solve_checked(&s, &s.incidents, &s.stock, 50);
-    let late: Vec<_> = result
-        .assignments
-        .iter()
-        .filter(|a| a.status == Status::Late)
-        .collect();
+    let late = with_status(&result, Status::Late);
     assert_eq!(late.len(), 1, "{:#?}", result.assignments);
     let reason = late[0].reason.as_deref().unwrap();
     let others: Vec<&str> = ["A1", "A2", "A3"]
@@ -305,11 +305,7 @@ fn late_incidents_name_what_holds_them_up() {
     );
     let s = load(copy.path());
     let result = solve_checked(&s, &s.incidents, &s.stock, 50);
-    let late: Vec<_> = result
-        .assignments
-        .iter()
-        .filter(|a| a.status == Status::Late)
-        .collect();
+    let late = with_status(&result, Status::Late);
     assert_eq!(late.len(), 1, "{:#?}", result.assignments);
     let reason = late[0].reason.as_deref().unwrap();
     assert!(

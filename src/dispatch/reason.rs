@@ -4,7 +4,7 @@
 
 use super::engine::Solution;
 use super::problem::Problem;
-use super::schedule::options_alone;
+use super::schedule::{Visit, options_alone};
 use super::{Assignment, Status};
 use crate::calendar::{Seconds, format_instant};
 use crate::scenario::EngineerIdx;
@@ -16,18 +16,21 @@ pub fn explain(problem: &Problem, solution: &Solution, assignment: &Assignment) 
     let tz = scenario.site(problem.incidents[i].site).tz;
     match assignment.status {
         Status::OnTime => None,
-        Status::Late => Some(match earliest_alone(problem, i) {
-            Some(t) if t > assignment.deadline => format!(
-                "deadline earlier than any possible arrival (earliest {})",
-                format_instant(t, tz)
-            ),
-            Some(t) => format!(
-                "{} (alone it could arrive at {})",
-                contention(problem, solution, assignment),
-                format_instant(t, tz)
-            ),
-            None => "late".to_string(),
-        }),
+        Status::Late => {
+            let alone = options_alone(problem, i);
+            Some(match earliest(&alone) {
+                Some(t) if t > assignment.deadline => format!(
+                    "deadline earlier than any possible arrival (earliest {})",
+                    format_instant(t, tz)
+                ),
+                Some(t) => format!(
+                    "{} (alone it could arrive at {})",
+                    contention(problem, solution, assignment, alone),
+                    format_instant(t, tz)
+                ),
+                None => "late".to_string(),
+            })
+        }
         Status::Unassigned => Some(if problem.qualified[i].is_empty() {
             format!("no engineer with skill {}", part.skill)
         } else if !problem.stock.iter().enumerate().any(|(slot, &n)| {
@@ -61,7 +64,13 @@ const NAMED_ENGINEERS: usize = 3;
 /// What keeps a late incident from the on-time arrival it could have
 /// alone: the stock that could make it is taken, or the engineers who could
 /// make it are on other incidents before its deadline (named, with them).
-fn contention(problem: &Problem, solution: &Solution, assignment: &Assignment) -> String {
+/// `alone` is the incident's [`options_alone`].
+fn contention(
+    problem: &Problem,
+    solution: &Solution,
+    assignment: &Assignment,
+    alone: Vec<(EngineerIdx, Visit)>,
+) -> String {
     let i = assignment.incident;
     let scenario = problem.scenario;
     let part = scenario.part(problem.incidents[i].part);
@@ -69,7 +78,7 @@ fn contention(problem: &Problem, solution: &Solution, assignment: &Assignment) -
         .visit
         .as_ref()
         .map(|(_, v)| problem.stock_slot(v.job.depot, i));
-    let on_time: Vec<_> = options_alone(problem, i)
+    let on_time: Vec<_> = alone
         .into_iter()
         .filter(|(_, v)| v.arrive <= assignment.deadline)
         .collect();
@@ -125,8 +134,10 @@ fn contention(problem: &Problem, solution: &Solution, assignment: &Assignment) -
 
 /// The earliest arrival of the incident if it were the only one.
 pub fn earliest_alone(problem: &Problem, incident: usize) -> Option<Seconds> {
-    options_alone(problem, incident)
-        .iter()
-        .map(|(_, visit)| visit.arrive)
-        .min()
+    earliest(&options_alone(problem, incident))
+}
+
+/// The earliest arrival among `options`.
+fn earliest(options: &[(EngineerIdx, Visit)]) -> Option<Seconds> {
+    options.iter().map(|(_, visit)| visit.arrive).min()
 }
