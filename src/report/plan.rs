@@ -42,6 +42,10 @@ pub struct PlanSummary {
     pub stock_value: f64,
     pub tiers: Vec<TierService>,
     pub unreachable_sites: Vec<UnreachableSite>,
+    /// What the MILP solver's fallbacks did; absent when every solve went
+    /// through at the first attempt.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub solver_notes: Vec<String>,
 }
 
 impl PlanSummary {
@@ -71,6 +75,7 @@ impl PlanSummary {
             stock_value: stock_value(scenario, plan),
             tiers: plan.tiers.clone(),
             unreachable_sites: unreachable(scenario, plan),
+            solver_notes: plan.solver_notes.clone(),
         }
     }
 }
@@ -258,6 +263,9 @@ pub fn plan_table(summary: &PlanSummary) -> String {
         money(summary.lower_bound),
         summary.currency
     );
+    for note in &summary.solver_notes {
+        out.push_str(&format!("solver note: {note}\n"));
+    }
     let mut costs = Table::new();
     costs.load_style(NOTHING);
     costs.set_header(["cost per year", summary.currency.as_str()]);
