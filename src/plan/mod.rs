@@ -441,13 +441,11 @@ impl Search<'_> {
 
     /// Every open set, stock by greedy marginal analysis.
     fn exhaustive(&mut self, candidates: &[DepotIdx]) -> Option<Candidate> {
-        let progress = progress_bar(1 << candidates.len(), "open sets");
         let mut best: Option<Candidate> = None;
         for mask in 0..(1u64 << candidates.len()) {
             if self.out_of_time() {
                 break;
             }
-            progress.inc(1);
             let open = self.open_set(candidates, mask);
             if let Some(found) = self.evaluate(&open) {
                 if best.as_ref().is_none_or(|b| found.cost < b.cost - 1e-9) {
@@ -455,7 +453,6 @@ impl Search<'_> {
                 }
             }
         }
-        progress.finish_and_clear();
         best
     }
 
@@ -485,7 +482,6 @@ impl Search<'_> {
             }
         }
         let mut current = best?;
-        let progress = progress_bar(0, "local search moves");
         loop {
             if current.cost <= stop_below {
                 break;
@@ -495,7 +491,6 @@ impl Search<'_> {
                 if self.out_of_time() {
                     break;
                 }
-                progress.inc(1);
                 if let Some(found) = self.evaluate(&move_) {
                     if found.cost < current.cost * (1.0 - 1e-9) {
                         current = found;
@@ -508,7 +503,6 @@ impl Search<'_> {
                 break;
             }
         }
-        progress.finish_and_clear();
         Some(current)
     }
 }
@@ -687,18 +681,4 @@ fn finish(
         solver_notes: effort.solver_notes,
         model,
     }
-}
-
-fn progress_bar(length: u64, what: &'static str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(length),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} {msg}: {pos} evaluated [{elapsed_precise}]",
-    ) {
-        bar.set_style(style);
-    }
-    bar.set_message(what);
-    bar
 }

@@ -184,12 +184,28 @@ pub fn simulate(
     stock: &[StockLevel],
     options: SimulateOptions,
 ) -> Result<Simulation, SimulateError> {
+    simulate_observed(scenario, travel, stock, options, &|| {})
+}
+
+/// [`simulate`], calling `run_done` after each run (from whichever thread
+/// ran it), so a caller can show progress; the simulation never draws any.
+pub fn simulate_observed(
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    stock: &[StockLevel],
+    options: SimulateOptions,
+    run_done: &(dyn Fn() + Sync),
+) -> Result<Simulation, SimulateError> {
     let model = model::Model::build(scenario, travel, stock, options)?;
     let start_date = scenario.start_date.ok_or(SimulateError::NoStartDate)?;
     // Collected in run order, whatever thread ran which run.
     let tallies: Vec<RunTally> = (0..options.runs)
         .into_par_iter()
-        .map(|run| engine::run(&model, run))
+        .map(|run| {
+            let tally = engine::run(&model, run);
+            run_done();
+            tally
+        })
         .collect();
     Ok(summarise(&model, start_date, &tallies))
 }
