@@ -94,7 +94,7 @@ mod tests {
         let text = render(Some("x".into()), &[next, Next::sparesla(&[&"a"], "b")]);
         assert_eq!(
             text,
-            "wrote x\nnext: sparesla simulate 'my plans/it'\\''s' --runs 200  # check\n      sparesla a                                              # b\n"
+            "wrote x\nnext: sparesla simulate 'my plans/it'\\''s' --runs 200  # check\n      sparesla a                                       # b\n"
         );
     }
 }
