@@ -238,6 +238,17 @@ fn calendar(
     }
 }
 
+/// Whether a 24x7 tier's `window`, `days` or `calendar` only repeats what
+/// 24x7 means (`00:00-24:00`, `mon-sun`, `none`), as a 24x7 engineer's may.
+fn says_around_the_clock(column: &str, value: &str) -> bool {
+    match column {
+        "window" => value.parse::<ClockWindow>() == Ok(ClockWindow::ALL_DAY),
+        "days" => value.parse::<WeekdaySet>() == Ok(WeekdaySet::ALL),
+        "calendar" => value.eq_ignore_ascii_case("none"),
+        _ => false,
+    }
+}
+
 pub fn read_tiers(loader: &mut Loader, table: &Table) -> Vec<Tier> {
     read_unique(
         loader,
@@ -265,7 +276,10 @@ pub fn read_tiers(loader: &mut Loader, table: &Table) -> Vec<Tier> {
             let coverage = match all_hours? {
                 true => {
                     for column in ["window", "days", "calendar"] {
-                        if let Some(value) = cells.optional_text(column) {
+                        if let Some(value) = cells
+                            .optional_text(column)
+                            .filter(|value| !says_around_the_clock(column, value))
+                        {
                             cells.error(
                             column,
                             Code::E1032Inconsistent,
