@@ -8,6 +8,7 @@ mod network;
 mod operations;
 mod roads;
 mod settings;
+mod start_date;
 
 pub use calendars::{CalendarResolver, parse_calendar};
 pub use roads::{SNAP_TOLERANCE_KM, parse_matrix};
@@ -195,10 +196,23 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
         .table("installed_base.csv", network::INSTALLED_BASE_COLUMNS)
         .map(|table| network::read_installed_base(&mut loader, &table, &site_refs, &part_refs))
         .unwrap_or_default();
-    let default_tz = settings.as_ref().map(|s| s.timezone);
+    let mut depots = depots;
+    network::assign_depot_zones(
+        &mut depots,
+        &sites,
+        settings.as_ref().and_then(|s| s.timezone),
+    );
     let engineers = loader
         .table("engineers.csv", network::ENGINEER_COLUMNS)
-        .map(|table| network::read_engineers(&mut loader, &table, &depot_refs, default_tz))
+        .map(|table| {
+            network::read_engineers(
+                &mut loader,
+                &table,
+                &depot_refs,
+                &depots,
+                settings.is_some(),
+            )
+        })
         .unwrap_or_default();
 
     let mut road_nodes = Vec::new();
@@ -317,6 +331,8 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
         rate_changes: Vec::new(),
         tier_changes: Vec::new(),
     };
+    let mut scenario = scenario;
+    start_date::apply_default(&mut scenario, &settings_path, &mut loader.diagnostics);
     warn_about_gaps(&scenario, &mut loader.diagnostics);
     let (scenario, warnings) = loader.finish(scenario)?;
     Ok(Loaded { scenario, warnings })

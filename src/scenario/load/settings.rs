@@ -72,7 +72,7 @@ pub struct Settings {
     pub currency: String,
     pub horizon_days: u32,
     pub start_date: Option<NaiveDate>,
-    /// Zone for engineers' shifts when `engineers.csv` has no `tz` column.
+    /// Zone of depots without a `tz` column (and so of their engineers).
     pub timezone: Option<Tz>,
     pub travel: TravelSettings,
     pub costs: CostSettings,
