@@ -67,6 +67,12 @@ pub enum Code {
     W2004SiteWithoutInstalledBase,
     /// A dated overlay change lies wholly or partly outside the planning horizon.
     W2005OutsideHorizon,
+    /// A documented default stands in for a value the input leaves out
+    /// (`start_date`); the note says which value was taken.
+    W2006DefaultUsed,
+    /// A file was read in a form other than UTF-8 with `,` (a `;` separator,
+    /// GB18030/GBK text); the note says which.
+    W2007ReadAs,
 }
 
 impl Code {
@@ -98,6 +104,8 @@ impl Code {
             Code::W2003EmptyFile => "W2003",
             Code::W2004SiteWithoutInstalledBase => "W2004",
             Code::W2005OutsideHorizon => "W2005",
+            Code::W2006DefaultUsed => "W2006",
+            Code::W2007ReadAs => "W2007",
         }
     }
 

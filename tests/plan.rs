@@ -89,6 +89,7 @@ fn random_scenario_with(
             },
             fixed_cost: rng.random_range(1_000.0..20_000.0),
             replenish_days: rng.random_range(2.0..30.0),
+            tz: None,
         });
     }
     for p in 0..part_count {

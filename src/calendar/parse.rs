@@ -275,10 +275,31 @@ pub fn parse_time_zone(text: &str) -> Result<Tz, String> {
 /// (`2025-05-06T16:00`, seconds optional). A local time that does not exist
 /// in `tz` (skipped by a daylight-saving change) or exists twice (repeated)
 /// is an error that says so.
+/// A time with an offset: RFC 3339, or as people and spreadsheets also
+/// write it, without seconds (`2026-03-08T02:30-05:00`) or with a space for
+/// the `T`.
+fn parse_with_offset(text: &str) -> Option<DateTime<Utc>> {
+    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+        return Some(instant.with_timezone(&Utc));
+    }
+    let text = match text.strip_suffix(['Z', 'z']) {
+        Some(utc) => format!("{utc}+00:00"),
+        None => text.to_string(),
+    };
+    [
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%d %H:%M%:z",
+        "%Y-%m-%d %H:%M:%S%:z",
+    ]
+    .iter()
+    .find_map(|format| DateTime::parse_from_str(&text, format).ok())
+    .map(|instant| instant.with_timezone(&Utc))
+}
+
 pub fn parse_instant(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     let text = text.trim();
-    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
-        return Ok(instant.with_timezone(&Utc));
+    if let Some(instant) = parse_with_offset(text) {
+        return Ok(instant);
     }
     let naive = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
         .iter()
@@ -375,6 +396,15 @@ mod tests {
         assert!(gap.contains("does not exist"), "{gap}");
         let fold = parse_instant("2025-11-02T01:30", ny).unwrap_err();
         assert!(fold.contains("ambiguous"), "{fold}");
+        for minutes_only in [
+            "2026-03-08T02:30-05:00",
+            "2026-03-08 02:30-05:00",
+            "2026-03-08 02:30:00-05:00",
+            "2026-03-08T07:30Z",
+        ] {
+            let instant = parse_instant(minutes_only, ny).unwrap();
+            assert_eq!(instant.to_rfc3339(), "2026-03-08T07:30:00+00:00");
+        }
         assert!(parse_instant("2025-13-01T00:00", ny).is_err());
         assert!(parse_instant("yesterday", ny).is_err());
     }

@@ -92,7 +92,7 @@ enum Command {
     Dispatch(dispatch::Args),
     /// Simulate a plan in service: failures, dispatch, stock, SLA attainment.
     ///
-    /// Draws failures over --days from the scenario's start_date (Poisson per
+    /// Draws failures over --days from --start or the scenario's start_date (Poisson per
     /// site and part, with the scenario's temporary rate changes), dispatches
     /// each with the rules of `dispatch` (qualified engineers in their shifts,
     /// stock from depots in reach, pickup or courier, emergency shipments when

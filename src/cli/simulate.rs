@@ -20,6 +20,10 @@ pub struct Args {
     /// Days to simulate from the scenario's start_date.
     #[arg(long, default_value_t = SimulateOptions::default().days)]
     days: u32,
+    /// First day to simulate (YYYY-MM-DD), instead of the scenario's
+    /// start_date (or its default).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    start: Option<chrono::NaiveDate>,
     /// Independent runs.
     #[arg(long, default_value_t = SimulateOptions::default().runs)]
     runs: u32,
@@ -52,7 +56,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let scenario = super::load_scenario(&args.scenario)?;
+    let mut scenario = super::load_scenario(&args.scenario)?;
+    if let Some(start) = args.start {
+        scenario.start_date = Some(start);
+    }
     let plan = PlanDir::load(&scenario, &args.plan).map_err(|e| match e {
         simulate::PlanDirError::Stock(error) => anyhow::Error::new(error),
         other => InvalidInput(other.to_string()).into(),
@@ -123,4 +130,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     next::print(wrote, &steps);
     Ok(ExitCode::SUCCESS)
+}
+
+/// A `--start` date: `YYYY-MM-DD`.
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date; write YYYY-MM-DD, e.g. 2026-01-01"))
 }

@@ -12,4 +12,4 @@ pub use load::{
     parse_calendar, parse_matrix, parse_settings,
 };
 pub use model::*;
-pub use table::{Cells, Columns, Table, drop_duplicate_ids};
+pub use table::{Cells, Columns, Table, csv_reader, decode_csv, drop_duplicate_ids, is_blank};

@@ -111,6 +111,10 @@ pub struct Depot {
     pub fixed_cost: f64,
     /// Days to restock one unit from the central warehouse.
     pub replenish_days: f64,
+    /// The depot's zone, its engineers' default: the `tz` column, else
+    /// `timezone` of scenario.toml, else the zone of its nearest site;
+    /// `None` only when none of these exists.
+    pub tz: Option<Tz>,
 }
 
 /// A field-replaceable unit.
@@ -428,7 +432,8 @@ pub struct Scenario {
     pub name: String,
     pub currency: String,
     pub horizon_days: u32,
-    /// First day of the planning horizon, if given.
+    /// First day of the planning horizon. A loaded scenario always has one
+    /// (`start_date` of scenario.toml, else its documented default).
     pub start_date: Option<NaiveDate>,
     pub travel: TravelSettings,
     pub costs: CostSettings,

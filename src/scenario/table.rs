@@ -35,12 +35,7 @@ impl Table {
         columns: Columns,
         diagnostics: &mut Diagnostics,
     ) -> Option<Table> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .comment(Some(b'#'))
-            .flexible(true)
-            .from_reader(text.as_bytes());
+        let mut reader = csv_reader(path, text, diagnostics);
         let header = match reader.headers() {
             Ok(header) => header.clone(),
             Err(error) => {
@@ -120,6 +115,7 @@ impl Table {
         let mut misshapen = Vec::new();
         for result in reader.records() {
             match result {
+                Ok(record) if is_blank(&record) => {}
                 Ok(record) => {
                     let line = record.position().map_or(0, |p| p.line());
                     if record.len() != header.len() {
@@ -216,6 +212,87 @@ impl Table {
         }
         out
     }
+}
+
+/// The text of a CSV file as spreadsheets save it: UTF-8 (a byte-order mark
+/// is dropped), or else GB18030, the superset of GBK that Chinese Excel
+/// writes, with a warning naming it. `None` after an error when neither fits.
+pub fn decode_csv(path: &Path, bytes: Vec<u8>, diagnostics: &mut Diagnostics) -> Option<String> {
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Some(strip_bom(text)),
+        Err(error) => error.into_bytes(),
+    };
+    if let Some(text) =
+        encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes)
+    {
+        diagnostics.push(Diagnostic::file(
+            Code::W2007ReadAs,
+            path,
+            "the file is not UTF-8; it was read as GB18030 (GBK), the encoding of Chinese Excel",
+            "if the names look wrong, save the file as \"CSV UTF-8\"",
+        ));
+        return Some(text.into_owned());
+    }
+    let offset = std::str::from_utf8(&bytes)
+        .err()
+        .map_or(bytes.len(), |error| error.valid_up_to());
+    let valid = String::from_utf8_lossy(&bytes[..offset]);
+    let (line, column) = super::line_column(&valid, offset);
+    diagnostics.push(
+        Diagnostic::file(
+            Code::E1002Malformed,
+            path,
+            "the file is neither UTF-8 nor GB18030 (GBK) text",
+            "save the file as \"CSV UTF-8\"",
+        )
+        .at(line, Some(column)),
+    );
+    None
+}
+
+fn strip_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}
+
+/// A CSV reader over `text` with the separator its header uses: `;` (as
+/// spreadsheets in many locales save "CSV") when the header has a `;` and no
+/// `,`, with a warning saying so; otherwise `,`. Cells are trimmed, `#` lines
+/// are comments, and rows may have any number of fields (checked later).
+pub fn csv_reader<'a>(
+    path: &Path,
+    text: &'a str,
+    diagnostics: &mut Diagnostics,
+) -> csv::Reader<&'a [u8]> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header = text
+        .lines()
+        .find(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .unwrap_or_default();
+    let delimiter = if header.contains(';') && !header.contains(',') {
+        diagnostics.push(Diagnostic::file(
+            Code::W2007ReadAs,
+            path,
+            "the header is separated by `;`, so the file was read with `;` as separator",
+            "nothing to do; to silence this, save the file with `,` as separator",
+        ));
+        b';'
+    } else {
+        b','
+    };
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .flexible(true)
+        .from_reader(text.as_bytes())
+}
+
+/// A row spreadsheets leave behind: only separators and spaces (`,,,,`).
+pub fn is_blank(record: &StringRecord) -> bool {
+    record.iter().all(|cell| cell.trim().is_empty())
 }
 
 fn malformed(path: &Path, error: &csv::Error) -> Diagnostic {
@@ -692,6 +769,44 @@ mod tests {
             (error.code, error.location()),
             (Code::E1002Malformed, "t.csv:3".to_string())
         );
+    }
+
+    #[test]
+    fn blank_rows_are_skipped_and_semicolons_are_read_with_a_note() {
+        let (table, diagnostics) = parse("id,cost\na,1\n,\n   \n , \nb,2\n");
+        assert_eq!(table.unwrap().len(), 2);
+        assert!(diagnostics.all().is_empty(), "{diagnostics}");
+
+        let (table, diagnostics) = parse("\u{feff}id;cost;note\na;1;x,y\n;;\n");
+        let table = table.unwrap();
+        assert_eq!(table.len(), 1);
+        assert_eq!(table.raw_values("note").collect::<Vec<_>>(), ["x,y"]);
+        let notes: Vec<_> = diagnostics.all().iter().map(|d| d.code).collect();
+        assert_eq!(notes, [Code::W2007ReadAs]);
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_read_as_gb18030_with_a_note() {
+        let mut diagnostics = Diagnostics::new();
+        let bytes = encoding_rs::GB18030
+            .encode("id,name\n1,上海\n")
+            .0
+            .into_owned();
+        let text = decode_csv(Path::new("t.csv"), bytes, &mut diagnostics).unwrap();
+        assert_eq!(text, "id,name\n1,上海\n");
+        assert_eq!(
+            diagnostics.warnings().next().unwrap().code,
+            Code::W2007ReadAs
+        );
+
+        let mut diagnostics = Diagnostics::new();
+        let text = decode_csv(
+            Path::new("t.csv"),
+            b"\xef\xbb\xbfid\n".to_vec(),
+            &mut diagnostics,
+        );
+        assert_eq!(text.as_deref(), Some("id\n"));
+        assert!(diagnostics.all().is_empty());
     }
 
     #[test]

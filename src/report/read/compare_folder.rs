@@ -65,10 +65,7 @@ pub fn read_compare_folder(dir: &Path) -> Result<Vec<CompareRow>, FolderError> {
 
 fn read_csv(reader: &mut FolderReader, path: &Path) -> Option<Vec<CompareRow>> {
     let text = reader.read_text(path)?;
-    let mut csv = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut csv = crate::scenario::csv_reader(path, &text, &mut reader.diagnostics);
     let header = match csv.headers() {
         Ok(header) => header.clone(),
         Err(error) => {
@@ -114,6 +111,7 @@ fn read_csv(reader: &mut FolderReader, path: &Path) -> Option<Vec<CompareRow>> {
     let mut rows = Vec::new();
     for record in csv.records() {
         let record = match record {
+            Ok(record) if crate::scenario::is_blank(&record) => continue,
             Ok(record) => record,
             Err(error) => {
                 reader.diagnostics.push(malformed(path, &error));
@@ -121,6 +119,22 @@ fn read_csv(reader: &mut FolderReader, path: &Path) -> Option<Vec<CompareRow>> {
             }
         };
         let line = record.position().map_or(0, |p| p.line());
+        if record.len() != header.len() {
+            reader.diagnostics.push(
+                Diagnostic::file(
+                    Code::E1002Malformed,
+                    path,
+                    format!(
+                        "this row has {} field(s) but the header has {}",
+                        record.len(),
+                        header.len()
+                    ),
+                    "give every row one value per header column",
+                )
+                .at(line, None),
+            );
+            continue;
+        }
         let mut ok = true;
         let mut number = |index: usize, name: &str, share: bool| -> Option<f64> {
             let text = record.get(index).unwrap_or("");

@@ -5,7 +5,7 @@
 
 use crate::calendar::{DatedDay, DayKind, HolidayCalendar, bundled_text};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::scenario::table::{Columns, Table};
+use crate::scenario::table::{Columns, Table, decode_csv};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -129,8 +129,10 @@ impl CalendarResolver {
             }
             (spec.to_string(), local)
         };
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Ok(parse_calendar(&name, &path, &text, diagnostics).map(Arc::new)),
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(decode_csv(&path, bytes, diagnostics)
+                .and_then(|text| parse_calendar(&name, &path, &text, diagnostics))
+                .map(Arc::new)),
             Err(error) => Err(format!(
                 "calendar file {} cannot be read: {error}",
                 path.display()

@@ -8,6 +8,7 @@ mod network;
 mod operations;
 mod roads;
 mod settings;
+mod start_date;
 
 pub use calendars::{CalendarResolver, parse_calendar};
 pub use roads::{SNAP_TOLERANCE_KM, parse_matrix};
@@ -15,7 +16,7 @@ pub use settings::{Settings, line_column, parse_settings};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::scenario::model::{EngineerState, Incident, Pin, Scenario, StockLevel};
-use crate::scenario::table::{Columns, Refs, Table};
+use crate::scenario::table::{Columns, Refs, Table, decode_csv};
 use network::index_of;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -71,15 +72,30 @@ impl Loader {
                 }
             },
             Err(error) => {
-                self.diagnostics.push(Diagnostic::file(
-                    Code::E1001FileUnreadable,
-                    path,
-                    format!("cannot read the file: {error}"),
-                    "check the scenario folder; see the README for the files a scenario needs",
-                ));
+                self.unreadable(path, &error);
                 None
             }
         }
+    }
+
+    /// A CSV file's text: UTF-8, or GB18030 as Chinese Excel saves it.
+    fn read_csv_text(&mut self, path: &Path) -> Option<String> {
+        match std::fs::read(path) {
+            Ok(bytes) => decode_csv(path, bytes, &mut self.diagnostics),
+            Err(error) => {
+                self.unreadable(path, &error);
+                None
+            }
+        }
+    }
+
+    fn unreadable(&mut self, path: &Path, error: &std::io::Error) {
+        self.diagnostics.push(Diagnostic::file(
+            Code::E1001FileUnreadable,
+            path,
+            format!("cannot read the file: {error}"),
+            "check the scenario folder; see the README for the files a scenario needs",
+        ));
     }
 
     /// A required table of the scenario folder.
@@ -90,7 +106,7 @@ impl Loader {
 
     /// A table at a path (required: a missing file is an error).
     fn table_at(&mut self, path: &Path, columns: Columns) -> Option<Table> {
-        let text = self.read_text(path)?;
+        let text = self.read_csv_text(path)?;
         Table::parse(path, &text, columns, &mut self.diagnostics)
     }
 
@@ -180,10 +196,23 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
         .table("installed_base.csv", network::INSTALLED_BASE_COLUMNS)
         .map(|table| network::read_installed_base(&mut loader, &table, &site_refs, &part_refs))
         .unwrap_or_default();
-    let default_tz = settings.as_ref().map(|s| s.timezone);
+    let mut depots = depots;
+    network::assign_depot_zones(
+        &mut depots,
+        &sites,
+        settings.as_ref().and_then(|s| s.timezone),
+    );
     let engineers = loader
         .table("engineers.csv", network::ENGINEER_COLUMNS)
-        .map(|table| network::read_engineers(&mut loader, &table, &depot_refs, default_tz))
+        .map(|table| {
+            network::read_engineers(
+                &mut loader,
+                &table,
+                &depot_refs,
+                &depots,
+                settings.is_some(),
+            )
+        })
         .unwrap_or_default();
 
     let mut road_nodes = Vec::new();
@@ -302,6 +331,8 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
         rate_changes: Vec::new(),
         tier_changes: Vec::new(),
     };
+    let mut scenario = scenario;
+    start_date::apply_default(&mut scenario, &settings_path, &mut loader.diagnostics);
     warn_about_gaps(&scenario, &mut loader.diagnostics);
     let (scenario, warnings) = loader.finish(scenario)?;
     Ok(Loaded { scenario, warnings })
@@ -427,14 +458,19 @@ pub fn load_stock(scenario: &Scenario, path: &Path) -> Result<Vec<StockLevel>, S
     let ids = scenario.id_index();
     let depots = Refs::of_valid("depot", "depots.csv", ids.depots);
     let parts = Refs::of_valid("part", "parts.csv", ids.parts);
-    // The header decides the format; an unreadable file is reported by the
-    // table reader below like any other.
-    let header = std::fs::read_to_string(path)
-        .ok()
-        .and_then(|text| text.lines().next().map(str::to_string))
+    let text = loader.read_csv_text(path).unwrap_or_default();
+    // The header decides the format.
+    let header = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .find(|line| !line.trim().is_empty() && !line.starts_with('#'))
         .unwrap_or_default();
-    let (columns, units) = operations::stock_format(&header);
-    let stock = match loader.table_at(path, columns) {
+    let (columns, units) = operations::stock_format(header);
+    let table = match loader.diagnostics.has_errors() {
+        true => None,
+        false => Table::parse(path, &text, columns, &mut loader.diagnostics),
+    };
+    let stock = match table {
         Some(table) => operations::read_stock(&mut loader, &table, units, &depots, &parts),
         None => Vec::new(),
     };

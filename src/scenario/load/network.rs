@@ -8,6 +8,7 @@ use crate::scenario::model::{
     LatLon, Part, PartIdx, Response, Shift, Site, SiteIdx, Tier, TierIdx,
 };
 use crate::scenario::table::{Cells, Columns, Refs, Table, drop_duplicate_ids};
+use crate::travel::geodesic_km;
 use chrono_tz::Tz;
 use std::collections::HashMap;
 
@@ -22,7 +23,7 @@ pub const DEPOT_COLUMNS: Columns = Columns {
         "fixed_cost",
         "replenish_days",
     ],
-    optional: &[],
+    optional: &["tz"],
 };
 pub const PART_COLUMNS: Columns = Columns {
     required: &["id", "name", "unit_cost", "skill"],
@@ -116,6 +117,11 @@ pub fn read_depots(loader: &mut Loader, table: &Table) -> Vec<Depot> {
             );
             let fixed_cost = cells.non_negative("fixed_cost");
             let replenish_days = cells.non_negative("replenish_days");
+            let tz = match cells.optional_text("tz") {
+                Some(_) => Some(time_zone(cells, "tz")),
+                // Filled in once the sites are read: see `assign_depot_zones`.
+                None => Some(None),
+            };
             Some(Depot {
                 id: id?.to_string(),
                 name: name.to_string(),
@@ -124,9 +130,24 @@ pub fn read_depots(loader: &mut Loader, table: &Table) -> Vec<Depot> {
                 status: status?,
                 fixed_cost: fixed_cost?,
                 replenish_days: replenish_days?,
+                tz: tz?,
             })
         },
     )
+}
+
+/// Gives each depot without a `tz` column value the scenario's `timezone`,
+/// else the zone of its nearest site (the first in file order on a tie).
+pub fn assign_depot_zones(depots: &mut [Depot], sites: &[Site], timezone: Option<Tz>) {
+    for depot in depots.iter_mut().filter(|d| d.tz.is_none()) {
+        depot.tz = timezone.or_else(|| {
+            sites
+                .iter()
+                .map(|site| (geodesic_km(depot.location, site.location), site.tz))
+                .reduce(|nearest, other| if other.0 < nearest.0 { other } else { nearest })
+                .map(|(_, tz)| tz)
+        });
+    }
 }
 
 pub fn read_parts(loader: &mut Loader, table: &Table) -> Vec<Part> {
@@ -238,6 +259,17 @@ fn calendar(
     }
 }
 
+/// Whether a 24x7 tier's `window`, `days` or `calendar` only repeats what
+/// 24x7 means (`00:00-24:00`, `mon-sun`, `none`), as a 24x7 engineer's may.
+fn says_around_the_clock(column: &str, value: &str) -> bool {
+    match column {
+        "window" => value.parse::<ClockWindow>() == Ok(ClockWindow::ALL_DAY),
+        "days" => value.parse::<WeekdaySet>() == Ok(WeekdaySet::ALL),
+        "calendar" => value.eq_ignore_ascii_case("none"),
+        _ => false,
+    }
+}
+
 pub fn read_tiers(loader: &mut Loader, table: &Table) -> Vec<Tier> {
     read_unique(
         loader,
@@ -265,7 +297,10 @@ pub fn read_tiers(loader: &mut Loader, table: &Table) -> Vec<Tier> {
             let coverage = match all_hours? {
                 true => {
                     for column in ["window", "days", "calendar"] {
-                        if let Some(value) = cells.optional_text(column) {
+                        if let Some(value) = cells
+                            .optional_text(column)
+                            .filter(|value| !says_around_the_clock(column, value))
+                        {
                             cells.error(
                             column,
                             Code::E1032Inconsistent,
@@ -328,11 +363,15 @@ pub fn read_tiers(loader: &mut Loader, table: &Table) -> Vec<Tier> {
     )
 }
 
+/// Engineers; one without `tz` works in the zone of its base depot. With
+/// `report_missing_zone` false (scenario.toml failed, so the zone's sources
+/// are unknown) a missing zone drops the row without a second error.
 pub fn read_engineers(
     loader: &mut Loader,
     table: &Table,
-    depots: &Refs<DepotIdx>,
-    default_tz: Option<Option<Tz>>,
+    depot_refs: &Refs<DepotIdx>,
+    depots: &[Depot],
+    report_missing_zone: bool,
 ) -> Vec<Engineer> {
     read_unique(
         loader,
@@ -341,7 +380,7 @@ pub fn read_engineers(
         |cells, loader| {
             let id = cells.text("id");
             let name = cells.optional_text("name").unwrap_or_default();
-            let base = cells.reference("base", depots);
+            let base = cells.reference("base", depot_refs);
             let skills = cells.text("skills").map(|text| {
                 text.split(';')
                     .map(str::trim)
@@ -383,22 +422,25 @@ pub fn read_engineers(
             };
             let days = cells.parse_or("days", default_days, Code::E1020BadWeekdays, |t| t.parse());
             let calendar = calendar(cells, loader, "calendar");
-            let tz = match cells.optional_text("tz") {
-                Some(_) => time_zone(cells, "tz"),
-                // `None`: scenario.toml failed and its error is reported already.
-                None => match default_tz {
-                    None => None,
-                    Some(None) => {
+            let tz = match (cells.optional_text("tz"), base) {
+                (Some(_), _) => time_zone(cells, "tz"),
+                (None, Some(base)) => {
+                    let depot = &depots[base.index()];
+                    if depot.tz.is_none() && report_missing_zone {
                         cells.error(
                             "tz",
                             Code::E1010EmptyValue,
-                            "no time zone for the engineer's shift",
-                            "add a `tz` column to engineers.csv or set `timezone` in scenario.toml",
+                            format!(
+                                "no time zone for the engineer's shift: base depot `{}` has no `tz`, scenario.toml no `timezone`, and there is no site to take a zone from",
+                                depot.id
+                            ),
+                            "add a `tz` column to engineers.csv or depots.csv, or set `timezone` in scenario.toml",
                         );
-                        None
                     }
-                    Some(tz) => tz,
-                },
+                    depot.tz
+                }
+                // The base is unknown and reported as such.
+                (None, None) => None,
             };
             Some(Engineer {
                 id: id?.to_string(),

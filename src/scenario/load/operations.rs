@@ -44,7 +44,7 @@ pub const PLAN_STOCK_COLUMNS: Columns = Columns {
 /// else the scenario format (`on_hand`).
 pub fn stock_format(header: &str) -> (Columns, &'static str) {
     let names: Vec<&str> = header
-        .split(',')
+        .split([',', ';'])
         .map(|c| c.trim().trim_matches('"'))
         .collect();
     if names.contains(&"stock") && !names.contains(&"on_hand") {

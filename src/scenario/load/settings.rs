@@ -18,7 +18,8 @@ struct SettingsFile {
     name: Spanned<String>,
     currency: Spanned<String>,
     horizon_days: Spanned<i64>,
-    start_date: Option<Spanned<toml::value::Datetime>>,
+    /// A TOML date, or the same date quoted as text.
+    start_date: Option<Spanned<toml::Value>>,
     timezone: Option<Spanned<String>>,
     #[serde(default)]
     travel: TravelFile,
@@ -71,7 +72,7 @@ pub struct Settings {
     pub currency: String,
     pub horizon_days: u32,
     pub start_date: Option<NaiveDate>,
-    /// Zone for engineers' shifts when `engineers.csv` has no `tz` column.
+    /// Zone of depots without a `tz` column (and so of their engineers).
     pub timezone: Option<Tz>,
     pub travel: TravelSettings,
     pub costs: CostSettings,
@@ -140,6 +141,23 @@ impl Checker<'_> {
     }
 }
 
+/// A date written as a TOML date (`2026-01-01`) or quoted (`"2026-01-01"`).
+fn plain_date(value: &toml::Value) -> Option<NaiveDate> {
+    match value {
+        toml::Value::Datetime(toml::value::Datetime {
+            date: Some(date),
+            time: None,
+            offset: None,
+        }) => NaiveDate::from_ymd_opt(
+            i32::from(date.year),
+            u32::from(date.month),
+            u32::from(date.day),
+        ),
+        toml::Value::String(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok(),
+        _ => None,
+    }
+}
+
 /// Reads and checks `scenario.toml`; `None` when it cannot be used.
 pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<Settings> {
     let file: SettingsFile = match toml::from_str(text) {
@@ -190,23 +208,16 @@ pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) ->
         }
     };
     let start_date = file.start_date.as_ref().and_then(|value| {
-        let datetime = value.get_ref();
-        match (datetime.date, datetime.time) {
-            (Some(date), None) => NaiveDate::from_ymd_opt(
-                i32::from(date.year),
-                u32::from(date.month),
-                u32::from(date.day),
-            ),
-            _ => {
-                check.error(
-                    Code::E1019BadDateTime,
-                    value.span(),
-                    format!("`start_date` = {datetime} is not a plain date"),
-                    "write a date without time, e.g. start_date = 2026-01-01",
-                );
-                None
-            }
+        let date = plain_date(value.get_ref());
+        if date.is_none() {
+            check.error(
+                Code::E1019BadDateTime,
+                value.span(),
+                format!("`start_date` = {} is not a plain date", value.get_ref()),
+                "write a date without time, e.g. start_date = 2026-01-01",
+            );
         }
+        date
     });
     let timezone =
         file.timezone
@@ -362,6 +373,26 @@ mod tests {
         assert_eq!(settings.costs.holding_rate, 0.25);
         assert_eq!(settings.start_date, NaiveDate::from_ymd_opt(2026, 1, 1));
         assert_eq!(settings.roads_file, Some(PathBuf::from("roads.csv")));
+    }
+
+    #[test]
+    fn start_date_may_be_quoted_but_must_be_a_date() {
+        let head = "name = \"x\"\ncurrency = \"CNY\"\nhorizon_days = 365\n";
+        let (settings, _) = parse(&format!("{head}start_date = \"2026-01-01\"\n"));
+        assert_eq!(
+            settings.unwrap().start_date,
+            NaiveDate::from_ymd_opt(2026, 1, 1)
+        );
+        for bad in ["\"2026-13-01\"", "\"soon\"", "2026-01-01T08:00:00", "7"] {
+            let (settings, diagnostics) = parse(&format!("{head}start_date = {bad}\n"));
+            assert!(settings.is_none(), "{bad}");
+            let error = diagnostics.errors().next().unwrap();
+            assert_eq!(
+                (error.code, error.location()),
+                (Code::E1019BadDateTime, "scenario.toml:4:14".to_string()),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
