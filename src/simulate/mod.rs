@@ -15,7 +15,7 @@ pub mod stats;
 
 pub use model::{SOURCES_PER_INCIDENT, YEAR_SECS};
 pub use plan_dir::{PlanDir, PlanDirError, Promise};
-pub use stats::{Estimate, mean, ratio, t_quantile_975};
+pub use stats::{Estimate, mean, mean_share, share, t_quantile_975, wilson};
 
 use crate::calendar::CalendarError;
 use crate::scenario::{DepotIdx, EngineerIdx, Scenario, StockLevel, TierIdx};
@@ -227,7 +227,7 @@ fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) 
             TierResult {
                 tier: k,
                 incidents: stats::mean(&n),
-                attainment: stats::ratio(&m, &n),
+                attainment: stats::share(&m, &n),
                 breaches: stats::mean(&breaches),
             }
         })
@@ -256,7 +256,7 @@ fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) 
                 sites,
                 tiers,
                 incidents: stats::mean(&n),
-                attainment: stats::ratio(&m, &n),
+                attainment: stats::share(&m, &n),
                 breaches: stats::mean(&breaches),
                 reasons: BreachReason::ALL
                     .iter()
@@ -285,7 +285,7 @@ fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) 
                 depot: d,
                 demands: stats::mean(&demands),
                 stockouts: stats::mean(&outs),
-                fill_rate: stats::ratio(&filled, &demands),
+                fill_rate: stats::share(&filled, &demands),
             }
         })
         .collect();
@@ -299,7 +299,7 @@ fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) 
                 engineer: e,
                 duty_hours: duty as f64 / 3600.0,
                 jobs: stats::mean(&counts(tallies, |t| f64::from(t.engineer_jobs[e.index()]))),
-                utilisation: stats::ratio(&busy, &duties),
+                utilisation: stats::share(&busy, &duties),
             }
         })
         .collect();
@@ -327,10 +327,10 @@ fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) 
         incidents: stats::mean(&incidents),
         unrated: stats::mean(&counts(tallies, |t| f64::from(t.unrated))),
         unrated_note: tallies.iter().find_map(|t| t.unrated_note.clone()),
-        attainment: stats::ratio(&met, &incidents),
+        attainment: stats::share(&met, &incidents),
         tiers,
         customers,
-        fill_rate: stats::ratio(&filled, &planned),
+        fill_rate: stats::share(&filled, &planned),
         stockouts: stats::mean(&stockouts),
         emergency_shipments: stats::mean(&emergency),
         emergency_cost: stats::mean(&emergency_cost),
@@ -341,6 +341,6 @@ fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) 
             .engineers
             .iter()
             .any(|e| e.duty > 0)
-            .then(|| stats::mean(&utilisation_per_run)),
+            .then(|| stats::mean_share(&utilisation_per_run)),
     }
 }
