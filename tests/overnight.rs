@@ -532,3 +532,31 @@ fn scenario_files_accept_overnight_tier_windows_and_shifts() {
     assert!(stderr.contains("engineers.csv:3:5"), "{stderr}");
     assert!(stderr.contains("00:00-24:00"), "{stderr}");
 }
+
+#[test]
+fn overlays_accept_overnight_windows_and_shifts() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = common::ScenarioCopy::fixture("tiny");
+    let overlay = dir.path().join("nights");
+    std::fs::create_dir_all(&overlay).unwrap();
+    std::fs::write(
+        overlay.join("overlay.toml"),
+        format!(
+            "base = {:?}\n\
+             [[tier]]\nid = \"5x10-nbd\"\nwindow = \"20:00-08:00\"\n\
+             [[new_engineer]]\nid = \"N9\"\nbase = \"CW\"\nskills = \"net\"\nshift = \"20:00-08:00\"\ntz = \"Asia/Shanghai\"\n",
+            base.path().to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let s = sparesla::scenario::load(&overlay)
+        .expect("overlay with overnight windows")
+        .scenario;
+    let Coverage::Business(hours) = &s.tier(s.sites[1].tier).coverage else {
+        panic!("S2 is on the business tier");
+    };
+    assert_eq!(hours.window.to_string(), "20:00-08:00");
+    let night = s.engineers.iter().find(|e| e.id == "N9").unwrap();
+    assert!(night.shift.window.crosses_midnight());
+    assert_eq!(night.shift.window.hours(), 12.0);
+}
