@@ -129,12 +129,12 @@ impl CalendarResolver {
             }
             (spec.to_string(), local)
         };
-        match std::fs::read_to_string(&path) {
+        let text = crate::bounded_read::read_input(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "it is not valid UTF-8".into()));
+        match text {
             Ok(text) => Ok(parse_calendar(&name, &path, &text, diagnostics).map(Arc::new)),
-            Err(error) => Err(format!(
-                "calendar file {} cannot be read: {error}",
-                path.display()
-            )),
+            Err(error) => Err(format!("calendar file {}: {error}", path.display())),
         }
     }
 }

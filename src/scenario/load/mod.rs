@@ -51,7 +51,7 @@ impl Loader {
     }
 
     fn read_text(&mut self, path: &Path) -> Option<String> {
-        match std::fs::read(path) {
+        match crate::bounded_read::read_input(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => Some(text),
                 Err(error) => {
@@ -74,7 +74,7 @@ impl Loader {
                 self.diagnostics.push(Diagnostic::file(
                     Code::E1001FileUnreadable,
                     path,
-                    format!("cannot read the file: {error}"),
+                    error.to_string(),
                     "check the scenario folder; see the README for the files a scenario needs",
                 ));
                 None
@@ -429,8 +429,9 @@ pub fn load_stock(scenario: &Scenario, path: &Path) -> Result<Vec<StockLevel>, S
     let parts = Refs::of_valid("part", "parts.csv", ids.parts);
     // The header decides the format; an unreadable file is reported by the
     // table reader below like any other.
-    let header = std::fs::read_to_string(path)
+    let header = crate::bounded_read::read_input(path)
         .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|text| text.lines().next().map(str::to_string))
         .unwrap_or_default();
     let (columns, units) = operations::stock_format(&header);
