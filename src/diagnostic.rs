@@ -57,6 +57,10 @@ pub enum Code {
     /// An overlay's base cannot be used: missing, not a scenario, a cycle of
     /// overlays, or a folder holding both `overlay.toml` and `scenario.toml`.
     E1050OverlayBase,
+    /// An output folder is not one complete run: a file its manifest.json
+    /// lists is missing or differs, a file it reads is not listed, or the
+    /// manifest itself cannot be read.
+    E1060OutputSetMismatch,
     /// A column the loader does not know; it is ignored.
     W2001UnknownColumn,
     /// A part needs a skill no engineer has.
@@ -67,6 +71,9 @@ pub enum Code {
     W2004SiteWithoutInstalledBase,
     /// A dated overlay change lies wholly or partly outside the planning horizon.
     W2005OutsideHorizon,
+    /// An output folder has no manifest.json (an older version or a hand-made
+    /// folder): its files are read without checking they are one run.
+    W2006OutputWithoutManifest,
 }
 
 impl Code {
@@ -93,11 +100,13 @@ impl Code {
             Code::E1032Inconsistent => "E1032",
             Code::E1040CalendarYearNotCovered => "E1040",
             Code::E1050OverlayBase => "E1050",
+            Code::E1060OutputSetMismatch => "E1060",
             Code::W2001UnknownColumn => "W2001",
             Code::W2002SkillWithoutEngineer => "W2002",
             Code::W2003EmptyFile => "W2003",
             Code::W2004SiteWithoutInstalledBase => "W2004",
             Code::W2005OutsideHorizon => "W2005",
+            Code::W2006OutputWithoutManifest => "W2006",
         }
     }
 

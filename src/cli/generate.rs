@@ -1,6 +1,6 @@
 //! `sparesla generate`: a synthetic scenario for benchmarks and trials at scale.
 
-use crate::report::write_atomic;
+use crate::report::OutputSet;
 use crate::scenario::generate::{GenerateOptions, generate};
 use anyhow::Context;
 use std::path::PathBuf;
@@ -50,11 +50,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         incidents: args.incidents,
         seed: args.seed,
     });
-    for (name, content) in &files {
-        let path = args.dir.join(name);
-        write_atomic(&path, content.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
+    let count = files.len();
+    let mut set = OutputSet::new("generate");
+    for (name, content) in files {
+        set.add(name, content);
     }
-    eprintln!("wrote {} files to {}", files.len(), args.dir.display());
+    set.write(&args.dir)
+        .with_context(|| format!("writing the scenario to {}", args.dir.display()))?;
+    eprintln!("wrote {count} files to {}", args.dir.display());
     Ok(ExitCode::SUCCESS)
 }

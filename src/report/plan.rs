@@ -1,7 +1,7 @@
 //! Output of `sparesla plan`: depots.csv, stock.csv, assignment.csv and
 //! summary.json in the output folder, and a table for the terminal.
 
-use super::write_atomic;
+use super::OutputSet;
 use crate::plan::{Plan, TierService};
 use crate::scenario::Scenario;
 use comfy_table::{Table, presets::NOTHING};
@@ -106,23 +106,20 @@ fn round(value: f64, digits: i32) -> f64 {
     (value * scale).round() / scale
 }
 
-/// Writes the plan's files into `dir`, each atomically.
-pub fn write_plan(dir: &Path, scenario: &Scenario, plan: &Plan) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    write_atomic(
-        &dir.join("depots.csv"),
-        depots_csv(scenario, plan)?.as_bytes(),
-    )?;
-    write_atomic(
-        &dir.join("stock.csv"),
-        stock_csv(scenario, plan)?.as_bytes(),
-    )?;
-    write_atomic(
-        &dir.join("assignment.csv"),
-        assignment_csv(scenario, plan)?.as_bytes(),
-    )?;
+/// The plan's files: depots.csv, stock.csv, assignment.csv, summary.json.
+pub fn plan_set(scenario: &Scenario, plan: &Plan) -> io::Result<OutputSet> {
+    let mut set = OutputSet::new("plan");
+    set.add("depots.csv", depots_csv(scenario, plan)?);
+    set.add("stock.csv", stock_csv(scenario, plan)?);
+    set.add("assignment.csv", assignment_csv(scenario, plan)?);
     let summary = serde_json::to_string_pretty(&PlanSummary::of(scenario, plan))?;
-    write_atomic(&dir.join("summary.json"), format!("{summary}\n").as_bytes())
+    set.add("summary.json", format!("{summary}\n"));
+    Ok(set)
+}
+
+/// Writes the plan's files into `dir` as one output set.
+pub fn write_plan(dir: &Path, scenario: &Scenario, plan: &Plan) -> io::Result<()> {
+    plan_set(scenario, plan)?.write(dir)
 }
 
 fn csv_text(

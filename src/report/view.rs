@@ -363,7 +363,7 @@ fn map_view(
     let fill: BTreeMap<(usize, usize), f64> = plan
         .stock
         .iter()
-        .map(|s| ((s.depot.index(), s.part.index()), s.fill_rate))
+        .filter_map(|s| Some(((s.depot.index(), s.part.index()), s.fill_rate?)))
         .collect();
     let mut travel: Vec<Option<f64>> = vec![None; scenario.sites.len()];
     for row in &plan.assignment {

@@ -14,7 +14,7 @@ pub mod plan_dir;
 pub mod stats;
 
 pub use model::{SOURCES_PER_INCIDENT, YEAR_SECS};
-pub use plan_dir::{PlanDir, PlanDirError, Promise};
+pub use plan_dir::{PlanDir, Promise};
 pub use stats::{Estimate, mean, ratio, t_quantile_975};
 
 use crate::calendar::CalendarError;
