@@ -5,12 +5,12 @@ use super::OutputSet;
 use crate::plan::{Plan, TierService};
 use crate::scenario::Scenario;
 use comfy_table::{Table, presets::NOTHING};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io;
 use std::path::Path;
 
 /// A site no usable depot reaches in time.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnreachableSite {
     pub site: String,
     pub customer: String,
@@ -22,8 +22,9 @@ pub struct UnreachableSite {
     pub fastest_hours: Option<f64>,
 }
 
-/// `summary.json`.
-#[derive(Clone, Debug, Serialize)]
+/// `summary.json`: written by `plan`, read back by the plan-folder reader
+/// (`report`, `simulate`) into this same struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanSummary {
     pub scenario: String,
     pub currency: String,
@@ -36,7 +37,11 @@ pub struct PlanSummary {
     pub gap: f64,
     pub solver: String,
     pub status: crate::plan::PlanStatus,
+    /// Not read back (absent from hand-made summaries).
+    #[serde(default)]
     pub open_sets_evaluated: usize,
+    /// Not read back (the reader takes open depots from depots.csv).
+    #[serde(default)]
     pub depots_open: Vec<String>,
     pub stock_units: u64,
     pub stock_value: f64,

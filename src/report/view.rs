@@ -262,7 +262,10 @@ impl ReportView {
             stock
         };
         let plan_view = PlanView {
-            status: summary.status.clone(),
+            status: serde_json::to_value(summary.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
             solver: summary.solver.clone(),
             gap: summary.gap,
             lower_bound: summary.lower_bound,

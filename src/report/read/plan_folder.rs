@@ -6,7 +6,6 @@
 use super::{FolderError, FolderReader, known, known_or_empty};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::scenario::{Columns, DepotIdx, PartIdx, Scenario, SiteIdx};
-use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -59,47 +58,13 @@ pub struct AssignmentRow {
     pub travel_hours: Option<f64>,
 }
 
-/// A tier's line of summary.json.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct TierFile {
-    pub tier: String,
-    pub target: f64,
-    pub expected_attainment: f64,
-    pub attainable: f64,
-    pub demand: f64,
-    pub expected_breaches: f64,
-}
-
-/// An unreachable site of summary.json.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct UnreachableFile {
-    pub site: String,
-    pub customer: String,
-    pub tier: String,
-    pub allowed_hours: f64,
-    pub fastest_depot: Option<String>,
-    pub fastest_hours: Option<f64>,
-}
-
-/// The parts of summary.json the report uses; other keys are ignored.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct PlanSummaryFile {
-    pub scenario: String,
-    pub currency: String,
-    pub total_cost: f64,
-    pub fixed_cost: f64,
-    pub holding_cost: f64,
-    pub expected_penalty: f64,
-    pub emergency_cost: f64,
-    pub lower_bound: f64,
-    pub gap: f64,
-    pub solver: String,
-    pub status: String,
-    pub stock_units: u64,
-    pub stock_value: f64,
-    pub tiers: Vec<TierFile>,
-    pub unreachable_sites: Vec<UnreachableFile>,
-}
+/// A tier's line of summary.json (the writer's struct).
+pub type TierFile = crate::plan::TierService;
+/// An unreachable site of summary.json (the writer's struct).
+pub type UnreachableFile = crate::report::UnreachableSite;
+/// summary.json, read into the struct `plan` writes it from; keys the
+/// struct does not know are ignored.
+pub type PlanSummaryFile = crate::report::PlanSummary;
 
 /// Which files of a plan folder a command reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
