@@ -390,3 +390,45 @@ fn every_writing_command_writes_the_same_bytes_twice() {
         ])
     });
 }
+
+#[test]
+fn a_generated_scenario_stays_editable_and_can_be_generated_again() {
+    let work = tempfile::tempdir().unwrap();
+    let g = work.path().join("g");
+    let generate = |incidents: &str| {
+        run_ok(&[
+            "generate",
+            path(&g),
+            "--depots",
+            "3",
+            "--sites",
+            "8",
+            "--parts",
+            "3",
+            "--incidents",
+            incidents,
+        ])
+    };
+    generate("4");
+    assert!(g.join("manifest.json").is_file());
+    // The user edits the scenario's stock: generate's manifest does not hold it back.
+    let stock = g.join("stock.csv");
+    let text_before = fs::read_to_string(&stock).unwrap();
+    fs::write(&stock, text_before.replacen(",1\n", ",2\n", 1)).unwrap();
+    run_ok(&["validate", path(&g)]);
+    run_ok(&[
+        "dispatch",
+        path(&g),
+        "--incidents",
+        path(&g.join("incidents.csv")),
+        "--stock",
+        path(&stock),
+        "--out",
+        path(&work.path().join("d")),
+        "--iterations",
+        "10",
+    ]);
+    // Generating again without incidents replaces the files the last run listed.
+    generate("0");
+    assert!(!g.join("incidents.csv").exists());
+}

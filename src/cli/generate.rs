@@ -51,7 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         seed: args.seed,
     });
     let count = files.len();
-    let mut set = OutputSet::new("generate");
+    let mut set = OutputSet::new(crate::report::output_set::GENERATE_COMMAND);
     for (name, content) in files {
         set.add(name, content);
     }

@@ -19,6 +19,9 @@ use std::path::{Path, PathBuf};
 pub const MANIFEST: &str = "manifest.json";
 /// The manifest's `format` value.
 pub const MANIFEST_FORMAT: &str = "sparesla-output/1";
+/// The command of a generated scenario's manifest: a scenario is input the
+/// user edits, so readers do not hold its files to the manifest.
+pub const GENERATE_COMMAND: &str = "generate";
 /// Marks the temporary folders of a write, next to the output folder.
 const TEMPORARY_MARK: &str = ".sparesla-";
 
@@ -119,6 +122,14 @@ impl OutputSet {
     /// what was there only once every new file is on disk. A folder holding
     /// anything this command did not write is left alone, with an error.
     pub fn write(self, dir: &Path) -> io::Result<()> {
+        // `.` or `..` name the folder only once resolved.
+        let resolved;
+        let dir = if dir.file_name().is_none() {
+            resolved = fs::canonicalize(dir)?;
+            resolved.as_path()
+        } else {
+            dir
+        };
         let name = dir
             .file_name()
             .ok_or_else(|| io::Error::other(format!("{} names no folder", dir.display())))?

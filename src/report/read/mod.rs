@@ -15,7 +15,9 @@ pub use plan_folder::{
 };
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::report::output_set::{MANIFEST, MANIFEST_FORMAT, Manifest, inside, sha256_hex};
+use crate::report::output_set::{
+    GENERATE_COMMAND, MANIFEST, MANIFEST_FORMAT, Manifest, inside, sha256_hex,
+};
 use crate::scenario::{Cells, Columns, Table};
 use std::path::{Path, PathBuf};
 
@@ -47,6 +49,15 @@ pub fn check_output_file(path: &Path) -> Result<(), FolderError> {
         return Ok(());
     }
     let mut reader = FolderReader::open(dir);
+    // A generated scenario is the user's to edit: its manifest only records
+    // what `generate` wrote.
+    if reader
+        .manifest
+        .as_ref()
+        .is_some_and(|m| m.command == GENERATE_COMMAND)
+    {
+        return Ok(());
+    }
     let file = dir.join(path.file_name().unwrap_or_default());
     let text = reader.read_text(&file);
     reader.finish(text).map(|_| ())
