@@ -122,9 +122,11 @@ impl OutputSet {
     /// what was there only once every new file is on disk. A folder holding
     /// anything this command did not write is left alone, with an error.
     pub fn write(self, dir: &Path) -> io::Result<()> {
-        // `.` or `..` name the folder only once resolved.
+        // `.` or `..` name the folder only once resolved; a symbolic link to a
+        // folder stays, and the folder it points to is replaced.
         let resolved;
-        let dir = if dir.file_name().is_none() {
+        let is_link = fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink());
+        let dir = if dir.file_name().is_none() || (is_link && dir.is_dir()) {
             resolved = fs::canonicalize(dir)?;
             resolved.as_path()
         } else {
@@ -214,7 +216,7 @@ fn check_replaceable(dir: &Path, ours: &BTreeMap<String, bool>) -> io::Result<()
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_folder = entry.file_type()?.is_dir();
         let expected = ours.get(&name).or_else(|| listed.get(&name));
-        if expected != Some(&is_folder) {
+        if expected != Some(&is_folder) && !is_older_temporary(&name, is_folder) {
             let kind = if is_folder { "a folder" } else { "a file" };
             return Err(io::Error::other(format!(
                 "{} holds `{name}` ({kind}), which is not what this command writes there; \
@@ -224,6 +226,16 @@ fn check_replaceable(dir: &Path, ours: &BTreeMap<String, bool>) -> io::Result<()
         }
     }
     Ok(())
+}
+
+/// A `.<file>.tmp-<pid>` file that a killed run of an older version (which
+/// replaced one file at a time) left in the folder.
+fn is_older_temporary(name: &str, is_folder: bool) -> bool {
+    !is_folder
+        && name.starts_with('.')
+        && name
+            .rsplit_once(".tmp-")
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Top-level entries the folder's own manifest names (none without one).
@@ -374,6 +386,35 @@ mod tests {
         fs::write(out.join("notes.txt"), "mine").unwrap();
         assert!(set("new").write(&out).is_err());
         assert_eq!(listing(&out), ["notes.txt"]);
+    }
+
+    #[test]
+    fn an_older_version_s_folder_and_its_leftovers_are_replaced() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("a.csv"), "old").unwrap();
+        fs::write(out.join(".b.json.tmp-1234"), "half").unwrap();
+        set("new").write(&out).unwrap();
+        assert_eq!(listing(&out), ["a.csv", "b.json", "manifest.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_folder_stays_a_link() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("target");
+        set("old").write(&target).unwrap();
+        let link = root.path().join("link");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        set("new").write(&link).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(target.join("a.csv")).unwrap(), "a,new\n");
     }
 
     #[test]
