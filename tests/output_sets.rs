@@ -432,3 +432,22 @@ fn a_generated_scenario_stays_editable_and_can_be_generated_again() {
     generate("0");
     assert!(!g.join("incidents.csv").exists());
 }
+
+#[test]
+fn the_current_folder_is_not_replaced() {
+    let (tiny, _) = two_scenarios();
+    let work = tempfile::tempdir().unwrap();
+    fs::write(work.path().join("depots.csv"), "old\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_sparesla"))
+        .args(["plan", path(tiny.path()), "--out", "."])
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    let stderr = text(&output).1;
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("current folder"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(work.path().join("depots.csv")).unwrap(),
+        "old\n"
+    );
+}

@@ -122,11 +122,11 @@ impl OutputSet {
     /// what was there only once every new file is on disk. A folder holding
     /// anything this command did not write is left alone, with an error.
     pub fn write(self, dir: &Path) -> io::Result<()> {
-        // `.` or `..` name the folder only once resolved; a symbolic link to a
-        // folder stays, and the folder it points to is replaced.
+        refuse_working_folder(dir)?;
+        // A symbolic link to a folder stays, and the folder it points to is replaced.
         let resolved;
         let is_link = fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink());
-        let dir = if dir.file_name().is_none() || (is_link && dir.is_dir()) {
+        let dir = if is_link && dir.is_dir() {
             resolved = fs::canonicalize(dir)?;
             resolved.as_path()
         } else {
@@ -172,6 +172,21 @@ impl OutputSet {
         }
         names
     }
+}
+
+/// The folder a command runs in is not replaced: the shell that started it
+/// would be left in a deleted folder.
+fn refuse_working_folder(dir: &Path) -> io::Result<()> {
+    let here = std::env::current_dir().and_then(fs::canonicalize).ok();
+    let target = fs::canonicalize(dir).ok();
+    if dir.file_name().is_none() || (target.is_some() && target == here) {
+        return Err(io::Error::other(format!(
+            "{} is the current folder (or names no folder); the output folder is replaced as a \
+             whole, so give it a name of its own, e.g. --out plan",
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 fn write_files(temp: &Path, files: &BTreeMap<String, Vec<u8>>) -> io::Result<()> {
