@@ -164,6 +164,22 @@ fn a_killed_simulation_leaves_the_old_set_or_the_new_one() {
 }
 
 #[test]
+fn a_killed_comparison_leaves_the_old_set_or_the_new_one() {
+    let (tiny, changed) = two_scenarios();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("compare");
+    let (a, b) = (path(tiny.path()), path(changed.path()));
+    run_ok(&["compare", b, a, "--out", path(&out)]);
+    let old = snapshot(&out);
+    assert!(
+        old.keys().any(|k| k.starts_with("plans/")),
+        "{:?}",
+        old.keys()
+    );
+    kill_at_random_points(&["compare", a, b, "--out", path(&out)], &out, &old);
+}
+
+#[test]
 fn a_full_disk_leaves_the_old_set() {
     let (tiny, changed) = two_scenarios();
     let work = tempfile::tempdir().unwrap();
