@@ -282,6 +282,28 @@ fn readers_refuse_a_mixed_or_partial_folder() {
     }
     assert!(!html.exists() && !dispatch_out.exists());
 
+    // A pinned dispatch.csv is held to its folder's manifest too.
+    let stock_ok = two.join("stock.csv");
+    let first = work.path().join("first");
+    let mut pinned: Vec<String> = dispatch.iter().map(|s| s.to_string()).collect();
+    pinned[5] = path(&stock_ok).to_string();
+    pinned[7] = path(&first).to_string();
+    run_ok(&pinned.iter().map(String::as_str).collect::<Vec<_>>());
+    let previous = first.join("dispatch.csv");
+    let edited = fs::read_to_string(&previous)
+        .unwrap()
+        .replacen(",late", ",on_time", 1);
+    fs::write(&previous, format!("{edited}\n")).unwrap();
+    pinned[7] = path(&dispatch_out).to_string();
+    pinned.extend(["--pin".to_string(), path(&previous).to_string()]);
+    let output = sparesla(&pinned.iter().map(String::as_str).collect::<Vec<_>>());
+    let stderr = text(&output).1;
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("E1060") && stderr.contains("dispatch.csv"),
+        "{stderr}"
+    );
+
     // A file the manifest lists is gone: partial.
     restore(&mixed, &snapshot(&one));
     fs::remove_file(mixed.join("assignment.csv")).unwrap();
