@@ -57,6 +57,10 @@ pub enum Code {
     /// An overlay's base cannot be used: missing, not a scenario, a cycle of
     /// overlays, or a folder holding both `overlay.toml` and `scenario.toml`.
     E1050OverlayBase,
+    /// An output folder is not one complete run: a file its manifest.json
+    /// lists is missing or differs, a file it reads is not listed, or the
+    /// manifest itself cannot be read.
+    E1060OutputSetMismatch,
     /// A column the loader does not know; it is ignored.
     W2001UnknownColumn,
     /// A part needs a skill no engineer has.
@@ -73,6 +77,9 @@ pub enum Code {
     /// A file was read in a form other than UTF-8 with `,` (a `;` separator,
     /// GB18030/GBK text); the note says which.
     W2007ReadAs,
+    /// An output folder has no manifest.json (an older version or a hand-made
+    /// folder): its files are read without checking they are one run.
+    W2008OutputWithoutManifest,
 }
 
 impl Code {
@@ -99,6 +106,7 @@ impl Code {
             Code::E1032Inconsistent => "E1032",
             Code::E1040CalendarYearNotCovered => "E1040",
             Code::E1050OverlayBase => "E1050",
+            Code::E1060OutputSetMismatch => "E1060",
             Code::W2001UnknownColumn => "W2001",
             Code::W2002SkillWithoutEngineer => "W2002",
             Code::W2003EmptyFile => "W2003",
@@ -106,6 +114,7 @@ impl Code {
             Code::W2005OutsideHorizon => "W2005",
             Code::W2006DefaultUsed => "W2006",
             Code::W2007ReadAs => "W2007",
+            Code::W2008OutputWithoutManifest => "W2008",
         }
     }
 

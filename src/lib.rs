@@ -5,6 +5,7 @@
 //! questions about it; solvers compute plans and dispatches; [`report`]
 //! writes them. Solvers never read files and loaders never solve.
 
+pub mod bounded_read;
 pub mod calendar;
 pub mod cli;
 pub mod diagnostic;

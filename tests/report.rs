@@ -242,6 +242,8 @@ fn bad_folders_are_reported_at_file_line_and_column() {
     let fixture = common::fixtures().join("tiny");
     let dir = tempfile::tempdir().unwrap();
     plan_and_dispatch(&fixture, dir.path());
+    // Hand-edited folders are read unchecked once their manifest is gone.
+    fs::remove_file(dir.path().join("plan/manifest.json")).unwrap();
     let stock = dir.path().join("plan/stock.csv");
     let original = fs::read_to_string(&stock).unwrap();
 
@@ -310,6 +312,7 @@ fn a_tampered_plan_is_reported_not_believed() {
     let fixture = common::fixtures().join("tiny");
     let dir = tempfile::tempdir().unwrap();
     plan_and_dispatch(&fixture, dir.path());
+    fs::remove_file(dir.path().join("plan/manifest.json")).unwrap();
     let summary = dir.path().join("plan/summary.json");
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&summary).unwrap()).unwrap();

@@ -5,7 +5,7 @@ use super::next::{self, Next, ShellWord};
 use crate::calendar::parse_duration;
 use crate::plan::{self, Backend, PlanOptions};
 use crate::report::{
-    OutputFormat, compare_csv, compare_json, compare_table, write_compare, write_event_plan,
+    OutputFormat, compare_csv, compare_json, compare_set, compare_table, event_plan_set, plan_set,
 };
 use crate::scenario::Scenario;
 use crate::whatif::{
@@ -164,27 +164,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     let rows = compare(&planned);
     if let Some(out) = &args.out {
-        write_compare(out, &rows)
-            .with_context(|| format!("writing the comparison to {}", out.display()))?;
+        let mut set = compare_set(&rows)?;
         let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
         let folders = folder_names(&names);
         for (i, folder) in folders.iter().enumerate() {
-            let plans_dir = out.join("plans");
-            let dir = plans_dir.join(folder);
-            crate::report::write_plan(&dir, &inputs[i].scenario, &plans[i])
-                .with_context(|| format!("writing the plan to {}", dir.display()))?;
+            set.nest(
+                &format!("plans/{folder}"),
+                plan_set(&inputs[i].scenario, &plans[i])?,
+            )?;
             if let (Some(today), Some(top_up)) = (&today_of[i], &top_ups[i]) {
-                let dir = plans_dir.join(format!("{folder}-today"));
                 let today_input = todays[i]
                     .as_ref()
                     .expect("today's input exists with its plan");
-                crate::report::write_plan(&dir, &today_input.scenario, today)
-                    .with_context(|| format!("writing the plan to {}", dir.display()))?;
-                let dir = plans_dir.join(format!("{folder}-event"));
-                write_event_plan(&dir, &scenarios[i].0, today, top_up)
-                    .with_context(|| format!("writing the event stock to {}", dir.display()))?;
+                set.nest(
+                    &format!("plans/{folder}-today"),
+                    plan_set(&today_input.scenario, today)?,
+                )?;
+                set.nest(
+                    &format!("plans/{folder}-event"),
+                    event_plan_set(&scenarios[i].0, today, top_up)?,
+                )?;
             }
         }
+        set.write(out)
+            .with_context(|| format!("writing the comparison to {}", out.display()))?;
     }
     let text = match args.format {
         OutputFormat::Table => compare_table(&rows),

@@ -4,6 +4,7 @@ use super::InvalidInput;
 use super::next::{self, Next};
 use crate::calendar::parse_duration;
 use crate::dispatch::{self, DispatchOptions};
+use crate::report::read::check_output_file;
 use crate::report::{DispatchSummary, ResultFormat, dispatch_table, write_dispatch};
 use crate::scenario;
 use anyhow::Context;
@@ -55,6 +56,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let time_limit =
         parse_duration(&args.time_limit).map_err(|e| InvalidInput(format!("--time-limit: {e}")))?;
     let incidents = scenario::load_incidents(&scenario, &args.incidents)?;
+    // A stock or pin file from an output folder must be the file its run wrote.
+    for path in [&args.stock, &args.pin].into_iter().flatten() {
+        check_output_file(path).map_err(|e| InvalidInput(e.to_string()))?;
+    }
     let stock = match &args.stock {
         Some(path) => scenario::load_stock(&scenario, path)?,
         None => scenario.stock.clone(),

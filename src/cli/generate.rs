@@ -1,7 +1,7 @@
 //! `sparesla generate`: a synthetic scenario for benchmarks and trials at scale.
 
 use super::next::{self, Next};
-use crate::report::write_atomic;
+use crate::report::OutputSet;
 use crate::scenario::generate::{GenerateOptions, generate};
 use anyhow::Context;
 use std::path::PathBuf;
@@ -51,11 +51,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         incidents: args.incidents,
         seed: args.seed,
     });
-    for (name, content) in &files {
-        let path = args.dir.join(name);
-        write_atomic(&path, content.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
+    let count = files.len();
+    let mut set = OutputSet::new(crate::report::output_set::GENERATE_COMMAND);
+    for (name, content) in files {
+        set.add(name, content);
     }
+    set.write(&args.dir)
+        .with_context(|| format!("writing the scenario to {}", args.dir.display()))?;
     let mut steps = vec![
         Next::sparesla(&[&"validate", &args.dir], "its inventory"),
         Next::sparesla(
@@ -78,7 +80,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ));
     }
     next::print(
-        Some(format!("{} files to {}", files.len(), args.dir.display())),
+        Some(format!("{} files to {}", count, args.dir.display())),
         &steps,
     );
     Ok(ExitCode::SUCCESS)

@@ -4,7 +4,9 @@
 use super::InvalidInput;
 use crate::plan::PlanModel;
 use crate::plan::curve::FixedNetwork;
-use crate::report::read::{read_compare_folder, read_dispatch_folder, read_plan_folder};
+use crate::report::read::{
+    read_compare_folder, read_dispatch_folder, read_plan_folder, unchecked_folder_warning,
+};
 use crate::report::view::{ReportInputs, ReportView};
 use crate::report::{html, write_atomic};
 use anyhow::Context;
@@ -35,6 +37,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let scenario = super::load_scenario(&args.scenario)?;
     let invalid = |e: crate::report::read::FolderError| InvalidInput(e.to_string());
     let plan = read_plan_folder(&args.plan, &scenario).map_err(invalid)?;
+    let folders = [
+        Some(&args.plan),
+        args.dispatch.as_ref(),
+        args.compare.as_ref(),
+    ];
+    for warning in folders
+        .into_iter()
+        .flatten()
+        .filter_map(|d| unchecked_folder_warning(d))
+    {
+        eprintln!("{warning}");
+    }
     let dispatch = args
         .dispatch
         .as_deref()

@@ -2,6 +2,7 @@
 
 use super::InvalidInput;
 use super::next::{self, Next};
+use crate::report::read::{PlanParts, read_plan_parts, unchecked_folder_warning};
 use crate::report::{
     OutputFormat, SimulationReport, customers_csv, simulation_table, write_simulation,
 };
@@ -60,10 +61,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(start) = args.start {
         scenario.start_date = Some(start);
     }
-    let plan = PlanDir::load(&scenario, &args.plan).map_err(|e| match e {
-        simulate::PlanDirError::Stock(error) => anyhow::Error::new(error),
-        other => InvalidInput(other.to_string()).into(),
-    })?;
+    let files = read_plan_parts(&args.plan, &scenario, PlanParts::StockAndSummary)
+        .map_err(|e| InvalidInput(e.to_string()))?;
+    if let Some(warning) = unchecked_folder_warning(&args.plan) {
+        eprintln!("{warning}");
+    }
+    let plan = PlanDir::of(&scenario, &files);
     let travel =
         crate::travel::TravelTimes::build(&scenario).map_err(|e| InvalidInput(e.to_string()))?;
     let options = SimulateOptions {

@@ -30,7 +30,7 @@ pub struct PlanOptions {
 }
 
 /// How the run ended, stated as the bound proves it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanStatus {
     /// The cost equals the lower bound (within 1e-6).
@@ -57,7 +57,7 @@ pub struct CostBreakdown {
 }
 
 /// Service of one tier.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TierService {
     pub tier: String,
     pub target: f64,

@@ -2,14 +2,13 @@
 //! `compare.csv` and `compare.json` for tools (one row or object per
 //! scenario, the columns documented in the README).
 
+use super::OutputSet;
 use super::plan::format_money;
-use super::write_atomic;
 use crate::plan::Plan;
 use crate::scenario::Scenario;
 use crate::whatif::{CompareRow, EventRow, EventTopUp};
 use comfy_table::{Table, presets::NOTHING};
 use std::io;
-use std::path::Path;
 
 /// Tier ids over all rows, in order of first appearance.
 fn tier_ids(rows: &[CompareRow]) -> Vec<String> {
@@ -356,23 +355,22 @@ pub fn compare_json(rows: &[CompareRow]) -> io::Result<String> {
     Ok(format!("{}\n", serde_json::to_string_pretty(rows)?))
 }
 
-/// Writes `compare.csv` and `compare.json` into `dir`, each atomically.
-pub fn write_compare(dir: &Path, rows: &[CompareRow]) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    write_atomic(&dir.join("compare.csv"), compare_csv(rows)?.as_bytes())?;
-    write_atomic(&dir.join("compare.json"), compare_json(rows)?.as_bytes())
+/// `compare.csv` and `compare.json`; the caller nests the plans under `plans/`.
+pub fn compare_set(rows: &[CompareRow]) -> io::Result<OutputSet> {
+    let mut set = OutputSet::new("compare");
+    set.add("compare.csv", compare_csv(rows)?);
+    set.add("compare.json", compare_json(rows)?);
+    Ok(set)
 }
 
-/// Writes the event's stock as a plan folder (`depots.csv` and `stock.csv`
-/// in the formats of `sparesla plan`): today's open depots, the event stock
-/// levels, the event demand and fill rates.
-pub fn write_event_plan(
-    dir: &Path,
+/// The event's stock as a plan folder (`depots.csv` and `stock.csv` in the
+/// formats of `sparesla plan`): today's open depots, the event stock levels,
+/// the event demand and fill rates.
+pub fn event_plan_set(
     scenario: &Scenario,
     today: &Plan,
     top_up: &EventTopUp,
-) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+) -> io::Result<OutputSet> {
     let depots = scenario.depots.len();
     let mut units = vec![0u64; depots];
     let mut value = vec![0.0; depots];
@@ -429,6 +427,8 @@ pub fn write_event_plan(
     let stock_csv = writer
         .into_inner()
         .map_err(|e| io::Error::other(e.to_string()))?;
-    write_atomic(&dir.join("depots.csv"), &depots_csv)?;
-    write_atomic(&dir.join("stock.csv"), &stock_csv)
+    let mut set = OutputSet::new("compare");
+    set.add("depots.csv", depots_csv);
+    set.add("stock.csv", stock_csv);
+    Ok(set)
 }

@@ -1,7 +1,7 @@
 //! Dispatch output: dispatch.csv (fixed columns), routes.csv (one row per
 //! stop), the terminal table and the JSON summary with reasons.
 
-use super::write_atomic;
+use super::OutputSet;
 use crate::calendar::{Seconds, format_instant};
 use crate::dispatch::{Cost, Dispatch, Status};
 use crate::scenario::Scenario;
@@ -50,6 +50,10 @@ pub struct DispatchSummary {
     pub cost: Cost,
     pub construction_cost: Cost,
     pub iterations: u64,
+    /// Wall-clock seconds of the search: run-dependent, so printed in the
+    /// terminal table but kept out of summary.json (same input and seed,
+    /// same bytes).
+    #[serde(skip)]
     pub seconds: f64,
     /// What is proven about the optimum (absent with `--no-bound`).
     pub bound: Option<BoundSummary>,
@@ -140,9 +144,8 @@ fn csv_text(
     String::from_utf8(bytes).map_err(io::Error::other)
 }
 
-/// Writes dispatch.csv, routes.csv and summary.json into `dir`, each atomically.
+/// Writes dispatch.csv, routes.csv and summary.json into `dir` as one output set.
 pub fn write_dispatch(dir: &Path, scenario: &Scenario, dispatch: &Dispatch) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
     let summary = DispatchSummary::of(scenario, dispatch);
     let table = csv_text(|w| {
         w.write_record(DISPATCH_COLUMNS)?;
@@ -163,13 +166,12 @@ pub fn write_dispatch(dir: &Path, scenario: &Scenario, dispatch: &Dispatch) -> i
         }
         Ok(())
     })?;
-    write_atomic(&dir.join("dispatch.csv"), table.as_bytes())?;
-    write_atomic(
-        &dir.join("routes.csv"),
-        routes_csv(scenario, dispatch)?.as_bytes(),
-    )?;
+    let mut set = OutputSet::new("dispatch");
+    set.add("dispatch.csv", table);
+    set.add("routes.csv", routes_csv(scenario, dispatch)?);
     let json = serde_json::to_string_pretty(&summary)?;
-    write_atomic(&dir.join("summary.json"), format!("{json}\n").as_bytes())
+    set.add("summary.json", format!("{json}\n"));
+    set.write(dir)
 }
 
 fn routes_csv(scenario: &Scenario, dispatch: &Dispatch) -> io::Result<String> {

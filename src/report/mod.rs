@@ -1,4 +1,5 @@
-//! Output: tables for people, JSON and CSV for tools, written atomically.
+//! Output: tables for people, JSON and CSV for tools, each command's files
+//! written as one output set (see [`output_set`]).
 //! Nothing here computes results; printers take typed results and format them.
 
 mod atomic;
@@ -6,15 +7,17 @@ mod compare;
 pub mod geojson;
 pub mod html;
 mod inventory;
+pub mod output_set;
 mod plan;
 pub mod read;
 mod travel;
 pub mod view;
 
 pub use atomic::{write_atomic, write_atomic_with};
-pub use compare::{compare_csv, compare_json, compare_table, write_compare, write_event_plan};
+pub use compare::{compare_csv, compare_json, compare_set, compare_table, event_plan_set};
 pub use inventory::Inventory;
-pub use plan::{PlanSummary, UnreachableSite, plan_table, write_plan};
+pub use output_set::{Manifest, OutputSet};
+pub use plan::{PlanSummary, UnreachableSite, plan_set, plan_table, write_plan};
 pub use travel::{TravelList, TravelPair, TravelRoute};
 
 /// How `plan` and `dispatch` print their result on stdout.

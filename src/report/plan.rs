@@ -1,16 +1,16 @@
 //! Output of `sparesla plan`: depots.csv, stock.csv, assignment.csv and
 //! summary.json in the output folder, and a table for the terminal.
 
-use super::write_atomic;
+use super::OutputSet;
 use crate::plan::{Plan, TierService};
 use crate::scenario::Scenario;
 use comfy_table::{Table, presets::NOTHING};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io;
 use std::path::Path;
 
 /// A site no usable depot reaches in time.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnreachableSite {
     pub site: String,
     pub customer: String,
@@ -22,8 +22,9 @@ pub struct UnreachableSite {
     pub fastest_hours: Option<f64>,
 }
 
-/// `summary.json`.
-#[derive(Clone, Debug, Serialize)]
+/// `summary.json`: written by `plan`, read back by the plan-folder reader
+/// (`report`, `simulate`) into this same struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanSummary {
     pub scenario: String,
     pub currency: String,
@@ -36,7 +37,11 @@ pub struct PlanSummary {
     pub gap: f64,
     pub solver: String,
     pub status: crate::plan::PlanStatus,
+    /// Not read back (absent from hand-made summaries).
+    #[serde(default)]
     pub open_sets_evaluated: usize,
+    /// Not read back (the reader takes open depots from depots.csv).
+    #[serde(default)]
     pub depots_open: Vec<String>,
     pub stock_units: u64,
     pub stock_value: f64,
@@ -44,7 +49,7 @@ pub struct PlanSummary {
     pub unreachable_sites: Vec<UnreachableSite>,
     /// What the MILP solver's fallbacks did; absent when every solve went
     /// through at the first attempt.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub solver_notes: Vec<String>,
 }
 
@@ -160,9 +165,10 @@ fn round(value: f64, digits: i32) -> f64 {
     (value * scale).round() / scale
 }
 
-/// Writes the plan's files into `dir`, each atomically. A plan with a
-/// number that is not finite is refused before any file is written.
-pub fn write_plan(dir: &Path, scenario: &Scenario, plan: &Plan) -> io::Result<()> {
+/// The plan's files: depots.csv, stock.csv, assignment.csv, summary.json.
+/// A plan with a number that is not finite is refused before any file is
+/// written.
+pub fn plan_set(scenario: &Scenario, plan: &Plan) -> io::Result<OutputSet> {
     let summary = PlanSummary::of(scenario, plan);
     let non_finite = summary.non_finite();
     if !non_finite.is_empty() {
@@ -174,21 +180,18 @@ pub fn write_plan(dir: &Path, scenario: &Scenario, plan: &Plan) -> io::Result<()
             ),
         ));
     }
-    std::fs::create_dir_all(dir)?;
-    write_atomic(
-        &dir.join("depots.csv"),
-        depots_csv(scenario, plan)?.as_bytes(),
-    )?;
-    write_atomic(
-        &dir.join("stock.csv"),
-        stock_csv(scenario, plan)?.as_bytes(),
-    )?;
-    write_atomic(
-        &dir.join("assignment.csv"),
-        assignment_csv(scenario, plan)?.as_bytes(),
-    )?;
+    let mut set = OutputSet::new("plan");
+    set.add("depots.csv", depots_csv(scenario, plan)?);
+    set.add("stock.csv", stock_csv(scenario, plan)?);
+    set.add("assignment.csv", assignment_csv(scenario, plan)?);
     let summary = serde_json::to_string_pretty(&summary)?;
-    write_atomic(&dir.join("summary.json"), format!("{summary}\n").as_bytes())
+    set.add("summary.json", format!("{summary}\n"));
+    Ok(set)
+}
+
+/// Writes the plan's files into `dir` as one output set.
+pub fn write_plan(dir: &Path, scenario: &Scenario, plan: &Plan) -> io::Result<()> {
+    plan_set(scenario, plan)?.write(dir)
 }
 
 fn csv_text(

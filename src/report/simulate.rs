@@ -2,7 +2,7 @@
 //! (the customer service report) in the output folder, and a table for the
 //! terminal. Every figure is a mean over runs with its 95% interval.
 
-use super::write_atomic;
+use super::OutputSet;
 use crate::scenario::Scenario;
 use crate::simulate::{BreachReason, Estimate, Promise, Simulation};
 use comfy_table::{Table, presets::NOTHING};
@@ -276,16 +276,14 @@ impl SimulationReport {
     }
 }
 
-/// Writes summary.json, tiers.csv and customers.csv into `dir`, each atomically.
+/// Writes summary.json, tiers.csv and customers.csv into `dir` as one output set.
 pub fn write_simulation(dir: &Path, report: &SimulationReport) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    let mut set = OutputSet::new("simulate");
     let json = serde_json::to_string_pretty(report)?;
-    write_atomic(&dir.join("summary.json"), format!("{json}\n").as_bytes())?;
-    write_atomic(&dir.join("tiers.csv"), tiers_csv(report)?.as_bytes())?;
-    write_atomic(
-        &dir.join("customers.csv"),
-        customers_csv(report)?.as_bytes(),
-    )
+    set.add("summary.json", format!("{json}\n"));
+    set.add("tiers.csv", tiers_csv(report)?);
+    set.add("customers.csv", customers_csv(report)?);
+    set.write(dir)
 }
 
 fn csv_bytes(

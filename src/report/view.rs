@@ -262,7 +262,10 @@ impl ReportView {
             stock
         };
         let plan_view = PlanView {
-            status: summary.status.clone(),
+            status: serde_json::to_value(summary.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
             solver: summary.solver.clone(),
             gap: summary.gap,
             lower_bound: summary.lower_bound,
@@ -363,7 +366,7 @@ fn map_view(
     let fill: BTreeMap<(usize, usize), f64> = plan
         .stock
         .iter()
-        .map(|s| ((s.depot.index(), s.part.index()), s.fill_rate))
+        .filter_map(|s| Some(((s.depot.index(), s.part.index()), s.fill_rate?)))
         .collect();
     let mut travel: Vec<Option<f64>> = vec![None; scenario.sites.len()];
     for row in &plan.assignment {

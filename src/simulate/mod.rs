@@ -14,7 +14,7 @@ pub mod plan_dir;
 pub mod stats;
 
 pub use model::{SOURCES_PER_INCIDENT, YEAR_SECS};
-pub use plan_dir::{PlanDir, PlanDirError, Promise};
+pub use plan_dir::{PlanDir, Promise};
 pub use stats::{Estimate, mean, mean_share, share, t_quantile_975, wilson};
 
 use crate::calendar::CalendarError;

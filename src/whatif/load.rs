@@ -35,7 +35,7 @@ fn load_chain(dir: &Path, chain: &mut Vec<PathBuf>) -> Result<Loaded, ScenarioEr
             "a folder is either a scenario or an overlay of one: move the overlay to a folder of its own",
         )));
     }
-    let text = match std::fs::read(&path) {
+    let text = match crate::bounded_read::read_input(&path) {
         Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
             single(Diagnostic::file(
                 Code::E1002Malformed,
@@ -48,7 +48,7 @@ fn load_chain(dir: &Path, chain: &mut Vec<PathBuf>) -> Result<Loaded, ScenarioEr
             return Err(single(Diagnostic::file(
                 Code::E1001FileUnreadable,
                 &path,
-                format!("cannot read the file: {error}"),
+                error.to_string(),
                 "check the overlay folder",
             )));
         }

@@ -30,7 +30,13 @@ pub const SCENARIO_FILES: &[&str] = &[
 ];
 
 /// The files of a plan folder a feed may replace.
-pub const PLAN_FILES: &[&str] = &["summary.json", "stock.csv", "depots.csv", "assignment.csv"];
+pub const PLAN_FILES: &[&str] = &[
+    "summary.json",
+    "stock.csv",
+    "depots.csv",
+    "assignment.csv",
+    "manifest.json",
+];
 
 /// The tiny fixture scenario, from the project's tests or from `fuzz/`.
 fn fixture() -> PathBuf {
@@ -161,9 +167,18 @@ pub fn plan_folder(data: &[u8]) {
     let (name, content) = pick(data, PLAN_FILES);
     let dir = tempfile::tempdir().expect("temporary folder");
     copy_folder(tiny_plan(), dir.path());
+    if name != "manifest.json" {
+        // Without its manifest the folder is read unchecked (W2008), so the
+        // replaced file reaches the parsers instead of the manifest check.
+        std::fs::remove_file(dir.path().join("manifest.json")).expect("manifest");
+    }
     std::fs::write(dir.path().join(name), content).expect("write");
-    let _ = sparesla::report::read::read_plan_folder(dir.path(), tiny());
-    let _ = sparesla::simulate::PlanDir::load(tiny(), dir.path());
+    use sparesla::report::read::{PlanParts, read_plan_parts};
+    for parts in [PlanParts::All, PlanParts::StockAndSummary] {
+        if let Ok(files) = read_plan_parts(dir.path(), tiny(), parts) {
+            let _ = sparesla::simulate::PlanDir::of(tiny(), &files);
+        }
+    }
 }
 
 /// The pieces of `sparesla deadline`, separated by newlines: opened, zone,

@@ -34,7 +34,7 @@ const COST_PARTS: [&str; 4] = [
 
 /// Reads `compare.json` or `compare.csv` from `dir`.
 pub fn read_compare_folder(dir: &Path) -> Result<Vec<CompareRow>, FolderError> {
-    let mut reader = FolderReader::new();
+    let mut reader = FolderReader::open(dir);
     let json = dir.join("compare.json");
     let csv = dir.join("compare.csv");
     let rows = if json.exists() {

@@ -88,12 +88,12 @@ struct SummaryLine {
 
 /// Reads a dispatch folder written for `scenario`.
 pub fn read_dispatch_folder(dir: &Path, scenario: &Scenario) -> Result<DispatchFiles, FolderError> {
-    let mut reader = FolderReader::new();
+    let mut reader = FolderReader::open(dir);
     let engineer = |id: &str| scenario.engineer_by_id(id);
     let depot = |id: &str| scenario.depot_by_id(id);
     let site = |id: &str| scenario.site_by_id(id);
 
-    let incidents = match reader.table(&dir.join("dispatch.csv"), DISPATCH_COLUMNS) {
+    let incidents = match reader.table(&dir.join("dispatch.csv"), |_| DISPATCH_COLUMNS) {
         Some(table) => table.read_rows(&mut reader.diagnostics, |cells| {
             let incident = cells.text("incident").map(str::to_string);
             let engineer = known_or_empty(cells, "engineer", "engineer", engineer);
@@ -116,7 +116,7 @@ pub fn read_dispatch_folder(dir: &Path, scenario: &Scenario) -> Result<DispatchF
         }),
         None => Vec::new(),
     };
-    let stops = match reader.table(&dir.join("routes.csv"), ROUTE_COLUMNS) {
+    let stops = match reader.table(&dir.join("routes.csv"), |_| ROUTE_COLUMNS) {
         Some(table) => table.read_rows(&mut reader.diagnostics, |cells| {
             let engineer = known(cells, "engineer", "engineer", engineer);
             let stop = cells.count("stop", 1);

@@ -10,13 +10,68 @@ mod plan_folder;
 pub use compare_folder::{CompareRow, read_compare_folder};
 pub use dispatch_folder::{DispatchFiles, DispatchRow, RouteStop, read_dispatch_folder};
 pub use plan_folder::{
-    AssignmentRow, DepotRow, PlanFiles, PlanSummaryFile, StockRow, TierFile, UnreachableFile,
-    read_plan_folder,
+    AssignmentRow, DepotRow, PlanFiles, PlanParts, PlanSummaryFile, StockRow, TierFile,
+    UnreachableFile, read_plan_folder, read_plan_parts,
 };
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::report::output_set::{
+    GENERATE_COMMAND, MANIFEST, MANIFEST_FORMAT, Manifest, inside, sha256_hex,
+};
 use crate::scenario::{Cells, Columns, Table};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The warning for a folder without manifest.json (written by an older
+/// version, or by hand): it is read, but nothing proves its files are one run.
+pub fn unchecked_folder_warning(dir: &Path) -> Option<Diagnostic> {
+    (dir.is_dir() && std::fs::symlink_metadata(dir.join(MANIFEST)).is_err()).then(|| {
+        Diagnostic::file(
+            Code::W2008OutputWithoutManifest,
+            dir,
+            "no manifest.json: the folder was written by an older version or by hand, so its files are read without checking they come from one run",
+            "run the command again to write the folder with its manifest",
+        )
+    })
+}
+
+/// Checks one file of an output folder against the folder's manifest.json,
+/// when there is one (a plan's stock.csv given to `dispatch --stock`).
+pub fn check_output_file(path: &Path) -> Result<(), FolderError> {
+    let Some(dir) = path.parent() else {
+        return Ok(());
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    if std::fs::symlink_metadata(dir.join(MANIFEST)).is_err() {
+        return Ok(());
+    }
+    let mut reader = FolderReader::open(dir);
+    // A generated scenario is the user's to edit: its manifest only records
+    // what `generate` wrote.
+    if reader
+        .manifest
+        .as_ref()
+        .is_some_and(|m| m.command == GENERATE_COMMAND)
+    {
+        return Ok(());
+    }
+    let file = dir.join(path.file_name().unwrap_or_default());
+    let text = reader.read_text(&file);
+    reader.finish(text).map(|_| ())
+}
+
+/// `path` relative to `dir`, with `/` separators (as manifests name files).
+fn relative_name(dir: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(dir).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
 
 /// Output files that cannot be read, with everything found wrong.
 #[derive(Debug, thiserror::Error)]
@@ -25,20 +80,156 @@ pub struct FolderError {
     pub diagnostics: Diagnostics,
 }
 
-/// Collects the problems of one folder.
+/// Collects the problems of one folder, and checks each file it reads
+/// against the folder's manifest.json.
 struct FolderReader {
     diagnostics: Diagnostics,
+    dir: PathBuf,
+    /// `None` for a folder without a manifest (read unchecked).
+    manifest: Option<Manifest>,
 }
 
 impl FolderReader {
-    fn new() -> Self {
-        FolderReader {
+    fn open(dir: &Path) -> Self {
+        let mut reader = FolderReader {
             diagnostics: Diagnostics::new(),
+            dir: dir.to_path_buf(),
+            manifest: None,
+        };
+        reader.manifest = reader.read_manifest();
+        reader.check_complete();
+        reader
+    }
+
+    /// Every file the manifest lists is there with its size and hash, those
+    /// this command does not read too: a folder missing one is partial, a
+    /// folder with another run's file is mixed.
+    fn check_complete(&mut self) {
+        let Some(manifest) = &self.manifest else {
+            return;
+        };
+        let mut found = Vec::new();
+        for file in &manifest.files {
+            let path = inside(&self.dir, &file.path);
+            let problem = match crate::bounded_read::read_input(&path) {
+                Err(_) if std::fs::symlink_metadata(&path).is_err() => {
+                    "the file is missing: the folder is partial".to_string()
+                }
+                Err(error) => error.to_string(),
+                Ok(bytes)
+                    if bytes.len() as u64 != file.bytes || sha256_hex(&bytes) != file.sha256 =>
+                {
+                    format!(
+                        "the file is not the one that run wrote (manifest.json: {} bytes, found {}): \
+                         the folder mixes files of different runs, or the file was edited",
+                        file.bytes,
+                        bytes.len()
+                    )
+                }
+                Ok(_) => continue,
+            };
+            found.push(Diagnostic::file(
+                Code::E1060OutputSetMismatch,
+                &path,
+                format!(
+                    "`{}` of run {} of `{}`: {problem}",
+                    file.path, manifest.run_id, manifest.command
+                ),
+                "run the command again to write the whole folder; to use a file you edited on purpose, delete manifest.json (the folder is then read unchecked)",
+            ));
+        }
+        for diagnostic in found {
+            self.diagnostics.push(diagnostic);
         }
     }
 
+    fn read_manifest(&mut self) -> Option<Manifest> {
+        let path = self.dir.join(MANIFEST);
+        std::fs::symlink_metadata(&path).ok()?;
+        let mismatch = |message: String| {
+            Diagnostic::file(
+                Code::E1060OutputSetMismatch,
+                &path,
+                message,
+                "run the command again to write the folder anew",
+            )
+        };
+        let bytes = match crate::bounded_read::read_input(&path) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                self.diagnostics.push(mismatch(error.to_string()));
+                return None;
+            }
+        };
+        match serde_json::from_slice::<Manifest>(&bytes) {
+            Ok(manifest) if manifest.format == MANIFEST_FORMAT => Some(manifest),
+            Ok(manifest) => {
+                self.diagnostics.push(mismatch(format!(
+                    "the manifest has format `{}`; this version reads `{MANIFEST_FORMAT}`",
+                    manifest.format
+                )));
+                None
+            }
+            Err(error) => {
+                self.diagnostics.push(
+                    mismatch(format!("not a manifest: {error}"))
+                        .at(error.line() as u64, Some(error.column() as u64)),
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks `bytes`, read from `path`, against the manifest: the file must
+    /// be listed, with that size and hash (check_complete hashed what was
+    /// there when the folder was opened; this checks what was read).
+    fn check_listed(&mut self, path: &Path, bytes: &[u8]) -> bool {
+        let Some(manifest) = &self.manifest else {
+            return true;
+        };
+        if self.diagnostics.all().iter().any(|d| d.file == path) {
+            return false;
+        }
+        let relative = relative_name(&self.dir, path);
+        let problem = match manifest.file(&relative) {
+            None => Some(format!(
+                "`{relative}` is not in manifest.json (run {} of `{}`): the folder mixes files of different runs",
+                manifest.run_id, manifest.command
+            )),
+            Some(listed)
+                if listed.bytes != bytes.len() as u64 || listed.sha256 != sha256_hex(bytes) =>
+            {
+                Some(format!(
+                    "`{relative}` changed while it was read (run {} of `{}`): another command is writing the folder",
+                    manifest.run_id, manifest.command
+                ))
+            }
+            Some(_) => None,
+        };
+        let Some(message) = problem else {
+            return true;
+        };
+        self.diagnostics.push(Diagnostic::file(
+            Code::E1060OutputSetMismatch,
+            path,
+            message,
+            "run the command again to write the whole folder; to use a file you edited on purpose, delete manifest.json (the folder is then read unchecked)",
+        ));
+        false
+    }
+
+    fn is_listed(&self, path: &Path) -> bool {
+        self.manifest
+            .as_ref()
+            .is_some_and(|m| m.file(&relative_name(&self.dir, path)).is_some())
+    }
+
     fn read_text(&mut self, path: &Path) -> Option<String> {
-        match std::fs::read(path) {
+        if std::fs::symlink_metadata(path).is_err() && self.is_listed(path) {
+            return None; // reported by check_complete
+        }
+        match crate::bounded_read::read_input(path) {
+            Ok(bytes) if !self.check_listed(path, &bytes) => None,
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => Some(text),
                 Err(_) => {
@@ -55,7 +246,7 @@ impl FolderReader {
                 self.diagnostics.push(Diagnostic::file(
                     Code::E1001FileUnreadable,
                     path,
-                    format!("cannot read the file: {error}"),
+                    error.to_string(),
                     "give the folder the command wrote (see the README for its files)",
                 ));
                 None
@@ -65,8 +256,15 @@ impl FolderReader {
 
     /// A CSV table; warnings (unknown extra columns) are dropped, because
     /// files of newer versions may carry more columns.
-    fn table(&mut self, path: &Path, columns: Columns) -> Option<Table> {
+    /// The columns are chosen from the header line.
+    fn table(&mut self, path: &Path, columns: impl Fn(&str) -> Columns) -> Option<Table> {
         let text = self.read_text(path)?;
+        let header = text
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .next()
+            .unwrap_or("");
+        let columns = columns(header);
         let mut found = Diagnostics::new();
         let table = Table::parse(path, &text, columns, &mut found);
         for diagnostic in found.all() {
@@ -79,9 +277,17 @@ impl FolderReader {
 
     /// A JSON document, errors placed at their line and column.
     fn json<T: serde::de::DeserializeOwned>(&mut self, path: &Path) -> Option<T> {
+        self.json_and_text(path).map(|(value, _)| value)
+    }
+
+    /// Like [`Self::json`], with the text it was read from.
+    fn json_and_text<T: serde::de::DeserializeOwned>(
+        &mut self,
+        path: &Path,
+    ) -> Option<(T, String)> {
         let text = self.read_text(path)?;
         match serde_json::from_str(&text) {
-            Ok(value) => Some(value),
+            Ok(value) => Some((value, text)),
             Err(error) => {
                 self.diagnostics.push(
                     Diagnostic::file(

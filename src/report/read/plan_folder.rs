@@ -1,10 +1,12 @@
 //! The folder `sparesla plan --out` writes: depots.csv, stock.csv,
-//! assignment.csv and summary.json.
+//! assignment.csv and summary.json. The one reader of plan folders: `report`
+//! reads all four files, `simulate` the stock and the summary, with the
+//! same checks.
 
 use super::{FolderError, FolderReader, known, known_or_empty};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::scenario::{Columns, DepotIdx, PartIdx, Scenario, SiteIdx};
-use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 const DEPOT_COLUMNS: Columns = Columns {
@@ -12,8 +14,14 @@ const DEPOT_COLUMNS: Columns = Columns {
     optional: &["fixed_cost", "sites_served"],
 };
 const STOCK_COLUMNS: Columns = Columns {
-    required: &["depot", "part", "stock", "fill_rate"],
-    optional: &["demand_per_year"],
+    required: &["depot", "part", "stock"],
+    optional: &["demand_per_year", "fill_rate"],
+};
+/// A stock file in the scenario's format (`depot,part,on_hand`), which
+/// `simulate --plan` has always accepted in a plan folder.
+const ON_HAND_COLUMNS: Columns = Columns {
+    required: &["depot", "part", "on_hand"],
+    optional: &[],
 };
 const ASSIGNMENT_COLUMNS: Columns = Columns {
     required: &["site", "part", "depot"],
@@ -36,7 +44,8 @@ pub struct StockRow {
     pub depot: DepotIdx,
     pub part: PartIdx,
     pub stock: u32,
-    pub fill_rate: f64,
+    /// Absent in a stock file without the column.
+    pub fill_rate: Option<f64>,
 }
 
 /// One row of assignment.csv (one per site and part with demand).
@@ -49,46 +58,21 @@ pub struct AssignmentRow {
     pub travel_hours: Option<f64>,
 }
 
-/// A tier's line of summary.json.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct TierFile {
-    pub tier: String,
-    pub target: f64,
-    pub expected_attainment: f64,
-    pub attainable: f64,
-    pub demand: f64,
-    pub expected_breaches: f64,
-}
+/// A tier's line of summary.json (the writer's struct).
+pub type TierFile = crate::plan::TierService;
+/// An unreachable site of summary.json (the writer's struct).
+pub type UnreachableFile = crate::report::UnreachableSite;
+/// summary.json, read into the struct `plan` writes it from; keys the
+/// struct does not know are ignored.
+pub type PlanSummaryFile = crate::report::PlanSummary;
 
-/// An unreachable site of summary.json.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct UnreachableFile {
-    pub site: String,
-    pub customer: String,
-    pub tier: String,
-    pub allowed_hours: f64,
-    pub fastest_depot: Option<String>,
-    pub fastest_hours: Option<f64>,
-}
-
-/// The parts of summary.json the report uses; other keys are ignored.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct PlanSummaryFile {
-    pub scenario: String,
-    pub currency: String,
-    pub total_cost: f64,
-    pub fixed_cost: f64,
-    pub holding_cost: f64,
-    pub expected_penalty: f64,
-    pub emergency_cost: f64,
-    pub lower_bound: f64,
-    pub gap: f64,
-    pub solver: String,
-    pub status: String,
-    pub stock_units: u64,
-    pub stock_value: f64,
-    pub tiers: Vec<TierFile>,
-    pub unreachable_sites: Vec<UnreachableFile>,
+/// Which files of a plan folder a command reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanParts {
+    /// depots.csv, stock.csv, assignment.csv and summary.json (`report`).
+    All,
+    /// stock.csv and summary.json (`simulate`); depots and assignment stay empty.
+    StockAndSummary,
 }
 
 /// A plan folder, checked against its scenario.
@@ -122,89 +106,31 @@ impl PlanFiles {
     }
 }
 
-/// Reads a plan folder written for `scenario`.
+/// Reads a plan folder written for `scenario` (all four files).
 pub fn read_plan_folder(dir: &Path, scenario: &Scenario) -> Result<PlanFiles, FolderError> {
-    let mut reader = FolderReader::new();
-    let depot = |id: &str| scenario.depot_by_id(id);
-    let part = |id: &str| scenario.part_by_id(id);
-    let site = |id: &str| scenario.site_by_id(id);
+    read_plan_parts(dir, scenario, PlanParts::All)
+}
 
-    let depots = match reader.table(&dir.join("depots.csv"), DEPOT_COLUMNS) {
-        Some(table) => table.read_rows(&mut reader.diagnostics, |cells| {
-            let depot = known(cells, "depot", "depot", depot);
-            let open = cells.keyword("open", &[("true", true), ("false", false)]);
-            let stock_units = cells.count("stock_units", 0);
-            let stock_value = cells.non_negative("stock_value");
-            let sites_served = match cells.optional_text("sites_served") {
-                None => Some(None),
-                Some(_) => cells.count("sites_served", 0).map(Some),
-            };
-            Some(DepotRow {
-                depot: depot?,
-                open: open?,
-                stock_units: stock_units?,
-                stock_value: stock_value?,
-                sites_served: sites_served?,
-            })
-        }),
-        None => Vec::new(),
+/// Reads the `parts` of a plan folder written for `scenario`.
+pub fn read_plan_parts(
+    dir: &Path,
+    scenario: &Scenario,
+    parts: PlanParts,
+) -> Result<PlanFiles, FolderError> {
+    let mut reader = FolderReader::open(dir);
+    let all = parts == PlanParts::All;
+    let depots = if all {
+        read_depots(&mut reader, dir, scenario)
+    } else {
+        Vec::new()
     };
-    let stock = match reader.table(&dir.join("stock.csv"), STOCK_COLUMNS) {
-        Some(table) => table.read_rows(&mut reader.diagnostics, |cells| {
-            let depot = known(cells, "depot", "depot", depot);
-            let part = known(cells, "part", "part", part);
-            let stock = cells.count("stock", 0);
-            let fill_rate = cells.in_range("fill_rate", 0.0, 1.0);
-            Some(StockRow {
-                depot: depot?,
-                part: part?,
-                stock: stock?,
-                fill_rate: fill_rate?,
-            })
-        }),
-        None => Vec::new(),
+    let stock = read_stock(&mut reader, dir, scenario);
+    let assignment = if all {
+        read_assignment(&mut reader, dir, scenario)
+    } else {
+        Vec::new()
     };
-    let assignment = match reader.table(&dir.join("assignment.csv"), ASSIGNMENT_COLUMNS) {
-        Some(table) => table.read_rows(&mut reader.diagnostics, |cells| {
-            let site = known(cells, "site", "site", site);
-            let part = known(cells, "part", "part", part);
-            let depot = known_or_empty(cells, "depot", "depot", depot);
-            let travel_hours = match cells.optional_text("travel_hours") {
-                None => Some(None),
-                Some(_) => cells.non_negative("travel_hours").map(Some),
-            };
-            Some(AssignmentRow {
-                site: site?,
-                part: part?,
-                depot: depot?,
-                travel_hours: travel_hours?,
-            })
-        }),
-        None => Vec::new(),
-    };
-    let summary_path = dir.join("summary.json");
-    let summary = reader.json::<PlanSummaryFile>(&summary_path);
-    if let Some(summary) = &summary {
-        let tiers = summary.tiers.iter().map(|t| ("tier", t.tier.as_str()));
-        let sites = summary
-            .unreachable_sites
-            .iter()
-            .map(|s| ("site", s.site.as_str()));
-        for (what, id) in tiers.chain(sites) {
-            let found = match what {
-                "tier" => scenario.tier_by_id(id).is_some(),
-                _ => scenario.site_by_id(id).is_some(),
-            };
-            if !found {
-                reader.diagnostics.push(Diagnostic::file(
-                    Code::E1031UnknownReference,
-                    &summary_path,
-                    format!("unknown {what} `{id}`"),
-                    "the folder was written for another scenario: give the scenario it was made from",
-                ));
-            }
-        }
-    }
+    let summary = read_summary(&mut reader, &dir.join("summary.json"), scenario);
     let summary = reader.finish(summary)?;
     Ok(PlanFiles {
         depots,
@@ -212,4 +138,250 @@ pub fn read_plan_folder(dir: &Path, scenario: &Scenario) -> Result<PlanFiles, Fo
         assignment,
         summary,
     })
+}
+
+fn read_depots(reader: &mut FolderReader, dir: &Path, scenario: &Scenario) -> Vec<DepotRow> {
+    let depot = |id: &str| scenario.depot_by_id(id);
+    let Some(table) = reader.table(&dir.join("depots.csv"), |_| DEPOT_COLUMNS) else {
+        return Vec::new();
+    };
+    table.read_rows(&mut reader.diagnostics, |cells| {
+        let depot = known(cells, "depot", "depot", depot);
+        let open = cells.keyword("open", &[("true", true), ("false", false)]);
+        let stock_units = cells.count("stock_units", 0);
+        let stock_value = cells.non_negative("stock_value");
+        let sites_served = match cells.optional_text("sites_served") {
+            None => Some(None),
+            Some(_) => cells.count("sites_served", 0).map(Some),
+        };
+        Some(DepotRow {
+            depot: depot?,
+            open: open?,
+            stock_units: stock_units?,
+            stock_value: stock_value?,
+            sites_served: sites_served?,
+        })
+    })
+}
+
+/// stock.csv: each depot and part at most once.
+fn read_stock(reader: &mut FolderReader, dir: &Path, scenario: &Scenario) -> Vec<StockRow> {
+    let depot = |id: &str| scenario.depot_by_id(id);
+    let part = |id: &str| scenario.part_by_id(id);
+    let path = dir.join("stock.csv");
+    let choose = |header: &str| {
+        let names: Vec<&str> = header
+            .split(',')
+            .map(|c| c.trim().trim_matches('"'))
+            .collect();
+        if names.contains(&"on_hand") && !names.contains(&"stock") {
+            ON_HAND_COLUMNS
+        } else {
+            STOCK_COLUMNS
+        }
+    };
+    let Some(table) = reader.table(&path, choose) else {
+        return Vec::new();
+    };
+    let units = if table.has_column("on_hand") {
+        "on_hand"
+    } else {
+        "stock"
+    };
+    let rows = table.read_rows(&mut reader.diagnostics, |cells| {
+        let depot = known(cells, "depot", "depot", depot);
+        let part = known(cells, "part", "part", part);
+        let stock = cells.count(units, 0);
+        let fill_rate = match cells.optional_text("fill_rate") {
+            None => Some(None),
+            Some(_) => cells.in_range("fill_rate", 0.0, 1.0).map(Some),
+        };
+        let row = StockRow {
+            depot: depot?,
+            part: part?,
+            stock: stock?,
+            fill_rate: fill_rate?,
+        };
+        Some((row, cells.line()))
+    });
+    let mut first_line = HashMap::new();
+    let mut kept = Vec::with_capacity(rows.len());
+    for (row, line) in rows {
+        if let Some(first) = first_line.insert((row.depot, row.part), line) {
+            reader.diagnostics.push(
+                Diagnostic::file(
+                    Code::E1030DuplicateId,
+                    &path,
+                    format!("this depot and part are listed again (first on line {first})"),
+                    "give each depot and part one row",
+                )
+                .at(line, Some(1)),
+            );
+            continue;
+        }
+        kept.push(row);
+    }
+    kept
+}
+
+fn read_assignment(
+    reader: &mut FolderReader,
+    dir: &Path,
+    scenario: &Scenario,
+) -> Vec<AssignmentRow> {
+    let depot = |id: &str| scenario.depot_by_id(id);
+    let part = |id: &str| scenario.part_by_id(id);
+    let site = |id: &str| scenario.site_by_id(id);
+    let Some(table) = reader.table(&dir.join("assignment.csv"), |_| ASSIGNMENT_COLUMNS) else {
+        return Vec::new();
+    };
+    table.read_rows(&mut reader.diagnostics, |cells| {
+        let site = known(cells, "site", "site", site);
+        let part = known(cells, "part", "part", part);
+        let depot = known_or_empty(cells, "depot", "depot", depot);
+        let travel_hours = match cells.optional_text("travel_hours") {
+            None => Some(None),
+            Some(_) => cells.non_negative("travel_hours").map(Some),
+        };
+        Some(AssignmentRow {
+            site: site?,
+            part: part?,
+            depot: depot?,
+            travel_hours: travel_hours?,
+        })
+    })
+}
+
+/// summary.json, with every id known to the scenario, every share between
+/// 0 and 1 and every cost 0 or more, each problem at its line and column.
+fn read_summary(
+    reader: &mut FolderReader,
+    path: &Path,
+    scenario: &Scenario,
+) -> Option<PlanSummaryFile> {
+    let (summary, text) = reader.json_and_text::<PlanSummaryFile>(path)?;
+    let mut check = SummaryCheck {
+        path,
+        text: &text,
+        found: Vec::new(),
+    };
+    for (key, value) in [
+        ("total_cost", summary.total_cost),
+        ("fixed_cost", summary.fixed_cost),
+        ("holding_cost", summary.holding_cost),
+        ("expected_penalty", summary.expected_penalty),
+        ("emergency_cost", summary.emergency_cost),
+        ("lower_bound", summary.lower_bound),
+        ("gap", summary.gap),
+        ("stock_value", summary.stock_value),
+    ] {
+        if value < 0.0 {
+            check.at(
+                &format!("\"{key}\""),
+                Code::E1013OutOfDomain,
+                format!("`{key}` is {value}; it cannot be negative"),
+            );
+        }
+    }
+    let mut seen = HashSet::new();
+    for tier in &summary.tiers {
+        let needle = format!("\"{}\"", tier.tier);
+        if scenario.tier_by_id(&tier.tier).is_none() {
+            check.at(
+                &needle,
+                Code::E1031UnknownReference,
+                format!("tier `{}` is not in the scenario's tiers.csv", tier.tier),
+            );
+        }
+        if !seen.insert(tier.tier.as_str()) {
+            check.at(
+                &needle,
+                Code::E1030DuplicateId,
+                format!("tier `{}` is listed twice", tier.tier),
+            );
+        }
+        for (key, share) in [
+            ("target", tier.target),
+            ("expected_attainment", tier.expected_attainment),
+            ("attainable", tier.attainable),
+        ] {
+            if !(0.0..=1.0).contains(&share) {
+                check.at(
+                    &needle,
+                    Code::E1014OutOfRange,
+                    format!(
+                        "tier `{}`: {key} {share} is not a share between 0 and 1",
+                        tier.tier
+                    ),
+                );
+            }
+        }
+        for (key, value) in [
+            ("demand", tier.demand),
+            ("expected_breaches", tier.expected_breaches),
+        ] {
+            if value < 0.0 {
+                check.at(
+                    &needle,
+                    Code::E1013OutOfDomain,
+                    format!(
+                        "tier `{}`: {key} is {value}; it cannot be negative",
+                        tier.tier
+                    ),
+                );
+            }
+        }
+    }
+    for site in &summary.unreachable_sites {
+        if scenario.site_by_id(&site.site).is_none() {
+            check.at(
+                &format!("\"{}\"", site.site),
+                Code::E1031UnknownReference,
+                format!(
+                    "unreachable site `{}` is not in the scenario's sites.csv",
+                    site.site
+                ),
+            );
+        }
+    }
+    let found = check.found;
+    let clean = found.is_empty();
+    for diagnostic in found {
+        reader.diagnostics.push(diagnostic);
+    }
+    clean.then_some(summary)
+}
+
+/// Places summary.json problems at the first mention of what they concern.
+struct SummaryCheck<'a> {
+    path: &'a Path,
+    text: &'a str,
+    found: Vec<Diagnostic>,
+}
+
+impl SummaryCheck<'_> {
+    fn at(&mut self, needle: &str, code: Code, message: String) {
+        let (line, column) = locate(self.text, needle);
+        self.found.push(
+            Diagnostic::file(
+                code,
+                self.path,
+                message,
+                "give the folder `sparesla plan --out` wrote for this scenario, unchanged, or re-run `sparesla plan`",
+            )
+            .at(line, Some(column)),
+        );
+    }
+}
+
+/// 1-based line and column of the first occurrence of `needle`, or 1:1.
+fn locate(text: &str, needle: &str) -> (u64, u64) {
+    let Some(offset) = text.find(needle) else {
+        return (1, 1);
+    };
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line as u64, column as u64)
 }

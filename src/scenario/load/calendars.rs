@@ -129,14 +129,11 @@ impl CalendarResolver {
             }
             (spec.to_string(), local)
         };
-        match std::fs::read(&path) {
+        match crate::bounded_read::read_input(&path) {
             Ok(bytes) => Ok(decode_csv(&path, bytes, diagnostics)
                 .and_then(|text| parse_calendar(&name, &path, &text, diagnostics))
                 .map(Arc::new)),
-            Err(error) => Err(format!(
-                "calendar file {} cannot be read: {error}",
-                path.display()
-            )),
+            Err(error) => Err(format!("calendar file {}: {error}", path.display())),
         }
     }
 }

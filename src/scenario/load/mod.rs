@@ -52,7 +52,7 @@ impl Loader {
     }
 
     fn read_text(&mut self, path: &Path) -> Option<String> {
-        match std::fs::read(path) {
+        match crate::bounded_read::read_input(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => Some(text),
                 Err(error) => {
@@ -80,7 +80,7 @@ impl Loader {
 
     /// A CSV file's text: UTF-8, or GB18030 as Chinese Excel saves it.
     fn read_csv_text(&mut self, path: &Path) -> Option<String> {
-        match std::fs::read(path) {
+        match crate::bounded_read::read_input(path) {
             Ok(bytes) => decode_csv(path, bytes, &mut self.diagnostics),
             Err(error) => {
                 self.unreadable(path, &error);
@@ -89,11 +89,11 @@ impl Loader {
         }
     }
 
-    fn unreadable(&mut self, path: &Path, error: &std::io::Error) {
+    fn unreadable(&mut self, path: &Path, error: &crate::bounded_read::InputReadError) {
         self.diagnostics.push(Diagnostic::file(
             Code::E1001FileUnreadable,
             path,
-            format!("cannot read the file: {error}"),
+            error.to_string(),
             "check the scenario folder; see the README for the files a scenario needs",
         ));
     }
