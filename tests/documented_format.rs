@@ -257,3 +257,32 @@ fn opened_times_with_an_offset_but_no_seconds_dispatch() {
     let dispatch = std::fs::read_to_string(out.path().join("dispatch.csv")).unwrap();
     assert_eq!(dispatch.lines().count(), 3, "{dispatch}");
 }
+
+#[test]
+fn overlays_take_quoted_dates_24x7_words_and_engineers_without_a_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = ScenarioCopy::fixture("documented");
+    let overlay = dir.path().join("overlay");
+    std::fs::create_dir(&overlay).unwrap();
+    std::fs::write(
+        overlay.join("overlay.toml"),
+        format!(
+            "base = \"{}\"\n\
+             [[failure_rate]]\nfactor = 2.0\nfrom = \"2026-02-01\"\nto = \"2026-02-28\"\n\
+             [[tier]]\nid = \"7x24x4\"\ncalendar = \"none\"\n\
+             [[new_engineer]]\nid = \"E9\"\nbase = \"D-NJ\"\nskills = \"net\"\nshift = \"24x7\"\n",
+            base.path().display()
+        ),
+    )
+    .unwrap();
+    let output = sparesla(&["validate", overlay.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output).1);
+    let loaded = scenario::load(&overlay).unwrap().scenario;
+    let rate = &loaded.rate_changes[0];
+    assert_eq!(
+        (rate.period.from.to_string(), rate.period.to.to_string()),
+        ("2026-02-01".to_string(), "2026-02-28".to_string())
+    );
+    let engineer = loaded.engineers.iter().find(|e| e.id == "E9").unwrap();
+    assert_eq!(engineer.shift.tz.name(), "Asia/Shanghai");
+}
