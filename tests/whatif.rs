@@ -356,7 +356,7 @@ fn bad_overlays_are_reported_where_they_are() {
         (
             "bad-target",
             "[[tier]]\nid = \"5x10-nbd\"\ntarget = 1.5\n",
-            vec![(E1013OutOfDomain, Some(4), Some(10))],
+            vec![(E1014OutOfRange, Some(4), Some(10))],
         ),
         (
             "new-tier-taken",

@@ -1,6 +1,7 @@
 //! `sparesla compare`: plan several scenarios and set them side by side.
 
 use super::InvalidInput;
+use super::next::{self, Next, ShellWord};
 use crate::calendar::parse_duration;
 use crate::plan::{self, Backend, PlanOptions};
 use crate::report::{
@@ -112,7 +113,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     let jobs: Vec<&PlanningInput> = inputs.iter().chain(todays.iter().flatten()).collect();
     // Plans are independent: one per thread while there are cores.
-    let mut plans: Vec<plan::Plan> = jobs
+    let progress = super::progress::bar(jobs.len() as u64, "planning scenarios");
+    let plans: anyhow::Result<Vec<plan::Plan>> = jobs
         .par_iter()
         .map(|input| {
             let scenario = &input.scenario;
@@ -124,10 +126,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .unwrap_or_default(),
                 gap: args.gap.unwrap_or(scenario.planning.gap),
             };
-            plan::plan(scenario, &input.travel, options)
-                .with_context(|| format!("planning {}", scenario.name))
+            let plan = plan::plan(scenario, &input.travel, options)
+                .with_context(|| format!("planning {}", scenario.name));
+            progress.inc(1);
+            plan
         })
-        .collect::<anyhow::Result<_>>()?;
+        .collect();
+    progress.finish_and_clear();
+    let mut plans = plans?;
     let today_plans = plans.split_off(inputs.len());
     let mut today_plans = today_plans.into_iter();
     let today_of: Vec<Option<plan::Plan>> = todays
@@ -186,6 +192,41 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         OutputFormat::Csv => compare_csv(&rows)?,
     };
     super::print_stdout(text.trim_end())?;
+    match &args.out {
+        Some(out) => {
+            let first_plan = out
+                .join("plans")
+                .join(&folder_names(&[rows[0].name.clone()])[0]);
+            next::print(
+                Some(format!("the comparison to {}", out.display())),
+                &[Next::sparesla(
+                    &[
+                        &"report",
+                        &args.scenarios[0],
+                        &"--plan",
+                        &first_plan,
+                        &"--compare",
+                        out,
+                        &"--out",
+                        &"report.html",
+                    ],
+                    "the scenarios side by side on one page",
+                )],
+            );
+        }
+        None => {
+            let mut words: Vec<&dyn ShellWord> = vec![&"compare"];
+            words.extend(args.scenarios.iter().map(|s| s as &dyn ShellWord));
+            words.extend([&"--out" as &dyn ShellWord, &"compare"]);
+            next::print(
+                None,
+                &[Next::sparesla(
+                    &words,
+                    "the same, with each plan and compare.csv kept",
+                )],
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,6 +1,7 @@
 //! `sparesla dispatch`: assign engineers, depots and delivery modes to incidents.
 
 use super::InvalidInput;
+use super::next::{self, Next};
 use crate::calendar::parse_duration;
 use crate::dispatch::{self, DispatchOptions};
 use crate::report::{DispatchSummary, ResultFormat, dispatch_table, write_dispatch};
@@ -58,6 +59,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => scenario::load_stock(&scenario, path)?,
         None => scenario.stock.clone(),
     };
+    if stock.iter().all(|level| level.on_hand == 0) {
+        eprintln!(
+            "hint: no depot holds any stock{}, so no incident can get its part; pass the stock to \
+             dispatch from, e.g. a plan's: --stock plan/stock.csv",
+            if args.stock.is_some() {
+                " in the --stock file"
+            } else {
+                " (the scenario has no stock.csv and --stock was not given)"
+            }
+        );
+    }
     let live = dispatch::Live {
         engineers: match &args.engineer_state {
             Some(path) => scenario::load_engineer_states(&scenario, path)?,
@@ -76,8 +88,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         max_iterations: args.iterations,
         bound: (!args.no_bound).then_some(args.solver),
     };
-    let result = dispatch::dispatch_live(&scenario, &travel, &incidents, &stock, &live, options)
-        .map_err(|e| InvalidInput(e.to_string()))?;
+    let progress = super::progress::spinner(format!(
+        "dispatching {} incident(s) (time limit {:.0?})",
+        incidents.len(),
+        options.time_limit
+    ));
+    let result = dispatch::dispatch_live(&scenario, &travel, &incidents, &stock, &live, options);
+    progress.finish_and_clear();
+    let result = result.map_err(|e| InvalidInput(e.to_string()))?;
     write_dispatch(&args.out, &scenario, &result)
         .with_context(|| format!("writing the dispatch to {}", args.out.display()))?;
     let summary = DispatchSummary::of(&scenario, &result);
@@ -93,5 +111,44 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             super::print_stdout(dispatch_table(&summary).trim_end())?
         }
     }
+    let dispatch_csv = args.out.join("dispatch.csv");
+    let mut steps = vec![Next::sparesla(
+        &[
+            &"dispatch",
+            &args.scenario,
+            &"--incidents",
+            &args.incidents,
+            &"--pin",
+            &dispatch_csv,
+            &"--out",
+            &"dispatch-next",
+        ],
+        "re-dispatch as tickets arrive, keeping these jobs",
+    )];
+    // A plan's stock.csv: its folder makes a report with the day's routes.
+    let plan_folder = args
+        .stock
+        .as_deref()
+        .and_then(|stock| stock.parent())
+        .filter(|dir| dir.join("summary.json").is_file());
+    if let Some(plan) = plan_folder {
+        steps.push(Next::sparesla(
+            &[
+                &"report",
+                &args.scenario,
+                &"--plan",
+                &plan,
+                &"--dispatch",
+                &args.out,
+                &"--out",
+                &"report.html",
+            ],
+            "the day's routes on one page",
+        ));
+    }
+    next::print(
+        Some(format!("the dispatch to {}", args.out.display())),
+        &steps,
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! `sparesla generate`: a synthetic scenario for benchmarks and trials at scale.
 
+use super::next::{self, Next};
 use crate::report::write_atomic;
 use crate::scenario::generate::{GenerateOptions, generate};
 use anyhow::Context;
@@ -55,6 +56,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         write_atomic(&path, content.as_bytes())
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    eprintln!("wrote {} files to {}", files.len(), args.dir.display());
+    let mut steps = vec![
+        Next::sparesla(&[&"validate", &args.dir], "its inventory"),
+        Next::sparesla(
+            &[&"plan", &args.dir, &"--out", &"plan"],
+            "which depots to open and what to stock",
+        ),
+    ];
+    if args.incidents > 0 {
+        let incidents = args.dir.join("incidents.csv");
+        steps.push(Next::sparesla(
+            &[
+                &"dispatch",
+                &args.dir,
+                &"--incidents",
+                &incidents,
+                &"--out",
+                &"dispatch",
+            ],
+            "dispatch the generated day",
+        ));
+    }
+    next::print(
+        Some(format!("{} files to {}", files.len(), args.dir.display())),
+        &steps,
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! `sparesla plan`: which depots to open and how much of each part to stock.
 
 use super::InvalidInput;
+use super::next::{self, Next};
 use crate::calendar::parse_duration;
 use crate::plan::{self, Backend, PlanOptions};
 use crate::report::{PlanSummary, ResultFormat, plan_table, write_plan};
@@ -61,7 +62,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let travel = super::travel_hours(&scenario)?;
     let input = planning_input(&scenario, &travel, args.temporary);
     let (scenario, travel) = (input.scenario, input.travel);
-    let plan = plan::plan(&scenario, &travel, options)?;
+    let progress = super::progress::spinner(format!(
+        "planning {} (time limit {:.0?}, gap {:.2}%)",
+        scenario.name,
+        options.time_limit,
+        options.gap * 100.0
+    ));
+    let plan = plan::plan(&scenario, &travel, options);
+    progress.finish_and_clear();
+    let plan = plan?;
     write_plan(&args.out, &scenario, &plan)
         .with_context(|| format!("writing the plan to {}", args.out.display()))?;
     let summary = PlanSummary::of(&scenario, &plan);
@@ -77,5 +86,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             super::print_stdout(plan_table(&summary).trim_end())?
         }
     }
+    next::print(
+        Some(format!("the plan to {}", args.out.display())),
+        &[
+            Next::sparesla(
+                &[
+                    &"simulate",
+                    &args.scenario,
+                    &"--plan",
+                    &args.out,
+                    &"--runs",
+                    &"200",
+                ],
+                "check the promise by simulation",
+            ),
+            Next::sparesla(
+                &[
+                    &"report",
+                    &args.scenario,
+                    &"--plan",
+                    &args.out,
+                    &"--out",
+                    &"report.html",
+                ],
+                "the plan on one page",
+            ),
+        ],
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -84,5 +84,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.out.display(),
         page.len().div_ceil(1024)
     ))?;
+    eprintln!(
+        "next: open {} in a browser (one file; it makes no network request)",
+        args.out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

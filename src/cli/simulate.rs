@@ -1,6 +1,7 @@
 //! `sparesla simulate`: a plan in service, many times over.
 
 use super::InvalidInput;
+use super::next::{self, Next};
 use crate::report::{
     OutputFormat, SimulationReport, customers_csv, simulation_table, write_simulation,
 };
@@ -72,8 +73,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         emergency_hours: args.emergency_hours,
     };
     let started = std::time::Instant::now();
-    let simulation = simulate::simulate(&scenario, &travel, &plan.stock, options)
-        .map_err(|e| InvalidInput(e.to_string()))?;
+    let progress = super::progress::bar(u64::from(options.runs), "simulating runs");
+    let simulation = simulate::simulate_observed(&scenario, &travel, &plan.stock, options, &|| {
+        progress.inc(1)
+    });
+    progress.finish_and_clear();
+    let simulation = simulation.map_err(|e| InvalidInput(e.to_string()))?;
     tracing::info!(
         "{} runs simulated in {:.2}s",
         options.runs,
@@ -95,6 +100,35 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         OutputFormat::Csv => super::print_stdout(customers_csv(&report)?.trim_end())?,
         OutputFormat::Table => super::print_stdout(simulation_table(&report).trim_end())?,
     }
+    let wrote = args
+        .out
+        .as_ref()
+        .map(|out| format!("the simulation to {}", out.display()));
+    let mut steps = vec![Next::sparesla(
+        &[
+            &"report",
+            &args.scenario,
+            &"--plan",
+            &args.plan,
+            &"--out",
+            &"report.html",
+        ],
+        "the plan on one page",
+    )];
+    if args.out.is_none() {
+        steps.push(Next::sparesla(
+            &[
+                &"simulate",
+                &args.scenario,
+                &"--plan",
+                &args.plan,
+                &"--out",
+                &"simulation",
+            ],
+            "the same, with tiers.csv and customers.csv kept",
+        ));
+    }
+    next::print(wrote, &steps);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -20,5 +20,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         OutputFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&inventory)?)?,
         OutputFormat::Table | OutputFormat::Csv => super::print_stdout(&inventory.to_table())?,
     }
+    super::next::print(
+        None,
+        &[super::next::Next::sparesla(
+            &[&"plan", &args.scenario, &"--out", &"plan"],
+            "which depots to open and what to stock",
+        )],
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -69,7 +69,14 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
             serving[s.index()] = Some(usize::MAX);
         }
         let claimed = claims.serving_depot.get(&site.id).cloned().flatten();
+        // A site that never fails has no rows in assignment.csv to name a
+        // depot: nothing to serve, so nothing to check.
+        let fails = scenario
+            .installed_base
+            .iter()
+            .any(|u| u.site == s && u.failures_per_year() > 0.0);
         match (&claimed, fastest_open) {
+            (None, Some(_)) if !fails => {}
             (None, Some((_, d))) => problems.push(format!(
                 "site {} is unserved but open depot {} reaches it in time",
                 site.id, scenario.depots[d].id

@@ -91,6 +91,9 @@ pub struct Plan {
     pub evaluations: usize,
     /// Sites no usable depot reaches in time.
     pub unreachable: Vec<SiteIdx>,
+    /// What the MILP solver's fallbacks did, for the user (empty when
+    /// every solve went through at the first attempt).
+    pub solver_notes: Vec<String>,
     pub model: PlanModel,
 }
 
@@ -99,8 +102,6 @@ pub struct Plan {
 pub enum PlanError {
     #[error(transparent)]
     Model(#[from] ModelError),
-    #[error("solver: {0}")]
-    Solver(#[from] MilpError),
     #[error("no set of open depots meets the tier targets")]
     NoFeasiblePlan,
 }
@@ -145,6 +146,7 @@ pub fn plan(
         evaluations: 0,
         timed_out: false,
         deadline,
+        solver_trouble: SolverTrouble::default(),
     };
     // The bound first: its minimisers are also good open sets, each
     // evaluated as a plan on the way (and the best kept).
@@ -195,7 +197,7 @@ pub fn plan(
         }
     }
     let (best, exact_bound) = if candidates.len() <= EXACT_EVERY_SET_CANDIDATES {
-        search.exhaustive_exact(&candidates, options.backend, limits)?
+        search.exhaustive_exact(&candidates, options.backend, limits)
     } else if candidates.len() <= EXHAUSTIVE_CANDIDATES {
         (search.exhaustive(&candidates), None)
     } else {
@@ -215,7 +217,14 @@ pub fn plan(
     if let Some(exact) = exact_bound {
         lower_bound = lower_bound.max(exact);
     } else if best.cost - lower_bound > options.gap * best.cost {
-        search.timed_out |= polish_stock(&model, &required, &mut best, options.backend, deadline);
+        search.timed_out |= polish_stock(
+            &model,
+            &required,
+            &mut best,
+            options.backend,
+            deadline,
+            &mut search.solver_trouble,
+        );
     }
     tracing::info!(
         "stock polished: cost {:.0}, {:.1}s",
@@ -225,6 +234,7 @@ pub fn plan(
     let effort = SearchEffort {
         evaluations: search.evaluations,
         timed_out: search.timed_out,
+        solver_notes: search.solver_trouble.notes(),
     };
     let proof = Proof {
         lower_bound,
@@ -248,10 +258,56 @@ struct Proof {
 }
 
 /// How much searching a run did, for the plan's status and summary.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct SearchEffort {
     evaluations: usize,
     timed_out: bool,
+    solver_notes: Vec<String>,
+}
+
+/// What the MILP solver's hiccups cost a run: solves its fallback chain
+/// rescued, and solves no backend answered (the greedy stock stood in).
+#[derive(Clone, Debug, Default)]
+struct SolverTrouble {
+    recovered: usize,
+    first_recovery: Option<String>,
+    failed: usize,
+    first_failure: Option<MilpError>,
+}
+
+impl SolverTrouble {
+    fn recovered(&mut self, recovery: Option<String>) {
+        if let Some(recovery) = recovery {
+            tracing::info!("exact stock model: {recovery}");
+            self.recovered += 1;
+            self.first_recovery.get_or_insert(recovery);
+        }
+    }
+
+    fn failed(&mut self, error: MilpError) {
+        tracing::info!("exact stock model gave nothing: {error}");
+        self.failed += 1;
+        self.first_failure.get_or_insert(error);
+    }
+
+    /// One line per kind of trouble, for the user.
+    fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some(first) = &self.first_recovery {
+            notes.push(format!(
+                "{} exact stock solve(s) needed the solver fallback; the first: {first}",
+                self.recovered
+            ));
+        }
+        if let Some(first) = &self.first_failure {
+            notes.push(format!(
+                "{} exact stock solve(s) got no answer from any solver, so greedy \
+                 stock stood in and those open sets prove no bound; the first: {first}",
+                self.failed
+            ));
+        }
+        notes
+    }
 }
 
 fn forced_fixed_cost(model: &PlanModel) -> f64 {
@@ -293,6 +349,7 @@ struct Search<'a> {
     evaluations: usize,
     timed_out: bool,
     deadline: Instant,
+    solver_trouble: SolverTrouble,
 }
 
 impl Search<'_> {
@@ -336,7 +393,7 @@ impl Search<'_> {
         candidates: &[DepotIdx],
         backend: Backend,
         limits: Limits,
-    ) -> Result<(Option<Candidate>, Option<f64>), PlanError> {
+    ) -> (Option<Candidate>, Option<f64>) {
         let mut best: Option<Candidate> = None;
         let mut all_optimal = true;
         for mask in 0..(1u64 << candidates.len()) {
@@ -344,12 +401,24 @@ impl Search<'_> {
             self.evaluations += 1;
             let assignment = stocking::assign(self.model, &open);
             let (pools, unserved) = stocking::pools(self.model, &assignment);
-            let (stock, status) = match stocking::exact(&pools, self.required, backend, limits) {
-                Ok(found) => found,
+            let stock = match stocking::exact(&pools, self.required, backend, limits) {
+                Ok(found) => {
+                    self.solver_trouble.recovered(found.recovery);
+                    all_optimal &= found.status == MilpStatus::Optimal;
+                    found.stock
+                }
                 Err(MilpError::Infeasible) => continue,
-                Err(other) => return Err(other.into()),
+                // Every backend failed on this open set: its stock by greedy
+                // marginal analysis keeps the plan going, without the proof.
+                Err(error) => {
+                    self.solver_trouble.failed(error);
+                    all_optimal = false;
+                    match stocking::greedy(&pools, self.required) {
+                        Some(stock) => stock,
+                        None => continue,
+                    }
+                }
             };
-            all_optimal &= status == MilpStatus::Optimal;
             let cost = candidate_cost(self.model, &open, &pools, &unserved, &stock);
             if best.as_ref().is_none_or(|b| cost < b.cost - 1e-9) {
                 best = Some(Candidate {
@@ -367,18 +436,16 @@ impl Search<'_> {
         } else {
             None
         };
-        Ok((best, bound))
+        (best, bound)
     }
 
     /// Every open set, stock by greedy marginal analysis.
     fn exhaustive(&mut self, candidates: &[DepotIdx]) -> Option<Candidate> {
-        let progress = progress_bar(1 << candidates.len(), "open sets");
         let mut best: Option<Candidate> = None;
         for mask in 0..(1u64 << candidates.len()) {
             if self.out_of_time() {
                 break;
             }
-            progress.inc(1);
             let open = self.open_set(candidates, mask);
             if let Some(found) = self.evaluate(&open) {
                 if best.as_ref().is_none_or(|b| found.cost < b.cost - 1e-9) {
@@ -386,7 +453,6 @@ impl Search<'_> {
                 }
             }
         }
-        progress.finish_and_clear();
         best
     }
 
@@ -416,7 +482,6 @@ impl Search<'_> {
             }
         }
         let mut current = best?;
-        let progress = progress_bar(0, "local search moves");
         loop {
             if current.cost <= stop_below {
                 break;
@@ -426,7 +491,6 @@ impl Search<'_> {
                 if self.out_of_time() {
                     break;
                 }
-                progress.inc(1);
                 if let Some(found) = self.evaluate(&move_) {
                     if found.cost < current.cost * (1.0 - 1e-9) {
                         current = found;
@@ -439,7 +503,6 @@ impl Search<'_> {
                 break;
             }
         }
-        progress.finish_and_clear();
         Some(current)
     }
 }
@@ -490,6 +553,7 @@ fn polish_stock(
     best: &mut Candidate,
     backend: Backend,
     deadline: Instant,
+    trouble: &mut SolverTrouble,
 ) -> bool {
     let left = deadline.saturating_duration_since(Instant::now());
     if left.is_zero() {
@@ -503,7 +567,9 @@ fn polish_stock(
         gap: 0.0,
     };
     match stocking::exact(&best.pools, required, backend, limits) {
-        Ok((stock, status)) => {
+        Ok(found) => {
+            trouble.recovered(found.recovery);
+            let (stock, status) = (found.stock, found.status);
             let met = stocking::attained(&best.pools, &stock, model.tier_count());
             let meets = met.iter().zip(required).all(|(m, r)| *m >= r - 1e-6);
             let cost = candidate_cost(model, &best.open, &best.pools, &best.unserved, &stock);
@@ -514,7 +580,7 @@ fn polish_stock(
             status == MilpStatus::TimeLimit
         }
         Err(error) => {
-            tracing::info!("exact stock model gave nothing: {error}");
+            trouble.failed(error);
             Instant::now() >= deadline
         }
     }
@@ -612,20 +678,7 @@ fn finish(
         backend: options.backend,
         evaluations: effort.evaluations,
         unreachable,
+        solver_notes: effort.solver_notes,
         model,
     }
-}
-
-fn progress_bar(length: u64, what: &'static str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(length),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} {msg}: {pos} evaluated [{elapsed_precise}]",
-    ) {
-        bar.set_style(style);
-    }
-    bar.set_message(what);
-    bar
 }

@@ -90,7 +90,12 @@ pub fn relaxation_bound(
 ) -> Result<NetworkBound, MilpError> {
     let (milp, open_columns) = facility_location(model, required);
     let lp = milp::solve(&milp.relaxation(), backend, limits)?;
-    let mut lower_bound = lp.objective;
+    // Only a proven LP optimum bounds; a tightened copy's answer does not.
+    let mut lower_bound = if lp.status == MilpStatus::Optimal {
+        lp.objective
+    } else {
+        f64::NEG_INFINITY
+    };
     let mut open: Vec<bool> = model.forced_open.clone();
     let mut status = lp.status;
     match milp::solve(&milp, backend, limits) {
@@ -108,7 +113,7 @@ pub fn relaxation_bound(
                 MilpStatus::GapLimit => {
                     lower_bound = lower_bound.max(solution.objective * (1.0 - limits.gap))
                 }
-                MilpStatus::TimeLimit => {}
+                MilpStatus::TimeLimit | MilpStatus::Feasible => {}
             }
             status = solution.status;
             for (depot, column) in &open_columns {

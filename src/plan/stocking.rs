@@ -267,7 +267,7 @@ pub fn exact(
     required: &[f64],
     backend: Backend,
     limits: Limits,
-) -> Result<(Vec<u32>, MilpStatus), MilpError> {
+) -> Result<ExactStock, MilpError> {
     let mut model = Milp::default();
     let mut tier_rows: Vec<Row> = required.iter().map(|r| Row::at_least(*r)).collect();
     let mut columns_of_pool = Vec::with_capacity(pools.len());
@@ -315,7 +315,20 @@ pub fn exact(
                 .count() as u32
         })
         .collect();
-    Ok((stock, solution.status))
+    Ok(ExactStock {
+        stock,
+        status: solution.status,
+        recovery: solution.recovery,
+    })
+}
+
+/// The stock levels [`exact`] found, with how the solve ended.
+#[derive(Clone, Debug)]
+pub struct ExactStock {
+    pub stock: Vec<u32>,
+    pub status: MilpStatus,
+    /// What the solver's fallback chain needed, if anything (see [`milp::solve`]).
+    pub recovery: Option<String>,
 }
 
 /// Number of columns [`exact`] would create.

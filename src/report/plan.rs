@@ -42,6 +42,10 @@ pub struct PlanSummary {
     pub stock_value: f64,
     pub tiers: Vec<TierService>,
     pub unreachable_sites: Vec<UnreachableSite>,
+    /// What the MILP solver's fallbacks did; absent when every solve went
+    /// through at the first attempt.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub solver_notes: Vec<String>,
 }
 
 impl PlanSummary {
@@ -71,7 +75,57 @@ impl PlanSummary {
             stock_value: stock_value(scenario, plan),
             tiers: plan.tiers.clone(),
             unreachable_sites: unreachable(scenario, plan),
+            solver_notes: plan.solver_notes.clone(),
         }
+    }
+}
+
+impl PlanSummary {
+    /// Every number of the summary that is NaN or infinite, as `name = value`.
+    /// JSON has no such numbers (they would be written as `null`), and a
+    /// plan costing infinity is no plan.
+    pub fn non_finite(&self) -> Vec<String> {
+        let mut named: Vec<(String, f64)> = [
+            ("total_cost", self.total_cost),
+            ("fixed_cost", self.fixed_cost),
+            ("holding_cost", self.holding_cost),
+            ("expected_penalty", self.expected_penalty),
+            ("emergency_cost", self.emergency_cost),
+            ("lower_bound", self.lower_bound),
+            ("gap", self.gap),
+            ("stock_value", self.stock_value),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value))
+        .collect();
+        for tier in &self.tiers {
+            for (field, value) in [
+                ("target", tier.target),
+                ("expected_attainment", tier.expected_attainment),
+                ("attainable", tier.attainable),
+                ("demand", tier.demand),
+                ("expected_breaches", tier.expected_breaches),
+            ] {
+                named.push((format!("tiers[{}].{field}", tier.tier), value));
+            }
+        }
+        for site in &self.unreachable_sites {
+            named.push((
+                format!("unreachable_sites[{}].allowed_hours", site.site),
+                site.allowed_hours,
+            ));
+            if let Some(hours) = site.fastest_hours {
+                named.push((
+                    format!("unreachable_sites[{}].fastest_hours", site.site),
+                    hours,
+                ));
+            }
+        }
+        named
+            .into_iter()
+            .filter(|(_, value)| !value.is_finite())
+            .map(|(name, value)| format!("{name} = {value}"))
+            .collect()
     }
 }
 
@@ -106,8 +160,20 @@ fn round(value: f64, digits: i32) -> f64 {
     (value * scale).round() / scale
 }
 
-/// Writes the plan's files into `dir`, each atomically.
+/// Writes the plan's files into `dir`, each atomically. A plan with a
+/// number that is not finite is refused before any file is written.
 pub fn write_plan(dir: &Path, scenario: &Scenario, plan: &Plan) -> io::Result<()> {
+    let summary = PlanSummary::of(scenario, plan);
+    let non_finite = summary.non_finite();
+    if !non_finite.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "the plan holds numbers that are not finite ({}); nothing was written",
+                non_finite.join(", ")
+            ),
+        ));
+    }
     std::fs::create_dir_all(dir)?;
     write_atomic(
         &dir.join("depots.csv"),
@@ -121,7 +187,7 @@ pub fn write_plan(dir: &Path, scenario: &Scenario, plan: &Plan) -> io::Result<()
         &dir.join("assignment.csv"),
         assignment_csv(scenario, plan)?.as_bytes(),
     )?;
-    let summary = serde_json::to_string_pretty(&PlanSummary::of(scenario, plan))?;
+    let summary = serde_json::to_string_pretty(&summary)?;
     write_atomic(&dir.join("summary.json"), format!("{summary}\n").as_bytes())
 }
 
@@ -258,6 +324,9 @@ pub fn plan_table(summary: &PlanSummary) -> String {
         money(summary.lower_bound),
         summary.currency
     );
+    for note in &summary.solver_notes {
+        out.push_str(&format!("solver note: {note}\n"));
+    }
     let mut costs = Table::new();
     costs.load_style(NOTHING);
     costs.set_header(["cost per year", summary.currency.as_str()]);

@@ -4,6 +4,7 @@
 pub mod generate;
 mod load;
 mod model;
+pub mod ranges;
 mod table;
 
 pub use load::{

@@ -4,6 +4,7 @@
 //! loader can read a whole file and report all its errors at once.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::scenario::ranges::Bounds;
 use csv::StringRecord;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -567,17 +568,73 @@ impl<'t> Cells<'t> {
         Some(value)
     }
 
+    /// A required number within its documented range: below a lower end of
+    /// zero is E1013 (negative, or not positive), anything else outside E1014.
+    pub fn bounded(&mut self, column: &str, bounds: Bounds) -> Option<f64> {
+        let value = self.number(column)?;
+        self.check_bounds(column, value, bounds)
+    }
+
+    /// An optional number within its range; `default` when absent or empty.
+    pub fn bounded_or(&mut self, column: &str, default: f64, bounds: Bounds) -> Option<f64> {
+        let value = self.number_or(column, default)?;
+        self.check_bounds(column, value, bounds)
+    }
+
+    fn check_bounds(&mut self, column: &str, value: f64, bounds: Bounds) -> Option<f64> {
+        if bounds.contains(value) {
+            return Some(value);
+        }
+        if bounds.low == 0.0 && value <= 0.0 {
+            return if bounds.low_open {
+                self.check_positive(column, value)
+            } else {
+                self.check_non_negative(column, value)
+            };
+        }
+        self.error(
+            column,
+            Code::E1014OutOfRange,
+            format!("{value} is outside {bounds}"),
+            format!("`{column}` must lie in {bounds} (see the scenario format in the README)"),
+        );
+        None
+    }
+
     /// A required whole number `>= minimum`.
     pub fn count(&mut self, column: &str, minimum: u32) -> Option<u32> {
+        self.count_in(column, (minimum, u32::MAX))
+    }
+
+    /// A required whole number in `minimum..=maximum`.
+    pub fn count_in(&mut self, column: &str, (minimum, maximum): (u32, u32)) -> Option<u32> {
         let text = self.text(column)?;
         match text.parse::<u32>() {
-            Ok(value) if value >= minimum => Some(value),
-            Ok(value) => {
+            Ok(value) if (minimum..=maximum).contains(&value) => Some(value),
+            Ok(value) if value < minimum => {
                 self.error(
                     column,
                     Code::E1013OutOfDomain,
                     format!("{value} is below {minimum}"),
                     format!("`{column}` must be a whole number of at least {minimum}"),
+                );
+                None
+            }
+            Ok(value) => {
+                self.error(
+                    column,
+                    Code::E1014OutOfRange,
+                    format!("{value} is above {maximum}"),
+                    format!("`{column}` must be a whole number from {minimum} to {maximum}"),
+                );
+                None
+            }
+            Err(_) if text.parse::<u128>().is_ok() => {
+                self.error(
+                    column,
+                    Code::E1014OutOfRange,
+                    format!("{text} is above {maximum}"),
+                    format!("`{column}` must be a whole number from {minimum} to {maximum}"),
                 );
                 None
             }

@@ -15,7 +15,7 @@ pub mod stats;
 
 pub use model::{SOURCES_PER_INCIDENT, YEAR_SECS};
 pub use plan_dir::{PlanDir, PlanDirError, Promise};
-pub use stats::{Estimate, mean, ratio, t_quantile_975};
+pub use stats::{Estimate, mean, mean_share, share, t_quantile_975, wilson};
 
 use crate::calendar::CalendarError;
 use crate::scenario::{DepotIdx, EngineerIdx, Scenario, StockLevel, TierIdx};
@@ -184,12 +184,28 @@ pub fn simulate(
     stock: &[StockLevel],
     options: SimulateOptions,
 ) -> Result<Simulation, SimulateError> {
+    simulate_observed(scenario, travel, stock, options, &|| {})
+}
+
+/// [`simulate`], calling `run_done` after each run (from whichever thread
+/// ran it), so a caller can show progress; the simulation never draws any.
+pub fn simulate_observed(
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    stock: &[StockLevel],
+    options: SimulateOptions,
+    run_done: &(dyn Fn() + Sync),
+) -> Result<Simulation, SimulateError> {
     let model = model::Model::build(scenario, travel, stock, options)?;
     let start_date = scenario.start_date.ok_or(SimulateError::NoStartDate)?;
     // Collected in run order, whatever thread ran which run.
     let tallies: Vec<RunTally> = (0..options.runs)
         .into_par_iter()
-        .map(|run| engine::run(&model, run))
+        .map(|run| {
+            let tally = engine::run(&model, run);
+            run_done();
+            tally
+        })
         .collect();
     Ok(summarise(&model, start_date, &tallies))
 }
@@ -211,7 +227,7 @@ fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) 
             TierResult {
                 tier: k,
                 incidents: stats::mean(&n),
-                attainment: stats::ratio(&m, &n),
+                attainment: stats::share(&m, &n),
                 breaches: stats::mean(&breaches),
             }
         })
@@ -240,7 +256,7 @@ fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) 
                 sites,
                 tiers,
                 incidents: stats::mean(&n),
-                attainment: stats::ratio(&m, &n),
+                attainment: stats::share(&m, &n),
                 breaches: stats::mean(&breaches),
                 reasons: BreachReason::ALL
                     .iter()
@@ -269,7 +285,7 @@ fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) 
                 depot: d,
                 demands: stats::mean(&demands),
                 stockouts: stats::mean(&outs),
-                fill_rate: stats::ratio(&filled, &demands),
+                fill_rate: stats::share(&filled, &demands),
             }
         })
         .collect();
@@ -283,7 +299,7 @@ fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) 
                 engineer: e,
                 duty_hours: duty as f64 / 3600.0,
                 jobs: stats::mean(&counts(tallies, |t| f64::from(t.engineer_jobs[e.index()]))),
-                utilisation: stats::ratio(&busy, &duties),
+                utilisation: stats::share(&busy, &duties),
             }
         })
         .collect();
@@ -311,10 +327,10 @@ fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) 
         incidents: stats::mean(&incidents),
         unrated: stats::mean(&counts(tallies, |t| f64::from(t.unrated))),
         unrated_note: tallies.iter().find_map(|t| t.unrated_note.clone()),
-        attainment: stats::ratio(&met, &incidents),
+        attainment: stats::share(&met, &incidents),
         tiers,
         customers,
-        fill_rate: stats::ratio(&filled, &planned),
+        fill_rate: stats::share(&filled, &planned),
         stockouts: stats::mean(&stockouts),
         emergency_shipments: stats::mean(&emergency),
         emergency_cost: stats::mean(&emergency_cost),
@@ -325,6 +341,6 @@ fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) 
             .engineers
             .iter()
             .any(|e| e.duty > 0)
-            .then(|| stats::mean(&utilisation_per_run)),
+            .then(|| stats::mean_share(&utilisation_per_run)),
     }
 }

@@ -6,7 +6,18 @@
 //! sqrt(sum (y_i - R x_i)^2 / (n (n - 1))) / mean(x). It estimates the
 //! long-run share of incidents met, which is what the planner's expected
 //! attainment promises, and stays defined when some runs have no incident.
-//! Counts and costs use the sample mean with Student's t interval.
+//!
+//! A share's interval is a Wilson score interval, not ratio +- half width:
+//! the symmetric interval runs above 100% or below 0 near the edges (an
+//! attainment of 99.9% over few incidents). Incidents of one run are not
+//! independent (they share engineers and stock), so the Wilson interval is
+//! taken at the effective sample size p(1-p)/se^2 the delta method implies,
+//! never more than the number of trials; it then has the delta-method width
+//! inside (0, 1) and stays within [0, 1] at the edges. Where every run has
+//! the same share the trials themselves are the sample size.
+//!
+//! Counts and costs use the sample mean with Student's t interval, cut at
+//! zero (a count is never negative).
 
 use serde::Serialize;
 
@@ -28,6 +39,14 @@ impl Estimate {
         }
     }
 
+    fn clamped(self, low: f64, high: f64) -> Self {
+        Estimate {
+            mean: self.mean,
+            ci_low: self.ci_low.map(|v| v.clamp(low, high)),
+            ci_high: self.ci_high.map(|v| v.clamp(low, high)),
+        }
+    }
+
     /// Whether `value` lies inside the interval (false without one).
     pub fn covers(&self, value: f64) -> bool {
         match (self.ci_low, self.ci_high) {
@@ -37,8 +56,23 @@ impl Estimate {
     }
 }
 
-/// The sample mean of per-run values with its t interval.
+/// The sample mean of per-run values with its t interval; the interval of
+/// values that are never negative (counts, costs) does not go below zero.
 pub fn mean(values: &[f64]) -> Estimate {
+    let estimate = unbounded_mean(values);
+    if values.iter().all(|v| *v >= 0.0) {
+        return estimate.clamped(0.0, f64::INFINITY);
+    }
+    estimate
+}
+
+/// The sample mean of per-run shares (each in [0, 1]), its t interval
+/// clamped to [0, 1].
+pub fn mean_share(values: &[f64]) -> Estimate {
+    unbounded_mean(values).clamped(0.0, 1.0)
+}
+
+fn unbounded_mean(values: &[f64]) -> Estimate {
     let n = values.len();
     if n == 0 {
         return Estimate::with_half_width(0.0, None);
@@ -52,27 +86,62 @@ pub fn mean(values: &[f64]) -> Estimate {
     Estimate::with_half_width(mean, Some(half))
 }
 
-/// The ratio estimate sum(numerators) / sum(denominators) over runs with
-/// its delta-method t interval; `None` when no run has a denominator.
-pub fn ratio(numerators: &[f64], denominators: &[f64]) -> Option<Estimate> {
+/// The share sum(numerators) / sum(denominators) over runs (each numerator
+/// at most its denominator) with a Wilson score 95% interval at the
+/// effective sample size of the delta method (see the module notes);
+/// `None` when no run has a denominator.
+pub fn share(numerators: &[f64], denominators: &[f64]) -> Option<Estimate> {
     let n = numerators.len().min(denominators.len());
-    let total: f64 = denominators[..n].iter().sum();
-    if n == 0 || total <= 0.0 {
+    let trials: f64 = denominators[..n].iter().sum();
+    if n == 0 || trials <= 0.0 {
         return None;
     }
-    let ratio = numerators[..n].iter().sum::<f64>() / total;
+    let share = (numerators[..n].iter().sum::<f64>() / trials).clamp(0.0, 1.0);
     if n < 2 {
-        return Some(Estimate::with_half_width(ratio, None));
+        return Some(Estimate::with_half_width(share, None));
     }
-    let mean_x = total / n as f64;
+    let mean_x = trials / n as f64;
     let residuals: f64 = numerators[..n]
         .iter()
         .zip(&denominators[..n])
-        .map(|(y, x)| (y - ratio * x).powi(2))
+        .map(|(y, x)| (y - share * x).powi(2))
         .sum();
     let standard_error = (residuals / (n as f64 * (n - 1) as f64)).sqrt() / mean_x;
-    let half = t_quantile_975(n as u64 - 1) * standard_error;
-    Some(Estimate::with_half_width(ratio, Some(half)))
+    let variance = share * (1.0 - share);
+    let effective = if standard_error > 0.0 && variance > 0.0 {
+        (variance / (standard_error * standard_error)).min(trials)
+    } else {
+        trials
+    };
+    let (low, high) = wilson(share, effective, t_quantile_975(n as u64 - 1));
+    Some(Estimate {
+        mean: share,
+        ci_low: Some(low),
+        ci_high: Some(high),
+    })
+}
+
+/// The Wilson score interval of a share `p` observed over `trials` trials
+/// at critical value `z`: the shares whose score test at `z` accepts `p`.
+/// It always lies within [0, 1].
+pub fn wilson(p: f64, trials: f64, z: f64) -> (f64, f64) {
+    let z2_n = z * z / trials;
+    let scale = 1.0 + z2_n;
+    let centre = (p + z2_n / 2.0) / scale;
+    let half = z / scale * (p * (1.0 - p) / trials + z2_n / (4.0 * trials)).sqrt();
+    // At p = 0 (p = 1) the lower (upper) end is exactly 0 (1); rounding
+    // would leave it a hair inside.
+    let low = if p <= 0.0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let high = if p >= 1.0 {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    (low, high)
 }
 
 /// The 97.5% quantile of Student's t with `df` degrees of freedom (the
@@ -159,11 +228,76 @@ mod tests {
     }
 
     #[test]
-    fn ratio_of_constant_runs_has_zero_width() {
-        let est = ratio(&[9.0, 18.0, 27.0], &[10.0, 20.0, 30.0]).unwrap();
-        assert!((est.mean - 0.9).abs() < 1e-12);
-        assert!((est.ci_high.unwrap() - est.ci_low.unwrap()).abs() < 1e-12);
-        assert!(ratio(&[0.0], &[0.0]).is_none());
+    fn wilson_matches_the_value_computed_by_hand() {
+        // 8 of 10 at z = 1.96: centre (0.8 + 0.19208) / 1.38416 = 0.716738,
+        // half 1.96 / 1.38416 * sqrt(0.016 + 0.009604) = 0.226580.
+        let (low, high) = wilson(0.8, 10.0, 1.96);
+        assert!((low - 0.490_158).abs() < 1e-5, "{low}");
+        assert!((high - 0.943_318).abs() < 1e-5, "{high}");
+    }
+
+    #[test]
+    fn wilson_stays_inside_zero_and_one_at_the_edges() {
+        // 0 of 10: [0, z^2 / (n + z^2)] = [0, 3.8416 / 13.8416].
+        let (low, high) = wilson(0.0, 10.0, 1.96);
+        assert_eq!(low, 0.0);
+        assert!((high - 3.8416 / 13.8416).abs() < 1e-12, "{high}");
+        let (low, high) = wilson(1.0, 10.0, 1.96);
+        assert!((low - 10.0 / 13.8416).abs() < 1e-12, "{low}");
+        assert_eq!(high, 1.0);
+    }
+
+    #[test]
+    fn shares_near_the_edges_have_intervals_inside_zero_and_one() {
+        // Ten runs of ten incidents, one breach in one run: the symmetric
+        // delta-method interval was 0.99 +- 0.0226, above 100%.
+        let mut met = vec![10.0; 10];
+        met[3] = 9.0;
+        let est = share(&met, &[10.0; 10]).unwrap();
+        assert!((est.mean - 0.99).abs() < 1e-12);
+        assert!(est.ci_high.unwrap() <= 1.0, "{est:?}");
+        assert!(
+            est.ci_low.unwrap() < 0.99 && est.ci_low.unwrap() > 0.9,
+            "{est:?}"
+        );
+        // Every incident met: the interval is the Wilson one of 100 trials.
+        let est = share(&[10.0; 10], &[10.0; 10]).unwrap();
+        assert_eq!(est.ci_high, Some(1.0));
+        let t = t_quantile_975(9);
+        let expected_low = 100.0 / (100.0 + t * t);
+        assert!(
+            (est.ci_low.unwrap() - expected_low).abs() < 1e-12,
+            "{est:?}"
+        );
+        // None met.
+        let est = share(&[0.0; 10], &[10.0; 10]).unwrap();
+        assert_eq!(est.ci_low, Some(0.0));
+        assert!(est.ci_high.unwrap() > 0.0 && est.ci_high.unwrap() < 0.1);
+        assert!(share(&[0.0], &[0.0]).is_none());
+    }
+
+    #[test]
+    fn inside_the_edges_the_width_is_the_delta_method_one() {
+        let met = [70.0, 90.0, 75.0, 88.0, 80.0, 82.0];
+        let est = share(&met, &[100.0; 6]).unwrap();
+        let p = est.mean;
+        let residuals: f64 = met.iter().map(|y| (y - 100.0 * p).powi(2)).sum();
+        let se = (residuals / 30.0).sqrt() / 100.0;
+        let delta_half = t_quantile_975(5) * se;
+        let wilson_half = (est.ci_high.unwrap() - est.ci_low.unwrap()) / 2.0;
+        assert!(
+            (wilson_half - delta_half).abs() < 0.1 * delta_half,
+            "{wilson_half} vs {delta_half}"
+        );
+    }
+
+    #[test]
+    fn count_intervals_do_not_go_below_zero() {
+        let est = mean(&[0.0, 0.0, 0.0, 1.0]);
+        assert_eq!(est.ci_low, Some(0.0));
+        assert!(est.ci_high.unwrap() > 0.25);
+        let est = mean_share(&[0.99, 1.0, 1.0, 0.98]);
+        assert!(est.ci_high.unwrap() <= 1.0);
     }
 
     #[test]

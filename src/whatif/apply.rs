@@ -12,7 +12,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::scenario::{
     BusinessHours, CalendarResolver, Closure, Coverage, DepotIdx, DepotStatus, Engineer, Loaded,
     Period, RateChange, Response, Scenario, ScenarioError, Shift, Tier, TierChange, TierIdx,
-    says_around_the_clock,
+    ranges, says_around_the_clock,
 };
 use chrono::Days;
 use chrono_tz::Tz;
@@ -172,8 +172,14 @@ impl Engine<'_> {
             return None;
         }
         if !valid(number) {
+            // Below zero is out of the domain; above is out of the range.
+            let code = if number < 0.0 {
+                Code::E1013OutOfDomain
+            } else {
+                Code::E1014OutOfRange
+            };
             self.error(
-                Code::E1013OutOfDomain,
+                code,
                 value.span(),
                 format!("`{key}` = {number} is not allowed"),
                 expected,
@@ -491,7 +497,7 @@ impl Engine<'_> {
             Some(value) => self.number(
                 value,
                 "target",
-                |v| (0.0..=1.0).contains(&v),
+                |v| ranges::SHARE.contains(v),
                 "the target is a share between 0 and 1, e.g. 0.99",
             ),
             None => base.map(|t| t.target),
@@ -500,8 +506,8 @@ impl Engine<'_> {
             Some(value) => self.number(
                 value,
                 "penalty",
-                |v| v >= 0.0,
-                "the penalty of one breach is zero or more",
+                |v| ranges::MONEY.contains(v),
+                "the penalty of one breach is 0 to 10^12",
             ),
             None => base.map(|t| t.penalty),
         };
@@ -563,16 +569,16 @@ impl Engine<'_> {
                 self.number(
                     value,
                     "fixed_cost",
-                    |v| v >= 0.0,
-                    "the yearly fixed cost is zero or more",
+                    |v| ranges::MONEY.contains(v),
+                    "the yearly fixed cost is 0 to 10^12",
                 )
             });
             let replenish_days = replenish_days.as_ref().and_then(|value| {
                 self.number(
                     value,
                     "replenish_days",
-                    |v| v >= 0.0,
-                    "the replenishment time is zero or more days",
+                    |v| ranges::REPLENISH_DAYS.contains(v),
+                    "the replenishment time is 0 to 3650 days",
                 )
             });
             let depot = &mut self.scenario.depots[index.index()];
@@ -904,8 +910,8 @@ impl Engine<'_> {
             let factor_value = self.number(
                 factor,
                 "factor",
-                |v| v >= 0.0,
-                "failure rates are multiplied by zero or more, e.g. factor = 3.0",
+                |v| ranges::RATE_FACTOR.contains(v),
+                "failure rates are multiplied by 0 to 1000, e.g. factor = 3.0",
             );
             let mut known = true;
             if let Some(region) = region {
@@ -992,8 +998,8 @@ impl Engine<'_> {
                 Some(value) => self.number(
                     value,
                     "factor",
-                    |v| v >= 0.0,
-                    "0 closes the road; 2.5 makes it 2.5 times slower",
+                    |v| ranges::CLOSURE_FACTOR.contains(v),
+                    "0 closes the road; 2.5 makes it 2.5 times slower (at most 100)",
                 ),
                 None => Some(0.0),
             };

@@ -68,7 +68,8 @@ impl ScenarioCopy {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a folder and everything in it.
+pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("create folder");
     for entry in fs::read_dir(from).expect("read fixture folder") {
         let entry = entry.expect("folder entry");

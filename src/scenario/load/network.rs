@@ -7,6 +7,7 @@ use crate::scenario::model::{
     BusinessHours, Coverage, Depot, DepotIdx, DepotKind, DepotStatus, Engineer, Idx, InstalledUnit,
     LatLon, Part, PartIdx, Response, Shift, Site, SiteIdx, Tier, TierIdx,
 };
+use crate::scenario::ranges;
 use crate::scenario::table::{Cells, Columns, Refs, Table, drop_duplicate_ids};
 use crate::travel::geodesic_km;
 use chrono_tz::Tz;
@@ -82,8 +83,8 @@ pub fn read_unique<T>(
 }
 
 fn location(cells: &mut Cells<'_>) -> Option<LatLon> {
-    let lat = cells.in_range("lat", -90.0, 90.0);
-    let lon = cells.in_range("lon", -180.0, 180.0);
+    let lat = cells.bounded("lat", ranges::LATITUDE);
+    let lon = cells.bounded("lon", ranges::LONGITUDE);
     Some(LatLon {
         lat: lat?,
         lon: lon?,
@@ -115,8 +116,8 @@ pub fn read_depots(loader: &mut Loader, table: &Table) -> Vec<Depot> {
                     ("closed", DepotStatus::Closed),
                 ],
             );
-            let fixed_cost = cells.non_negative("fixed_cost");
-            let replenish_days = cells.non_negative("replenish_days");
+            let fixed_cost = cells.bounded("fixed_cost", ranges::MONEY);
+            let replenish_days = cells.bounded("replenish_days", ranges::REPLENISH_DAYS);
             let tz = match cells.optional_text("tz") {
                 Some(_) => Some(time_zone(cells, "tz")),
                 // Filled in once the sites are read: see `assign_depot_zones`.
@@ -158,9 +159,9 @@ pub fn read_parts(loader: &mut Loader, table: &Table) -> Vec<Part> {
         |cells, _| {
             let id = cells.text("id");
             let name = cells.optional_text("name").unwrap_or_default();
-            let unit_cost = cells.non_negative("unit_cost");
+            let unit_cost = cells.bounded("unit_cost", ranges::MONEY);
             let skill = cells.text("skill");
-            let repair_hours = cells.positive_or("repair_hours", 1.0);
+            let repair_hours = cells.bounded_or("repair_hours", 1.0, ranges::REPAIR_HOURS);
             Some(Part {
                 id: id?.to_string(),
                 name: name.to_string(),
@@ -225,8 +226,8 @@ pub fn read_installed_base(
     table.read_rows(&mut loader.diagnostics, |cells| {
         let site = cells.reference("site", sites);
         let part = cells.reference("part", parts);
-        let quantity = cells.count("quantity", 1);
-        let annual_failure_rate = cells.non_negative("annual_failure_rate");
+        let quantity = cells.count_in("quantity", ranges::QUANTITY);
+        let annual_failure_rate = cells.bounded("annual_failure_rate", ranges::ANNUAL_FAILURE_RATE);
         Some(InstalledUnit {
             site: site?,
             part: part?,
@@ -287,8 +288,8 @@ pub fn read_tiers(loader: &mut Loader, table: &Table) -> Vec<Tier> {
                         .map_err(|message| format!("{message}, or `nbd` for next business day"))
                 }
             });
-            let target = cells.in_range("target", 0.0, 1.0);
-            let penalty = cells.non_negative("penalty");
+            let target = cells.bounded("target", ranges::SHARE);
+            let penalty = cells.bounded("penalty", ranges::MONEY);
             let cutoff = cells.parse_or("cutoff", None, Code::E1017BadTimeWindow, |text| {
                 parse_clock(text)
                     .map(Some)

@@ -7,6 +7,7 @@ use crate::scenario::model::{
     DeliveryMode, DepotIdx, Engineer, EngineerIdx, EngineerState, Incident, IncidentKind, Location,
     PartIdx, Pin, Site, SiteIdx, StockLevel,
 };
+use crate::scenario::ranges;
 use crate::scenario::table::{Columns, Refs, Table, drop_duplicate_ids};
 use std::collections::HashMap;
 
@@ -105,7 +106,7 @@ pub fn read_stock(
     let rows = table.read_rows(&mut loader.diagnostics, |cells| {
         let depot = cells.reference("depot", depot_ids);
         let part = cells.reference("part", part_ids);
-        let on_hand = cells.count(units_column, 0);
+        let on_hand = cells.count_in(units_column, ranges::ON_HAND);
         Some((
             StockLevel {
                 depot: depot?,

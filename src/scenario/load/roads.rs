@@ -4,6 +4,7 @@
 use super::Loader;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::scenario::model::{Closure, ImportedMatrix, LatLon, Road, RoadNode};
+use crate::scenario::ranges;
 use crate::scenario::table::{Columns, Table};
 use crate::travel::geodesic_km;
 use serde::Deserialize;
@@ -39,8 +40,8 @@ pub fn read_nodes(loader: &mut Loader, table: &Table, taken: &HashSet<String>) -
                 "give junction nodes ids of their own; depots and sites are graph nodes already",
             );
             }
-            let lat = cells.in_range("lat", -90.0, 90.0);
-            let lon = cells.in_range("lon", -180.0, 180.0);
+            let lat = cells.bounded("lat", ranges::LATITUDE);
+            let lon = cells.bounded("lon", ranges::LONGITUDE);
             Some(RoadNode {
                 id: id?.to_string(),
                 location: LatLon {
@@ -79,10 +80,10 @@ pub fn read_roads(
         };
         let from = end(cells, "from");
         let to = end(cells, "to");
-        let km = cells.non_negative("km");
+        let km = cells.bounded("km", ranges::ROAD_KM);
         let minutes = match cells.optional_text("minutes") {
             None => Some(None),
-            Some(_) => cells.positive("minutes").map(Some),
+            Some(_) => cells.bounded("minutes", ranges::ROAD_MINUTES).map(Some),
         };
         let oneway = cells.keyword_or(
             "oneway",
@@ -137,7 +138,7 @@ pub fn read_closures(
     table.read_rows(&mut loader.diagnostics, |cells| {
         let from = cells.text("from");
         let to = cells.text("to");
-        let factor = cells.non_negative("factor");
+        let factor = cells.bounded("factor", ranges::CLOSURE_FACTOR);
         let (from, to) = (from?, to?);
         let written = written_links.contains(&(from.to_string(), to.to_string()));
         if !links.contains(&(from, to)) && written {
@@ -283,12 +284,13 @@ pub fn parse_matrix(
         let mut out = Vec::with_capacity(row.len());
         for (c, value) in row.iter().enumerate() {
             match value {
-                Some(seconds) if seconds.is_finite() && *seconds >= 0.0 => {
+                Some(seconds) if ranges::MATRIX_SECONDS.contains(*seconds) => {
                     out.push(Some(seconds / 3600.0))
                 }
                 None => out.push(None),
                 Some(seconds) => shape_error(format!(
-                    "`durations[{r}][{c}]` = {seconds} is not a duration in seconds"
+                    "`durations[{r}][{c}]` = {seconds} is not a duration in seconds in {}",
+                    ranges::MATRIX_SECONDS
                 )),
             }
         }

@@ -5,6 +5,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::scenario::model::{
     CostSettings, DispatchSettings, FillModel, PlanningSettings, TravelSettings,
 };
+use crate::scenario::ranges::{self, Bounds};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -106,13 +107,13 @@ impl Checker<'_> {
             .push(Diagnostic::file(code, self.path, message, action).at(line, Some(column)));
     }
 
-    /// A number that must satisfy `valid`, or its default.
+    /// A number within its documented range, or its default.
     fn number(
         &mut self,
         value: &Option<Spanned<f64>>,
         key: &str,
         default: f64,
-        valid: impl Fn(f64) -> bool,
+        bounds: Bounds,
         expected: &str,
     ) -> f64 {
         let Some(value) = value else {
@@ -128,11 +129,16 @@ impl Checker<'_> {
             );
             return default;
         }
-        if !valid(number) {
+        if !bounds.contains(number) {
+            let code = if number < bounds.low || (bounds.low_open && number <= bounds.low) {
+                Code::E1013OutOfDomain
+            } else {
+                Code::E1014OutOfRange
+            };
             self.error(
-                Code::E1013OutOfDomain,
+                code,
                 value.span(),
-                format!("`{key}` = {number} is not allowed"),
+                format!("`{key}` = {number} is outside {bounds}"),
                 expected,
             );
             return default;
@@ -236,22 +242,22 @@ pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) ->
             &file.travel.speed_kmh,
             "speed_kmh",
             defaults.speed_kmh,
-            |v| v > 0.0,
-            "the average road speed must be greater than zero km/h",
+            ranges::SPEED_KMH,
+            "the average road speed is more than 0 and at most 300 km/h",
         ),
         circuity: check.number(
             &file.travel.circuity,
             "circuity",
             defaults.circuity,
-            |v| v >= 1.0,
-            "road km per straight-line km is at least 1.0 (typically 1.2 to 1.5)",
+            ranges::CIRCUITY,
+            "road km per straight-line km is 1.0 to 5.0 (typically 1.2 to 1.5)",
         ),
         handling_hours: check.number(
             &file.travel.handling_hours,
             "handling_hours",
             defaults.handling_hours,
-            |v| v >= 0.0,
-            "handling time is zero or more hours",
+            ranges::HANDLING_HOURS,
+            "handling time is 0 to 168 hours",
         ),
     };
     let defaults = CostSettings::default();
@@ -260,15 +266,15 @@ pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) ->
             &file.costs.holding_rate,
             "holding_rate",
             defaults.holding_rate,
-            |v| v >= 0.0,
-            "the holding rate is a non-negative share of unit cost per year, e.g. 0.25",
+            ranges::HOLDING_RATE,
+            "the holding rate is a share of unit cost per year from 0 to 10, e.g. 0.25",
         ),
         emergency_shipment_cost: check.number(
             &file.costs.emergency_shipment_cost,
             "emergency_shipment_cost",
             defaults.emergency_shipment_cost,
-            |v| v >= 0.0,
-            "the emergency shipment cost is zero or more",
+            ranges::MONEY,
+            "the emergency shipment cost is 0 to 10^12",
         ),
     };
     let defaults = PlanningSettings::default();
@@ -299,8 +305,8 @@ pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) ->
         &file.planning.gap,
         "gap",
         defaults.gap,
-        |v| (0.0..1.0).contains(&v),
-        "the relative gap is a share in [0, 1), e.g. 0.005",
+        ranges::GAP,
+        "the relative gap is a share from 0 to 0.999, e.g. 0.005",
     );
     let max_stock = match &file.planning.max_stock {
         None => defaults.max_stock,
@@ -322,8 +328,8 @@ pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) ->
             &file.dispatch.courier_speed_factor,
             "courier_speed_factor",
             DispatchSettings::default().courier_speed_factor,
-            |v| v > 0.0,
-            "courier speed relative to the travel speed must be greater than zero",
+            ranges::COURIER_SPEED_FACTOR,
+            "courier speed relative to the travel speed is more than 0 and at most 100",
         ),
     };
     if check.diagnostics.error_count() > errors_before {

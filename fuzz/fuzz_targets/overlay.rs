@@ -1,0 +1,10 @@
+#![no_main]
+//! `cargo +nightly fuzz run overlay fuzz/corpus/overlay fuzz/seeds/overlay` (new inputs go
+//! to the first folder, which git ignores); the feed is in tests/common/feed.rs.
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../../tests/common/feed.rs"]
+mod feed;
+
+fuzz_target!(|data: &[u8]| feed::overlay(data));

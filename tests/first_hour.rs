@@ -1,0 +1,157 @@
+//! A new user's first hour: every command that writes says where, and
+//! suggests the next command, and the suggestion runs as printed (it is
+//! pasted here into a POSIX shell, in the folder the first command ran in).
+//! `dispatch` without any stock says how to give it some.
+
+mod common;
+
+use common::text;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn sparesla_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sparesla"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run sparesla")
+}
+
+/// The suggested commands of a run's stderr, in order.
+fn suggestions(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter(|line| line.starts_with("next: sparesla ") || line.starts_with("      sparesla "))
+        .map(|line| {
+            let command = line.trim_start_matches("next:").trim();
+            command
+                .split_once("  # ")
+                .map_or(command, |(command, _)| command)
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+/// Runs a suggested command line in a shell, with `sparesla` the binary under test.
+fn run_suggestion(dir: &Path, command: &str) -> Output {
+    let binary = Path::new(env!("CARGO_BIN_EXE_sparesla"));
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "sparesla() {{ '{}' \"$@\"; }}; {command}",
+            binary.display()
+        ))
+        .current_dir(dir)
+        .output()
+        .expect("run sh")
+}
+
+#[test]
+fn plan_says_where_it_wrote_and_its_suggestions_run() {
+    let work = tempfile::tempdir().unwrap();
+    let name = work.path().join("my scenario");
+    common::copy_dir(&common::fixtures().join("tiny"), &name);
+    let run = sparesla_in(work.path(), &["plan", "my scenario", "--out", "plan"]);
+    let (_, stderr) = text(&run);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("wrote the plan to plan"), "{stderr}");
+    let next = suggestions(&stderr);
+    assert_eq!(next.len(), 2, "{stderr}");
+    assert!(
+        next[0].starts_with("sparesla simulate 'my scenario' --plan plan"),
+        "{next:?}"
+    );
+    for command in &next {
+        // A shorter simulation than suggested, same command otherwise.
+        let command = command.replace("--runs 200", "--runs 5");
+        let run = run_suggestion(work.path(), &command);
+        assert!(run.status.success(), "{command}: {}", text(&run).1);
+    }
+    assert!(work.path().join("report.html").is_file());
+}
+
+#[test]
+fn generate_and_validate_suggest_commands_that_run() {
+    let work = tempfile::tempdir().unwrap();
+    let run = sparesla_in(
+        work.path(),
+        &[
+            "generate",
+            "g",
+            "--depots",
+            "4",
+            "--sites",
+            "12",
+            "--parts",
+            "3",
+            "--incidents",
+            "5",
+            "--seed",
+            "2",
+        ],
+    );
+    let (_, stderr) = text(&run);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("files to g"), "{stderr}");
+    let next = suggestions(&stderr);
+    assert_eq!(next.len(), 3, "{stderr}");
+    for command in &next {
+        let command = if command.starts_with("sparesla dispatch") {
+            format!("{command} --time-limit 1s")
+        } else {
+            command.clone()
+        };
+        let run = run_suggestion(work.path(), &command);
+        let (_, stderr) = text(&run);
+        assert!(run.status.success(), "{command}: {stderr}");
+        if command.starts_with("sparesla validate") {
+            assert_eq!(suggestions(&stderr), ["sparesla plan g --out plan"]);
+        }
+        // The generated scenario has a stock.csv: no hint about stock.
+        assert!(!stderr.contains("hint:"), "{command}: {stderr}");
+    }
+}
+
+#[test]
+fn dispatch_without_stock_says_how_to_give_it_some() {
+    let work = tempfile::tempdir().unwrap();
+    let run = sparesla_in(
+        work.path(),
+        &[
+            "generate",
+            "g",
+            "--depots",
+            "4",
+            "--sites",
+            "12",
+            "--parts",
+            "3",
+            "--incidents",
+            "5",
+            "--seed",
+            "2",
+        ],
+    );
+    assert!(run.status.success());
+    std::fs::remove_file(work.path().join("g/stock.csv")).unwrap();
+    let run = sparesla_in(
+        work.path(),
+        &[
+            "dispatch",
+            "g",
+            "--incidents",
+            "g/incidents.csv",
+            "--out",
+            "d",
+            "--time-limit",
+            "1s",
+        ],
+    );
+    let (_, stderr) = text(&run);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("hint: no depot holds any stock") && stderr.contains("--stock"),
+        "{stderr}"
+    );
+}
