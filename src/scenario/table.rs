@@ -6,6 +6,7 @@
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::scenario::ranges::Bounds;
 use csv::StringRecord;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -261,16 +262,23 @@ fn strip_bom(text: String) -> String {
 /// A CSV reader over `text` with the separator its header uses: `;` (as
 /// spreadsheets in many locales save "CSV") when the header has a `;` and no
 /// `,`, with a warning saying so; otherwise `,`. Cells are trimmed, `#` lines
-/// are comments, and rows may have any number of fields (checked later).
+/// are comments, rows of only separators and spaces before the header are
+/// skipped, and rows may have any number of fields (checked later).
 pub fn csv_reader<'a>(
     path: &Path,
     text: &'a str,
     diagnostics: &mut Diagnostics,
-) -> csv::Reader<&'a [u8]> {
+) -> csv::Reader<std::io::Cursor<Cow<'a, [u8]>>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header = text
+    let blank = |line: &str| {
+        line.chars()
+            .all(|c| c == ',' || c == ';' || c.is_whitespace())
+    };
+    let header_index = text
         .lines()
-        .find(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .position(|line| !blank(line) && !line.starts_with('#'));
+    let header = header_index
+        .and_then(|index| text.lines().nth(index))
         .unwrap_or_default();
     let delimiter = if header.contains(';') && !header.contains(',') {
         diagnostics.push(Diagnostic::file(
@@ -283,12 +291,29 @@ pub fn csv_reader<'a>(
     } else {
         b','
     };
+    let leading_blank = text
+        .lines()
+        .take(header_index.unwrap_or(0))
+        .any(|line| !line.is_empty() && !line.starts_with('#'));
+    // Blank rows above the header become empty lines, which the reader
+    // skips, so every line keeps its number.
+    let bytes: Cow<'a, [u8]> = if leading_blank {
+        let mut lines: Vec<&str> = text.split('\n').collect();
+        for line in lines.iter_mut().take(header_index.unwrap_or(0)) {
+            if blank(line) {
+                *line = "";
+            }
+        }
+        Cow::Owned(lines.join("\n").into_bytes())
+    } else {
+        Cow::Borrowed(text.as_bytes())
+    };
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .trim(csv::Trim::All)
         .comment(Some(b'#'))
         .flexible(true)
-        .from_reader(text.as_bytes())
+        .from_reader(std::io::Cursor::new(bytes))
 }
 
 /// A row spreadsheets leave behind: only separators and spaces (`,,,,`).
@@ -833,6 +858,13 @@ mod tests {
         let (table, diagnostics) = parse("id,cost\na,1\n,\n   \n , \nb,2\n");
         assert_eq!(table.unwrap().len(), 2);
         assert!(diagnostics.all().is_empty(), "{diagnostics}");
+
+        let (table, diagnostics) = parse(",,\n  \n# a comment\nid,cost\n\na,1\nb,x\n");
+        let table = table.unwrap();
+        assert_eq!(table.len(), 2);
+        let mut diagnostics = diagnostics;
+        table.read_rows(&mut diagnostics, |cells| cells.number("cost"));
+        assert_eq!(diagnostics.errors().next().unwrap().location(), "t.csv:7:2");
 
         let (table, diagnostics) = parse("\u{feff}id;cost;note\na;1;x,y\n;;\n");
         let table = table.unwrap();
