@@ -58,6 +58,21 @@ impl Table {
             return None;
         }
         let header_line = header.position().map_or(1, |p| p.line());
+        if let Some(separator) = other_separator(&header, columns) {
+            diagnostics.push(
+                Diagnostic::file(
+                    Code::E1002Malformed,
+                    path,
+                    format!(
+                        "the header is one column `{}`: the file seems separated by {separator}, not `,`",
+                        &header[0]
+                    ),
+                    "save the file as CSV separated by `,` (or `;`)",
+                )
+                .at(header_line, None),
+            );
+            return None;
+        }
         let mut column_of = HashMap::new();
         let mut header_ok = true;
         for (i, name) in header.iter().enumerate() {
@@ -314,6 +329,18 @@ pub fn csv_reader<'a>(
         .comment(Some(b'#'))
         .flexible(true)
         .from_reader(std::io::Cursor::new(bytes))
+}
+
+/// The separator a one-column header seems to use instead of `,` (tabs or
+/// bars), when the file needs more columns.
+fn other_separator(header: &StringRecord, columns: Columns) -> Option<&'static str> {
+    if header.len() != 1 || columns.required.len() < 2 {
+        return None;
+    }
+    [('\t', "tabs"), ('|', "`|`")]
+        .into_iter()
+        .find(|(separator, _)| header[0].contains(*separator))
+        .map(|(_, name)| name)
 }
 
 /// A row spreadsheets leave behind: only separators and spaces (`,,,,`).
@@ -872,6 +899,18 @@ mod tests {
         assert_eq!(table.raw_values("note").collect::<Vec<_>>(), ["x,y"]);
         let notes: Vec<_> = diagnostics.all().iter().map(|d| d.code).collect();
         assert_eq!(notes, [Code::W2007ReadAs]);
+    }
+
+    #[test]
+    fn a_tab_or_bar_separated_header_is_one_error_that_names_the_separator() {
+        for (text, name) in [("id\tcost\na\t1\n", "tabs"), ("id|cost\n", "`|`")] {
+            let (table, diagnostics) = parse(text);
+            assert!(table.is_none());
+            let errors: Vec<_> = diagnostics.errors().collect();
+            assert_eq!(errors.len(), 1, "{diagnostics}");
+            assert_eq!(errors[0].code, Code::E1002Malformed);
+            assert!(errors[0].message.contains(name), "{}", errors[0].message);
+        }
     }
 
     #[test]
