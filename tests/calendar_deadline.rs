@@ -509,7 +509,7 @@ fn the_command_rejects_bad_input_clearly() {
                 "--tz",
                 "UTC",
                 "--window",
-                "17:00-09:00",
+                "09:00-09:00",
                 "--within",
                 "4h",
             ],

@@ -184,10 +184,17 @@ fn a_zone_that_cannot_be_found_is_an_error_at_the_engineer() {
     );
 }
 
-/// `sparesla validate` on a folder: exit code and stderr.
+/// `sparesla validate` on a folder: exit code and the diagnostics on stderr
+/// (without the suggested next command).
 fn validate(copy: &ScenarioCopy) -> (Option<i32>, String) {
     let output = sparesla(&["validate", copy.path().to_str().unwrap()]);
-    (output.status.code(), text(&output).1)
+    let diagnostics = text(&output)
+        .1
+        .lines()
+        .filter(|line| !line.starts_with("next: "))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    (output.status.code(), diagnostics)
 }
 
 /// A folder `validate` accepts without an error or warning.

@@ -168,7 +168,7 @@ fn unknown_time_zone() {
 #[test]
 fn malformed_time_windows_durations_and_weekdays() {
     let copy = ScenarioCopy::fixture("tiny");
-    copy.replace("tiers.csv", "08:00-18:00", "18:00-08:00");
+    copy.replace("tiers.csv", "08:00-18:00", "18:00-18:00");
     expect(&copy, "E1017", "tiers.csv:3:3");
     let copy = ScenarioCopy::fixture("tiny");
     copy.replace("tiers.csv", ",4h,", ",4 hours,");

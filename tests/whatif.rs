@@ -350,7 +350,7 @@ fn bad_overlays_are_reported_where_they_are() {
         ),
         (
             "bad-window",
-            "[[tier]]\nid = \"5x10-nbd\"\nwindow = \"18:00-08:00\"\n",
+            "[[tier]]\nid = \"5x10-nbd\"\nwindow = \"18:00-18:00\"\n",
             vec![(E1017BadTimeWindow, Some(4), Some(10))],
         ),
         (

@@ -69,7 +69,11 @@ fn explain_within(
         ));
     }
     let mut left = duration.num_seconds();
-    for_each_day(timeline, opened, deadline, lines, |date, day, lines| {
+    let (first, last) = (
+        first_window_date(timeline, opened),
+        last_window_date(timeline, deadline),
+    );
+    for_each_day(timeline, first, last, lines, |date, day, lines| {
         let (window_start, window_end) = timeline.window_on(date);
         let from = window_start.max(start);
         let to = window_end.min(deadline);
@@ -100,17 +104,28 @@ fn explain_next_business_day(
     let rule = timeline.rule();
     let answer = timeline.next_business_day(opened, cutoff_minute)?;
     let cutoff = cutoff_minute.unwrap_or(rule.window.end_minute());
+    let cutoff_next_morning = rule.window.crosses_midnight() && cutoff < rule.window.start_minute();
     lines.push(format!(
-        "coverage {} on {} of calendar {}: next business day, cut-off {}",
+        "coverage {} on {} of calendar {}: next business day, cut-off {}{}",
         rule.window,
         describe_days(rule),
         rule.calendar.name(),
-        format_clock(cutoff)
+        format_clock(cutoff),
+        if cutoff_next_morning {
+            " the next morning"
+        } else {
+            ""
+        }
     ));
     let arrival = local_date(opened, rule.tz);
     if answer.logged_on == arrival {
         lines.push(format!(
             "arrived on a working day before the cut-off: logged on {arrival}"
+        ));
+    } else if answer.logged_on < arrival {
+        lines.push(format!(
+            "arrived before the cut-off of the overnight working day that opened on {}: logged on {}",
+            answer.logged_on, answer.logged_on
         ));
     } else {
         lines.push(format!(
@@ -120,16 +135,17 @@ fn explain_next_business_day(
     }
     for_each_day(
         timeline,
-        opened,
-        answer.deadline,
+        answer.logged_on.min(arrival),
+        last_window_date(timeline, answer.deadline),
         lines,
         |date, day, lines| {
+            // An overnight window's due day may be the arrival date too.
             let role = if date == answer.logged_on {
                 "logged day"
-            } else if date == arrival {
-                "arrival day, at or after the cut-off"
             } else if date == answer.due_on {
                 "next working day: due by its window end"
+            } else if date == arrival {
+                "arrival day, at or after the cut-off"
             } else {
                 "working day"
             };
@@ -138,18 +154,40 @@ fn explain_next_business_day(
     )
 }
 
-/// Walks the local dates from `from` to `to`, describing skipped days and
+/// The first date whose window may count from `instant` on: its local date,
+/// or the day before when that day's overnight window is still open.
+fn first_window_date(timeline: &BusinessTimeline, instant: Seconds) -> NaiveDate {
+    let date = local_date(instant, timeline.rule().tz);
+    match date.pred_opt() {
+        Some(before) if timeline.crosses_midnight() && timeline.window_on(before).1 > instant => {
+            before
+        }
+        _ => date,
+    }
+}
+
+/// The last date whose window may count up to `instant`: its local date, or
+/// the day before when the instant falls before that date's overnight window.
+fn last_window_date(timeline: &BusinessTimeline, instant: Seconds) -> NaiveDate {
+    let date = local_date(instant, timeline.rule().tz);
+    match date.pred_opt() {
+        Some(before) if timeline.crosses_midnight() && instant < timeline.window_on(date).0 => {
+            before
+        }
+        _ => date,
+    }
+}
+
+/// Walks the local dates from `first` to `last`, describing skipped days and
 /// handing working days to `working`.
 fn for_each_day(
     timeline: &BusinessTimeline,
-    from: Seconds,
-    to: Seconds,
+    first: NaiveDate,
+    last: NaiveDate,
     lines: &mut Vec<String>,
     mut working: impl FnMut(NaiveDate, String, &mut Vec<String>),
 ) -> Result<(), CalendarError> {
     let rule = timeline.rule();
-    let first = local_date(from, rule.tz);
-    let last = local_date(to, rule.tz);
     for (listed, date) in first.iter_days().take_while(|d| *d <= last).enumerate() {
         if listed == DAYS_LISTED {
             lines.push(format!(

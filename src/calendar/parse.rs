@@ -11,9 +11,13 @@ use std::str::FromStr;
 /// Minutes in a day; a window may end at `24:00`.
 pub const MINUTES_PER_DAY: u32 = 24 * 60;
 
-/// A daily wall-clock window `[start, end)` in minutes after local midnight.
-/// The end may be 1440 (`24:00`), the start is before the end: windows do not
-/// wrap past midnight.
+/// A daily wall-clock window in minutes after local midnight, `[start, end)`.
+/// The end may be 1440 (`24:00`). A window whose end is before its start
+/// crosses midnight: `20:00-08:00` opens at 20:00 on its day and closes at
+/// 08:00 on the next calendar day, and it belongs to the day it opens on
+/// (that day's working-day status decides whether it runs). An end of
+/// `00:00` is read as `24:00`; a window that starts and ends at the same
+/// time is rejected, since it could mean an empty window or a whole day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ClockWindow {
     start_minute: u32,
@@ -27,26 +31,52 @@ impl ClockWindow {
         end_minute: MINUTES_PER_DAY,
     };
 
-    /// A window from minutes after midnight; `None` unless `start < end <= 1440`.
+    /// A window from minutes after midnight: `None` unless `start < 1440`,
+    /// `end <= 1440` and the two differ (an end of 0 is midnight, 1440).
+    /// An end before the start makes an overnight window.
     pub fn from_minutes(start_minute: u32, end_minute: u32) -> Option<Self> {
-        (start_minute < end_minute && end_minute <= MINUTES_PER_DAY).then_some(ClockWindow {
-            start_minute,
-            end_minute,
-        })
+        let end_minute = if end_minute == 0 {
+            MINUTES_PER_DAY
+        } else {
+            end_minute
+        };
+        (start_minute < MINUTES_PER_DAY
+            && end_minute <= MINUTES_PER_DAY
+            && start_minute != end_minute)
+            .then_some(ClockWindow {
+                start_minute,
+                end_minute,
+            })
     }
 
     pub fn start_minute(self) -> u32 {
         self.start_minute
     }
 
+    /// The closing minute, on the next calendar day when the window
+    /// [crosses midnight](Self::crosses_midnight).
     pub fn end_minute(self) -> u32 {
         self.end_minute
+    }
+
+    /// Whether the window closes on the calendar day after it opens.
+    pub fn crosses_midnight(self) -> bool {
+        self.end_minute < self.start_minute
+    }
+
+    /// Nominal length in minutes (wall-clock, across midnight if overnight).
+    pub fn minutes(self) -> u32 {
+        if self.crosses_midnight() {
+            MINUTES_PER_DAY - self.start_minute + self.end_minute
+        } else {
+            self.end_minute - self.start_minute
+        }
     }
 
     /// Nominal length in hours (the wall-clock length; a daylight-saving day
     /// may be an hour longer or shorter in absolute time).
     pub fn hours(self) -> f64 {
-        f64::from(self.end_minute - self.start_minute) / 60.0
+        f64::from(self.minutes()) / 60.0
     }
 }
 
@@ -55,7 +85,7 @@ impl FromStr for ClockWindow {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let expected =
-            "a window `HH:MM-HH:MM` such as `08:30-17:30` (end after start, at most 24:00)";
+            "a window `HH:MM-HH:MM` such as `08:30-17:30`, or `20:00-08:00` across midnight";
         let (start, end) = text
             .trim()
             .split_once('-')
@@ -63,9 +93,19 @@ impl FromStr for ClockWindow {
         let start_minute =
             parse_clock(start).ok_or_else(|| format!("`{text}` is not {expected}"))?;
         let end_minute = parse_clock(end).ok_or_else(|| format!("`{text}` is not {expected}"))?;
-        ClockWindow::from_minutes(start_minute, end_minute).ok_or_else(|| {
-            format!("`{text}` ends before it starts or is empty; expected {expected}; overnight windows are not supported")
-        })
+        if start_minute == MINUTES_PER_DAY {
+            return Err(format!(
+                "`{text}` starts at 24:00; start at 00:00 instead (expected {expected})"
+            ));
+        }
+        let same_time = start_minute == end_minute;
+        ClockWindow::from_minutes(start_minute, end_minute)
+            .filter(|_| !same_time)
+            .ok_or_else(|| {
+                format!(
+                    "`{text}` starts and ends at the same time, which could mean no time or the whole day; write `00:00-24:00` for the whole day"
+                )
+            })
     }
 }
 
@@ -336,7 +376,6 @@ mod tests {
             "",
             "8-17",
             "08:00",
-            "17:00-08:00",
             "09:00-09:00",
             "08:60-09:00",
             "00:00-24:01",
@@ -344,6 +383,39 @@ mod tests {
         ] {
             assert!(bad.parse::<ClockWindow>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn overnight_windows_cross_midnight() {
+        let night: ClockWindow = "20:00-08:00".parse().unwrap();
+        assert!(night.crosses_midnight());
+        assert_eq!((night.start_minute(), night.end_minute()), (1200, 480));
+        assert_eq!(night.hours(), 12.0);
+        assert_eq!(night.to_string(), "20:00-08:00");
+        let late: ClockWindow = "17:00-08:00".parse().unwrap();
+        assert_eq!(late.hours(), 15.0);
+        // An end at midnight is the end of the day, not an overnight window.
+        let evening: ClockWindow = "20:00-00:00".parse().unwrap();
+        assert!(!evening.crosses_midnight());
+        assert_eq!(evening, "20:00-24:00".parse().unwrap());
+        assert!(
+            !"08:30-17:30"
+                .parse::<ClockWindow>()
+                .unwrap()
+                .crosses_midnight()
+        );
+        // The same start and end is ambiguous (nothing or a whole day): an error naming the fix.
+        for same in [
+            "08:00-08:00",
+            "00:00-00:00",
+            "00:00-24:00x",
+            "24:00-24:00",
+            "24:00-08:00",
+        ] {
+            assert!(same.parse::<ClockWindow>().is_err(), "{same}");
+        }
+        let message = "08:00-08:00".parse::<ClockWindow>().unwrap_err();
+        assert!(message.contains("00:00-24:00"), "{message}");
     }
 
     #[test]

@@ -6,9 +6,7 @@
 //! for millions of deadlines.
 
 use super::{ClockWindow, HolidayCalendar, WeekdaySet, YearNotCovered};
-use chrono::{
-    DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc,
-};
+use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
@@ -44,8 +42,9 @@ struct Window {
     end: Seconds,
     /// Business seconds in all earlier windows.
     before: Seconds,
-    /// Days after the timeline's first date.
-    day: u32,
+    /// The local date the window opens on (an overnight window closes the
+    /// next day).
+    date: NaiveDate,
 }
 
 impl Window {
@@ -94,9 +93,20 @@ pub struct BusinessTimeline {
     /// Absolute time of local midnight starting `first_date` and ending `last_date`.
     span: (Seconds, Seconds),
     windows: Vec<Window>,
-    /// Local midnights of days inside the range the calendar has no data for
-    /// (years missing between covered years), in order.
-    holes: Vec<(Seconds, NaiveDate)>,
+    /// Stretches of time whose coverage is unknown because the calendar has
+    /// no data for the day they belong to (years missing between covered
+    /// years, and for overnight windows the morning after the day before
+    /// the first covered year), in order.
+    holes: Vec<Hole>,
+}
+
+/// Time a day the calendar has no data for could hold a window in:
+/// `[start, end)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Hole {
+    start: Seconds,
+    end: Seconds,
+    date: NaiveDate,
 }
 
 impl BusinessTimeline {
@@ -141,8 +151,13 @@ impl BusinessTimeline {
 
     fn fill(&mut self) {
         let mut before = 0;
-        let mut date = self.first_date;
-        let mut day = 0u32;
+        // An overnight window of the day before the range runs into its
+        // first morning.
+        let mut date = if self.rule.window.crosses_midnight() {
+            self.first_date.pred_opt().unwrap_or(self.first_date)
+        } else {
+            self.first_date
+        };
         while date <= self.last_date {
             match self.day_status(date) {
                 Ok(status) if status.is_working() => {
@@ -151,19 +166,27 @@ impl BusinessTimeline {
                         start,
                         end,
                         before,
-                        day,
+                        date,
                     });
                     before += end - start;
                 }
                 Ok(_) => {}
-                Err(_) => self.holes.push((
-                    local_instant(self.rule.tz, date.and_time(chrono::NaiveTime::MIN)),
-                    date,
-                )),
+                Err(_) => self.holes.push(self.hole_on(date)),
             }
             date = next_day(date);
-            day += 1;
         }
+    }
+
+    /// The time a day without calendar data leaves unknown: the whole local
+    /// day, and for an overnight window also the next morning up to its end.
+    fn hole_on(&self, date: NaiveDate) -> Hole {
+        let start = local_instant(self.rule.tz, date.and_time(chrono::NaiveTime::MIN));
+        let end = if self.rule.window.crosses_midnight() {
+            self.window_on(date).1
+        } else {
+            start + 86_400
+        };
+        Hole { start, end, date }
     }
 
     pub fn rule(&self) -> &BusinessRule {
@@ -196,10 +219,10 @@ impl BusinessTimeline {
     }
 
     /// The window of a date in absolute time (whether or not it is a working
-    /// day). A daylight-saving change inside the window lengthens or shortens
-    /// it as the wall clock says.
+    /// day); an overnight window closes on the next date. A daylight-saving
+    /// change inside the window lengthens or shortens it as the wall clock says.
     pub fn window_on(&self, date: NaiveDate) -> (Seconds, Seconds) {
-        let at = |minute: u32| {
+        let at = |date: NaiveDate, minute: u32| {
             let naive = if minute >= super::MINUTES_PER_DAY {
                 next_day(date).and_time(chrono::NaiveTime::MIN)
             } else {
@@ -207,9 +230,20 @@ impl BusinessTimeline {
             };
             local_instant(self.rule.tz, naive)
         };
-        let start = at(self.rule.window.start_minute());
-        let end = at(self.rule.window.end_minute()).max(start);
+        let window = self.rule.window;
+        let end_date = if window.crosses_midnight() {
+            next_day(date)
+        } else {
+            date
+        };
+        let start = at(date, window.start_minute());
+        let end = at(end_date, window.end_minute()).max(start);
         (start, end)
+    }
+
+    /// Whether the rule's windows cross midnight.
+    pub fn crosses_midnight(&self) -> bool {
+        self.rule.window.crosses_midnight()
     }
 
     /// The error for an instant outside the timeline.
@@ -243,14 +277,17 @@ impl BusinessTimeline {
         Ok(())
     }
 
-    /// Fails if a day the calendar has no data for lies in `[from, to)`.
+    /// Fails if time a day the calendar has no data for leaves unknown lies
+    /// in `[from, to)`.
     fn check_no_hole(&self, from: Seconds, to: Seconds) -> Result<(), CalendarError> {
-        let next = self.holes.partition_point(|(start, _)| *start < from);
-        // A hole starting before `from` may still cover it: look one back too.
+        let next = self.holes.partition_point(|hole| hole.start < from);
+        // A hole starting before `from` may still cover it: look one back too
+        // (holes start and end in the same order, so the one just before
+        // reaches furthest).
         let candidates = next.saturating_sub(1)..self.holes.len().min(next + 1);
-        for (start, date) in &self.holes[candidates] {
-            if *start < to && *start + 86_400 > from {
-                return Err(self.outside_date(*date));
+        for hole in &self.holes[candidates] {
+            if hole.start < to && hole.end > from {
+                return Err(self.outside_date(hole.date));
             }
         }
         Ok(())
@@ -325,50 +362,55 @@ impl BusinessTimeline {
             .is_some_and(|w| w.start <= instant && instant < w.end))
     }
 
-    /// Next-business-day deadline: a call is logged on the day it arrives if
-    /// that is a working day and it arrives before `cutoff_minute` (local
-    /// wall clock; default the window end), else on the next working day;
-    /// the deadline is the window end of the working day after the logged day.
+    /// Next-business-day deadline: a call is logged on the first working day
+    /// whose cut-off (local wall clock; default the window end) is after its
+    /// arrival, which is the arrival day itself when that is a working day
+    /// and the call comes before the cut-off; the deadline is the window end
+    /// of the working day after the logged day. An overnight window's day
+    /// runs into the next morning: a cut-off before the window start (such
+    /// as the default, its end) is read on the next calendar day.
     pub fn next_business_day(
         &self,
         instant: Seconds,
         cutoff_minute: Option<u32>,
     ) -> Result<NextBusinessDay, CalendarError> {
         self.check_inside(instant)?;
-        let local = DateTime::from_timestamp(instant, 0)
+        let arrival = DateTime::from_timestamp(instant, 0)
             .ok_or_else(|| self.outside(instant))?
             .with_timezone(&self.rule.tz)
             .naive_local();
-        let day = (local.date() - self.first_date).num_days() as u32;
         let cutoff = cutoff_minute.unwrap_or(self.rule.window.end_minute());
-        let seconds_of_day = i64::from(chrono::Timelike::num_seconds_from_midnight(&local.time()));
-        let first_on_or_after = self.windows.partition_point(|w| w.day < day);
-        let arrives_on_working_day = self
+        // Wall-clock comparison: a cut-off is a time on the office clock.
+        let logged = self
             .windows
-            .get(first_on_or_after)
-            .is_some_and(|w| w.day == day);
-        let logged = if arrives_on_working_day && seconds_of_day < i64::from(cutoff) * 60 {
-            first_on_or_after
-        } else {
-            self.windows.partition_point(|w| w.day <= day)
-        };
+            .partition_point(|w| self.cutoff_of(w.date, cutoff) <= arrival);
+        let logged_window = *self.windows.get(logged).ok_or_else(|| self.past_end())?;
         let due = self
             .windows
             .get(logged + 1)
             .ok_or_else(|| self.past_end())?;
-        let logged_window = self.windows[logged];
         self.check_no_hole(instant, due.end)?;
         Ok(NextBusinessDay {
-            logged_on: self.date_of(logged_window.day),
-            due_on: self.date_of(due.day),
+            logged_on: logged_window.date,
+            due_on: due.date,
             deadline: due.end,
         })
     }
 
-    fn date_of(&self, day: u32) -> NaiveDate {
-        self.first_date
-            .checked_add_days(Days::new(u64::from(day)))
-            .unwrap_or(self.last_date)
+    /// The local wall-clock cut-off of the working day `date`: on that date,
+    /// or on the next for an overnight window and a cut-off before its start.
+    pub fn cutoff_of(&self, date: NaiveDate, cutoff_minute: u32) -> NaiveDateTime {
+        let window = self.rule.window;
+        let on = if window.crosses_midnight() && cutoff_minute < window.start_minute() {
+            next_day(date)
+        } else {
+            date
+        };
+        if cutoff_minute >= super::MINUTES_PER_DAY {
+            next_day(on).and_time(chrono::NaiveTime::MIN)
+        } else {
+            on.and_time(super::clock_time(cutoff_minute))
+        }
     }
 
     /// The working windows overlapping `[from, to)`, as (date, start, end).
@@ -381,7 +423,7 @@ impl BusinessTimeline {
         self.windows[first..]
             .iter()
             .take_while(move |w| w.start < to || (w.start == to && w.end == to))
-            .map(|w| (self.date_of(w.day), w.start, w.end))
+            .map(|w| (w.date, w.start, w.end))
     }
 }
 

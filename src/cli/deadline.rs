@@ -28,7 +28,8 @@ pub struct Args {
     /// Around-the-clock coverage (calendars and windows ignored).
     #[arg(long, value_parser = ["24x7"])]
     coverage: Option<String>,
-    /// Daily business window in local wall-clock time, e.g. 09:00-17:00.
+    /// Daily business window in local wall-clock time, e.g. 09:00-17:00; an
+    /// end before the start runs overnight into the next day (20:00-08:00).
     #[arg(long, value_name = "HH:MM-HH:MM")]
     window: Option<String>,
     /// Working weekdays of the business window.
