@@ -110,3 +110,34 @@ fn a_gbk_incidents_file_is_read_and_bytes_that_are_no_text_are_located() {
         .collect();
     assert_eq!(found, [("E1002", Some(2), Some(24))]);
 }
+
+#[test]
+fn dates_written_with_slashes_read_in_calendars_and_incidents() {
+    let copy = ScenarioCopy::fixture("tiny");
+    std::fs::create_dir(copy.path().join("calendars")).unwrap();
+    std::fs::write(
+        copy.path().join("calendars/ACME.csv"),
+        encoding_rs::GB18030
+            .encode("date,kind,name\n2026/1/1,holiday,元旦\n2026/10/01,holiday,国庆节\n")
+            .0,
+    )
+    .unwrap();
+    copy.replace("engineers.csv", "08:00-18:00,CN", "08:00-18:00,ACME")
+        .write(
+            "incidents.csv",
+            "id,site,opened,part\nI1,S1,2026/3/9 10:15,PSU\n",
+        );
+    let loaded = scenario::load(copy.path()).unwrap();
+    let engineer = &loaded.scenario.engineers[1];
+    let calendar = &engineer.shift.calendar;
+    let new_year = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    assert_eq!(calendar.name(), "ACME");
+    assert_eq!(calendar.dated(new_year).unwrap().unwrap().name, "元旦");
+    let opened = loaded.scenario.incidents[0].opened.to_rfc3339();
+    assert_eq!(opened, "2026-03-09T02:15:00+00:00");
+    assert!(
+        loaded.warnings.iter().any(|w| w.code.as_str() == "W2007"),
+        "{:?}",
+        loaded.warnings
+    );
+}
