@@ -30,6 +30,9 @@ fn the_excel_scenario_reads_as_the_tiny_one() {
     let excel = scenario::load(&fixtures().join("excel")).unwrap().scenario;
     let tiny = scenario::load(&fixtures().join("tiny")).unwrap().scenario;
     assert_eq!(excel.depots.len(), tiny.depots.len());
+    for (excel, tiny) in excel.depots.iter().zip(&tiny.depots) {
+        assert_eq!(excel.location, tiny.location, "decimal commas in a `;` file");
+    }
     assert_eq!(excel.installed_base.len(), tiny.installed_base.len());
     assert!((excel.annual_failures() - tiny.annual_failures()).abs() < 1e-12);
     let customers: Vec<&str> = excel.sites.iter().map(|s| s.customer.as_str()).collect();

@@ -25,6 +25,9 @@ pub struct Table {
     rows: Vec<(u64, StringRecord)>,
     /// Rows rejected for their shape; their ids still count as present.
     misshapen: Vec<StringRecord>,
+    /// `;`-separated, as spreadsheets save CSV where the comma is the
+    /// decimal separator; numbers may then be written `31,2304`.
+    decimal_comma: bool,
 }
 
 impl Table {
@@ -170,6 +173,7 @@ impl Table {
             column_of,
             rows,
             misshapen,
+            decimal_comma: separator(text) == b';',
         })
     }
 
@@ -274,6 +278,31 @@ fn strip_bom(text: String) -> String {
     }
 }
 
+/// A line spreadsheets leave behind: only separators and spaces (`,,,,`).
+fn is_blank_line(line: &str) -> bool {
+    line.chars()
+        .all(|c| c == ',' || c == ';' || c.is_whitespace())
+}
+
+/// The index of the header line: the first that is neither blank nor a comment.
+fn header_index(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| !is_blank_line(line) && !line.starts_with('#'))
+}
+
+/// The separator of a CSV text: `;` when its header has a `;` and no `,`.
+fn separator(text: &str) -> u8 {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header = header_index(text)
+        .and_then(|index| text.lines().nth(index))
+        .unwrap_or_default();
+    if header.contains(';') && !header.contains(',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
 /// A CSV reader over `text` with the separator its header uses: `;` (as
 /// spreadsheets in many locales save "CSV") when the header has a `;` and no
 /// `,`, with a warning saying so; otherwise `,`. Cells are trimmed, `#` lines
@@ -285,27 +314,16 @@ pub fn csv_reader<'a>(
     diagnostics: &mut Diagnostics,
 ) -> csv::Reader<std::io::Cursor<Cow<'a, [u8]>>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let blank = |line: &str| {
-        line.chars()
-            .all(|c| c == ',' || c == ';' || c.is_whitespace())
-    };
-    let header_index = text
-        .lines()
-        .position(|line| !blank(line) && !line.starts_with('#'));
-    let header = header_index
-        .and_then(|index| text.lines().nth(index))
-        .unwrap_or_default();
-    let delimiter = if header.contains(';') && !header.contains(',') {
+    let header_index = header_index(text);
+    let delimiter = separator(text);
+    if delimiter == b';' {
         diagnostics.push(Diagnostic::file(
             Code::W2007ReadAs,
             path,
-            "the header is separated by `;`, so the file was read with `;` as separator",
+            "the header is separated by `;`, so the file was read with `;` as separator (and `,` as decimal separator)",
             "nothing to do; to silence this, save the file with `,` as separator",
         ));
-        b';'
-    } else {
-        b','
-    };
+    }
     let leading_blank = text
         .lines()
         .take(header_index.unwrap_or(0))
@@ -315,7 +333,7 @@ pub fn csv_reader<'a>(
     let bytes: Cow<'a, [u8]> = if leading_blank {
         let mut lines: Vec<&str> = text.split('\n').collect();
         for line in lines.iter_mut().take(header_index.unwrap_or(0)) {
-            if blank(line) {
+            if is_blank_line(line) {
                 *line = "";
             }
         }
@@ -532,7 +550,12 @@ impl<'t> Cells<'t> {
     }
 
     fn number_text(&mut self, column: &str, text: &str) -> Option<f64> {
-        match text.parse::<f64>() {
+        let parsed = if self.table.decimal_comma && text.matches(',').count() == 1 {
+            text.replace(',', ".").parse::<f64>()
+        } else {
+            text.parse::<f64>()
+        };
+        match parsed {
             Ok(value) if value.is_finite() => Some(value),
             Ok(_) => {
                 self.error(
@@ -893,10 +916,13 @@ mod tests {
         table.read_rows(&mut diagnostics, |cells| cells.number("cost"));
         assert_eq!(diagnostics.errors().next().unwrap().location(), "t.csv:7:2");
 
-        let (table, diagnostics) = parse("\u{feff}id;cost;note\na;1;x,y\n;;\n");
+        let (table, diagnostics) = parse("\u{feff}id;cost;note\na;1;x,y\n;;\nb;0,25;\nc;1.5;\n");
         let table = table.unwrap();
-        assert_eq!(table.len(), 1);
+        assert_eq!(table.len(), 3);
         assert_eq!(table.raw_values("note").collect::<Vec<_>>(), ["x,y"]);
+        let mut found = Diagnostics::new();
+        let costs = table.read_rows(&mut found, |cells| cells.number("cost"));
+        assert_eq!(costs, [1.0, 0.25, 1.5]);
         let notes: Vec<_> = diagnostics.all().iter().map(|d| d.code).collect();
         assert_eq!(notes, [Code::W2007ReadAs]);
     }
