@@ -31,7 +31,10 @@ fn the_excel_scenario_reads_as_the_tiny_one() {
     let tiny = scenario::load(&fixtures().join("tiny")).unwrap().scenario;
     assert_eq!(excel.depots.len(), tiny.depots.len());
     for (excel, tiny) in excel.depots.iter().zip(&tiny.depots) {
-        assert_eq!(excel.location, tiny.location, "decimal commas in a `;` file");
+        assert_eq!(
+            excel.location, tiny.location,
+            "decimal commas in a `;` file"
+        );
     }
     assert_eq!(excel.installed_base.len(), tiny.installed_base.len());
     assert!((excel.annual_failures() - tiny.annual_failures()).abs() < 1e-12);
@@ -143,4 +146,22 @@ fn dates_written_with_slashes_read_in_calendars_and_incidents() {
         "{:?}",
         loaded.warnings
     );
+}
+
+#[test]
+fn excel_unicode_text_utf16_with_tabs_validates_with_notes() {
+    let copy = ScenarioCopy::fixture("tiny");
+    let parts = std::fs::read_to_string(copy.path().join("parts.csv")).unwrap();
+    let mut bytes = vec![0xff, 0xfe];
+    for unit in parts.replace(',', "\t").encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    std::fs::write(copy.path().join("parts.csv"), bytes).unwrap();
+    let output = sparesla(&["validate", copy.path().to_str().unwrap()]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("UTF-16LE"), "{stderr}");
+    assert!(stderr.contains("tabs as separator"), "{stderr}");
+    let loaded = scenario::load(copy.path()).unwrap().scenario;
+    assert_eq!(loaded.parts[1].name, "Line card 100G x8");
 }

@@ -239,6 +239,9 @@ impl Table {
 /// is dropped), or else GB18030, the superset of GBK that Chinese Excel
 /// writes, with a warning naming it. `None` after an error when neither fits.
 pub fn decode_csv(path: &Path, bytes: Vec<u8>, diagnostics: &mut Diagnostics) -> Option<String> {
+    if let Some(text) = decode_utf16(path, &bytes, diagnostics) {
+        return text;
+    }
     let bytes = match String::from_utf8(bytes) {
         Ok(text) => return Some(strip_bom(text)),
         Err(error) => error.into_bytes(),
@@ -271,6 +274,38 @@ pub fn decode_csv(path: &Path, bytes: Vec<u8>, diagnostics: &mut Diagnostics) ->
     None
 }
 
+/// UTF-16 text with its byte-order mark, as Excel saves "Unicode Text":
+/// `Some` when the file starts with one (`Some(None)` after an error).
+fn decode_utf16(
+    path: &Path,
+    bytes: &[u8],
+    diagnostics: &mut Diagnostics,
+) -> Option<Option<String>> {
+    let (encoding, bom_length) = encoding_rs::Encoding::for_bom(bytes)?;
+    if encoding == encoding_rs::UTF_8 {
+        return None;
+    }
+    let text = encoding.decode_without_bom_handling_and_without_replacement(&bytes[bom_length..]);
+    diagnostics.push(match &text {
+        Some(_) => Diagnostic::file(
+            Code::W2007ReadAs,
+            path,
+            format!(
+                "the file is {} text (Excel's \"Unicode Text\")",
+                encoding.name()
+            ),
+            "nothing to do; to silence this, save the file as \"CSV UTF-8\"",
+        ),
+        None => Diagnostic::file(
+            Code::E1002Malformed,
+            path,
+            format!("the file starts as {} text but is not", encoding.name()),
+            "save the file as \"CSV UTF-8\"",
+        ),
+    });
+    Some(text.map(|text| text.into_owned()))
+}
+
 fn strip_bom(text: String) -> String {
     match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
@@ -290,16 +325,21 @@ fn header_index(text: &str) -> Option<usize> {
         .position(|line| !is_blank_line(line) && !line.starts_with('#'))
 }
 
-/// The separator of a CSV text: `;` when its header has a `;` and no `,`.
+/// The separator of a CSV text: `;` when its header has a `;` and no `,`,
+/// a tab when it has tabs and neither, else `,`.
 fn separator(text: &str) -> u8 {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let header = header_index(text)
         .and_then(|index| text.lines().nth(index))
         .unwrap_or_default();
-    if header.contains(';') && !header.contains(',') {
-        b';'
-    } else {
-        b','
+    match (
+        header.contains(','),
+        header.contains(';'),
+        header.contains('\t'),
+    ) {
+        (false, true, _) => b';',
+        (false, false, true) => b'\t',
+        _ => b',',
     }
 }
 
@@ -316,11 +356,16 @@ pub fn csv_reader<'a>(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let header_index = header_index(text);
     let delimiter = separator(text);
-    if delimiter == b';' {
+    let read_as = match delimiter {
+        b';' => Some("`;` as separator (and `,` as decimal separator)"),
+        b'\t' => Some("tabs as separator"),
+        _ => None,
+    };
+    if let Some(read_as) = read_as {
         diagnostics.push(Diagnostic::file(
             Code::W2007ReadAs,
             path,
-            "the header is separated by `;`, so the file was read with `;` as separator (and `,` as decimal separator)",
+            format!("the header is not separated by `,`, so the file was read with {read_as}"),
             "nothing to do; to silence this, save the file with `,` as separator",
         ));
     }
@@ -349,16 +394,13 @@ pub fn csv_reader<'a>(
         .from_reader(std::io::Cursor::new(bytes))
 }
 
-/// The separator a one-column header seems to use instead of `,` (tabs or
-/// bars), when the file needs more columns.
+/// The separator a one-column header seems to use instead of `,` (a bar),
+/// when the file needs more columns.
 fn other_separator(header: &StringRecord, columns: Columns) -> Option<&'static str> {
     if header.len() != 1 || columns.required.len() < 2 {
         return None;
     }
-    [('\t', "tabs"), ('|', "`|`")]
-        .into_iter()
-        .find(|(separator, _)| header[0].contains(*separator))
-        .map(|(_, name)| name)
+    header[0].contains('|').then_some("`|`")
 }
 
 /// A row spreadsheets leave behind: only separators and spaces (`,,,,`).
@@ -928,15 +970,32 @@ mod tests {
     }
 
     #[test]
-    fn a_tab_or_bar_separated_header_is_one_error_that_names_the_separator() {
-        for (text, name) in [("id\tcost\na\t1\n", "tabs"), ("id|cost\n", "`|`")] {
-            let (table, diagnostics) = parse(text);
-            assert!(table.is_none());
-            let errors: Vec<_> = diagnostics.errors().collect();
-            assert_eq!(errors.len(), 1, "{diagnostics}");
-            assert_eq!(errors[0].code, Code::E1002Malformed);
-            assert!(errors[0].message.contains(name), "{}", errors[0].message);
+    fn tabs_are_read_and_a_bar_separated_header_is_one_error_that_names_it() {
+        let (table, diagnostics) = parse("id\tcost\tnote\na\t1\tx, y\n\t\t\n");
+        let table = table.unwrap();
+        assert_eq!(table.len(), 1);
+        assert_eq!(table.raw_values("note").collect::<Vec<_>>(), ["x, y"]);
+        assert_eq!(diagnostics.all()[0].code, Code::W2007ReadAs);
+
+        let (table, diagnostics) = parse("id|cost\n");
+        assert!(table.is_none());
+        let errors: Vec<_> = diagnostics.errors().collect();
+        assert_eq!(errors.len(), 1, "{diagnostics}");
+        assert_eq!(errors[0].code, Code::E1002Malformed);
+        assert!(errors[0].message.contains("`|`"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_read_with_a_note() {
+        let mut bytes = vec![0xff, 0xfe];
+        for unit in "id\tname\n1\t上海\n".encode_utf16() {
+            bytes.extend(unit.to_le_bytes());
         }
+        let mut diagnostics = Diagnostics::new();
+        let text = decode_csv(Path::new("t.txt"), bytes, &mut diagnostics).unwrap();
+        assert_eq!(text, "id\tname\n1\t上海\n");
+        let note = diagnostics.warnings().next().unwrap();
+        assert!(note.message.contains("UTF-16LE"), "{}", note.message);
     }
 
     #[test]
