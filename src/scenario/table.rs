@@ -343,11 +343,12 @@ fn separator(text: &str) -> u8 {
     }
 }
 
-/// A CSV reader over `text` with the separator its header uses: `;` (as
-/// spreadsheets in many locales save "CSV") when the header has a `;` and no
-/// `,`, with a warning saying so; otherwise `,`. Cells are trimmed, `#` lines
-/// are comments, rows of only separators and spaces before the header are
-/// skipped, and rows may have any number of fields (checked later).
+/// A CSV reader over `text` with the separator its header uses (see
+/// `separator`: `;` as spreadsheets in many locales save "CSV", tabs as
+/// they save "Unicode Text"), with a warning when it is not `,`. Cells are
+/// trimmed, `#` lines are comments, rows of only separators and spaces
+/// before the header are skipped, and rows may have any number of fields
+/// (checked later).
 pub fn csv_reader<'a>(
     path: &Path,
     text: &'a str,
