@@ -74,8 +74,8 @@ pub enum Code {
     /// A documented default stands in for a value the input leaves out
     /// (`start_date`); the note says which value was taken.
     W2006DefaultUsed,
-    /// A file was read in a form other than UTF-8 with `,` (a `;` separator,
-    /// GB18030/GBK text); the note says which.
+    /// A file was read in a form other than UTF-8 with `,` (a `;` or tab
+    /// separator, GB18030/GBK or UTF-16 text); the note says which.
     W2007ReadAs,
     /// An output folder has no manifest.json (an older version or a hand-made
     /// folder): its files are read without checking they are one run.

@@ -197,6 +197,16 @@ fn validate(copy: &ScenarioCopy) -> (Option<i32>, String) {
     (output.status.code(), diagnostics)
 }
 
+/// A folder `validate` accepts without an error or warning.
+fn assert_clean(copy: &ScenarioCopy) {
+    let (code, stderr) = validate(copy);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("error") && !stderr.contains("warning"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_quoted_start_date_is_a_date() {
     let copy = ScenarioCopy::fixture("tiny");
@@ -205,7 +215,7 @@ fn a_quoted_start_date_is_a_date() {
         "start_date = 2026-01-01",
         "start_date = \"2026-03-01\"",
     );
-    assert_eq!(validate(&copy), (Some(0), String::new()));
+    assert_clean(&copy);
     let loaded = scenario::load(copy.path()).unwrap().scenario;
     assert_eq!(loaded.start_date.unwrap().to_string(), "2026-03-01");
 }
@@ -214,14 +224,14 @@ fn a_quoted_start_date_is_a_date() {
 fn a_24x7_tier_accepts_what_a_24x7_engineer_accepts() {
     let copy = ScenarioCopy::fixture("tiny");
     copy.replace("tiers.csv", "7x24x4,24x7,,,,4h", "7x24x4,24x7,,,none,4h");
-    assert_eq!(validate(&copy), (Some(0), String::new()));
+    assert_clean(&copy);
     let copy = ScenarioCopy::fixture("tiny");
     copy.replace(
         "tiers.csv",
         "7x24x4,24x7,,,,4h",
         "7x24x4,24x7,00:00-24:00,mon-sun,None,4h",
     );
-    assert_eq!(validate(&copy), (Some(0), String::new()));
+    assert_clean(&copy);
     // A calendar that does close days still contradicts 24x7.
     let copy = ScenarioCopy::fixture("tiny");
     copy.replace("tiers.csv", "7x24x4,24x7,,,,4h", "7x24x4,24x7,,,CN,4h");
@@ -263,4 +273,33 @@ fn opened_times_with_an_offset_but_no_seconds_dispatch() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output).1);
     let dispatch = std::fs::read_to_string(out.path().join("dispatch.csv")).unwrap();
     assert_eq!(dispatch.lines().count(), 3, "{dispatch}");
+}
+
+#[test]
+fn overlays_take_quoted_dates_24x7_words_and_engineers_without_a_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = ScenarioCopy::fixture("documented");
+    let overlay = dir.path().join("overlay");
+    std::fs::create_dir(&overlay).unwrap();
+    std::fs::write(
+        overlay.join("overlay.toml"),
+        format!(
+            "base = \"{}\"\n\
+             [[failure_rate]]\nfactor = 2.0\nfrom = \"2026-02-01\"\nto = \"2026-02-28\"\n\
+             [[tier]]\nid = \"7x24x4\"\ncalendar = \"none\"\n\
+             [[new_engineer]]\nid = \"E9\"\nbase = \"D-NJ\"\nskills = \"net\"\nshift = \"24x7\"\n",
+            base.path().display()
+        ),
+    )
+    .unwrap();
+    let output = sparesla(&["validate", overlay.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output).1);
+    let loaded = scenario::load(&overlay).unwrap().scenario;
+    let rate = &loaded.rate_changes[0];
+    assert_eq!(
+        (rate.period.from.to_string(), rate.period.to.to_string()),
+        ("2026-02-01".to_string(), "2026-02-28".to_string())
+    );
+    let engineer = loaded.engineers.iter().find(|e| e.id == "E9").unwrap();
+    assert_eq!(engineer.shift.tz.name(), "Asia/Shanghai");
 }

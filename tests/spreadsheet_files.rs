@@ -30,6 +30,12 @@ fn the_excel_scenario_reads_as_the_tiny_one() {
     let excel = scenario::load(&fixtures().join("excel")).unwrap().scenario;
     let tiny = scenario::load(&fixtures().join("tiny")).unwrap().scenario;
     assert_eq!(excel.depots.len(), tiny.depots.len());
+    for (excel, tiny) in excel.depots.iter().zip(&tiny.depots) {
+        assert_eq!(
+            excel.location, tiny.location,
+            "decimal commas in a `;` file"
+        );
+    }
     assert_eq!(excel.installed_base.len(), tiny.installed_base.len());
     assert!((excel.annual_failures() - tiny.annual_failures()).abs() < 1e-12);
     let customers: Vec<&str> = excel.sites.iter().map(|s| s.customer.as_str()).collect();
@@ -109,4 +115,53 @@ fn a_gbk_incidents_file_is_read_and_bytes_that_are_no_text_are_located() {
         .map(|d| (d.code.as_str(), d.line, d.column))
         .collect();
     assert_eq!(found, [("E1002", Some(2), Some(24))]);
+}
+
+#[test]
+fn dates_written_with_slashes_read_in_calendars_and_incidents() {
+    let copy = ScenarioCopy::fixture("tiny");
+    std::fs::create_dir(copy.path().join("calendars")).unwrap();
+    std::fs::write(
+        copy.path().join("calendars/ACME.csv"),
+        encoding_rs::GB18030
+            .encode("date,kind,name\n2026/1/1,holiday,元旦\n2026/10/01,holiday,国庆节\n")
+            .0,
+    )
+    .unwrap();
+    copy.replace("engineers.csv", "08:00-18:00,CN", "08:00-18:00,ACME")
+        .write(
+            "incidents.csv",
+            "id,site,opened,part\nI1,S1,2026/3/9 10:15,PSU\n",
+        );
+    let loaded = scenario::load(copy.path()).unwrap();
+    let engineer = &loaded.scenario.engineers[1];
+    let calendar = &engineer.shift.calendar;
+    let new_year = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    assert_eq!(calendar.name(), "ACME");
+    assert_eq!(calendar.dated(new_year).unwrap().unwrap().name, "元旦");
+    let opened = loaded.scenario.incidents[0].opened.to_rfc3339();
+    assert_eq!(opened, "2026-03-09T02:15:00+00:00");
+    assert!(
+        loaded.warnings.iter().any(|w| w.code.as_str() == "W2007"),
+        "{:?}",
+        loaded.warnings
+    );
+}
+
+#[test]
+fn excel_unicode_text_utf16_with_tabs_validates_with_notes() {
+    let copy = ScenarioCopy::fixture("tiny");
+    let parts = std::fs::read_to_string(copy.path().join("parts.csv")).unwrap();
+    let mut bytes = vec![0xff, 0xfe];
+    for unit in parts.replace(',', "\t").encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    std::fs::write(copy.path().join("parts.csv"), bytes).unwrap();
+    let output = sparesla(&["validate", copy.path().to_str().unwrap()]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("UTF-16LE"), "{stderr}");
+    assert!(stderr.contains("tabs as separator"), "{stderr}");
+    let loaded = scenario::load(copy.path()).unwrap().scenario;
+    assert_eq!(loaded.parts[1].name, "Line card 100G x8");
 }

@@ -341,8 +341,16 @@ pub fn parse_instant(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     if let Some(instant) = parse_with_offset(text) {
         return Ok(instant);
     }
-    let naive = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-        .iter()
+    // Spreadsheets write dates with `/` (Chinese Excel: 2026/3/9 10:15).
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y/%m/%d %H:%M:%S",
+        "%Y/%m/%d %H:%M",
+    ]
+    .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
         .ok_or_else(|| {
             format!("`{text}` is not a time; expected RFC 3339 with an offset such as `2025-05-06T08:00:00Z` or a local time such as `2025-05-06T16:00`")
@@ -476,6 +484,11 @@ mod tests {
         ] {
             let instant = parse_instant(minutes_only, ny).unwrap();
             assert_eq!(instant.to_rfc3339(), "2026-03-08T07:30:00+00:00");
+        }
+        let shanghai = chrono_tz::Asia::Shanghai;
+        for excel in ["2026/3/9 10:15", "2026/03/09 10:15:00"] {
+            let instant = parse_instant(excel, shanghai).unwrap();
+            assert_eq!(instant.to_rfc3339(), "2026-03-09T02:15:00+00:00");
         }
         assert!(parse_instant("2025-13-01T00:00", ny).is_err());
         assert!(parse_instant("yesterday", ny).is_err());

@@ -6,6 +6,7 @@
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::scenario::ranges::Bounds;
 use csv::StringRecord;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -24,6 +25,9 @@ pub struct Table {
     rows: Vec<(u64, StringRecord)>,
     /// Rows rejected for their shape; their ids still count as present.
     misshapen: Vec<StringRecord>,
+    /// `;`-separated, as spreadsheets save CSV where the comma is the
+    /// decimal separator; numbers may then be written `31,2304`.
+    decimal_comma: bool,
 }
 
 impl Table {
@@ -57,6 +61,21 @@ impl Table {
             return None;
         }
         let header_line = header.position().map_or(1, |p| p.line());
+        if let Some(separator) = other_separator(&header, columns) {
+            diagnostics.push(
+                Diagnostic::file(
+                    Code::E1002Malformed,
+                    path,
+                    format!(
+                        "the header is one column `{}`: the file seems separated by {separator}, not `,`",
+                        &header[0]
+                    ),
+                    "save the file as CSV separated by `,` (or `;`)",
+                )
+                .at(header_line, None),
+            );
+            return None;
+        }
         let mut column_of = HashMap::new();
         let mut header_ok = true;
         for (i, name) in header.iter().enumerate() {
@@ -154,6 +173,7 @@ impl Table {
             column_of,
             rows,
             misshapen,
+            decimal_comma: separator(text) == b';',
         })
     }
 
@@ -219,6 +239,9 @@ impl Table {
 /// is dropped), or else GB18030, the superset of GBK that Chinese Excel
 /// writes, with a warning naming it. `None` after an error when neither fits.
 pub fn decode_csv(path: &Path, bytes: Vec<u8>, diagnostics: &mut Diagnostics) -> Option<String> {
+    if let Some(text) = decode_utf16(path, &bytes, diagnostics) {
+        return text;
+    }
     let bytes = match String::from_utf8(bytes) {
         Ok(text) => return Some(strip_bom(text)),
         Err(error) => error.into_bytes(),
@@ -251,6 +274,38 @@ pub fn decode_csv(path: &Path, bytes: Vec<u8>, diagnostics: &mut Diagnostics) ->
     None
 }
 
+/// UTF-16 text with its byte-order mark, as Excel saves "Unicode Text":
+/// `Some` when the file starts with one (`Some(None)` after an error).
+fn decode_utf16(
+    path: &Path,
+    bytes: &[u8],
+    diagnostics: &mut Diagnostics,
+) -> Option<Option<String>> {
+    let (encoding, bom_length) = encoding_rs::Encoding::for_bom(bytes)?;
+    if encoding == encoding_rs::UTF_8 {
+        return None;
+    }
+    let text = encoding.decode_without_bom_handling_and_without_replacement(&bytes[bom_length..]);
+    diagnostics.push(match &text {
+        Some(_) => Diagnostic::file(
+            Code::W2007ReadAs,
+            path,
+            format!(
+                "the file is {} text (Excel's \"Unicode Text\")",
+                encoding.name()
+            ),
+            "nothing to do; to silence this, save the file as \"CSV UTF-8\"",
+        ),
+        None => Diagnostic::file(
+            Code::E1002Malformed,
+            path,
+            format!("the file starts as {} text but is not", encoding.name()),
+            "save the file as \"CSV UTF-8\"",
+        ),
+    });
+    Some(text.map(|text| text.into_owned()))
+}
+
 fn strip_bom(text: String) -> String {
     match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
@@ -258,37 +313,95 @@ fn strip_bom(text: String) -> String {
     }
 }
 
-/// A CSV reader over `text` with the separator its header uses: `;` (as
-/// spreadsheets in many locales save "CSV") when the header has a `;` and no
-/// `,`, with a warning saying so; otherwise `,`. Cells are trimmed, `#` lines
-/// are comments, and rows may have any number of fields (checked later).
+/// A line spreadsheets leave behind: only separators and spaces (`,,,,`).
+fn is_blank_line(line: &str) -> bool {
+    line.chars()
+        .all(|c| c == ',' || c == ';' || c.is_whitespace())
+}
+
+/// The index of the header line: the first that is neither blank nor a comment.
+fn header_index(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| !is_blank_line(line) && !line.starts_with('#'))
+}
+
+/// The separator of a CSV text: `;` when its header has a `;` and no `,`,
+/// a tab when it has tabs and neither, else `,`.
+fn separator(text: &str) -> u8 {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header = header_index(text)
+        .and_then(|index| text.lines().nth(index))
+        .unwrap_or_default();
+    match (
+        header.contains(','),
+        header.contains(';'),
+        header.contains('\t'),
+    ) {
+        (false, true, _) => b';',
+        (false, false, true) => b'\t',
+        _ => b',',
+    }
+}
+
+/// A CSV reader over `text` with the separator its header uses (see
+/// `separator`: `;` as spreadsheets in many locales save "CSV", tabs as
+/// they save "Unicode Text"), with a warning when it is not `,`. Cells are
+/// trimmed, `#` lines are comments, rows of only separators and spaces
+/// before the header are skipped, and rows may have any number of fields
+/// (checked later).
 pub fn csv_reader<'a>(
     path: &Path,
     text: &'a str,
     diagnostics: &mut Diagnostics,
-) -> csv::Reader<&'a [u8]> {
+) -> csv::Reader<std::io::Cursor<Cow<'a, [u8]>>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header = text
-        .lines()
-        .find(|line| !line.trim().is_empty() && !line.starts_with('#'))
-        .unwrap_or_default();
-    let delimiter = if header.contains(';') && !header.contains(',') {
+    let header_index = header_index(text);
+    let delimiter = separator(text);
+    let read_as = match delimiter {
+        b';' => Some("`;` as separator (and `,` as decimal separator)"),
+        b'\t' => Some("tabs as separator"),
+        _ => None,
+    };
+    if let Some(read_as) = read_as {
         diagnostics.push(Diagnostic::file(
             Code::W2007ReadAs,
             path,
-            "the header is separated by `;`, so the file was read with `;` as separator",
+            format!("the header is not separated by `,`, so the file was read with {read_as}"),
             "nothing to do; to silence this, save the file with `,` as separator",
         ));
-        b';'
+    }
+    let leading_blank = text
+        .lines()
+        .take(header_index.unwrap_or(0))
+        .any(|line| !line.is_empty() && !line.starts_with('#'));
+    // Blank rows above the header become empty lines, which the reader
+    // skips, so every line keeps its number.
+    let bytes: Cow<'a, [u8]> = if leading_blank {
+        let mut lines: Vec<&str> = text.split('\n').collect();
+        for line in lines.iter_mut().take(header_index.unwrap_or(0)) {
+            if is_blank_line(line) {
+                *line = "";
+            }
+        }
+        Cow::Owned(lines.join("\n").into_bytes())
     } else {
-        b','
+        Cow::Borrowed(text.as_bytes())
     };
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .trim(csv::Trim::All)
         .comment(Some(b'#'))
         .flexible(true)
-        .from_reader(text.as_bytes())
+        .from_reader(std::io::Cursor::new(bytes))
+}
+
+/// The separator a one-column header seems to use instead of `,` (a bar),
+/// when the file needs more columns.
+fn other_separator(header: &StringRecord, columns: Columns) -> Option<&'static str> {
+    if header.len() != 1 || columns.required.len() < 2 {
+        return None;
+    }
+    header[0].contains('|').then_some("`|`")
 }
 
 /// A row spreadsheets leave behind: only separators and spaces (`,,,,`).
@@ -480,7 +593,12 @@ impl<'t> Cells<'t> {
     }
 
     fn number_text(&mut self, column: &str, text: &str) -> Option<f64> {
-        match text.parse::<f64>() {
+        let parsed = if self.table.decimal_comma && text.matches(',').count() == 1 {
+            text.replace(',', ".").parse::<f64>()
+        } else {
+            text.parse::<f64>()
+        };
+        match parsed {
             Ok(value) if value.is_finite() => Some(value),
             Ok(_) => {
                 self.error(
@@ -834,12 +952,51 @@ mod tests {
         assert_eq!(table.unwrap().len(), 2);
         assert!(diagnostics.all().is_empty(), "{diagnostics}");
 
-        let (table, diagnostics) = parse("\u{feff}id;cost;note\na;1;x,y\n;;\n");
+        let (table, diagnostics) = parse(",,\n  \n# a comment\nid,cost\n\na,1\nb,x\n");
         let table = table.unwrap();
-        assert_eq!(table.len(), 1);
+        assert_eq!(table.len(), 2);
+        let mut diagnostics = diagnostics;
+        table.read_rows(&mut diagnostics, |cells| cells.number("cost"));
+        assert_eq!(diagnostics.errors().next().unwrap().location(), "t.csv:7:2");
+
+        let (table, diagnostics) = parse("\u{feff}id;cost;note\na;1;x,y\n;;\nb;0,25;\nc;1.5;\n");
+        let table = table.unwrap();
+        assert_eq!(table.len(), 3);
         assert_eq!(table.raw_values("note").collect::<Vec<_>>(), ["x,y"]);
+        let mut found = Diagnostics::new();
+        let costs = table.read_rows(&mut found, |cells| cells.number("cost"));
+        assert_eq!(costs, [1.0, 0.25, 1.5]);
         let notes: Vec<_> = diagnostics.all().iter().map(|d| d.code).collect();
         assert_eq!(notes, [Code::W2007ReadAs]);
+    }
+
+    #[test]
+    fn tabs_are_read_and_a_bar_separated_header_is_one_error_that_names_it() {
+        let (table, diagnostics) = parse("id\tcost\tnote\na\t1\tx, y\n\t\t\n");
+        let table = table.unwrap();
+        assert_eq!(table.len(), 1);
+        assert_eq!(table.raw_values("note").collect::<Vec<_>>(), ["x, y"]);
+        assert_eq!(diagnostics.all()[0].code, Code::W2007ReadAs);
+
+        let (table, diagnostics) = parse("id|cost\n");
+        assert!(table.is_none());
+        let errors: Vec<_> = diagnostics.errors().collect();
+        assert_eq!(errors.len(), 1, "{diagnostics}");
+        assert_eq!(errors[0].code, Code::E1002Malformed);
+        assert!(errors[0].message.contains("`|`"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_read_with_a_note() {
+        let mut bytes = vec![0xff, 0xfe];
+        for unit in "id\tname\n1\t上海\n".encode_utf16() {
+            bytes.extend(unit.to_le_bytes());
+        }
+        let mut diagnostics = Diagnostics::new();
+        let text = decode_csv(Path::new("t.txt"), bytes, &mut diagnostics).unwrap();
+        assert_eq!(text, "id\tname\n1\t上海\n");
+        let note = diagnostics.warnings().next().unwrap();
+        assert!(note.message.contains("UTF-16LE"), "{}", note.message);
     }
 
     #[test]

@@ -10,10 +10,12 @@ use crate::calendar::parse_time_zone;
 use crate::calendar::{ClockWindow, HolidayCalendar, WeekdaySet, parse_clock, parse_duration};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::scenario::{
-    BusinessHours, CalendarResolver, Closure, Coverage, DepotStatus, Engineer, Loaded, Period,
-    RateChange, Response, Scenario, ScenarioError, Shift, Tier, TierChange, TierIdx, ranges,
+    BusinessHours, CalendarResolver, Closure, Coverage, DepotIdx, DepotStatus, Engineer, Loaded,
+    Period, RateChange, Response, Scenario, ScenarioError, Shift, Tier, TierChange, TierIdx,
+    ranges, says_around_the_clock,
 };
 use chrono::Days;
+use chrono_tz::Tz;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
@@ -340,7 +342,10 @@ impl Engine<'_> {
                     ("days", &fields.days),
                     ("calendar", &fields.calendar),
                 ] {
-                    if let Some(value) = value {
+                    if let Some(value) = value
+                        .as_ref()
+                        .filter(|v| !says_around_the_clock(key, v.get_ref()))
+                    {
                         self.error(
                             Code::E1032Inconsistent,
                             value.span(),
@@ -685,17 +690,20 @@ impl Engine<'_> {
             Some(value) => self.calendar(value),
             None => Some(Arc::new(HolidayCalendar::none())),
         };
-        let tz = match parse_time_zone(fields.tz.get_ref()) {
-            Ok(tz) => Some(tz),
-            Err(message) => {
-                self.error(
-                    Code::E1016UnknownTimeZone,
-                    fields.tz.span(),
-                    message,
-                    "write an IANA zone name, e.g. tz = \"Asia/Shanghai\"",
-                );
-                None
-            }
+        let tz = match &fields.tz {
+            Some(tz) => match parse_time_zone(tz.get_ref()) {
+                Ok(tz) => Some(tz),
+                Err(message) => {
+                    self.error(
+                        Code::E1016UnknownTimeZone,
+                        tz.span(),
+                        message,
+                        "write an IANA zone name, e.g. tz = \"Asia/Shanghai\"",
+                    );
+                    None
+                }
+            },
+            None => base.and_then(|base| self.base_depot_zone(base, fields.base.span())),
         };
         if self.error_count() > errors_before {
             return None;
@@ -714,28 +722,43 @@ impl Engine<'_> {
         })
     }
 
+    /// The zone of a new engineer's base depot, or an error at `base` when
+    /// it has none.
+    fn base_depot_zone(&mut self, base: DepotIdx, span: Range<usize>) -> Option<Tz> {
+        let depot = self.scenario.depot(base);
+        let (id, tz) = (depot.id.clone(), depot.tz);
+        if tz.is_none() {
+            self.error(
+                Code::E1010EmptyValue,
+                span,
+                format!("no time zone for the engineer's shift: depot `{id}` has none"),
+                "give the engineer a zone, e.g. tz = \"Asia/Shanghai\"",
+            );
+        }
+        tz
+    }
+
     /// The period of a dated change, `None` for a permanent one; `Err` after
     /// reporting a problem.
     fn period(
         &mut self,
         anchor: Range<usize>,
-        from: &Option<Spanned<toml::value::Datetime>>,
-        to: &Option<Spanned<toml::value::Datetime>>,
+        from: &Option<Spanned<toml::Value>>,
+        to: &Option<Spanned<toml::Value>>,
     ) -> Result<Option<Period>, ()> {
-        let date = |engine: &mut Self, value: &Spanned<toml::value::Datetime>| match plain_date(
-            value.get_ref(),
-        ) {
-            Ok(date) => Ok(date),
-            Err(message) => {
-                engine.error(
-                    Code::E1019BadDateTime,
-                    value.span(),
-                    message,
-                    "write a date without time, e.g. from = 2026-02-16",
-                );
-                Err(())
-            }
-        };
+        let date =
+            |engine: &mut Self, value: &Spanned<toml::Value>| match plain_date(value.get_ref()) {
+                Ok(date) => Ok(date),
+                Err(message) => {
+                    engine.error(
+                        Code::E1019BadDateTime,
+                        value.span(),
+                        message,
+                        "write a date without time, e.g. from = 2026-02-16",
+                    );
+                    Err(())
+                }
+            };
         let period = match (from, to) {
             (None, None) => return Ok(None),
             (Some(from), Some(to)) => {

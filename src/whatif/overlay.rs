@@ -84,7 +84,8 @@ pub(super) struct NewEngineer {
     pub shift: Spanned<String>,
     pub days: Option<Spanned<String>>,
     pub calendar: Option<Spanned<String>>,
-    pub tz: Spanned<String>,
+    /// Default: the zone of the base depot, as in engineers.csv.
+    pub tz: Option<Spanned<String>>,
 }
 
 /// `[[tier_move]]`: a customer's sites under another tier, for good or
@@ -94,8 +95,8 @@ pub(super) struct NewEngineer {
 pub(super) struct TierMove {
     pub customer: Spanned<String>,
     pub tier: Spanned<String>,
-    pub from: Option<Spanned<toml::value::Datetime>>,
-    pub to: Option<Spanned<toml::value::Datetime>>,
+    pub from: Option<Spanned<toml::Value>>,
+    pub to: Option<Spanned<toml::Value>>,
 }
 
 /// `[[failure_rate]]`: failure rates multiplied, for good or between two dates.
@@ -105,8 +106,8 @@ pub(super) struct RateEdit {
     pub factor: Spanned<f64>,
     pub region: Option<Spanned<String>>,
     pub part: Option<Spanned<String>>,
-    pub from: Option<Spanned<toml::value::Datetime>>,
-    pub to: Option<Spanned<toml::value::Datetime>>,
+    pub from: Option<Spanned<toml::Value>>,
+    pub to: Option<Spanned<toml::Value>>,
 }
 
 /// `[[closure]]`: a row of `closures.csv`.
@@ -166,15 +167,23 @@ impl Overlay {
     }
 }
 
-/// A plain date from a TOML date value, or why it is not one.
-pub(super) fn plain_date(value: &toml::value::Datetime) -> Result<NaiveDate, String> {
-    match (value.date, value.time, value.offset) {
-        (Some(date), None, None) => NaiveDate::from_ymd_opt(
+/// A plain date from a TOML date value (or the same date quoted), or why it
+/// is not one.
+pub(super) fn plain_date(value: &toml::Value) -> Result<NaiveDate, String> {
+    match value {
+        toml::Value::Datetime(toml::value::Datetime {
+            date: Some(date),
+            time: None,
+            offset: None,
+        }) => NaiveDate::from_ymd_opt(
             i32::from(date.year),
             u32::from(date.month),
             u32::from(date.day),
         )
         .ok_or_else(|| format!("{value} is not a date of the calendar")),
+        // The same date quoted, as people write it.
+        toml::Value::String(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("\"{text}\" is not a date YYYY-MM-DD")),
         _ => Err(format!("{value} is not a plain date")),
     }
 }

@@ -27,7 +27,9 @@ pub fn parse_calendar(
     let table = Table::parse(path, text, CALENDAR_COLUMNS, diagnostics)?;
     let rows = table.read_rows(diagnostics, |cells| {
         let date = cells.parse("date", Code::E1019BadDateTime, |text| {
+            // Spreadsheets write dates with `/` (Chinese Excel: 2026/1/1).
             NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .or_else(|_| NaiveDate::parse_from_str(text, "%Y/%m/%d"))
                 .map_err(|_| format!("`{text}` is not a date; expected YYYY-MM-DD"))
         });
         let kind = cells.keyword(

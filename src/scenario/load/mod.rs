@@ -11,6 +11,7 @@ mod settings;
 mod start_date;
 
 pub use calendars::{CalendarResolver, parse_calendar};
+pub use network::says_around_the_clock;
 pub use roads::{SNAP_TOLERANCE_KM, parse_matrix};
 pub use settings::{Settings, line_column, parse_settings};
 

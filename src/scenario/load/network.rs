@@ -262,7 +262,7 @@ fn calendar(
 
 /// Whether a 24x7 tier's `window`, `days` or `calendar` only repeats what
 /// 24x7 means (`00:00-24:00`, `mon-sun`, `none`), as a 24x7 engineer's may.
-fn says_around_the_clock(column: &str, value: &str) -> bool {
+pub fn says_around_the_clock(column: &str, value: &str) -> bool {
     match column {
         "window" => value.parse::<ClockWindow>() == Ok(ClockWindow::ALL_DAY),
         "days" => value.parse::<WeekdaySet>() == Ok(WeekdaySet::ALL),
