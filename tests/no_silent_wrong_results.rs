@@ -79,3 +79,99 @@ fn a_plan_with_an_infinite_cost_is_not_written() {
     assert!(error.to_string().contains("total_cost = inf"), "{error}");
     assert!(!dir.exists(), "nothing is written");
 }
+
+/// An incident of 2027 at a 24x7 site: the tier needs no calendar, but an
+/// engineer of the part's skill works by CN (2025-2026). He used to be
+/// silently off duty all year; now the date is an error where it is written.
+const INCIDENT_IN_2027: &str = "id,site,opened,part\nI1,S1,2027-03-10T10:00,PSU\n";
+
+#[test]
+fn dispatch_rejects_an_incident_outside_an_engineers_calendar() {
+    let copy = ScenarioCopy::fixture("tiny");
+    copy.write("dispatch-incidents.csv", INCIDENT_IN_2027);
+    copy.write("stock-in.csv", "depot,part,on_hand\nCW,PSU,3\n");
+    let dir = copy.path().to_str().unwrap();
+    let incidents = copy.path().join("dispatch-incidents.csv");
+    let out = copy.path().join("out");
+    let output = sparesla(&[
+        "dispatch",
+        dir,
+        "--incidents",
+        incidents.to_str().unwrap(),
+        "--stock",
+        copy.path().join("stock-in.csv").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-bound",
+    ]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("dispatch-incidents.csv:2:3: error[E1040]"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("engineer `E3`"), "{stderr}");
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
+fn validate_checks_the_incidents_and_stock_files_a_later_command_reads() {
+    let copy = ScenarioCopy::fixture("tiny");
+    copy.write("day.csv", INCIDENT_IN_2027);
+    copy.write("levels.csv", "depot,part,on_hand\nCW,PSU,1e308\n");
+    let dir = copy.path().to_str().unwrap();
+    let file = |name: &str| copy.path().join(name).to_str().unwrap().to_string();
+    let output = sparesla(&["validate", dir, "--incidents", &file("day.csv")]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("day.csv:2:3: error[E1040]"), "{stderr}");
+
+    let output = sparesla(&["validate", dir, "--stock", &file("levels.csv")]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("levels.csv:2:3: error[E1013]"), "{stderr}");
+
+    // Good files pass, and the inventory counts them.
+    copy.write("day.csv", "id,site,opened,part\nI1,S1,2026-03-10T10:00,PSU\n");
+    copy.write("levels.csv", "depot,part,on_hand\nCW,PSU,2\nD-HZ,PSU,1\n");
+    let output = sparesla(&[
+        "validate",
+        dir,
+        "--incidents",
+        &file("day.csv"),
+        "--stock",
+        &file("levels.csv"),
+        "--format",
+        "json",
+    ]);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let inventory: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(inventory["incidents"], 1);
+    assert_eq!(inventory["stock_rows"], 2);
+}
+
+#[test]
+fn simulate_rejects_days_beyond_the_calendars() {
+    let copy = ScenarioCopy::fixture("tiny");
+    let dir = copy.path().to_str().unwrap();
+    let plan = copy.path().join("plan");
+    let output = sparesla(&["plan", dir, "--out", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output).1);
+    // 2026 is covered; 400 days reach into 2027, which CN does not cover.
+    let output = sparesla(&[
+        "simulate",
+        dir,
+        "--plan",
+        plan.to_str().unwrap(),
+        "--days",
+        "400",
+        "--runs",
+        "2",
+    ]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("scenario.toml:5:1: error[E1040]"), "{stderr}");
+    assert!(stderr.contains("engineer `E2`"), "{stderr}");
+    assert!(stderr.contains("tier `5x10-nbd`"), "{stderr}");
+}

@@ -52,6 +52,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .into());
     }
     let scenario = super::load_scenario(&args.scenario)?;
+    if let Some(start) = scenario.start_date {
+        let end = start + chrono::Days::new(u64::from(args.days));
+        let period = format!(
+            "the simulation ({} days from start_date {start})",
+            args.days
+        );
+        crate::scenario::check_period(&scenario, start, end, &period)?;
+    }
     let plan = PlanDir::load(&scenario, &args.plan).map_err(|e| match e {
         simulate::PlanDirError::Stock(error) => anyhow::Error::new(error),
         other => InvalidInput(other.to_string()).into(),

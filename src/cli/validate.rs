@@ -8,13 +8,27 @@ use std::process::ExitCode;
 pub struct Args {
     /// Scenario folder (holding scenario.toml, depots.csv, ...).
     scenario: PathBuf,
+    /// Also check an incidents file as `dispatch --incidents` reads it.
+    #[arg(long, value_name = "FILE")]
+    incidents: Option<PathBuf>,
+    /// Also check a stock file as `dispatch --stock` reads it (`depot,part,on_hand`, or a plan's stock.csv).
+    #[arg(long, value_name = "FILE")]
+    stock: Option<PathBuf>,
     /// Output format of the inventory.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let scenario = super::load_scenario(&args.scenario)?;
+    let mut scenario = super::load_scenario(&args.scenario)?;
+    // The files a later command would read with this scenario get the same
+    // checks now; the inventory then counts them instead of the folder's own.
+    if let Some(path) = &args.incidents {
+        scenario.incidents = crate::scenario::load_incidents(&scenario, path)?;
+    }
+    if let Some(path) = &args.stock {
+        scenario.stock = crate::scenario::load_stock(&scenario, path)?;
+    }
     let inventory = Inventory::of(&scenario);
     match args.format {
         OutputFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&inventory)?)?,

@@ -4,12 +4,14 @@
 //! file), so one run of `sparesla validate` shows all there is to fix.
 
 mod calendars;
+mod coverage;
 mod network;
 mod operations;
 mod roads;
 mod settings;
 
 pub use calendars::{CalendarResolver, parse_calendar};
+pub use coverage::check_period;
 pub use roads::{SNAP_TOLERANCE_KM, parse_matrix};
 pub use settings::{Settings, line_column, parse_settings};
 
@@ -181,10 +183,24 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
         .map(|table| network::read_installed_base(&mut loader, &table, &site_refs, &part_refs))
         .unwrap_or_default();
     let default_tz = settings.as_ref().map(|s| s.timezone);
-    let engineers = loader
-        .table("engineers.csv", network::ENGINEER_COLUMNS)
-        .map(|table| network::read_engineers(&mut loader, &table, &depot_refs, default_tz))
+    let engineer_table = loader.table("engineers.csv", network::ENGINEER_COLUMNS);
+    let engineers = engineer_table
+        .as_ref()
+        .map(|table| network::read_engineers(&mut loader, table, &depot_refs, default_tz))
         .unwrap_or_default();
+    if let Some(start) = settings.as_ref().and_then(|s| s.start_date) {
+        let horizon_days = settings.as_ref().map_or(0, |s| s.horizon_days);
+        coverage::check_horizon(
+            &mut loader.diagnostics,
+            start,
+            horizon_days,
+            &engineers,
+            engineer_table.as_ref(),
+            &tiers,
+            tier_table.as_ref(),
+            &sites,
+        );
+    }
 
     let mut road_nodes = Vec::new();
     let mut road_list = Vec::new();
@@ -261,7 +277,13 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
     let incidents =
         match loader.optional_table(&dir.join("incidents.csv"), operations::INCIDENT_COLUMNS) {
             Some(table) => {
-                operations::read_incidents(&mut loader, &table, &sites, &site_refs, &part_refs)
+                let calendars = coverage::IncidentCalendars {
+                    sites: &sites,
+                    tiers: &tiers,
+                    parts: &parts,
+                    engineers: &engineers,
+                };
+                operations::read_incidents(&mut loader, &table, &calendars, &site_refs, &part_refs)
             }
             None => Vec::new(),
         };
@@ -361,7 +383,13 @@ pub fn load_incidents(scenario: &Scenario, path: &Path) -> Result<Vec<Incident>,
     let parts = Refs::of_valid("part", "parts.csv", ids.parts);
     let incidents = match loader.table_at(path, operations::INCIDENT_COLUMNS) {
         Some(table) => {
-            operations::read_incidents(&mut loader, &table, &scenario.sites, &sites, &parts)
+            let calendars = coverage::IncidentCalendars {
+                sites: &scenario.sites,
+                tiers: &scenario.tiers,
+                parts: &scenario.parts,
+                engineers: &scenario.engineers,
+            };
+            operations::read_incidents(&mut loader, &table, &calendars, &sites, &parts)
         }
         None => Vec::new(),
     };
