@@ -132,7 +132,10 @@ fn validate_checks_the_incidents_and_stock_files_a_later_command_reads() {
     assert!(stderr.contains("levels.csv:2:3: error[E1013]"), "{stderr}");
 
     // Good files pass, and the inventory counts them.
-    copy.write("day.csv", "id,site,opened,part\nI1,S1,2026-03-10T10:00,PSU\n");
+    copy.write(
+        "day.csv",
+        "id,site,opened,part\nI1,S1,2026-03-10T10:00,PSU\n",
+    );
     copy.write("levels.csv", "depot,part,on_hand\nCW,PSU,2\nD-HZ,PSU,1\n");
     let output = sparesla(&[
         "validate",
@@ -171,7 +174,10 @@ fn simulate_rejects_days_beyond_the_calendars() {
     ]);
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("scenario.toml:5:1: error[E1040]"), "{stderr}");
+    assert!(
+        stderr.contains("scenario.toml:5:1: error[E1040]"),
+        "{stderr}"
+    );
     assert!(stderr.contains("engineer `E2`"), "{stderr}");
     assert!(stderr.contains("tier `5x10-nbd`"), "{stderr}");
 }

@@ -7,12 +7,13 @@
 //! tiers involved, up front, with an error (E1040) where the period or the
 //! user of the calendar is written.
 
-use crate::calendar::HolidayCalendar;
+use crate::calendar::{CalendarError, HolidayCalendar, SlaClock};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::scenario::model::{Coverage, Engineer, Part, Scenario, Site, Tier};
 use crate::scenario::table::{Cells, Table};
-use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeMap;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono_tz::Tz;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::RangeInclusive;
 use std::path::Path;
 
@@ -114,18 +115,87 @@ pub fn check_horizon(
 }
 
 /// What an incident's date is checked against: the tiers of the sites and
-/// the engineers qualified for the part.
+/// the engineers qualified for the part; and its deadline, computed as
+/// `dispatch` computes it.
 pub struct IncidentCalendars<'a> {
     pub sites: &'a [Site],
     pub tiers: &'a [Tier],
     pub parts: &'a [Part],
     pub engineers: &'a [Engineer],
+    /// Years the calendar `none` is precomputed for (as `calendar::scenario_years`).
+    pub none_years: RangeInclusive<i32>,
+    /// Contract clocks by tier and zone; `Err` holds why one cannot be built.
+    clocks: HashMap<(usize, Tz), Result<SlaClock, CalendarError>>,
 }
 
-impl IncidentCalendars<'_> {
+impl<'a> IncidentCalendars<'a> {
+    pub fn new(
+        sites: &'a [Site],
+        tiers: &'a [Tier],
+        parts: &'a [Part],
+        engineers: &'a [Engineer],
+        none_years: RangeInclusive<i32>,
+    ) -> Self {
+        IncidentCalendars {
+            sites,
+            tiers,
+            parts,
+            engineers,
+            none_years,
+            clocks: HashMap::new(),
+        }
+    }
+
     /// Records an error at the incident's `opened` cell when a calendar its
-    /// deadline or its engineers depend on has no data for its local date.
-    pub fn check(&self, cells: &mut Cells<'_>, site: usize, part: usize, date: NaiveDate) {
+    /// deadline or its engineers depend on has no data for its local date,
+    /// or when its deadline cannot be computed (it falls in a year the
+    /// tier's calendar lacks, such as a next-business-day call of
+    /// 31 December).
+    pub fn check(
+        &mut self,
+        cells: &mut Cells<'_>,
+        site: usize,
+        part: usize,
+        opened: DateTime<Utc>,
+    ) {
+        let Some(tz) = self.sites.get(site).map(|s| s.tz) else {
+            return;
+        };
+        let date = opened.with_timezone(&tz).date_naive();
+        if self.check_date(cells, site, part, date) {
+            self.check_deadline(cells, site, opened);
+        }
+    }
+
+    fn check_deadline(&mut self, cells: &mut Cells<'_>, site: usize, opened: DateTime<Utc>) {
+        let site = &self.sites[site];
+        let Some(tier) = self.tiers.get(site.tier.index()) else {
+            return;
+        };
+        let none_years = self.none_years.clone();
+        let clock = self
+            .clocks
+            .entry((site.tier.index(), site.tz))
+            .or_insert_with(|| SlaClock::new(&tier.coverage, tier.response, site.tz, none_years));
+        let result = match clock {
+            Ok(clock) => clock.deadline(opened.timestamp()).map(|_| ()),
+            Err(error) => Err(error.clone()),
+        };
+        if let Err(error) = result {
+            cells.error(
+                "opened",
+                Code::E1040CalendarYearNotCovered,
+                format!(
+                    "no deadline under tier `{}` for this incident: {error}",
+                    tier.id
+                ),
+                "extend the tier's calendar to the year the deadline falls in, or dispatch incidents whose deadlines it covers",
+            );
+        }
+    }
+
+    /// The opening date against the calendars; false after an error.
+    fn check_date(&self, cells: &mut Cells<'_>, site: usize, part: usize, date: NaiveDate) -> bool {
         let mut users: BTreeMap<String, (HolidayCalendar, Vec<String>)> = BTreeMap::new();
         let mut add = |calendar: &'_ HolidayCalendar, user: String| {
             if !calendar.covers(date) {
@@ -172,6 +242,7 @@ impl IncidentCalendars<'_> {
                 action(calendar, &year),
             );
         }
+        users.is_empty()
     }
 }
 

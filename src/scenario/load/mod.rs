@@ -274,19 +274,21 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
         }
     }
 
-    let incidents =
-        match loader.optional_table(&dir.join("incidents.csv"), operations::INCIDENT_COLUMNS) {
-            Some(table) => {
-                let calendars = coverage::IncidentCalendars {
-                    sites: &sites,
-                    tiers: &tiers,
-                    parts: &parts,
-                    engineers: &engineers,
-                };
-                operations::read_incidents(&mut loader, &table, &calendars, &site_refs, &part_refs)
-            }
-            None => Vec::new(),
-        };
+    let incidents = match loader
+        .optional_table(&dir.join("incidents.csv"), operations::INCIDENT_COLUMNS)
+    {
+        Some(table) => {
+            let none_years = settings
+                .as_ref()
+                .map_or(crate::calendar::DEFAULT_NONE_YEARS, |s| {
+                    crate::calendar::none_years(s.start_date, s.horizon_days)
+                });
+            let mut calendars =
+                coverage::IncidentCalendars::new(&sites, &tiers, &parts, &engineers, none_years);
+            operations::read_incidents(&mut loader, &table, &mut calendars, &site_refs, &part_refs)
+        }
+        None => Vec::new(),
+    };
     let stock = match loader.optional_table(&dir.join("stock.csv"), operations::STOCK_COLUMNS) {
         Some(table) => {
             operations::read_stock(&mut loader, &table, "on_hand", &depot_refs, &part_refs)
@@ -383,13 +385,14 @@ pub fn load_incidents(scenario: &Scenario, path: &Path) -> Result<Vec<Incident>,
     let parts = Refs::of_valid("part", "parts.csv", ids.parts);
     let incidents = match loader.table_at(path, operations::INCIDENT_COLUMNS) {
         Some(table) => {
-            let calendars = coverage::IncidentCalendars {
-                sites: &scenario.sites,
-                tiers: &scenario.tiers,
-                parts: &scenario.parts,
-                engineers: &scenario.engineers,
-            };
-            operations::read_incidents(&mut loader, &table, &calendars, &sites, &parts)
+            let mut calendars = coverage::IncidentCalendars::new(
+                &scenario.sites,
+                &scenario.tiers,
+                &scenario.parts,
+                &scenario.engineers,
+                crate::calendar::scenario_years(scenario),
+            );
+            operations::read_incidents(&mut loader, &table, &mut calendars, &sites, &parts)
         }
         None => Vec::new(),
     };

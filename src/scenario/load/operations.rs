@@ -61,7 +61,7 @@ pub fn stock_format(header: &str) -> (Columns, &'static str) {
 pub fn read_incidents(
     loader: &mut Loader,
     table: &Table,
-    calendars: &IncidentCalendars<'_>,
+    calendars: &mut IncidentCalendars<'_>,
     site_ids: &Refs<SiteIdx>,
     part_ids: &Refs<PartIdx>,
 ) -> Vec<Incident> {
@@ -87,8 +87,7 @@ pub fn read_incidents(
                 parse_instant(text, tz)
             });
             if let (Some(opened), Some(part)) = (opened, part) {
-                let date = opened.with_timezone(&tz).date_naive();
-                calendars.check(cells, site.index(), part.index(), date);
+                calendars.check(cells, site.index(), part.index(), opened);
             }
             Some(Incident {
                 id: id?.to_string(),
