@@ -5,7 +5,8 @@
 //!
 //! `tests/fixtures/invalid/<what-it-checks>/` holds one case per folder: the
 //! files that differ from `tests/fixtures/tiny`, and `expected.txt`, the
-//! lines `sparesla validate` must print (file:line:column: error[code]).
+//! lines `sparesla validate` must print (file:line:column: error[code], or
+//! a part of the message), with exit code 3.
 
 mod common;
 

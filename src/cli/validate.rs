@@ -1,5 +1,6 @@
 //! `sparesla validate <scenario-dir>`.
 
+use super::InvalidInput;
 use crate::report::{Inventory, OutputFormat};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,10 +30,41 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.stock {
         scenario.stock = crate::scenario::load_stock(&scenario, path)?;
     }
+    check_what_commands_build(&scenario)?;
     let inventory = Inventory::of(&scenario);
     match args.format {
         OutputFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&inventory)?)?,
         OutputFormat::Table | OutputFormat::Csv => super::print_stdout(&inventory.to_table())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Builds what `plan`, `dispatch` and `simulate` build before they start
+/// (travel times, every site's contract clock, every engineer's duty
+/// timeline), so that a scenario `validate` accepts does not fail there.
+fn check_what_commands_build(scenario: &crate::scenario::Scenario) -> anyhow::Result<()> {
+    crate::travel::TravelTimes::build(scenario).map_err(|e| InvalidInput(e.to_string()))?;
+    crate::calendar::SiteClocks::for_scenario(scenario)
+        .map_err(|e| InvalidInput(format!("contract calendar: {e}")))?;
+    let years = crate::calendar::scenario_years(scenario);
+    let mut checked: Vec<&crate::scenario::Shift> = Vec::new();
+    for engineer in &scenario.engineers {
+        if checked.contains(&&engineer.shift) {
+            continue;
+        }
+        checked.push(&engineer.shift);
+        let rule = crate::calendar::BusinessRule {
+            window: engineer.shift.window,
+            days: engineer.shift.days,
+            calendar: engineer.shift.calendar.clone(),
+            tz: engineer.shift.tz,
+        };
+        crate::calendar::BusinessTimeline::new(rule, years.clone()).map_err(|e| {
+            InvalidInput(format!(
+                "shift of engineer `{}` (and any with the same shift): {e}",
+                engineer.id
+            ))
+        })?;
+    }
+    Ok(())
 }
