@@ -182,3 +182,28 @@ fn simulate_rejects_days_beyond_the_calendars() {
     assert!(stderr.contains("engineer `E2`"), "{stderr}");
     assert!(stderr.contains("tier `5x10-nbd`"), "{stderr}");
 }
+
+#[test]
+fn an_overlay_engineer_on_a_calendar_short_of_the_horizon_is_rejected() {
+    let base = ScenarioCopy::fixture("tiny");
+    let overlay = tempfile::tempdir().unwrap();
+    fs::write(
+        overlay.path().join("only-2025.csv"),
+        "date,kind,name\n2025-01-01,holiday,New Year\n",
+    )
+    .unwrap();
+    fs::write(
+        overlay.path().join("overlay.toml"),
+        format!(
+            "base = \"{}\"\n\n[[new_engineer]]\nid = \"E9\"\nbase = \"CW\"\nskills = \"net\"\nshift = \"08:00-17:00\"\ntz = \"Asia/Shanghai\"\ncalendar = \"only-2025.csv\"\n",
+            base.path().display()
+        ),
+    )
+    .unwrap();
+    let output = sparesla(&["validate", overlay.path().to_str().unwrap()]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("overlay.toml: error[E1040]"), "{stderr}");
+    assert!(stderr.contains("engineer `E9`"), "{stderr}");
+    assert!(stderr.contains("no data for 2026"), "{stderr}");
+}

@@ -246,9 +246,10 @@ impl<'a> IncidentCalendars<'a> {
     }
 }
 
-/// Checks a period a command works on (such as a simulation's days) against
-/// the calendars of every engineer and of the tiers in use; the error names
-/// the scenario's settings file, where the period starts.
+/// Checks a period a command works on (such as a simulation's days, or an
+/// overlay's horizon) against the calendars of every engineer and of the
+/// tiers in use; the error names the scenario's settings file (an overlay's
+/// overlay.toml), where the period starts.
 pub fn check_period(
     scenario: &Scenario,
     first: NaiveDate,
@@ -288,7 +289,13 @@ pub fn check_period(
     if users.is_empty() {
         return Ok(());
     }
-    let settings = scenario.dir.join("scenario.toml");
+    // An overlay's folder holds overlay.toml; its period is its base's.
+    let overlay = scenario.dir.join(crate::whatif::OVERLAY_FILE);
+    let settings = if overlay.exists() {
+        overlay
+    } else {
+        scenario.dir.join("scenario.toml")
+    };
     let line = start_date_line(&settings);
     let mut diagnostics = Diagnostics::new();
     for (calendar, users, missing) in users.values() {

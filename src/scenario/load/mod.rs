@@ -118,7 +118,19 @@ impl Loader {
 /// overlay folder (`overlay.toml`), which [`crate::whatif`] applies to its base.
 pub fn load(dir: &Path) -> Result<Loaded, ScenarioError> {
     if dir.join(crate::whatif::OVERLAY_FILE).exists() {
-        return crate::whatif::load_overlay(dir);
+        let loaded = crate::whatif::load_overlay(dir)?;
+        // The base's own rows were checked when it loaded; this finds the
+        // engineers and tiers the overlay adds or changes.
+        let scenario = &loaded.scenario;
+        if let Some(start) = scenario.start_date {
+            let end = start + chrono::Days::new(u64::from(scenario.horizon_days));
+            let period = format!(
+                "the planning horizon ({} days from start_date {start})",
+                scenario.horizon_days
+            );
+            check_period(scenario, start, end, &period)?;
+        }
+        return Ok(loaded);
     }
     load_folder(dir)
 }
