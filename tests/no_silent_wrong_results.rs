@@ -207,3 +207,20 @@ fn an_overlay_engineer_on_a_calendar_short_of_the_horizon_is_rejected() {
     assert!(stderr.contains("engineer `E9`"), "{stderr}");
     assert!(stderr.contains("no data for 2026"), "{stderr}");
 }
+
+#[test]
+fn simulate_flags_outside_their_range_are_rejected_before_anything_runs() {
+    let tiny = common::fixtures().join("tiny");
+    let tiny = tiny.to_str().unwrap();
+    for (flag, value) in [
+        ("--days", "4000000000"),
+        ("--days", "3661"),
+        ("--emergency-hours", "1e308"),
+    ] {
+        let output = sparesla(&["simulate", tiny, "--plan", "no-such-plan", flag, value]);
+        let (_, stderr) = text(&output);
+        assert_eq!(output.status.code(), Some(3), "{flag} {value}: {stderr}");
+        assert!(stderr.contains(flag), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
