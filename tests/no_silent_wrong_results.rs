@@ -224,3 +224,49 @@ fn simulate_flags_outside_their_range_are_rejected_before_anything_runs() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn a_plan_at_the_top_of_the_ranges_prints_its_real_cost() {
+    // Every failure rate, quantity, unit cost and penalty at its documented
+    // maximum: the costs reach 10^20, past what a 64-bit integer holds. The
+    // table printed them as 9,223,372,036,854,775,807.
+    let copy = ScenarioCopy::fixture("tiny");
+    copy.edit("tiers.csv", |t| {
+        t.replace(",0.95,20000", ",0.95,1e12")
+            .replace(",0.98,5000", ",0.98,1e12")
+    });
+    copy.write(
+        "installed_base.csv",
+        "site,part,quantity,annual_failure_rate\nS1,PSU,1000000,100\nS2,HDD8,1000000,100\n",
+    );
+    let dir = copy.path().to_str().unwrap();
+    let out = copy.path().join("plan");
+    let output = sparesla(&[
+        "plan",
+        dir,
+        "--out",
+        out.to_str().unwrap(),
+        "--time-limit",
+        "20s",
+    ]);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stdout.contains("9,223,372,036,854,775,807"), "{stdout}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let total = summary["total_cost"].as_f64().expect("a finite total");
+    assert!(total > 1e19, "{total}");
+    let printed = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("total"))
+        .expect("total line")
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .replace(',', "");
+    let printed: f64 = printed.parse().unwrap();
+    assert!(
+        (printed - total).abs() <= total * 1e-9,
+        "{printed} vs {total}"
+    );
+}
