@@ -270,3 +270,38 @@ fn a_plan_at_the_top_of_the_ranges_prints_its_real_cost() {
         "{printed} vs {total}"
     );
 }
+
+#[test]
+fn validate_checks_engineer_state_and_pin_files_as_dispatch_does() {
+    let copy = ScenarioCopy::fixture("tiny");
+    copy.write(
+        "day.csv",
+        "id,site,opened,part\nI1,S1,2026-03-10T10:00,PSU\n",
+    );
+    copy.write(
+        "state.csv",
+        "engineer,available_from,location\nE9,2026-03-10T09:00,CW\n",
+    );
+    copy.write(
+        "pins.csv",
+        "incident,engineer,source_depot,mode,depart,status\nI7,E1,CW,pickup,2026-03-10T10:05:00+08:00,on_time\n",
+    );
+    let dir = copy.path().to_str().unwrap();
+    let file = |name: &str| copy.path().join(name).to_str().unwrap().to_string();
+    let output = sparesla(&["validate", dir, "--engineer-state", &file("state.csv")]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("state.csv:2:1: error[E1031]"), "{stderr}");
+
+    let output = sparesla(&[
+        "validate",
+        dir,
+        "--incidents",
+        &file("day.csv"),
+        "--pin",
+        &file("pins.csv"),
+    ]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("pins.csv:2:1: error[E1031]"), "{stderr}");
+}

@@ -15,6 +15,13 @@ pub struct Args {
     /// Also check a stock file as `dispatch --stock` reads it (`depot,part,on_hand`, or a plan's stock.csv).
     #[arg(long, value_name = "FILE")]
     stock: Option<PathBuf>,
+    /// Also check an engineer state file as `dispatch --engineer-state` reads it.
+    #[arg(long, value_name = "FILE")]
+    engineer_state: Option<PathBuf>,
+    /// Also check a previous dispatch.csv as `dispatch --pin` reads it
+    /// (against --incidents, else the scenario's incidents.csv).
+    #[arg(long, value_name = "FILE")]
+    pin: Option<PathBuf>,
     /// Output format of the inventory.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -29,6 +36,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if let Some(path) = &args.stock {
         scenario.stock = crate::scenario::load_stock(&scenario, path)?;
+    }
+    if let Some(path) = &args.engineer_state {
+        crate::scenario::load_engineer_states(&scenario, path)?;
+    }
+    if let Some(path) = &args.pin {
+        crate::scenario::load_pins(&scenario, &scenario.incidents, path)?;
     }
     check_what_commands_build(&scenario)?;
     let inventory = Inventory::of(&scenario);
