@@ -15,7 +15,9 @@ pub use parse::{
     ClockWindow, MINUTES_PER_DAY, WeekdaySet, clock_time, format_clock, format_duration,
     parse_clock, parse_duration, parse_instant, parse_time_zone,
 };
-pub use sla::{ClockCoverage, DEFAULT_NONE_YEARS, SiteClocks, SlaClock, scenario_years};
+pub use sla::{
+    ClockCoverage, DEFAULT_NONE_YEARS, SiteClocks, SlaClock, none_years, scenario_years,
+};
 pub use timeline::{
     BusinessRule, BusinessTimeline, CalendarError, DayStatus, NextBusinessDay, Seconds,
     format_instant, local_instant,

@@ -4,7 +4,7 @@
 
 use super::timeline::{BusinessRule, BusinessTimeline, CalendarError, Seconds};
 use crate::scenario::{Coverage, Response, Scenario, SiteIdx};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
@@ -161,9 +161,15 @@ impl SiteClocks {
 /// Years a `none` calendar is precomputed for in a scenario: its horizon with
 /// a year of margin on each side, or the default range without a start date.
 pub fn scenario_years(scenario: &Scenario) -> RangeInclusive<i32> {
-    match scenario.start_date {
+    none_years(scenario.start_date, scenario.horizon_days)
+}
+
+/// [`scenario_years`] of a start date and horizon (for loaders, before the
+/// scenario exists).
+pub fn none_years(start_date: Option<NaiveDate>, horizon_days: u32) -> RangeInclusive<i32> {
+    match start_date {
         Some(start) => {
-            let years = i32::try_from(scenario.horizon_days / 365).unwrap_or(100);
+            let years = i32::try_from(horizon_days / 365).unwrap_or(100);
             (start.year() - 1)..=(start.year() + years + 2)
         }
         None => DEFAULT_NONE_YEARS,

@@ -43,16 +43,27 @@ pub struct Args {
     format: OutputFormat,
 }
 
+/// Longest simulation: ten years, the longest planning horizon.
+const MAX_DAYS: u32 = 3660;
+/// Longest emergency lead time: a year.
+const MAX_EMERGENCY_HOURS: f64 = 8760.0;
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.runs == 0 {
         return Err(InvalidInput("--runs: at least 1 run is needed".into()).into());
     }
-    if args.days == 0 {
-        return Err(InvalidInput("--days: at least 1 day is needed".into()).into());
-    }
-    if !(args.emergency_hours.is_finite() && args.emergency_hours >= 0.0) {
+    if !(1..=MAX_DAYS).contains(&args.days) {
         return Err(InvalidInput(format!(
-            "--emergency-hours: {} is not a number of hours (0 or more)",
+            "--days: {} is outside 1..={MAX_DAYS} (ten years, as horizon_days)",
+            args.days
+        ))
+        .into());
+    }
+    if !(args.emergency_hours.is_finite()
+        && (0.0..=MAX_EMERGENCY_HOURS).contains(&args.emergency_hours))
+    {
+        return Err(InvalidInput(format!(
+            "--emergency-hours: {} is not a number of hours from 0 to {MAX_EMERGENCY_HOURS} (a year)",
             args.emergency_hours
         ))
         .into());
@@ -60,6 +71,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut scenario = super::load_scenario(&args.scenario)?;
     if let Some(start) = args.start {
         scenario.start_date = Some(start);
+    }
+    if let Some(start) = scenario.start_date {
+        let end = start + chrono::Days::new(u64::from(args.days));
+        let period = format!("the simulation ({} days from {start})", args.days);
+        crate::scenario::check_period(&scenario, start, end, &period)?;
     }
     let files = read_plan_parts(&args.plan, &scenario, PlanParts::StockAndSummary)
         .map_err(|e| InvalidInput(e.to_string()))?;

@@ -410,10 +410,15 @@ fn percent(share: f64) -> String {
     format!("{:.2}%", share * 100.0)
 }
 
-/// Whole currency units with thousands separators.
+/// Whole currency units with thousands separators. Amounts beyond what an
+/// integer holds keep all their digits (not the integer's maximum), and a
+/// number that is not finite says so.
 pub(super) fn format_money(value: f64) -> String {
-    let rounded = value.round() as i64;
-    let digits = rounded.unsigned_abs().to_string();
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    let rounded = value.round();
+    let digits = format!("{:.0}", rounded.abs());
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
@@ -421,9 +426,25 @@ pub(super) fn format_money(value: f64) -> String {
         }
         grouped.push(c);
     }
-    if rounded < 0 {
+    if rounded < 0.0 {
         format!("-{grouped}")
     } else {
         grouped
+    }
+}
+
+#[cfg(test)]
+mod money_tests {
+    use super::format_money;
+
+    #[test]
+    fn money_beyond_an_integer_keeps_its_digits() {
+        assert_eq!(format_money(1234.4), "1,234");
+        assert_eq!(format_money(-1234.6), "-1,235");
+        assert_eq!(format_money(-0.2), "0");
+        // Costs within the documented ranges reach 10^20 and more; they were
+        // printed as 9,223,372,036,854,775,807.
+        assert_eq!(format_money(6e20), "600,000,000,000,000,000,000");
+        assert_eq!(format_money(f64::INFINITY), "inf");
     }
 }

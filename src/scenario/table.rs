@@ -197,6 +197,15 @@ impl Table {
             .filter(|value| !value.is_empty())
     }
 
+    /// The line of the first row whose `column` holds `value`.
+    pub fn line_of(&self, column: &str, value: &str) -> Option<u64> {
+        let index = *self.column_of.get(column)?;
+        self.rows
+            .iter()
+            .find(|(_, record)| record.get(index) == Some(value))
+            .map(|(line, _)| *line)
+    }
+
     /// Whether the header has this column.
     pub fn has_column(&self, name: &str) -> bool {
         self.column_of.contains_key(name)

@@ -39,20 +39,7 @@ pub fn num(value: f64) -> String {
 
 /// Whole currency units with thousands separators: `28,738,739`.
 pub fn money(value: f64) -> String {
-    let rounded = value.round() as i64;
-    let digits = rounded.unsigned_abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    if rounded < 0 {
-        format!("-{grouped}")
-    } else {
-        grouped
-    }
+    crate::report::plan::format_money(value)
 }
 
 /// Short money for chart labels: `28.7 M`, `382 k`, `950`.

@@ -25,6 +25,20 @@ pub fn parse_calendar(
 ) -> Option<HolidayCalendar> {
     let errors_before = diagnostics.error_count();
     let table = Table::parse(path, text, CALENDAR_COLUMNS, diagnostics)?;
+    if table.is_empty() {
+        // A calendar speaks for the years its rows fall in: without rows it
+        // covers no day at all, and every question to it would fail later.
+        diagnostics.push(
+            Diagnostic::file(
+                Code::E1040CalendarYearNotCovered,
+                path,
+                format!("calendar {name} has no rows, so it covers no year"),
+                "list each year's holidays and make-up working days (date,kind,name), or use calendar `none` for plain weekdays",
+            )
+            .at(1, None),
+        );
+        return None;
+    }
     let rows = table.read_rows(diagnostics, |cells| {
         let date = cells.parse("date", Code::E1019BadDateTime, |text| {
             // Spreadsheets write dates with `/` (Chinese Excel: 2026/1/1).

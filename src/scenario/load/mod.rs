@@ -4,6 +4,7 @@
 //! file), so one run of `sparesla validate` shows all there is to fix.
 
 mod calendars;
+mod coverage;
 mod network;
 mod operations;
 mod roads;
@@ -11,6 +12,7 @@ mod settings;
 mod start_date;
 
 pub use calendars::{CalendarResolver, parse_calendar};
+pub use coverage::check_period;
 pub use network::says_around_the_clock;
 pub use roads::{SNAP_TOLERANCE_KM, parse_matrix};
 pub use settings::{Settings, line_column, parse_settings};
@@ -133,7 +135,19 @@ impl Loader {
 /// overlay folder (`overlay.toml`), which [`crate::whatif`] applies to its base.
 pub fn load(dir: &Path) -> Result<Loaded, ScenarioError> {
     if dir.join(crate::whatif::OVERLAY_FILE).exists() {
-        return crate::whatif::load_overlay(dir);
+        let loaded = crate::whatif::load_overlay(dir)?;
+        // The base's own rows were checked when it loaded; this finds the
+        // engineers and tiers the overlay adds or changes.
+        let scenario = &loaded.scenario;
+        if let Some(start) = scenario.start_date {
+            let end = start + chrono::Days::new(u64::from(scenario.horizon_days));
+            let period = format!(
+                "the planning horizon ({} days from start_date {start})",
+                scenario.horizon_days
+            );
+            check_period(scenario, start, end, &period)?;
+        }
+        return Ok(loaded);
     }
     load_folder(dir)
 }
@@ -203,18 +217,26 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
         &sites,
         settings.as_ref().and_then(|s| s.timezone),
     );
-    let engineers = loader
-        .table("engineers.csv", network::ENGINEER_COLUMNS)
+    let engineer_table = loader.table("engineers.csv", network::ENGINEER_COLUMNS);
+    let engineers = engineer_table
+        .as_ref()
         .map(|table| {
-            network::read_engineers(
-                &mut loader,
-                &table,
-                &depot_refs,
-                &depots,
-                settings.is_some(),
-            )
+            network::read_engineers(&mut loader, table, &depot_refs, &depots, settings.is_some())
         })
         .unwrap_or_default();
+    if let Some(start) = settings.as_ref().and_then(|s| s.start_date) {
+        let horizon_days = settings.as_ref().map_or(0, |s| s.horizon_days);
+        coverage::check_horizon(
+            &mut loader.diagnostics,
+            start,
+            horizon_days,
+            &engineers,
+            engineer_table.as_ref(),
+            &tiers,
+            tier_table.as_ref(),
+            &sites,
+        );
+    }
 
     let mut road_nodes = Vec::new();
     let mut road_list = Vec::new();
@@ -288,13 +310,21 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
         }
     }
 
-    let incidents =
-        match loader.optional_table(&dir.join("incidents.csv"), operations::INCIDENT_COLUMNS) {
-            Some(table) => {
-                operations::read_incidents(&mut loader, &table, &sites, &site_refs, &part_refs)
-            }
-            None => Vec::new(),
-        };
+    let incidents = match loader
+        .optional_table(&dir.join("incidents.csv"), operations::INCIDENT_COLUMNS)
+    {
+        Some(table) => {
+            let none_years = settings
+                .as_ref()
+                .map_or(crate::calendar::DEFAULT_NONE_YEARS, |s| {
+                    crate::calendar::none_years(s.start_date, s.horizon_days)
+                });
+            let mut calendars =
+                coverage::IncidentCalendars::new(&sites, &tiers, &parts, &engineers, none_years);
+            operations::read_incidents(&mut loader, &table, &mut calendars, &site_refs, &part_refs)
+        }
+        None => Vec::new(),
+    };
     let stock = match loader.optional_table(&dir.join("stock.csv"), operations::STOCK_COLUMNS) {
         Some(table) => {
             operations::read_stock(&mut loader, &table, "on_hand", &depot_refs, &part_refs)
@@ -393,7 +423,14 @@ pub fn load_incidents(scenario: &Scenario, path: &Path) -> Result<Vec<Incident>,
     let parts = Refs::of_valid("part", "parts.csv", ids.parts);
     let incidents = match loader.table_at(path, operations::INCIDENT_COLUMNS) {
         Some(table) => {
-            operations::read_incidents(&mut loader, &table, &scenario.sites, &sites, &parts)
+            let mut calendars = coverage::IncidentCalendars::new(
+                &scenario.sites,
+                &scenario.tiers,
+                &scenario.parts,
+                &scenario.engineers,
+                crate::calendar::scenario_years(scenario),
+            );
+            operations::read_incidents(&mut loader, &table, &mut calendars, &sites, &parts)
         }
         None => Vec::new(),
     };

@@ -1,11 +1,12 @@
 //! Operational files: incidents to dispatch and stock on hand.
 
 use super::Loader;
+use super::coverage::IncidentCalendars;
 use crate::calendar::parse_instant;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::scenario::model::{
     DeliveryMode, DepotIdx, Engineer, EngineerIdx, EngineerState, Incident, IncidentKind, Location,
-    PartIdx, Pin, Site, SiteIdx, StockLevel,
+    PartIdx, Pin, SiteIdx, StockLevel,
 };
 use crate::scenario::ranges;
 use crate::scenario::table::{Columns, Refs, Table, drop_duplicate_ids};
@@ -55,11 +56,12 @@ pub fn stock_format(header: &str) -> (Columns, &'static str) {
     }
 }
 
-/// Incidents; `opened` is RFC 3339 or a local time in the site's zone.
+/// Incidents; `opened` is RFC 3339 or a local time in the site's zone, on
+/// a date every calendar involved covers.
 pub fn read_incidents(
     loader: &mut Loader,
     table: &Table,
-    sites: &[Site],
+    calendars: &mut IncidentCalendars<'_>,
     site_ids: &Refs<SiteIdx>,
     part_ids: &Refs<PartIdx>,
 ) -> Vec<Incident> {
@@ -80,10 +82,13 @@ pub fn read_incidents(
                 ],
             );
             let site = site?;
-            let tz = sites[site.index()].tz;
+            let tz = calendars.sites[site.index()].tz;
             let opened = cells.parse("opened", Code::E1019BadDateTime, |text| {
                 parse_instant(text, tz)
             });
+            if let (Some(opened), Some(part)) = (opened, part) {
+                calendars.check(cells, site.index(), part.index(), opened);
+            }
             Some(Incident {
                 id: id?.to_string(),
                 site,

@@ -135,6 +135,7 @@ pub fn read_closures(
             }
         })
         .collect();
+    let mut combined: HashMap<usize, f64> = HashMap::new();
     table.read_rows(&mut loader.diagnostics, |cells| {
         let from = cells.text("from");
         let to = cells.text("to");
@@ -153,10 +154,37 @@ pub fn read_closures(
             );
             return None;
         }
+        let factor = factor?;
+        // Several closures of one road multiply; their product has the
+        // range of one factor's, so that no road becomes infinitely slow.
+        let mut over = None;
+        for (i, road) in roads.iter().enumerate() {
+            let forward = road.from == from && road.to == to;
+            let backward = road.from == to && road.to == from && !road.oneway;
+            if forward || backward {
+                let combined = combined.entry(i).or_insert(1.0);
+                *combined *= factor;
+                if !ranges::CLOSURE_FACTOR.contains(*combined) {
+                    over = Some(*combined);
+                }
+            }
+        }
+        if let Some(combined) = over {
+            cells.error(
+                "factor",
+                Code::E1014OutOfRange,
+                format!(
+                    "the closures of this road so far multiply to {combined}, outside {}",
+                    ranges::CLOSURE_FACTOR
+                ),
+                "several closures of one road multiply: give the road one closure row with the combined factor",
+            );
+            return None;
+        }
         Some(Closure {
             from: from.to_string(),
             to: to.to_string(),
-            factor: factor?,
+            factor,
         })
     })
 }
