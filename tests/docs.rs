@@ -465,3 +465,51 @@ fn readme_stays_short() {
         "README.md is {size} bytes (at most {README_MAX_BYTES}): move reference text to docs/"
     );
 }
+
+fn run_binary(args: &[&str]) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_sparesla"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn completion_scripts_know_the_commands_and_their_flags() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let (ok, script) = run_binary(&["completions", shell]);
+        assert!(ok, "sparesla completions {shell} failed");
+        for word in ["sparesla", "simulate", "emergency-hours"] {
+            assert!(script.contains(word), "{shell} script lacks {word}");
+        }
+    }
+    let (ok, _) = run_binary(&["completions", "cmd.exe"]);
+    assert!(!ok, "an unknown shell is a usage error");
+}
+
+#[test]
+fn man_page_is_roff_with_every_command() {
+    let (ok, page) = run_binary(&["man"]);
+    assert!(ok, "sparesla man failed");
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH sparesla"),
+        "{page}"
+    );
+    for command in ["validate", "plan", "dispatch", "simulate", "report"] {
+        assert!(page.contains(command), "the man page lacks {command}");
+    }
+}
+
+#[test]
+fn completions_and_man_stay_out_of_the_command_list() {
+    let (ok, help) = run_binary(&["--help"]);
+    assert!(ok);
+    assert!(help.contains("simulate"), "{help}");
+    assert!(
+        !help.contains("completions") && !help.contains("\n  man "),
+        "{help}"
+    );
+}
