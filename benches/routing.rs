@@ -1,6 +1,6 @@
 //! Routing quality on public benchmarks: every Solomon VRPTW instance and
-//! every Pillac et al. TRSP instance under `../shared/benchmarks/` (relative
-//! to the crate root), solved by the dispatch routing engine on one thread
+//! every Pillac et al. TRSP class-1 instance vendored under `benches/data/`
+//! (see its README for the citations), solved by the dispatch routing engine on one thread
 //! for a fixed wall-clock budget each, each solution re-checked by the
 //! format's independent checker.
 //!
@@ -59,7 +59,7 @@ fn main() {
     let seconds: f64 = env("SPARESLA_BENCH_SECONDS", 10.0);
     let seed: u64 = env("SPARESLA_BENCH_SEED", 0);
     let filter: String = env("SPARESLA_BENCH_FILTER", String::new());
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data");
     println!("routing benchmark: {seconds} s per instance, seed {seed}, one thread");
     run_solomon(&root.join("solomon"), seconds, seed, &filter);
     run_trsp(&root.join("pillac-trsp"), seconds, seed, &filter);

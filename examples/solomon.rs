@@ -3,7 +3,7 @@
 //! The solution is re-checked from the instance file alone (capacity, time
 //! windows, return to the depot, every customer once) before printing.
 //!
-//! `cargo run --release --example solomon -- ../shared/benchmarks/solomon/R101.txt --seconds 10 --seed 0`
+//! `cargo run --release --example solomon -- benches/data/solomon/R101.txt --seconds 10 --seed 0`
 //!
 //! Exit codes: 0 feasible, 1 infeasible solution, 2 usage, 3 invalid input.
 

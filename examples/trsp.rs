@@ -5,7 +5,7 @@
 //! re-checked from the instance file alone (skills, tools, spare parts,
 //! restocking at the depot, time windows, return home) before printing.
 //!
-//! `cargo run --release --example trsp -- ../shared/benchmarks/pillac-trsp/R101.100_25-5-5-5.txt --seconds 10`
+//! `cargo run --release --example trsp -- benches/data/pillac-trsp/R101.100_25-5-5-5.txt --seconds 10`
 //!
 //! Exit codes: 0 feasible, 1 infeasible solution, 2 usage, 3 invalid input.
 

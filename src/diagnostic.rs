@@ -3,7 +3,7 @@
 //! Every problem found while reading user input becomes a [`Diagnostic`] with
 //! a stable [`Code`], the file, the line and column (1-based, as editors count
 //! them), the cause, and an action. Codes never change meaning once shipped;
-//! the README lists them all.
+//! docs/diagnostics.md lists them all (tests/docs.rs keeps the two in step).
 
 use std::collections::BTreeMap;
 use std::fmt;

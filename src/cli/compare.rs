@@ -29,7 +29,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
     /// How the yearly planner sees temporary (dated) changes: averaged over
-    /// the horizon (average) or at their peak all year (peak). See the README.
+    /// the horizon (average) or at their peak all year (peak). See docs/whatif.md.
     #[arg(long, value_enum, default_value_t = TemporaryView::Average)]
     temporary: TemporaryView,
     /// LP/MILP solver (those compiled into this binary; default microlp).

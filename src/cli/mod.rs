@@ -10,6 +10,7 @@ mod next;
 mod plan;
 mod progress;
 mod report;
+mod shell;
 mod simulate;
 mod travel;
 mod validate;
@@ -47,7 +48,7 @@ enum Command {
     /// Check a scenario folder and print its inventory, or every error found.
     ///
     /// Reads scenario.toml and the CSV files, reports each problem with file,
-    /// line, column and a stable code (see the README), and exits with 3 if
+    /// line, column and a stable code (docs/diagnostics.md), and exits with 3 if
     /// there are errors. Warnings do not fail validation.
     Validate(validate::Args),
     /// Compute the contract deadline of one ticket.
@@ -56,7 +57,7 @@ enum Command {
     /// business window on the working days of a holiday calendar) and a
     /// response (a duration of covered time, or next business day). Prints
     /// the deadline in RFC 3339 with the zone's offset; --explain adds how
-    /// it was reached. See the README for the exact rules.
+    /// it was reached. The exact rules are in docs/deadlines.md.
     Deadline(deadline::Args),
     /// Plan which depots to open and how many of each part to stock where.
     ///
@@ -121,6 +122,15 @@ enum Command {
     /// Gantt chart with deadlines; with --compare scenarios side by side.
     /// Inline SVG and CSS only: the page makes no network request.
     Report(report::Args),
+    /// Print a shell completion script: `sparesla completions bash`.
+    ///
+    /// Shells: bash, elvish, fish, powershell, zsh. For bash, for example:
+    /// `sparesla completions bash > ~/.local/share/bash-completion/completions/sparesla`.
+    #[command(hide = true)]
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff): `sparesla man > sparesla.1`.
+    #[command(hide = true)]
+    Man,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -144,6 +154,8 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Report(args) => report::run(args),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man => shell::man(),
     };
     match result {
         Ok(code) => code,

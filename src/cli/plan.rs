@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = ResultFormat::Table)]
     format: ResultFormat,
     /// How temporary (dated) changes of an overlay are planned: averaged over
-    /// the horizon (average) or at their peak all year (peak). See the README.
+    /// the horizon (average) or at their peak all year (peak). See docs/whatif.md.
     #[arg(long, value_enum, default_value_t = TemporaryView::Average)]
     temporary: TemporaryView,
 }
