@@ -301,8 +301,8 @@ impl SolverTrouble {
         }
         if let Some(first) = &self.first_failure {
             notes.push(format!(
-                "{} exact stock solve(s) got no answer from any solver, so greedy \
-                 stock stood in and those open sets prove no bound; the first: {first}",
+                "{} exact stock solve(s) got no usable answer from any solver, so \
+                 greedy stock stood in and those open sets prove no bound; the first: {first}",
                 self.failed
             ));
         }
@@ -407,17 +407,20 @@ impl Search<'_> {
                     all_optimal &= found.status == MilpStatus::Optimal;
                     found.stock
                 }
-                Err(MilpError::Infeasible) => continue,
-                // Every backend failed on this open set: its stock by greedy
-                // marginal analysis keeps the plan going, without the proof.
-                Err(error) => {
-                    self.solver_trouble.failed(error);
-                    all_optimal = false;
-                    match stocking::greedy(&pools, self.required) {
-                        Some(stock) => stock,
-                        None => continue,
+                // Every backend failed on this open set, or called it
+                // infeasible: greedy marginal analysis, which checks the
+                // targets in its own arithmetic, settles it. A target set at
+                // the attainable share leaves rows within a solver's
+                // feasibility tolerance (seen: HiGHS on small generated
+                // scenarios that greedy stock meets).
+                Err(error) => match stocking::greedy(&pools, self.required) {
+                    Some(stock) => {
+                        self.solver_trouble.failed(error);
+                        all_optimal = false;
+                        stock
                     }
-                }
+                    None => continue,
+                },
             };
             let cost = candidate_cost(self.model, &open, &pools, &unserved, &stock);
             if best.as_ref().is_none_or(|b| cost < b.cost - 1e-9) {
