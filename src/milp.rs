@@ -643,11 +643,10 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_small_knapsack_on_every_backend() {
-        // max 5a + 4b + 3c s.t. 2a + 3b + c <= 5, binary: a + c with value 8.
+    /// A model of binary columns with these costs and one row.
+    fn binaries(costs: &[f64], row: Row) -> Milp {
         let mut milp = Milp::default();
-        for cost in [-5.0, -4.0, -3.0] {
+        for &cost in costs {
             milp.add_column(Column {
                 lower: 0.0,
                 upper: 1.0,
@@ -655,11 +654,21 @@ mod tests {
                 cost,
             });
         }
-        milp.add_row(Row {
-            terms: vec![(0, 2.0), (1, 3.0), (2, 1.0)],
-            lower: None,
-            upper: Some(5.0),
-        });
+        milp.add_row(row);
+        milp
+    }
+
+    #[test]
+    fn a_small_knapsack_on_every_backend() {
+        // max 5a + 4b + 3c s.t. 2a + 3b + c <= 5, binary: a + c with value 8.
+        let milp = binaries(
+            &[-5.0, -4.0, -3.0],
+            Row {
+                terms: vec![(0, 2.0), (1, 3.0), (2, 1.0)],
+                lower: None,
+                upper: Some(5.0),
+            },
+        );
         for backend in Backend::available() {
             let solution = solve(&milp, backend, limits()).unwrap();
             assert!(
@@ -675,21 +684,14 @@ mod tests {
     /// min x0 + 1000 x1 s.t. x0 + 1e-9 x1 >= 0.5, binaries: the tiny term
     /// is what singular bases are made of.
     fn tiny_term_model(lower: f64) -> Milp {
-        let mut milp = Milp::default();
-        for cost in [1.0, 1000.0] {
-            milp.add_column(Column {
-                lower: 0.0,
-                upper: 1.0,
-                integer: true,
-                cost,
-            });
-        }
-        milp.add_row(Row {
-            terms: vec![(0, 2.0), (1, 2e-9)],
-            lower: Some(lower),
-            upper: None,
-        });
-        milp
+        binaries(
+            &[1.0, 1000.0],
+            Row {
+                terms: vec![(0, 2.0), (1, 2e-9)],
+                lower: Some(lower),
+                upper: None,
+            },
+        )
     }
 
     #[test]

@@ -9,6 +9,22 @@ use common::text;
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// A small scenario with a day of incidents and its stock.
+const GENERATE_A_DAY: &[&str] = &[
+    "generate",
+    "g",
+    "--depots",
+    "4",
+    "--sites",
+    "12",
+    "--parts",
+    "3",
+    "--incidents",
+    "5",
+    "--seed",
+    "2",
+];
+
 fn sparesla_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sparesla"))
         .args(args)
@@ -74,23 +90,7 @@ fn plan_says_where_it_wrote_and_its_suggestions_run() {
 #[test]
 fn generate_and_validate_suggest_commands_that_run() {
     let work = tempfile::tempdir().unwrap();
-    let run = sparesla_in(
-        work.path(),
-        &[
-            "generate",
-            "g",
-            "--depots",
-            "4",
-            "--sites",
-            "12",
-            "--parts",
-            "3",
-            "--incidents",
-            "5",
-            "--seed",
-            "2",
-        ],
-    );
+    let run = sparesla_in(work.path(), GENERATE_A_DAY);
     let (_, stderr) = text(&run);
     assert!(run.status.success(), "{stderr}");
     assert!(stderr.contains("files to g"), "{stderr}");
@@ -116,23 +116,7 @@ fn generate_and_validate_suggest_commands_that_run() {
 #[test]
 fn dispatch_without_stock_says_how_to_give_it_some() {
     let work = tempfile::tempdir().unwrap();
-    let run = sparesla_in(
-        work.path(),
-        &[
-            "generate",
-            "g",
-            "--depots",
-            "4",
-            "--sites",
-            "12",
-            "--parts",
-            "3",
-            "--incidents",
-            "5",
-            "--seed",
-            "2",
-        ],
-    );
+    let run = sparesla_in(work.path(), GENERATE_A_DAY);
     assert!(run.status.success());
     std::fs::remove_file(work.path().join("g/stock.csv")).unwrap();
     let run = sparesla_in(

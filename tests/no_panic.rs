@@ -11,15 +11,8 @@ mod feed;
 use common::ScenarioCopy;
 use proptest::prelude::*;
 
-const FILES: &[&str] = &[
-    "scenario.toml",
-    "depots.csv",
-    "parts.csv",
-    "sites.csv",
-    "installed_base.csv",
-    "tiers.csv",
-    "engineers.csv",
-];
+/// The files every scenario folder has, corrupted one at a time.
+const FILES: &[&str] = feed::REQUIRED_FILES;
 
 /// Snippets that are likely to hit the parsers' edges.
 const NASTY: &[&str] = &[

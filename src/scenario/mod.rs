@@ -10,7 +10,7 @@ mod table;
 pub use load::{
     CalendarResolver, Loaded, SNAP_TOLERANCE_KM, ScenarioError, Settings, check_period,
     line_column, load, load_calendar, load_engineer_states, load_folder, load_incidents, load_pins,
-    load_stock, parse_calendar, parse_matrix, parse_settings, says_around_the_clock,
+    load_stock, parse_calendar, parse_matrix, parse_settings, plain_date, says_around_the_clock,
 };
 pub use model::*;
 pub use table::{Cells, Columns, Table, csv_reader, decode_csv, drop_duplicate_ids, is_blank};

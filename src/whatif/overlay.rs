@@ -6,7 +6,6 @@
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::scenario::{ScenarioError, line_column};
-use chrono::NaiveDate;
 use serde::Deserialize;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -167,23 +166,4 @@ impl Overlay {
     }
 }
 
-/// A plain date from a TOML date value (or the same date quoted), or why it
-/// is not one.
-pub(super) fn plain_date(value: &toml::Value) -> Result<NaiveDate, String> {
-    match value {
-        toml::Value::Datetime(toml::value::Datetime {
-            date: Some(date),
-            time: None,
-            offset: None,
-        }) => NaiveDate::from_ymd_opt(
-            i32::from(date.year),
-            u32::from(date.month),
-            u32::from(date.day),
-        )
-        .ok_or_else(|| format!("{value} is not a date of the calendar")),
-        // The same date quoted, as people write it.
-        toml::Value::String(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .map_err(|_| format!("\"{text}\" is not a date YYYY-MM-DD")),
-        _ => Err(format!("{value} is not a plain date")),
-    }
-}
+pub(super) use crate::scenario::plain_date;

@@ -12,9 +12,8 @@ use sparesla::scenario::{self, BusinessHours, Coverage, Response, Scenario};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The files of a scenario folder a feed may replace, with the fixture's
-/// optional ones.
-pub const SCENARIO_FILES: &[&str] = &[
+/// The files every scenario folder has.
+pub const REQUIRED_FILES: &[&str] = &[
     "scenario.toml",
     "depots.csv",
     "parts.csv",
@@ -22,6 +21,10 @@ pub const SCENARIO_FILES: &[&str] = &[
     "installed_base.csv",
     "tiers.csv",
     "engineers.csv",
+];
+
+/// Optional files a feed may add to a scenario folder.
+pub const OPTIONAL_FILES: &[&str] = &[
     "stock.csv",
     "incidents.csv",
     "roads.csv",
@@ -88,17 +91,32 @@ fn copy_folder(from: &Path, to: &Path) {
     }
 }
 
-/// Splits a feed: its first byte picks one of `names`, the rest is the content.
-fn pick<'a>(data: &'a [u8], names: &[&'static str]) -> (&'static str, &'a [u8]) {
+/// Splits a feed: its first byte picks one of `names` (then of `more`),
+/// the rest is the content.
+fn pick<'a>(
+    data: &'a [u8],
+    names: &[&'static str],
+    more: &[&'static str],
+) -> (&'static str, &'a [u8]) {
+    let all = names.len() + more.len();
     match data.split_first() {
-        Some((first, rest)) => (names[usize::from(*first) % names.len()], rest),
+        Some((first, rest)) => {
+            let i = usize::from(*first) % all;
+            (
+                names
+                    .get(i)
+                    .copied()
+                    .unwrap_or_else(|| more[i - names.len()]),
+                rest,
+            )
+        }
         None => (names[0], data),
     }
 }
 
 /// One file of the tiny scenario replaced by `data`, then the folder loaded.
 pub fn scenario_file(data: &[u8]) {
-    let (name, content) = pick(data, SCENARIO_FILES);
+    let (name, content) = pick(data, REQUIRED_FILES, OPTIONAL_FILES);
     let dir = tempfile::tempdir().expect("temporary folder");
     copy_folder(&fixture(), dir.path());
     std::fs::write(dir.path().join(name), content).expect("write");
@@ -164,7 +182,7 @@ pub fn osrm_matrix(data: &[u8]) {
 /// One file of a plan folder replaced by `data`, then read as `report` and
 /// `simulate` read it.
 pub fn plan_folder(data: &[u8]) {
-    let (name, content) = pick(data, PLAN_FILES);
+    let (name, content) = pick(data, PLAN_FILES, &[]);
     let dir = tempfile::tempdir().expect("temporary folder");
     copy_folder(tiny_plan(), dir.path());
     if name != "manifest.json" {

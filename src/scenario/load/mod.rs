@@ -15,7 +15,7 @@ pub use calendars::{CalendarResolver, parse_calendar};
 pub use coverage::check_period;
 pub use network::says_around_the_clock;
 pub use roads::{SNAP_TOLERANCE_KM, parse_matrix};
-pub use settings::{Settings, line_column, parse_settings};
+pub use settings::{Settings, line_column, parse_settings, plain_date};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::scenario::model::{EngineerState, Incident, Pin, Scenario, StockLevel};

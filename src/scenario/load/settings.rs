@@ -147,8 +147,10 @@ impl Checker<'_> {
     }
 }
 
-/// A date written as a TOML date (`2026-01-01`) or quoted (`"2026-01-01"`).
-fn plain_date(value: &toml::Value) -> Option<NaiveDate> {
+/// A plain date from a TOML date value (`2026-01-01`) or the same date
+/// quoted (`"2026-01-01"`), as people write it; or why it is not one.
+/// `scenario.toml` and `overlay.toml` read their dates with it.
+pub fn plain_date(value: &toml::Value) -> Result<NaiveDate, String> {
     match value {
         toml::Value::Datetime(toml::value::Datetime {
             date: Some(date),
@@ -158,9 +160,11 @@ fn plain_date(value: &toml::Value) -> Option<NaiveDate> {
             i32::from(date.year),
             u32::from(date.month),
             u32::from(date.day),
-        ),
-        toml::Value::String(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok(),
-        _ => None,
+        )
+        .ok_or_else(|| format!("{value} is not a date of the calendar")),
+        toml::Value::String(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("\"{text}\" is not a date YYYY-MM-DD")),
+        _ => Err(format!("{value} is not a plain date")),
     }
 }
 
@@ -214,7 +218,7 @@ pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) ->
         }
     };
     let start_date = file.start_date.as_ref().and_then(|value| {
-        let date = plain_date(value.get_ref());
+        let date = plain_date(value.get_ref()).ok();
         if date.is_none() {
             check.error(
                 Code::E1019BadDateTime,
