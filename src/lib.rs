@@ -7,7 +7,6 @@
 
 pub mod bounded_read;
 pub mod calendar;
-pub mod cli;
 pub mod diagnostic;
 pub mod dispatch;
 pub mod milp;

@@ -2,17 +2,17 @@
 
 use super::InvalidInput;
 use super::next::{self, Next, ShellWord};
-use crate::calendar::parse_duration;
-use crate::plan::{self, Backend, PlanOptions};
-use crate::report::{
-    OutputFormat, compare_csv, compare_json, compare_set, compare_table, event_plan_set, plan_set,
-};
-use crate::scenario::Scenario;
-use crate::whatif::{
-    EventTopUp, Planned, PlanningInput, TemporaryView, compare, event_top_up, planning_input,
-};
 use anyhow::Context;
 use rayon::prelude::*;
+use sparesla::calendar::parse_duration;
+use sparesla::plan::{self, Backend, PlanOptions};
+use sparesla::report::{
+    OutputFormat, compare_csv, compare_json, compare_set, compare_table, event_plan_set, plan_set,
+};
+use sparesla::scenario::Scenario;
+use sparesla::whatif::{
+    EventTopUp, Planned, PlanningInput, TemporaryView, compare, event_top_up, planning_input,
+};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::ExitCode;

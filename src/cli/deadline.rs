@@ -1,12 +1,12 @@
 //! `sparesla deadline`: the contract deadline of one ticket.
 
 use super::InvalidInput;
-use crate::calendar::{
+use chrono::Datelike;
+use sparesla::calendar::{
     ClockWindow, DEFAULT_NONE_YEARS, SlaClock, WeekdaySet, explain_deadline, format_instant,
     parse_clock, parse_duration, parse_instant, parse_time_zone,
 };
-use crate::scenario::{self, BusinessHours, Coverage, Response};
-use chrono::Datelike;
+use sparesla::scenario::{self, BusinessHours, Coverage, Response};
 use std::path::Path;
 use std::process::ExitCode;
 

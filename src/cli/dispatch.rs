@@ -2,12 +2,12 @@
 
 use super::InvalidInput;
 use super::next::{self, Next};
-use crate::calendar::parse_duration;
-use crate::dispatch::{self, DispatchOptions};
-use crate::report::read::check_output_file;
-use crate::report::{DispatchSummary, ResultFormat, dispatch_table, write_dispatch};
-use crate::scenario;
 use anyhow::Context;
+use sparesla::calendar::parse_duration;
+use sparesla::dispatch::{self, DispatchOptions};
+use sparesla::report::read::check_output_file;
+use sparesla::report::{DispatchSummary, ResultFormat, dispatch_table, write_dispatch};
+use sparesla::scenario;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,8 +41,8 @@ pub struct Args {
     #[arg(long, default_value_t = DispatchOptions::default().max_iterations)]
     iterations: u64,
     /// LP solver of the lower bound (microlp, or highs when compiled in).
-    #[arg(long, default_value_t = crate::milp::Backend::default_backend())]
-    solver: crate::milp::Backend,
+    #[arg(long, default_value_t = sparesla::milp::Backend::default_backend())]
+    solver: sparesla::milp::Backend,
     /// Skip the lower bound.
     #[arg(long)]
     no_bound: bool,
@@ -86,7 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     };
     let travel =
-        crate::travel::TravelTimes::build(&scenario).map_err(|e| InvalidInput(e.to_string()))?;
+        sparesla::travel::TravelTimes::build(&scenario).map_err(|e| InvalidInput(e.to_string()))?;
     let options = DispatchOptions {
         time_limit: time_limit.to_std().unwrap_or_default(),
         seed: args.seed,
@@ -107,7 +107,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.format {
         ResultFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&summary)?)?,
         ResultFormat::Geojson => super::print_stdout(
-            crate::report::geojson::geojson_text(&crate::report::geojson::dispatch_geojson(
+            sparesla::report::geojson::geojson_text(&sparesla::report::geojson::dispatch_geojson(
                 &scenario, &result,
             ))?
             .trim_end(),

@@ -1,9 +1,9 @@
 //! `sparesla generate`: a synthetic scenario for benchmarks and trials at scale.
 
 use super::next::{self, Next};
-use crate::report::OutputSet;
-use crate::scenario::generate::{GenerateOptions, generate};
 use anyhow::Context;
+use sparesla::report::OutputSet;
+use sparesla::scenario::generate::{GenerateOptions, generate};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -52,7 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         seed: args.seed,
     });
     let count = files.len();
-    let mut set = OutputSet::new(crate::report::output_set::GENERATE_COMMAND);
+    let mut set = OutputSet::new(sparesla::report::output_set::GENERATE_COMMAND);
     for (name, content) in files {
         set.add(name, content);
     }

@@ -1,6 +1,6 @@
 //! Command-line interface: argument parsing and wiring. Each subcommand is a
 //! file that loads its inputs, calls the library, and hands results to a
-//! printer in [`crate::report`].
+//! printer in [`sparesla::report`].
 
 mod compare;
 mod deadline;
@@ -15,8 +15,8 @@ mod simulate;
 mod travel;
 mod validate;
 
-use crate::scenario::ScenarioError;
 use clap::{Parser, Subcommand};
+use sparesla::scenario::ScenarioError;
 use std::process::ExitCode;
 
 /// Exit code for invalid input (scenario files, incident files, argument values).
@@ -183,8 +183,8 @@ fn init_logging(verbose: u8) {
 #[error("{0}")]
 pub struct InvalidInput(pub String);
 
-impl From<crate::calendar::CalendarError> for InvalidInput {
-    fn from(error: crate::calendar::CalendarError) -> Self {
+impl From<sparesla::calendar::CalendarError> for InvalidInput {
+    fn from(error: sparesla::calendar::CalendarError) -> Self {
         InvalidInput(error.to_string())
     }
 }
@@ -203,10 +203,12 @@ fn report_error(error: &anyhow::Error) -> ExitCode {
 }
 
 /// Depot-to-site travel hours of a scenario.
-fn travel_hours(scenario: &crate::scenario::Scenario) -> anyhow::Result<crate::plan::TravelHours> {
+fn travel_hours(
+    scenario: &sparesla::scenario::Scenario,
+) -> anyhow::Result<sparesla::plan::TravelHours> {
     let travel =
-        crate::travel::TravelTimes::build(scenario).map_err(|e| InvalidInput(e.to_string()))?;
-    Ok(crate::plan::depot_site_hours(scenario, &travel))
+        sparesla::travel::TravelTimes::build(scenario).map_err(|e| InvalidInput(e.to_string()))?;
+    Ok(sparesla::plan::depot_site_hours(scenario, &travel))
 }
 
 /// Writes a line to stdout; a reader that stops early (`| head`) is no failure.
@@ -220,8 +222,8 @@ fn print_stdout(text: &str) -> std::io::Result<()> {
 }
 
 /// Loads a scenario, printing its warnings on stderr.
-fn load_scenario(dir: &std::path::Path) -> anyhow::Result<crate::scenario::Scenario> {
-    let loaded = crate::scenario::load(dir)?;
+fn load_scenario(dir: &std::path::Path) -> anyhow::Result<sparesla::scenario::Scenario> {
+    let loaded = sparesla::scenario::load(dir)?;
     for warning in &loaded.warnings {
         eprintln!("{warning}");
     }

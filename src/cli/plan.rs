@@ -2,11 +2,11 @@
 
 use super::InvalidInput;
 use super::next::{self, Next};
-use crate::calendar::parse_duration;
-use crate::plan::{self, Backend, PlanOptions};
-use crate::report::{PlanSummary, ResultFormat, plan_table, write_plan};
-use crate::whatif::{TemporaryView, planning_input};
 use anyhow::Context;
+use sparesla::calendar::parse_duration;
+use sparesla::plan::{self, Backend, PlanOptions};
+use sparesla::report::{PlanSummary, ResultFormat, plan_table, write_plan};
+use sparesla::whatif::{TemporaryView, planning_input};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -77,7 +77,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.format {
         ResultFormat::Json => super::print_stdout(&serde_json::to_string_pretty(&summary)?)?,
         ResultFormat::Geojson => super::print_stdout(
-            crate::report::geojson::geojson_text(&crate::report::geojson::plan_geojson(
+            sparesla::report::geojson::geojson_text(&sparesla::report::geojson::plan_geojson(
                 &scenario, &plan,
             ))?
             .trim_end(),

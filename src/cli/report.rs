@@ -2,14 +2,14 @@
 //! with a dispatch and a comparison of scenarios.
 
 use super::InvalidInput;
-use crate::plan::PlanModel;
-use crate::plan::curve::FixedNetwork;
-use crate::report::read::{
+use anyhow::Context;
+use sparesla::plan::PlanModel;
+use sparesla::plan::curve::FixedNetwork;
+use sparesla::report::read::{
     read_compare_folder, read_dispatch_folder, read_plan_folder, unchecked_folder_warning,
 };
-use crate::report::view::{ReportInputs, ReportView};
-use crate::report::{html, write_atomic};
-use anyhow::Context;
+use sparesla::report::view::{ReportInputs, ReportView};
+use sparesla::report::{html, write_atomic};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,7 +35,7 @@ pub struct Args {
 /// Reads the folders, computes the curve of the plan's network, writes the page.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let scenario = super::load_scenario(&args.scenario)?;
-    let invalid = |e: crate::report::read::FolderError| InvalidInput(e.to_string());
+    let invalid = |e: sparesla::report::read::FolderError| InvalidInput(e.to_string());
     let plan = read_plan_folder(&args.plan, &scenario).map_err(invalid)?;
     let folders = [
         Some(&args.plan),

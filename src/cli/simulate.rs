@@ -2,12 +2,12 @@
 
 use super::InvalidInput;
 use super::next::{self, Next};
-use crate::report::read::{PlanParts, read_plan_parts, unchecked_folder_warning};
-use crate::report::{
+use anyhow::Context;
+use sparesla::report::read::{PlanParts, read_plan_parts, unchecked_folder_warning};
+use sparesla::report::{
     OutputFormat, SimulationReport, customers_csv, simulation_table, write_simulation,
 };
-use crate::simulate::{self, PlanDir, SimulateOptions};
-use anyhow::Context;
+use sparesla::simulate::{self, PlanDir, SimulateOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -75,7 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(start) = scenario.start_date {
         let end = start + chrono::Days::new(u64::from(args.days));
         let period = format!("the simulation ({} days from {start})", args.days);
-        crate::scenario::check_period(&scenario, start, end, &period)?;
+        sparesla::scenario::check_period(&scenario, start, end, &period)?;
     }
     let files = read_plan_parts(&args.plan, &scenario, PlanParts::StockAndSummary)
         .map_err(|e| InvalidInput(e.to_string()))?;
@@ -84,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let plan = PlanDir::of(&scenario, &files);
     let travel =
-        crate::travel::TravelTimes::build(&scenario).map_err(|e| InvalidInput(e.to_string()))?;
+        sparesla::travel::TravelTimes::build(&scenario).map_err(|e| InvalidInput(e.to_string()))?;
     let options = SimulateOptions {
         days: args.days,
         runs: args.runs,

@@ -1,9 +1,9 @@
 //! `sparesla travel <scenario> [--from DEPOT] [--to SITE]`.
 
 use super::InvalidInput;
-use crate::report::{OutputFormat, TravelList, TravelRoute};
-use crate::scenario::Scenario;
-use crate::travel::{Place, TravelTimes};
+use sparesla::report::{OutputFormat, TravelList, TravelRoute};
+use sparesla::scenario::Scenario;
+use sparesla::travel::{Place, TravelTimes};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -1,7 +1,7 @@
 //! `sparesla validate <scenario-dir>`.
 
 use super::InvalidInput;
-use crate::report::{Inventory, OutputFormat};
+use sparesla::report::{Inventory, OutputFormat};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -32,16 +32,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // The files a later command would read with this scenario get the same
     // checks now; the inventory then counts them instead of the folder's own.
     if let Some(path) = &args.incidents {
-        scenario.incidents = crate::scenario::load_incidents(&scenario, path)?;
+        scenario.incidents = sparesla::scenario::load_incidents(&scenario, path)?;
     }
     if let Some(path) = &args.stock {
-        scenario.stock = crate::scenario::load_stock(&scenario, path)?;
+        scenario.stock = sparesla::scenario::load_stock(&scenario, path)?;
     }
     if let Some(path) = &args.engineer_state {
-        crate::scenario::load_engineer_states(&scenario, path)?;
+        sparesla::scenario::load_engineer_states(&scenario, path)?;
     }
     if let Some(path) = &args.pin {
-        crate::scenario::load_pins(&scenario, &scenario.incidents, path)?;
+        sparesla::scenario::load_pins(&scenario, &scenario.incidents, path)?;
     }
     check_what_commands_build(&scenario)?;
     let inventory = Inventory::of(&scenario);
@@ -62,24 +62,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// Builds what `plan`, `dispatch` and `simulate` build before they start
 /// (travel times, every site's contract clock, every engineer's duty
 /// timeline), so that a scenario `validate` accepts does not fail there.
-fn check_what_commands_build(scenario: &crate::scenario::Scenario) -> anyhow::Result<()> {
-    crate::travel::TravelTimes::build(scenario).map_err(|e| InvalidInput(e.to_string()))?;
-    crate::calendar::SiteClocks::for_scenario(scenario)
+fn check_what_commands_build(scenario: &sparesla::scenario::Scenario) -> anyhow::Result<()> {
+    sparesla::travel::TravelTimes::build(scenario).map_err(|e| InvalidInput(e.to_string()))?;
+    sparesla::calendar::SiteClocks::for_scenario(scenario)
         .map_err(|e| InvalidInput(format!("contract calendar: {e}")))?;
-    let years = crate::calendar::scenario_years(scenario);
-    let mut checked: Vec<&crate::scenario::Shift> = Vec::new();
+    let years = sparesla::calendar::scenario_years(scenario);
+    let mut checked: Vec<&sparesla::scenario::Shift> = Vec::new();
     for engineer in &scenario.engineers {
         if checked.contains(&&engineer.shift) {
             continue;
         }
         checked.push(&engineer.shift);
-        let rule = crate::calendar::BusinessRule {
+        let rule = sparesla::calendar::BusinessRule {
             window: engineer.shift.window,
             days: engineer.shift.days,
             calendar: engineer.shift.calendar.clone(),
             tz: engineer.shift.tz,
         };
-        crate::calendar::BusinessTimeline::new(rule, years.clone()).map_err(|e| {
+        sparesla::calendar::BusinessTimeline::new(rule, years.clone()).map_err(|e| {
             InvalidInput(format!(
                 "shift of engineer `{}` (and any with the same shift): {e}",
                 engineer.id

@@ -21,7 +21,8 @@ pub use plan::{PlanSummary, UnreachableSite, plan_set, plan_table, write_plan};
 pub use travel::{TravelList, TravelPair, TravelRoute};
 
 /// How `plan` and `dispatch` print their result on stdout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ResultFormat {
     /// Human-readable tables.
     Table,
@@ -34,7 +35,8 @@ pub enum ResultFormat {
 }
 
 /// How a command prints its result on stdout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum OutputFormat {
     /// Human-readable tables.
     Table,

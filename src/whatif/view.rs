@@ -30,7 +30,8 @@ use chrono::{Days, NaiveDate};
 use std::collections::{BTreeSet, HashSet};
 
 /// How the yearly planner sees temporary changes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum TemporaryView {
     /// The year on average: rates averaged, moved sites split by days.
