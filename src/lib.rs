@@ -9,6 +9,7 @@ pub mod bounded_read;
 pub mod calendar;
 pub mod diagnostic;
 pub mod dispatch;
+pub mod geodesy;
 pub mod milp;
 pub mod plan;
 pub mod report;

@@ -699,7 +699,7 @@ fn a_year_missing_between_covered_years_is_an_error() {
 
 #[test]
 fn every_site_gets_the_clock_of_its_tier() {
-    use sparesla::calendar::SiteClocks;
+    use sparesla::scenario::SiteClocks;
     let loaded = scenario::load(&common::fixtures().join("tiny")).unwrap();
     let s = &loaded.scenario;
     let clocks = SiteClocks::for_scenario(s).unwrap();

@@ -513,3 +513,82 @@ fn completions_and_man_stay_out_of_the_command_list() {
         "{help}"
     );
 }
+
+/// Which top-level modules each top-level module of `src/` names through a
+/// `crate::` path outside comments (the command line, a module of the
+/// binary, is left out).
+fn module_uses() -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, files);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let src = common::root().join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    let mut uses: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for file in files {
+        let relative = file.strip_prefix(&src).unwrap();
+        let first = relative.components().next().unwrap().as_os_str();
+        let module = first.to_str().unwrap().trim_end_matches(".rs").to_string();
+        if ["main", "lib", "cli"].contains(&module.as_str()) {
+            continue;
+        }
+        let entry = uses.entry(module.clone()).or_default();
+        for line in read(&file).lines() {
+            let code = line.split("//").next().unwrap_or("");
+            for (at, _) in code.match_indices("crate::") {
+                let name: String = code[at + "crate::".len()..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != module {
+                    entry.insert(name);
+                }
+            }
+        }
+    }
+    uses
+}
+
+/// The `uses` column of the table in docs/modules.md, by module.
+fn documented_module_uses() -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let text = read(&common::root().join("docs/modules.md"));
+    text.lines()
+        .filter(|line| line.starts_with("| `"))
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let module = cells[1].trim_matches('`').to_string();
+            let uses = cells[3]
+                .split(',')
+                .map(|m| m.trim().trim_matches('`').to_string())
+                .filter(|m| !m.is_empty())
+                .collect();
+            (module, uses)
+        })
+        .collect()
+}
+
+#[test]
+fn the_module_table_matches_the_code_and_has_no_circle() {
+    let uses = module_uses();
+    assert_eq!(documented_module_uses(), uses, "docs/modules.md");
+    // No circle: repeatedly remove modules that use no remaining module.
+    let mut left = uses.clone();
+    while !left.is_empty() {
+        let leaves: Vec<String> = left
+            .iter()
+            .filter(|(_, used)| used.iter().all(|u| !left.contains_key(u)))
+            .map(|(m, _)| m.clone())
+            .collect();
+        assert!(!leaves.is_empty(), "modules in a circle: {left:?}");
+        for leaf in leaves {
+            left.remove(&leaf);
+        }
+    }
+}

@@ -8,7 +8,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sparesla::dispatch::bench_formats::{solomon, trsp};
 use sparesla::dispatch::engine::features::capacity::{drop_redundant_restocks, fits_jobs};
-use sparesla::dispatch::engine::features::shifts::DutyBlocks;
+use sparesla::dispatch::engine::model::DutyBlocks;
 use sparesla::dispatch::engine::model::{Deadline, Job, Matrix, ModelSpec, Supply, Vehicle};
 use sparesla::dispatch::engine::route::Route;
 use sparesla::dispatch::engine::{Cost, Model, SearchOptions, solve};

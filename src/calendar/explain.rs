@@ -1,10 +1,10 @@
 //! How a deadline was reached, day by day, in words a dispatcher can check
 //! against the contract: which windows were counted, which days skipped and why.
 
+use super::coverage::Response;
 use super::sla::{ClockCoverage, SlaClock};
 use super::timeline::{BusinessTimeline, CalendarError, DayStatus, Seconds, format_instant};
 use super::{format_clock, format_duration};
-use crate::scenario::Response;
 use chrono::{DateTime, NaiveDate, TimeDelta};
 use chrono_tz::Tz;
 

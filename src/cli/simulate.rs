@@ -7,7 +7,7 @@ use sparesla::report::read::{PlanParts, read_plan_parts, unchecked_folder_warnin
 use sparesla::report::{
     OutputFormat, SimulationReport, customers_csv, simulation_table, write_simulation,
 };
-use sparesla::simulate::{self, PlanDir, SimulateOptions};
+use sparesla::simulate::{self, SimulateOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -82,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(warning) = unchecked_folder_warning(&args.plan) {
         eprintln!("{warning}");
     }
-    let plan = PlanDir::of(&scenario, &files);
+    let plan = files.for_simulation(&scenario);
     let travel =
         sparesla::travel::TravelTimes::build(&scenario).map_err(|e| InvalidInput(e.to_string()))?;
     let options = SimulateOptions {

@@ -64,9 +64,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// timeline), so that a scenario `validate` accepts does not fail there.
 fn check_what_commands_build(scenario: &sparesla::scenario::Scenario) -> anyhow::Result<()> {
     sparesla::travel::TravelTimes::build(scenario).map_err(|e| InvalidInput(e.to_string()))?;
-    sparesla::calendar::SiteClocks::for_scenario(scenario)
+    sparesla::scenario::SiteClocks::for_scenario(scenario)
         .map_err(|e| InvalidInput(format!("contract calendar: {e}")))?;
-    let years = sparesla::calendar::scenario_years(scenario);
+    let years = sparesla::scenario::scenario_years(scenario);
     let mut checked: Vec<&sparesla::scenario::Shift> = Vec::new();
     for engineer in &scenario.engineers {
         if checked.contains(&&engineer.shift) {

@@ -3,8 +3,9 @@
 //! precomputed problem, so a solver bug cannot hide behind its own cache.
 
 use super::{Dispatch, Live, Mode, Status};
-use crate::calendar::{BusinessRule, BusinessTimeline, Seconds, SiteClocks, scenario_years};
+use crate::calendar::{BusinessRule, BusinessTimeline, Seconds};
 use crate::scenario::{Engineer, Incident, Location, Scenario, StockLevel};
+use crate::scenario::{SiteClocks, scenario_years};
 use crate::travel::{Place, TravelTimes};
 use std::collections::HashMap;
 

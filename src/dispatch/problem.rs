@@ -7,15 +7,20 @@ use super::DispatchError;
 use super::engine::features::skills::SkillSet;
 use super::engine::model::{Deadline, Job, Matrix, ModelSpec, NO_TIME, Supply, Vehicle};
 use super::engine::{Cost, Model};
-use super::schedule::{Mode, UNASSIGNED_LATE_MINUTES};
 use super::shift::shift_blocks;
-use crate::calendar::{Seconds, SiteClocks};
+use crate::calendar::Seconds;
+use crate::scenario::DeliveryMode as Mode;
+use crate::scenario::SiteClocks;
 use crate::scenario::{
     DepotIdx, EngineerIdx, EngineerState, Incident, IncidentKind, Location, Scenario, SiteIdx,
     StockLevel,
 };
 use crate::travel::{Place, TravelTimes};
 use rayon::prelude::*;
+
+/// Minutes late charged for an unassigned incident (a week): worse than any
+/// assignment inside the horizon.
+pub const UNASSIGNED_LATE_MINUTES: f64 = 7.0 * 24.0 * 60.0;
 
 /// Breach weight of a proactive incident relative to a reactive one: its
 /// deadline is soft, so it may wait when engineers are short.

@@ -9,10 +9,6 @@ use crate::scenario::{DepotIdx, EngineerIdx};
 
 pub use super::engine::Cost;
 
-/// Minutes late charged for an unassigned incident (a week): worse than any
-/// assignment inside the horizon.
-pub const UNASSIGNED_LATE_MINUTES: f64 = 7.0 * 24.0 * 60.0;
-
 /// How the part reaches the site.
 pub use crate::scenario::DeliveryMode as Mode;
 

@@ -4,8 +4,9 @@
 //! across midnight when the engineer is on duty on both sides.
 
 use super::DispatchError;
-use super::engine::features::shifts::DutyBlocks;
-use crate::calendar::{BusinessRule, BusinessTimeline, CalendarError, Seconds, scenario_years};
+use super::engine::model::DutyBlocks;
+use crate::calendar::{BusinessRule, BusinessTimeline, CalendarError, Seconds};
+use crate::scenario::scenario_years;
 use crate::scenario::{Scenario, Shift};
 use std::ops::RangeInclusive;
 

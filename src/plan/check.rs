@@ -5,7 +5,7 @@
 
 use super::stock_model::fill_rate;
 use super::{CostBreakdown, TravelHours};
-use crate::calendar::SiteClocks;
+use crate::scenario::SiteClocks;
 use crate::scenario::{DepotStatus, Scenario};
 use std::collections::{BTreeMap, BTreeSet};
 

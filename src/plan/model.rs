@@ -3,7 +3,8 @@
 //! and the cost of a breach. Everything the solvers need, nothing they read
 //! from files.
 
-use crate::calendar::{CalendarError, SiteClocks};
+use crate::calendar::CalendarError;
+use crate::scenario::SiteClocks;
 use crate::scenario::{DepotIdx, DepotStatus, FillModel, PartIdx, Scenario, SiteIdx, TierIdx};
 use crate::travel::TravelTimes;
 use std::collections::BTreeMap;

@@ -1,12 +1,15 @@
 //! The scenario: typed domain data, loaded from a folder of CSV and TOML
 //! files and validated. See the README for the format reference.
 
+mod clocks;
 pub mod generate;
 mod load;
 mod model;
+pub mod overlay;
 pub mod ranges;
 mod table;
 
+pub use clocks::{SiteClocks, scenario_years};
 pub use load::{
     CalendarResolver, Loaded, SNAP_TOLERANCE_KM, ScenarioError, Settings, check_period,
     line_column, load, load_calendar, load_engineer_states, load_folder, load_incidents, load_pins,

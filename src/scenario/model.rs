@@ -1,7 +1,9 @@
 //! The typed scenario every solver works on. Loaders build it from files and
 //! validate it; nothing in here knows about CSV or TOML.
 
+pub use crate::calendar::{BusinessHours, Coverage, Response};
 use crate::calendar::{ClockWindow, HolidayCalendar, WeekdaySet};
+pub use crate::geodesy::LatLon;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -69,13 +71,6 @@ pub type PartIdx = Idx<Part>;
 pub type SiteIdx = Idx<Site>;
 pub type TierIdx = Idx<Tier>;
 pub type EngineerIdx = Idx<Engineer>;
-
-/// A point on the WGS84 ellipsoid, degrees.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LatLon {
-    pub lat: f64,
-    pub lon: f64,
-}
 
 /// What a depot is in the network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -156,34 +151,6 @@ impl InstalledUnit {
     pub fn failures_per_year(&self) -> f64 {
         f64::from(self.quantity) * self.annual_failure_rate
     }
-}
-
-/// When the contract clock runs.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Coverage {
-    /// Around the clock, every day, no calendar.
-    AllHours,
-    /// Inside a daily window on the working days of a calendar.
-    Business(BusinessHours),
-}
-
-/// A daily window on working days: the weekday pattern, overridden by a
-/// dated calendar.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BusinessHours {
-    pub window: ClockWindow,
-    pub days: WeekdaySet,
-    pub calendar: Arc<HolidayCalendar>,
-}
-
-/// How fast a tier promises to be on site.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Response {
-    /// Within this much covered time.
-    Within(TimeDelta),
-    /// By the end of the next business day; calls after `cutoff_minute`
-    /// (default: the window end) are logged on the next working day.
-    NextBusinessDay { cutoff_minute: Option<u32> },
 }
 
 /// A contract tier such as 7x24x4 or 5x10-nbd.

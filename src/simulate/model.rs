@@ -5,12 +5,13 @@
 //! the stock the runs start from.
 
 use super::{SimulateError, SimulateOptions};
-use crate::calendar::{Seconds, SiteClocks, SlaClock, local_instant, scenario_years};
-use crate::dispatch::engine::features::shifts::DutyBlocks;
+use crate::calendar::{Seconds, SlaClock, local_instant};
+use crate::dispatch::engine::model::DutyBlocks;
 use crate::dispatch::shift::duty_blocks;
 use crate::scenario::{
     DepotIdx, DepotStatus, EngineerIdx, PartIdx, Scenario, Shift, SiteIdx, StockLevel, TierIdx,
 };
+use crate::scenario::{SiteClocks, scenario_years};
 use crate::travel::{Place, TravelTimes};
 use chrono::{NaiveDate, NaiveTime};
 use std::collections::{BTreeMap, HashMap};

@@ -1,9 +1,9 @@
-//! What `simulate` takes from a plan folder: the stock to start from
-//! (stock.csv) and what the plan promised (summary.json). The folder is read
-//! by the one plan-folder reader, [`crate::report::read::read_plan_parts`].
+//! What `simulate` takes from a plan: the stock to start from and what the
+//! plan promised. Plain data: the plan folder is read (and checked) by the one
+//! plan-folder reader, `report::read::read_plan_parts`, which makes it with
+//! `PlanFiles::for_simulation`; the simulation reads no file.
 
-use crate::report::read::PlanFiles;
-use crate::scenario::{Scenario, StockLevel, TierIdx};
+use crate::scenario::StockLevel;
 
 /// What a plan promised, per tier and per year.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22,33 +22,4 @@ pub struct Promise {
 pub struct PlanDir {
     pub stock: Vec<StockLevel>,
     pub promise: Promise,
-}
-
-impl PlanDir {
-    /// The stock and promise of a plan folder read (and checked) for `scenario`.
-    pub fn of(scenario: &Scenario, files: &PlanFiles) -> Self {
-        let stock = files
-            .stock
-            .iter()
-            .map(|row| StockLevel {
-                depot: row.depot,
-                part: row.part,
-                on_hand: row.stock,
-            })
-            .collect();
-        let mut attainment = vec![None; scenario.tiers.len()];
-        for line in &files.summary.tiers {
-            if let Some(tier) = scenario.tier_by_id(&line.tier) {
-                attainment[TierIdx::index(tier)] = Some(line.expected_attainment);
-            }
-        }
-        PlanDir {
-            stock,
-            promise: Promise {
-                attainment,
-                expected_penalty: files.summary.expected_penalty,
-                emergency_cost: files.summary.emergency_cost,
-            },
-        }
-    }
 }

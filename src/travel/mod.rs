@@ -13,14 +13,13 @@
 //! site) are searched on demand. An unreachable pair is a
 //! [`Reach::Unreachable`], never an infinite or huge number.
 
-mod geodesic;
 mod graph;
 mod imported;
 mod nearest;
 mod network;
 mod queue;
 
-pub use geodesic::geodesic_km;
+pub use crate::geodesy::geodesic_km;
 pub use graph::{HoursMatrix, Link, Path, RoadGraph, ShortestPaths};
 
 use crate::scenario::{DepotIdx, LatLon, Scenario, SiteIdx};

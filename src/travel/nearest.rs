@@ -1,6 +1,6 @@
 //! The nearest road node to a point, for places that are on no road.
 
-use super::geodesic_km;
+use crate::geodesy::geodesic_km;
 use crate::scenario::LatLon;
 
 /// Fewest kilometres one degree of latitude spans on WGS84 (at the equator

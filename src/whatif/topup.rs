@@ -21,8 +21,9 @@
 //! counterpart of a simulation).
 
 use super::view::{TemporaryView, planning_input};
-use crate::calendar::{CalendarError, SiteClocks};
+use crate::calendar::CalendarError;
 use crate::plan::{Plan, TravelHours, fill_rate};
+use crate::scenario::SiteClocks;
 use crate::scenario::{DepotIdx, PartIdx, Scenario, SiteIdx};
 use std::collections::BTreeMap;
 

@@ -23,8 +23,8 @@
 //! The horizon runs from `start_date` for `horizon_days`; without a start
 //! date it starts on the first day of the earliest change.
 
-use super::apply::horizon;
 use crate::plan::TravelHours;
+use crate::scenario::overlay::horizon;
 use crate::scenario::{InstalledUnit, Period, Scenario, Site, SiteIdx, TierIdx};
 use chrono::{Days, NaiveDate};
 use std::collections::{BTreeSet, HashSet};

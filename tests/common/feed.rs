@@ -194,7 +194,7 @@ pub fn plan_folder(data: &[u8]) {
     use sparesla::report::read::{PlanParts, read_plan_parts};
     for parts in [PlanParts::All, PlanParts::StockAndSummary] {
         if let Ok(files) = read_plan_parts(dir.path(), tiny(), parts) {
-            let _ = sparesla::simulate::PlanDir::of(tiny(), &files);
+            let _ = files.for_simulation(tiny());
         }
     }
 }

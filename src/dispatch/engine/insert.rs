@@ -500,8 +500,8 @@ fn cheapest(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dispatch::engine::features::shifts::DutyBlocks;
     use crate::dispatch::engine::features::skills::SkillSet;
+    use crate::dispatch::engine::model::DutyBlocks;
     use crate::dispatch::engine::model::{Deadline, Job, Matrix, ModelSpec, Supply, Vehicle};
     use rand::SeedableRng;
 

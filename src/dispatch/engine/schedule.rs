@@ -5,9 +5,10 @@
 //! its duty block; otherwise the job waits for the next block.
 
 use super::cost::Cost;
-use super::features::shifts::{ALWAYS, Block, MAX_BLOCKS};
+use super::features::shifts::MAX_BLOCKS;
 use super::features::supply::legs;
 use super::features::windows;
+use super::model::{ALWAYS, Block};
 use super::model::{Model, Place, Time, Vehicle};
 
 /// Where and when a vehicle is free.

@@ -5,7 +5,8 @@
 
 use super::{FolderError, FolderReader, known, known_or_empty};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::scenario::{Columns, DepotIdx, PartIdx, Scenario, SiteIdx};
+use crate::scenario::{Columns, DepotIdx, PartIdx, Scenario, SiteIdx, StockLevel, TierIdx};
+use crate::simulate::{PlanDir, Promise};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -384,4 +385,35 @@ fn locate(text: &str, needle: &str) -> (u64, u64) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
     (line as u64, column as u64)
+}
+
+impl PlanFiles {
+    /// What `simulate` takes from this plan: its stock and its promise, for
+    /// the `scenario` it was read against.
+    pub fn for_simulation(&self, scenario: &Scenario) -> PlanDir {
+        let files = self;
+        let stock = files
+            .stock
+            .iter()
+            .map(|row| StockLevel {
+                depot: row.depot,
+                part: row.part,
+                on_hand: row.stock,
+            })
+            .collect();
+        let mut attainment = vec![None; scenario.tiers.len()];
+        for line in &files.summary.tiers {
+            if let Some(tier) = scenario.tier_by_id(&line.tier) {
+                attainment[TierIdx::index(tier)] = Some(line.expected_attainment);
+            }
+        }
+        PlanDir {
+            stock,
+            promise: Promise {
+                attainment,
+                expected_penalty: files.summary.expected_penalty,
+                emergency_cost: files.summary.emergency_cost,
+            },
+        }
+    }
 }

@@ -290,7 +290,7 @@ pub fn check_period(
         return Ok(());
     }
     // An overlay's folder holds overlay.toml; its period is its base's.
-    let overlay = scenario.dir.join(crate::whatif::OVERLAY_FILE);
+    let overlay = scenario.dir.join(crate::scenario::overlay::OVERLAY_FILE);
     let settings = if overlay.exists() {
         overlay
     } else {

@@ -132,10 +132,10 @@ impl Loader {
 }
 
 /// Loads and validates the scenario in `dir`: a scenario folder, or an
-/// overlay folder (`overlay.toml`), which [`crate::whatif`] applies to its base.
+/// overlay folder (`overlay.toml`), which [`crate::scenario::overlay`] applies to its base.
 pub fn load(dir: &Path) -> Result<Loaded, ScenarioError> {
-    if dir.join(crate::whatif::OVERLAY_FILE).exists() {
-        let loaded = crate::whatif::load_overlay(dir)?;
+    if dir.join(crate::scenario::overlay::OVERLAY_FILE).exists() {
+        let loaded = crate::scenario::overlay::load_overlay(dir)?;
         // The base's own rows were checked when it loaded; this finds the
         // engineers and tiers the overlay adds or changes.
         let scenario = &loaded.scenario;
@@ -428,7 +428,7 @@ pub fn load_incidents(scenario: &Scenario, path: &Path) -> Result<Vec<Incident>,
                 &scenario.tiers,
                 &scenario.parts,
                 &scenario.engineers,
-                crate::calendar::scenario_years(scenario),
+                crate::scenario::scenario_years(scenario),
             );
             operations::read_incidents(&mut loader, &table, &mut calendars, &sites, &parts)
         }

@@ -3,13 +3,13 @@
 use super::Loader;
 use crate::calendar::{ClockWindow, WeekdaySet, parse_clock, parse_duration, parse_time_zone};
 use crate::diagnostic::Code;
+use crate::geodesy::geodesic_km;
 use crate::scenario::model::{
     BusinessHours, Coverage, Depot, DepotIdx, DepotKind, DepotStatus, Engineer, Idx, InstalledUnit,
     LatLon, Part, PartIdx, Response, Shift, Site, SiteIdx, Tier, TierIdx,
 };
 use crate::scenario::ranges;
 use crate::scenario::table::{Cells, Columns, Refs, Table, drop_duplicate_ids};
-use crate::travel::geodesic_km;
 use chrono_tz::Tz;
 use std::collections::HashMap;
 

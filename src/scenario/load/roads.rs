@@ -3,10 +3,10 @@
 
 use super::Loader;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::geodesy::geodesic_km;
 use crate::scenario::model::{Closure, ImportedMatrix, LatLon, Road, RoadNode};
 use crate::scenario::ranges;
 use crate::scenario::table::{Columns, Table};
-use crate::travel::geodesic_km;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

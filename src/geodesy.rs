@@ -1,7 +1,16 @@
-//! Distances on the WGS84 ellipsoid (Karney's geodesics via the `geo` crate).
+//! Places on the Earth and the distances between them on the WGS84 ellipsoid
+//! (Karney's geodesics via the `geo` crate). A leaf: the scenario holds
+//! coordinates and the travel model measures them, and neither needs the
+//! other for it.
 
-use crate::scenario::LatLon;
 use geo::{Distance, Geodesic, Point};
+
+/// A point on the WGS84 ellipsoid, degrees.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LatLon {
+    pub lat: f64,
+    pub lon: f64,
+}
 
 /// Geodesic distance in kilometres between two points.
 pub fn geodesic_km(a: LatLon, b: LatLon) -> f64 {

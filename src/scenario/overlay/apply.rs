@@ -3,7 +3,7 @@
 //! new ids must not, values must make sense) and every problem is reported at
 //! its place in `overlay.toml`; nothing is applied unless all of it is valid.
 
-use super::overlay::{
+use super::file::{
     ClosureEdit, DepotEdit, NewEngineer, Overlay, RateEdit, TierFields, TierMove, plain_date,
 };
 use crate::calendar::parse_time_zone;

@@ -1,7 +1,7 @@
 //! Loading an overlay folder: its base first (a plain scenario folder or
 //! another overlay), then the overlay's changes on top.
 
-use super::overlay::{OVERLAY_FILE, Overlay};
+use super::file::{OVERLAY_FILE, Overlay};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::scenario::{Loaded, ScenarioError};
 use std::path::{Path, PathBuf};
