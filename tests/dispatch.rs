@@ -5,7 +5,7 @@
 mod common;
 
 use common::{ScenarioCopy, root, sparesla, text};
-use sparesla::dispatch::schedule::{Job, Mode, schedule_from, start_of, total};
+use sparesla::dispatch::schedule::{Job, Mode, schedule_from, start_of, total, unassigned_cost};
 use sparesla::dispatch::{
     Assignment, Cost, Dispatch, DispatchOptions, Problem, Status, check::check, dispatch,
 };
@@ -135,7 +135,7 @@ fn evaluate(
     let mut cost = Cost::default();
     for (i, &p) in pick.iter().enumerate() {
         match choices[i][p] {
-            None => cost = cost.plus(Cost::unassigned(problem, i)),
+            None => cost = cost.plus(unassigned_cost(problem, i)),
             Some((e, job)) => {
                 let slot = problem.stock_slot(job.depot, i);
                 used[slot] = used[slot].checked_sub(1)?;

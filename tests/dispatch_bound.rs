@@ -8,7 +8,7 @@ use common::{ScenarioCopy, root};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sparesla::dispatch::bound::engineers_take_one_job;
-use sparesla::dispatch::schedule::{Cost, Job, Mode, schedule_job, start_of};
+use sparesla::dispatch::schedule::{Cost, Job, Mode, schedule_job, start_of, unassigned_cost};
 use sparesla::dispatch::{DispatchOptions, Problem, check::check, dispatch};
 use sparesla::plan::Backend;
 use sparesla::scenario::{self, EngineerIdx, Scenario};
@@ -119,7 +119,7 @@ fn enumerate(
         }
         return;
     }
-    let idle = cost.plus(Cost::unassigned(problem, i));
+    let idle = cost.plus(unassigned_cost(problem, i));
     enumerate(problem, options, i + 1, idle, engineers, stock, best);
     for &(e, job, job_cost) in &options[i] {
         let slot = problem.stock_slot(job.depot, i);

@@ -16,7 +16,10 @@ const README_MAX_BYTES: usize = 15 * 1024;
 /// README.md, every page under docs/ and the benchmark data's README.
 fn markdown_files() -> Vec<PathBuf> {
     let root = common::root();
-    let mut files = vec![root.join("README.md"), root.join("benches/data/README.md")];
+    let mut files = vec![
+        root.join("README.md"),
+        root.join("crates/routing/benches/data/README.md"),
+    ];
     let mut pending = vec![root.join("docs")];
     while let Some(dir) = pending.pop() {
         for entry in std::fs::read_dir(&dir).expect("docs/ is readable") {
@@ -282,7 +285,7 @@ fn the_paste_check_catches_what_it_is_for() {
         "cargo run --release -- plan scenarios/china-baseline --out plan-out   # the main job",
         "sparesla plan s --out p --format geojson > plan.geojson",
         "sparesla travel s --from D-CD | head -3",
-        "cargo run --release --example trsp -- benches/data/pillac-trsp/R101.100_25-5-5-5.txt",
+        "cargo run --release --example trsp -- crates/routing/benches/data/pillac-trsp/R101.100_25-5-5-5.txt",
         "S=scenarios/china-baseline",
     ];
     for command in good {
@@ -291,7 +294,7 @@ fn the_paste_check_catches_what_it_is_for() {
 }
 
 /// Paths into the repository that shell blocks name (`scenarios/...`,
-/// `benches/data/...`, `tests/fixtures/...`) exist in a clone.
+/// `crates/routing/benches/data/...`, `tests/fixtures/...`) exist in a clone.
 #[test]
 fn repository_paths_in_shell_blocks_exist() {
     let root = common::root();
@@ -300,9 +303,13 @@ fn repository_paths_in_shell_blocks_exist() {
         for block in code_blocks(&read(&file)).iter().filter(|b| b.is_shell()) {
             for word in block.lines.iter().flat_map(|l| l.split_whitespace()) {
                 let word = word.trim_matches(|c| "'\"`,;()".contains(c));
-                let in_repo = ["scenarios/", "benches/data/", "tests/fixtures/"]
-                    .iter()
-                    .any(|prefix| word.starts_with(prefix));
+                let in_repo = [
+                    "scenarios/",
+                    "crates/routing/benches/data/",
+                    "tests/fixtures/",
+                ]
+                .iter()
+                .any(|prefix| word.starts_with(prefix));
                 if in_repo && !root.join(word).exists() {
                     missing.push(format!("{}: {word}", shown(&file)));
                 }

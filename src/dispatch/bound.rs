@@ -18,7 +18,7 @@
 //! solved to optimality is the optimum, so it bounds the heuristic exactly.
 
 use super::problem::Problem;
-use super::schedule::{Cost, Free, Visit, options_alone, options_from};
+use super::schedule::{Cost, Free, Visit, options_alone, options_from, unassigned_cost};
 use crate::calendar::Seconds;
 use crate::milp::{self, Backend, Column, Limits, Milp, MilpStatus, Row};
 use crate::scenario::EngineerIdx;
@@ -152,7 +152,7 @@ pub fn bound(
             .or_default()
             .push(i);
     }
-    let unassigned = |i: usize| Cost::unassigned(problem, i);
+    let unassigned = |i: usize| unassigned_cost(problem, i);
     let (mut breaches, mut late_minutes) = (0.0, 0.0);
     for incidents in by_part.values() {
         let model = part_relaxation(
@@ -260,7 +260,7 @@ fn single_job_assignment(
             lower: Some(1.0),
             upper: Some(1.0),
         };
-        let idle_cost = Cost::unassigned(problem, i);
+        let idle_cost = unassigned_cost(problem, i);
         let idle = model.add_column(binary());
         chosen.push((idle, idle_cost));
         one.terms.push((idle, 1.0));

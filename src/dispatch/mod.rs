@@ -9,10 +9,12 @@
 //! and improves it by large neighbourhood search with local search.
 //! [`check`] verifies any result independently.
 
-pub mod bench_formats;
 pub mod bound;
 pub mod check;
-pub mod engine;
+/// The routing engine, a crate of its own (`crates/routing`).
+pub use sparesla_routing as engine;
+/// Readers of the public routing benchmarks (Solomon, Pillac et al. TRSP).
+pub use sparesla_routing::bench_formats;
 pub mod problem;
 mod reason;
 pub mod schedule;

@@ -60,11 +60,9 @@ impl Visit {
     }
 }
 
-impl Cost {
-    /// The cost of leaving an incident unassigned.
-    pub fn unassigned(problem: &Problem, incident: usize) -> Cost {
-        problem.model.jobs[incident].unassigned
-    }
+/// The cost of leaving an incident unassigned.
+pub fn unassigned_cost(problem: &Problem, incident: usize) -> Cost {
+    problem.model.jobs[incident].unassigned
 }
 
 /// Where and when an engineer becomes free.

@@ -5,13 +5,13 @@
 //! re-checked from the instance file alone (skills, tools, spare parts,
 //! restocking at the depot, time windows, return home) before printing.
 //!
-//! `cargo run --release --example trsp -- benches/data/pillac-trsp/R101.100_25-5-5-5.txt --seconds 10`
+//! `cargo run --release --example trsp -- crates/routing/benches/data/pillac-trsp/R101.100_25-5-5-5.txt --seconds 10`
 //!
 //! Exit codes: 0 feasible, 1 infeasible solution, 2 usage, 3 invalid input.
 
-use sparesla::dispatch::bench_formats::trsp;
-use sparesla::dispatch::engine::route::Route;
-use sparesla::dispatch::engine::{SearchOptions, solve};
+use sparesla_routing::bench_formats::trsp;
+use sparesla_routing::route::Route;
+use sparesla_routing::{SearchOptions, solve};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 

@@ -14,11 +14,9 @@
 //! total distance.
 
 use super::{FormatError, euclid, fields, number, ticks};
-use crate::dispatch::engine::features::skills::SkillSet;
-use crate::dispatch::engine::model::{
-    Deadline, Job, Matrix, ModelError, ModelSpec, Supply, UNLIMITED, Vehicle,
-};
-use crate::dispatch::engine::{Cost, Model, Solution};
+use crate::features::skills::SkillSet;
+use crate::model::{Deadline, Job, Matrix, ModelError, ModelSpec, Supply, UNLIMITED, Vehicle};
+use crate::{Cost, Model, Solution};
 
 /// A node: the depot, a technician's home or a request.
 #[derive(Clone, Debug, PartialEq)]

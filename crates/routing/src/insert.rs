@@ -500,9 +500,9 @@ fn cheapest(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dispatch::engine::features::skills::SkillSet;
-    use crate::dispatch::engine::model::DutyBlocks;
-    use crate::dispatch::engine::model::{Deadline, Job, Matrix, ModelSpec, Supply, Vehicle};
+    use crate::features::skills::SkillSet;
+    use crate::model::DutyBlocks;
+    use crate::model::{Deadline, Job, Matrix, ModelSpec, Supply, Vehicle};
     use rand::SeedableRng;
 
     /// Many vehicles (twins, two shifts, three skill sets) and scarce depot

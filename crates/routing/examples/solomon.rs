@@ -3,12 +3,12 @@
 //! The solution is re-checked from the instance file alone (capacity, time
 //! windows, return to the depot, every customer once) before printing.
 //!
-//! `cargo run --release --example solomon -- benches/data/solomon/R101.txt --seconds 10 --seed 0`
+//! `cargo run --release --example solomon -- crates/routing/benches/data/solomon/R101.txt --seconds 10 --seed 0`
 //!
 //! Exit codes: 0 feasible, 1 infeasible solution, 2 usage, 3 invalid input.
 
-use sparesla::dispatch::bench_formats::solomon;
-use sparesla::dispatch::engine::{SearchOptions, solve};
+use sparesla_routing::bench_formats::solomon;
+use sparesla_routing::{SearchOptions, solve};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 

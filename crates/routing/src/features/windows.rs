@@ -58,7 +58,7 @@ pub fn start_slack(job: &Job, start: Time) -> Time {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dispatch::engine::model::Deadline;
+    use crate::model::Deadline;
 
     fn job(hard: bool) -> Job {
         let mut j = Job::at(0, 5, Cost::default());

@@ -13,8 +13,8 @@
 //! TRSP: the published results minimise working time, not distance, so no
 //! gap is printed: served requests, distance and working time are.
 
-use sparesla::dispatch::bench_formats::{solomon, trsp};
-use sparesla::dispatch::engine::{SearchOptions, solve};
+use sparesla_routing::bench_formats::{solomon, trsp};
+use sparesla_routing::{SearchOptions, solve};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

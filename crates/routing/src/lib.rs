@@ -1,8 +1,8 @@
 //! The routing engine: vehicle routing with time windows, shifts, skills,
 //! carried stock and restocks, depot pickups and couriers, on plain data.
-//! It knows no file format and no scenario: the dispatcher
-//! (`dispatch::problem`) and the benchmark readers
-//! (`dispatch::bench_formats`) build a [`Model`] and call [`solve`].
+//! It knows no file format and no scenario: sparesla's dispatcher
+//! (`sparesla::dispatch::problem`) and the benchmark readers
+//! ([`bench_formats`]) build a [`Model`] and call [`solve`].
 //!
 //! - [`model`]: jobs, vehicles, travel matrix (the input);
 //! - [`features`]: one file per rule (windows, shifts, supply, skills,
@@ -11,6 +11,7 @@
 //! - [`insert`] (regret and greedy insertion), [`ruin`], [`local`]
 //!   (relocate, exchange, 2-opt*) and [`lns`] (the search).
 
+pub mod bench_formats;
 pub mod cost;
 pub mod features;
 pub mod insert;

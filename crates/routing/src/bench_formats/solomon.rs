@@ -5,8 +5,8 @@
 //! its due date. The objective here is total distance with the given fleet.
 
 use super::{FormatError, euclid, fields, number, ticks};
-use crate::dispatch::engine::model::{Deadline, Job, Matrix, ModelError, ModelSpec, Vehicle};
-use crate::dispatch::engine::{Cost, Model};
+use crate::model::{Deadline, Job, Matrix, ModelError, ModelSpec, Vehicle};
+use crate::{Cost, Model};
 
 /// One customer (or the depot) row.
 #[derive(Clone, Debug, PartialEq)]
@@ -261,7 +261,7 @@ impl Instance {
 }
 
 /// The routes of an engine solution of [`Instance::model`] as customer indices.
-pub fn routes_of(solution: &crate::dispatch::engine::Solution) -> Vec<Vec<usize>> {
+pub fn routes_of(solution: &crate::Solution) -> Vec<Vec<usize>> {
     solution
         .routes
         .iter()

@@ -51,7 +51,7 @@ impl Args {
     /// line and column and returns exit code 3.
     pub fn read<T>(
         &self,
-        parse: impl FnOnce(&str) -> Result<T, sparesla::dispatch::bench_formats::FormatError>,
+        parse: impl FnOnce(&str) -> Result<T, sparesla_routing::bench_formats::FormatError>,
     ) -> Result<T, ExitCode> {
         let text = std::fs::read_to_string(&self.path).map_err(|e| {
             eprintln!("error: {}: {e}", self.path.display());

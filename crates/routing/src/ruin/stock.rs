@@ -89,8 +89,8 @@ fn preferred_slots(model: &Model, job: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dispatch::engine::cost::Cost;
-    use crate::dispatch::engine::model::{Deadline, Job, Matrix, ModelSpec, Vehicle};
+    use crate::cost::Cost;
+    use crate::model::{Deadline, Job, Matrix, ModelSpec, Vehicle};
     use rand::SeedableRng;
 
     fn courier(slot: usize, arrives: i64) -> Supply {
