@@ -80,6 +80,8 @@ pub enum Code {
     /// An output folder has no manifest.json (an older version or a hand-made
     /// folder): its files are read without checking they are one run.
     W2008OutputWithoutManifest,
+    /// Part of the road network no depot reaches by road (a road island).
+    W2009RoadIsland,
 }
 
 impl Code {
@@ -115,6 +117,7 @@ impl Code {
             Code::W2006DefaultUsed => "W2006",
             Code::W2007ReadAs => "W2007",
             Code::W2008OutputWithoutManifest => "W2008",
+            Code::W2009RoadIsland => "W2009",
         }
     }
 

@@ -8,7 +8,7 @@ use common::{ScenarioCopy, sparesla, text};
 use proptest::prelude::*;
 use sparesla::scenario::{self, LatLon, Scenario};
 use sparesla::travel::{
-    Link, Model, Place, Reach, RoadGraph, TravelError, TravelTimes, geodesic_km,
+    Link, Model, Place, Reach, RoadGraph, RoadIsland, TravelError, TravelTimes, geodesic_km,
 };
 
 fn at(lat: f64, lon: f64) -> LatLon {
@@ -213,6 +213,52 @@ fn unreachable_pairs_are_reported() {
     assert_eq!(json["reachable"], false);
     assert_eq!(json["hours"], serde_json::Value::Null);
     assert_eq!(json["path"], serde_json::Value::Null);
+}
+
+#[test]
+fn road_islands_no_depot_reaches_are_warned_about() {
+    // S4 drives one way to J-WX, J-WX one way to J-SZ: no road leads to
+    // either, so each is an island of its own (S4 is on a road, so it gets
+    // no geodesic leg).
+    let copy = tiny_with_roads(
+        "from,to,km,minutes,oneway\nCW,J-SZ,110,80,no\nJ-SZ,D-HZ,160,110,no\n\
+         D-NJ,J-SZ,200,,no\nJ-WX,J-SZ,40,30,yes\nS4,J-WX,30,,yes\n",
+    );
+    let s = load(&copy);
+    let islands = TravelTimes::build(&s).unwrap().road_islands();
+    assert_eq!(
+        islands,
+        vec![
+            RoadIsland {
+                sites: vec![s.site_by_id("S4").unwrap()],
+                junctions: vec![],
+            },
+            RoadIsland {
+                sites: vec![],
+                junctions: vec!["J-WX".to_string()],
+            },
+        ]
+    );
+    let output = sparesla(&["validate", s.dir.to_str().unwrap()]);
+    let (_, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    let roads = s.dir.join("roads.csv");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("W2009")).collect();
+    assert_eq!(warnings.len(), 2, "{stderr}");
+    assert!(
+        warnings[0].starts_with(&format!("{}: warning[W2009]", roads.display()))
+            && warnings[0].contains("site(s) S4"),
+        "{stderr}"
+    );
+    assert!(warnings[1].contains("junction(s) J-WX"), "{stderr}");
+    // A network every part of which a depot reaches has no island.
+    let connected = load(&tiny_with_roads(TINY_ROADS));
+    assert!(
+        TravelTimes::build(&connected)
+            .unwrap()
+            .road_islands()
+            .is_empty()
+    );
 }
 
 #[test]

@@ -85,8 +85,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             None => Vec::new(),
         },
     };
-    let travel =
-        sparesla::travel::TravelTimes::build(&scenario).map_err(|e| InvalidInput(e.to_string()))?;
+    let travel = super::travel_times(&scenario)?;
     let options = DispatchOptions {
         time_limit: time_limit.to_std().unwrap_or_default(),
         seed: args.seed,

@@ -206,9 +206,62 @@ fn report_error(error: &anyhow::Error) -> ExitCode {
 fn travel_hours(
     scenario: &sparesla::scenario::Scenario,
 ) -> anyhow::Result<sparesla::plan::TravelHours> {
+    let travel = travel_times(scenario)?;
+    Ok(sparesla::plan::depot_site_hours(scenario, &travel))
+}
+
+/// The travel times of a scenario, with a warning on stderr for each road
+/// island (a part of the road network no depot reaches).
+fn travel_times(
+    scenario: &sparesla::scenario::Scenario,
+) -> anyhow::Result<sparesla::travel::TravelTimes> {
     let travel =
         sparesla::travel::TravelTimes::build(scenario).map_err(|e| InvalidInput(e.to_string()))?;
-    Ok(sparesla::plan::depot_site_hours(scenario, &travel))
+    for island in travel.road_islands() {
+        eprintln!("{}", island_warning(scenario, &island));
+    }
+    Ok(travel)
+}
+
+fn island_warning(
+    scenario: &sparesla::scenario::Scenario,
+    island: &sparesla::travel::RoadIsland,
+) -> sparesla::diagnostic::Diagnostic {
+    const SHOWN: usize = 5;
+    let list = |ids: Vec<&str>| {
+        let more = ids.len().saturating_sub(SHOWN);
+        let mut text = ids[..ids.len().min(SHOWN)].join(", ");
+        if more > 0 {
+            text.push_str(&format!(" and {more} more"));
+        }
+        text
+    };
+    let sites: Vec<&str> = island
+        .sites
+        .iter()
+        .map(|s| scenario.site(*s).id.as_str())
+        .collect();
+    let junctions: Vec<&str> = island.junctions.iter().map(String::as_str).collect();
+    let what = match (sites.is_empty(), junctions.is_empty()) {
+        (false, false) => format!(
+            "site(s) {} and junction(s) {}",
+            list(sites),
+            list(junctions)
+        ),
+        (false, true) => format!("site(s) {}", list(sites)),
+        _ => format!("junction(s) {}", list(junctions)),
+    };
+    let file = scenario
+        .roads_file
+        .clone()
+        .unwrap_or_else(|| scenario.dir.clone());
+    sparesla::diagnostic::Diagnostic::file(
+        sparesla::diagnostic::Code::W2009RoadIsland,
+        &file,
+        format!("no depot reaches {what} by road: they form a road island"),
+        "check for a missing road, a closure or a one-way road that cuts them off; \
+         a site there is served only where an imported matrix gives it a time",
+    )
 }
 
 /// Writes a line to stdout; a reader that stops early (`| head`) is no failure.

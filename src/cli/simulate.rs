@@ -83,8 +83,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("{warning}");
     }
     let plan = files.for_simulation(&scenario);
-    let travel =
-        sparesla::travel::TravelTimes::build(&scenario).map_err(|e| InvalidInput(e.to_string()))?;
+    let travel = super::travel_times(&scenario)?;
     let options = SimulateOptions {
         days: args.days,
         runs: args.runs,

@@ -30,6 +30,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.scenario.display()
         ))
     })?;
+    for island in times.road_islands() {
+        eprintln!("{}", super::island_warning(scenario, &island));
+    }
     let from = args.from.as_deref().map(|id| place(scenario, id, "--from"));
     let to = args.to.as_deref().map(|id| place(scenario, id, "--to"));
     let text = match (from.transpose()?, to.transpose()?) {

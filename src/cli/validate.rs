@@ -63,7 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// (travel times, every site's contract clock, every engineer's duty
 /// timeline), so that a scenario `validate` accepts does not fail there.
 fn check_what_commands_build(scenario: &sparesla::scenario::Scenario) -> anyhow::Result<()> {
-    sparesla::travel::TravelTimes::build(scenario).map_err(|e| InvalidInput(e.to_string()))?;
+    super::travel_times(scenario)?;
     sparesla::scenario::SiteClocks::for_scenario(scenario)
         .map_err(|e| InvalidInput(format!("contract calendar: {e}")))?;
     let years = sparesla::scenario::scenario_years(scenario);

@@ -416,6 +416,8 @@ pub struct Scenario {
     pub road_nodes: Vec<RoadNode>,
     /// Road links (empty without a road layer).
     pub roads: Vec<Road>,
+    /// The file the road links came from (`[travel] roads`), for messages.
+    pub roads_file: Option<PathBuf>,
     pub closures: Vec<Closure>,
     pub imported_matrix: Option<ImportedMatrix>,
     /// Incidents of `incidents.csv` (empty without the file).

@@ -1,7 +1,8 @@
 //! A road graph over numbered nodes and shortest travel times on it.
 //!
 //! Both the storage and the search are written here rather than taken from
-//! petgraph. `petgraph::algo::dijkstra` returns distances only (in a
+//! petgraph (which still runs its algorithms on this graph through the visit
+//! traits of `petgraph_view.rs`). `petgraph::algo::dijkstra` returns distances only (in a
 //! `HashMap`, slow at 100,000 nodes), but routes need predecessors, the
 //! matrix needs to stop once every target is settled, and both need ties
 //! broken by node index so answers never depend on hash order. And
@@ -49,6 +50,21 @@ pub struct RoadGraph {
     arcs: Vec<Arc>,
     /// Hours of the slowest arc, which sizes the search queue.
     longest: f64,
+}
+
+/// The heads of a node's arcs (see [`RoadGraph::heads`]).
+#[derive(Clone, Debug)]
+pub struct Heads<'a>(std::slice::Iter<'a, Arc>);
+
+impl Iterator for Heads<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        self.0.next().map(|arc| {
+            let head = arc.head;
+            head as usize
+        })
+    }
 }
 
 /// An arc, head and time side by side so relaxing a node reads one run of
@@ -108,6 +124,12 @@ impl RoadGraph {
 
     pub fn node_count(&self) -> usize {
         self.first.len() - 1
+    }
+
+    /// The heads of the arcs leaving `node`.
+    pub fn heads(&self, node: usize) -> Heads<'_> {
+        let (start, end) = (self.first[node] as usize, self.first[node + 1] as usize);
+        Heads(self.arcs[start..end].iter())
     }
 
     /// Arcs after merging parallel ones (a two-way link counts twice).

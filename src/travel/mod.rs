@@ -17,6 +17,7 @@ mod graph;
 mod imported;
 mod nearest;
 mod network;
+mod petgraph_view;
 mod queue;
 
 pub use crate::geodesy::geodesic_km;
@@ -175,6 +176,15 @@ pub struct Step {
     pub hours: f64,
 }
 
+/// A part of the road network no depot reaches (see
+/// [`TravelTimes::road_islands`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RoadIsland {
+    pub sites: Vec<SiteIdx>,
+    /// Ids of the junctions (`nodes.csv`) on it.
+    pub junctions: Vec<String>,
+}
+
 /// Travel times of one scenario. Build once, ask often.
 pub struct TravelTimes {
     speed_kmh: f64,
@@ -226,6 +236,29 @@ impl TravelTimes {
         };
         times.fill_depot_matrices()?;
         Ok(times)
+    }
+
+    /// Parts of the road network no depot reaches by road (none without a
+    /// road layer): each with its sites and its junctions. Such a site is
+    /// served only if an imported matrix gives it a time.
+    pub fn road_islands(&self) -> Vec<RoadIsland> {
+        let Some(network) = &self.network else {
+            return Vec::new();
+        };
+        network
+            .islands()
+            .into_iter()
+            .map(|nodes| {
+                let mut island = RoadIsland::default();
+                for node in nodes {
+                    match network.site_of(node, self.sites.len()) {
+                        Some(site) => island.sites.push(SiteIdx::new(site)),
+                        None => island.junctions.push(network.ids[node].clone()),
+                    }
+                }
+                island
+            })
+            .collect()
     }
 
     /// Computes both depot matrices, then lays imported times over them.

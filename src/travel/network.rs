@@ -66,6 +66,43 @@ impl RoadNetwork {
             Place::Site(s) => self.depots + s.index(),
         }
     }
+
+    /// The road islands: strongly connected parts of the network that no
+    /// depot reaches, each as its node numbers in ascending order, islands in
+    /// order of their first node. (A strongly connected part is reached whole
+    /// or not at all, so one node tells.) petgraph runs both searches on the
+    /// graph as stored.
+    pub fn islands(&self) -> Vec<Vec<usize>> {
+        let graph = &self.graph;
+        let mut reached = vec![false; graph.node_count()];
+        let mut search = petgraph::visit::Dfs::empty(graph);
+        for depot in 0..self.depots {
+            if reached[depot] {
+                continue;
+            }
+            search.move_to(depot);
+            while let Some(node) = search.next(graph) {
+                reached[node] = true;
+            }
+        }
+        let mut islands: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(graph)
+            .into_iter()
+            .filter(|part| !reached[part[0]])
+            .map(|mut part| {
+                part.sort_unstable();
+                part
+            })
+            .collect();
+        islands.sort_unstable();
+        islands
+    }
+
+    /// The site of a node, if it is one.
+    pub fn site_of(&self, node: usize, sites: usize) -> Option<usize> {
+        (self.depots..self.depots + sites)
+            .contains(&node)
+            .then(|| node - self.depots)
+    }
 }
 
 fn nodes(scenario: &Scenario) -> Result<(Vec<String>, Vec<LatLon>), TravelError> {

@@ -354,6 +354,7 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
         engineers,
         road_nodes,
         roads: road_list,
+        roads_file: settings.roads_file.as_ref().map(|file| dir.join(file)),
         closures,
         imported_matrix,
         incidents,
