@@ -8,10 +8,10 @@
 //! random stream of the seed, and results are combined in run order, so the
 //! output depends on the seed only, never on the thread count.
 
-mod engine;
 mod model;
 pub mod plan_dir;
 pub mod stats;
+mod trial;
 
 pub use model::{SOURCES_PER_INCIDENT, YEAR_SECS};
 pub use plan_dir::{PlanDir, Promise};
@@ -21,9 +21,9 @@ use crate::calendar::CalendarError;
 use crate::scenario::{DepotIdx, EngineerIdx, Scenario, StockLevel, TierIdx};
 use crate::travel::TravelTimes;
 use chrono::NaiveDate;
-use engine::RunTally;
 use rayon::prelude::*;
 use serde::Serialize;
+use trial::RunTally;
 
 /// Settings of a simulation.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -196,13 +196,13 @@ pub fn simulate_observed(
     options: SimulateOptions,
     run_done: &(dyn Fn() + Sync),
 ) -> Result<Simulation, SimulateError> {
-    let model = model::Model::build(scenario, travel, stock, options)?;
+    let model = model::SimulationModel::build(scenario, travel, stock, options)?;
     let start_date = scenario.start_date.ok_or(SimulateError::NoStartDate)?;
     // Collected in run order, whatever thread ran which run.
     let tallies: Vec<RunTally> = (0..options.runs)
         .into_par_iter()
         .map(|run| {
-            let tally = engine::run(&model, run);
+            let tally = trial::run(&model, run);
             run_done();
             tally
         })
@@ -214,7 +214,11 @@ fn counts(tallies: &[RunTally], value: impl Fn(&RunTally) -> f64) -> Vec<f64> {
     tallies.iter().map(value).collect()
 }
 
-fn summarise(model: &model::Model, start_date: NaiveDate, tallies: &[RunTally]) -> Simulation {
+fn summarise(
+    model: &model::SimulationModel,
+    start_date: NaiveDate,
+    tallies: &[RunTally],
+) -> Simulation {
     let scenario = model.scenario;
     let incidents = counts(tallies, |t| f64::from(t.incidents));
     let met = counts(tallies, |t| t.tier_met.iter().map(|m| f64::from(*m)).sum());

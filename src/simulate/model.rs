@@ -169,7 +169,7 @@ impl<'a> Drive<'a> {
 }
 
 /// Everything the runs share.
-pub struct Model<'a> {
+pub struct SimulationModel<'a> {
     pub scenario: &'a Scenario,
     pub options: SimulateOptions,
     pub streams: Vec<Stream>,
@@ -197,7 +197,7 @@ pub struct Model<'a> {
     pub horizon: (Seconds, Seconds),
 }
 
-impl<'a> Model<'a> {
+impl<'a> SimulationModel<'a> {
     pub fn build(
         scenario: &'a Scenario,
         travel: &'a TravelTimes,
@@ -292,7 +292,7 @@ impl<'a> Model<'a> {
             initial_stock[slot] = initial_stock[slot].saturating_add(level.on_hand);
             listed[slot] = true;
         }
-        Ok(Model {
+        Ok(SimulationModel {
             scenario,
             options,
             streams,

@@ -1,4 +1,4 @@
-//! The overlay engine: applies the changes of an [`Overlay`] to its loaded
+//! Applying an overlay: applies the changes of an [`Overlay`] to its loaded
 //! base scenario. Every change is checked against the base (ids must exist,
 //! new ids must not, values must make sense) and every problem is reported at
 //! its place in `overlay.toml`; nothing is applied unless all of it is valid.
@@ -52,7 +52,7 @@ impl Calendars {
 }
 
 /// Application state: the scenario being changed and what was found wrong.
-struct Engine<'a> {
+struct Application<'a> {
     overlay: &'a Overlay,
     scenario: Scenario,
     /// Problems in other files (the base's warnings, calendar files).
@@ -73,7 +73,7 @@ impl Overlay {
         warnings: Vec<Diagnostic>,
     ) -> Result<Loaded, ScenarioError> {
         let base_dir = base.dir.clone();
-        let mut engine = Engine {
+        let mut application = Application {
             overlay: self,
             scenario: base,
             diagnostics: Diagnostics::new(),
@@ -85,37 +85,37 @@ impl Overlay {
             },
         };
         for diagnostic in warnings {
-            engine.diagnostics.push(diagnostic);
+            application.diagnostics.push(diagnostic);
         }
-        engine.name(dir);
+        application.name(dir);
         // In this order, so later kinds may name what earlier ones added:
         // a tier move to a new tier, a new engineer at an edited depot.
-        engine.new_tiers();
-        engine.tier_edits();
-        engine.depot_edits();
-        engine.new_engineers();
-        engine.tier_moves();
-        engine.rate_edits();
-        engine.closures();
-        engine.scenario.dir = dir.to_path_buf();
-        // The engine finds problems kind by kind; report them in file order.
-        engine.found.sort_by_key(|d| (d.line, d.column));
-        for diagnostic in std::mem::take(&mut engine.found) {
-            engine.diagnostics.push(diagnostic);
+        application.new_tiers();
+        application.tier_edits();
+        application.depot_edits();
+        application.new_engineers();
+        application.tier_moves();
+        application.rate_edits();
+        application.closures();
+        application.scenario.dir = dir.to_path_buf();
+        // The application finds problems kind by kind; report them in file order.
+        application.found.sort_by_key(|d| (d.line, d.column));
+        for diagnostic in std::mem::take(&mut application.found) {
+            application.diagnostics.push(diagnostic);
         }
-        if engine.diagnostics.has_errors() {
+        if application.diagnostics.has_errors() {
             return Err(ScenarioError {
-                diagnostics: engine.diagnostics,
+                diagnostics: application.diagnostics,
             });
         }
         Ok(Loaded {
-            scenario: engine.scenario,
-            warnings: engine.diagnostics.into_warnings(),
+            scenario: application.scenario,
+            warnings: application.diagnostics.into_warnings(),
         })
     }
 }
 
-impl Engine<'_> {
+impl Application<'_> {
     fn error(
         &mut self,
         code: Code,
@@ -289,9 +289,9 @@ impl Engine<'_> {
     fn build_tier(&mut self, base: Option<&Tier>, fields: &TierFields) -> Option<Tier> {
         let errors_before = self.error_count();
         let id_span = fields.id.span();
-        let required = |engine: &mut Self, present: bool, key: &str, example: &str| {
+        let required = |application: &mut Self, present: bool, key: &str, example: &str| {
             if !present && base.is_none() {
-                engine.error(
+                application.error(
                     Code::E1010EmptyValue,
                     id_span.clone(),
                     format!("new tier `{}` has no `{key}`", fields.id.get_ref()),
@@ -746,19 +746,20 @@ impl Engine<'_> {
         from: &Option<Spanned<toml::Value>>,
         to: &Option<Spanned<toml::Value>>,
     ) -> Result<Option<Period>, ()> {
-        let date =
-            |engine: &mut Self, value: &Spanned<toml::Value>| match plain_date(value.get_ref()) {
-                Ok(date) => Ok(date),
-                Err(message) => {
-                    engine.error(
-                        Code::E1019BadDateTime,
-                        value.span(),
-                        message,
-                        "write a date without time, e.g. from = 2026-02-16",
-                    );
-                    Err(())
-                }
-            };
+        let date = |application: &mut Self, value: &Spanned<toml::Value>| match plain_date(
+            value.get_ref(),
+        ) {
+            Ok(date) => Ok(date),
+            Err(message) => {
+                application.error(
+                    Code::E1019BadDateTime,
+                    value.span(),
+                    message,
+                    "write a date without time, e.g. from = 2026-02-16",
+                );
+                Err(())
+            }
+        };
         let period = match (from, to) {
             (None, None) => return Ok(None),
             (Some(from), Some(to)) => {

@@ -5,7 +5,7 @@
 //! one after each depot's lead time.
 
 use super::BreachReason;
-use super::model::{MAX_BLOCKS, Model, SOURCES_PER_INCIDENT};
+use super::model::{MAX_BLOCKS, SOURCES_PER_INCIDENT, SimulationModel};
 use crate::calendar::{Seconds, format_instant};
 use crate::scenario::{DepotIdx, EngineerIdx, PartIdx, SiteIdx};
 use rand::{RngExt, SeedableRng};
@@ -113,7 +113,7 @@ fn run_rng(seed: u64, run: u32) -> ChaCha8Rng {
 }
 
 /// The failures of one run, in time order.
-fn draw_failures(model: &Model, run: u32) -> Vec<Failure> {
+fn draw_failures(model: &SimulationModel, run: u32) -> Vec<Failure> {
     let mut rng = run_rng(model.options.seed, run);
     let mut failures = Vec::new();
     for stream in &model.streams {
@@ -141,7 +141,7 @@ fn draw_failures(model: &Model, run: u32) -> Vec<Failure> {
 }
 
 /// Simulates run `run`.
-pub fn run(model: &Model, run: u32) -> RunTally {
+pub fn run(model: &SimulationModel, run: u32) -> RunTally {
     let scenario = model.scenario;
     let failures = draw_failures(model, run);
     let mut tally = RunTally {
@@ -286,7 +286,7 @@ pub fn run(model: &Model, run: u32) -> RunTally {
 
 /// Why an incident breached: the first cause that explains it.
 fn breach_reason(
-    model: &Model,
+    model: &SimulationModel,
     failure: &Failure,
     best: Option<Visit>,
     deadline: Seconds,
@@ -323,7 +323,7 @@ fn breach_reason(
 /// starts from base at a new duty block, or once there was time to drive
 /// home after the last job; otherwise from the last site.
 fn schedule(
-    model: &Model,
+    model: &SimulationModel,
     engineer: EngineerIdx,
     state: &EngineerState,
     failure: &Failure,
