@@ -132,6 +132,15 @@ fn petgraph_csr(links: &[Link]) -> petgraph::csr::Csr<(), f64> {
         }
     }
     arcs.sort_by_key(|arc| (arc.0, arc.1));
+    // `from_sorted_edges` takes one arc per pair: keep the fastest, as
+    // `RoadGraph::new` does.
+    arcs.dedup_by(|later, kept| {
+        let same = (later.0, later.1) == (kept.0, kept.1);
+        if same {
+            kept.2 = kept.2.min(later.2);
+        }
+        same
+    });
     petgraph::csr::Csr::from_sorted_edges(&arcs).expect("sorted arcs")
 }
 

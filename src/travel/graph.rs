@@ -2,15 +2,15 @@
 //!
 //! Both the storage and the search are written here rather than taken from
 //! petgraph (which still runs its algorithms on this graph through the visit
-//! traits of `petgraph_view.rs`). `petgraph::algo::dijkstra` returns distances only (in a
-//! `HashMap`, slow at 100,000 nodes), but routes need predecessors, the
-//! matrix needs to stop once every target is settled, and both need ties
-//! broken by node index so answers never depend on hash order. And
-//! petgraph's `Csr` keeps arc heads and weights in two arrays, so settling a
-//! node waits on two cache misses instead of one: with the same search, the
-//! benchmark matrix took about 10% longer on it than on the packed arcs
-//! below. Scenario graphs (depots, sites, junctions) are built on this type
-//! by `super::network`.
+//! traits of `petgraph_view.rs`). `petgraph::algo::dijkstra` returns
+//! distances only (in a `HashMap`, slow at 100,000 nodes), but routes need
+//! predecessors, the matrix needs to stop once every target is settled, and
+//! both need ties broken by node index so answers never depend on hash order.
+//! On the benchmark matrix (`benches/travel.rs`: 100 depots x 10,000 sites on
+//! 100,000 nodes, one thread) petgraph's `Csr` with its `dijkstra` took 2.28 s
+//! against 0.84 s for the packed arcs and bucket queue below. Scenario
+//! graphs (depots, sites, junctions) are built on this type by
+//! `super::network`.
 
 use super::TravelError;
 use super::queue::BucketQueue;
