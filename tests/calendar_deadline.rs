@@ -5,11 +5,10 @@ mod common;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
-use common::{sparesla, text};
+use common::{deadline, sparesla, text, within};
 use proptest::prelude::*;
 use sparesla::calendar::{
-    CalendarError, ClockWindow, HolidayCalendar, SlaClock, WeekdaySet, format_instant,
-    parse_duration, parse_instant,
+    ClockWindow, HolidayCalendar, SlaClock, WeekdaySet, format_instant, parse_instant,
 };
 use sparesla::scenario::{self, BusinessHours, Coverage, Response};
 use std::path::Path;
@@ -31,10 +30,6 @@ fn business(window: &str, days: &str, calendar_name: &str) -> Coverage {
     })
 }
 
-fn within(text: &str) -> Response {
-    Response::Within(parse_duration(text).unwrap())
-}
-
 fn nbd(cutoff: Option<&str>) -> Response {
     Response::NextBusinessDay {
         cutoff_minute: cutoff.map(|c| sparesla::calendar::parse_clock(c).unwrap()),
@@ -43,13 +38,6 @@ fn nbd(cutoff: Option<&str>) -> Response {
 
 fn clock(coverage: Coverage, response: Response, zone: &str) -> SlaClock {
     SlaClock::new(&coverage, response, zone.parse().unwrap(), 2020..=2030).unwrap()
-}
-
-fn deadline(clock: &SlaClock, opened: &str) -> Result<String, CalendarError> {
-    let opened = parse_instant(opened, clock.tz()).unwrap().timestamp();
-    clock
-        .deadline(opened)
-        .map(|due| format_instant(due, clock.tz()))
 }
 
 fn shanghai_9_17_4h() -> SlaClock {

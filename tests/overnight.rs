@@ -7,11 +7,11 @@ mod common;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
-use common::{sparesla, text};
+use common::{deadline, sparesla, text, within};
 use proptest::prelude::*;
 use sparesla::calendar::{
-    CalendarError, ClockWindow, DatedDay, DayKind, HolidayCalendar, SlaClock, WeekdaySet,
-    explain_deadline, format_instant, parse_duration, parse_instant,
+    ClockWindow, DatedDay, DayKind, HolidayCalendar, SlaClock, WeekdaySet, explain_deadline,
+    parse_instant,
 };
 use sparesla::scenario::{BusinessHours, Coverage, Response};
 use std::sync::Arc;
@@ -50,17 +50,6 @@ fn night_clock(
         2020..=2030,
     )
     .unwrap()
-}
-
-fn within(text: &str) -> Response {
-    Response::Within(parse_duration(text).unwrap())
-}
-
-fn deadline(clock: &SlaClock, opened: &str) -> Result<String, CalendarError> {
-    let opened = parse_instant(opened, clock.tz()).unwrap().timestamp();
-    clock
-        .deadline(opened)
-        .map(|due| format_instant(due, clock.tz()))
 }
 
 #[test]

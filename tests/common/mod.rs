@@ -153,3 +153,22 @@ pub fn travel_hours(scenario: &sparesla::scenario::Scenario) -> sparesla::plan::
     let travel = sparesla::travel::TravelTimes::build(scenario).expect("travel times");
     sparesla::plan::depot_site_hours(scenario, &travel)
 }
+
+/// A timed response of `text` (`4h`, `30m`).
+pub fn within(text: &str) -> sparesla::scenario::Response {
+    sparesla::scenario::Response::Within(sparesla::calendar::parse_duration(text).unwrap())
+}
+
+/// The deadline of a ticket opened at `opened` (local time in the clock's
+/// zone, or with an offset), in RFC 3339 with the zone's offset.
+pub fn deadline(
+    clock: &sparesla::calendar::SlaClock,
+    opened: &str,
+) -> Result<String, sparesla::calendar::CalendarError> {
+    let opened = sparesla::calendar::parse_instant(opened, clock.tz())
+        .unwrap()
+        .timestamp();
+    clock
+        .deadline(opened)
+        .map(|due| sparesla::calendar::format_instant(due, clock.tz()))
+}
