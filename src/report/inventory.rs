@@ -24,10 +24,12 @@ pub struct Inventory {
     pub sites_by_tier: Vec<(String, usize)>,
     pub customers: usize,
     pub engineers: usize,
+    /// Rota patterns of shifts.csv.
+    pub shift_patterns: usize,
     pub installed_base_rows: usize,
     pub installed_units: u64,
     pub annual_failures: f64,
-    /// Calendars the tiers and shifts use, with the years they cover.
+    /// Calendars the tiers, shifts and shift patterns use, with the years they cover.
     pub calendars: Vec<String>,
     pub road_nodes: usize,
     pub roads: usize,
@@ -63,6 +65,12 @@ impl Inventory {
                     .iter()
                     .map(|e| e.shift.calendar.to_string()),
             )
+            .chain(
+                scenario
+                    .shift_patterns
+                    .iter()
+                    .map(|p| p.calendar.to_string()),
+            )
             .collect();
         Inventory {
             name: scenario.name.clone(),
@@ -90,6 +98,7 @@ impl Inventory {
                 .collect::<BTreeSet<_>>()
                 .len(),
             engineers: scenario.engineers.len(),
+            shift_patterns: scenario.shift_patterns.len(),
             installed_base_rows: scenario.installed_base.len(),
             installed_units: scenario
                 .installed_base
@@ -136,6 +145,13 @@ impl Inventory {
                 format!("{} of {} customers ({tiers})", self.sites, self.customers),
             ),
             ("engineers", self.engineers.to_string()),
+            (
+                "shift patterns",
+                match self.shift_patterns {
+                    0 => "none (no shifts.csv)".to_string(),
+                    n => n.to_string(),
+                },
+            ),
             (
                 "installed units",
                 format!(

@@ -185,6 +185,35 @@ pub struct Engineer {
     pub shift: Shift,
 }
 
+/// A rota pattern the planner may staff at any open depot (shifts.csv).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShiftPattern {
+    pub id: String,
+    pub window: ClockWindow,
+    pub days: WeekdaySet,
+    pub calendar: Arc<HolidayCalendar>,
+    /// Yearly cost of one position held all year, rota and allowances included.
+    pub cost_per_year: f64,
+}
+
+impl ShiftPattern {
+    /// The pattern worked in zone `tz` (the depot's, for a position there).
+    pub fn shift_in(&self, tz: Tz) -> Shift {
+        Shift {
+            window: self.window,
+            days: self.days,
+            calendar: self.calendar.clone(),
+            tz,
+        }
+    }
+
+    /// Whether a roster engineer's shift is this pattern: the same window,
+    /// days and calendar, whatever its zone.
+    pub fn matches(&self, shift: &Shift) -> bool {
+        self.window == shift.window && self.days == shift.days && self.calendar == shift.calendar
+    }
+}
+
 impl Engineer {
     pub fn has_skill(&self, skill: &str) -> bool {
         self.skills.iter().any(|s| s == skill)
@@ -324,6 +353,10 @@ pub struct CostSettings {
     pub holding_rate: f64,
     /// Cost of one emergency shipment (a demand that found no stock).
     pub emergency_shipment_cost: f64,
+    /// Yearly cost per skill per position the planner adds (certification).
+    pub certification_cost: f64,
+    /// Hours from a failure until an emergency shipment is on site.
+    pub emergency_hours: f64,
 }
 
 /// Stock model used by the planner.
@@ -412,6 +445,8 @@ pub struct Scenario {
     pub installed_base: Vec<InstalledUnit>,
     pub tiers: Vec<Tier>,
     pub engineers: Vec<Engineer>,
+    /// Rota patterns of `shifts.csv` the planner may staff (empty without the file).
+    pub shift_patterns: Vec<ShiftPattern>,
     /// Junctions of the road graph (empty without a road layer).
     pub road_nodes: Vec<RoadNode>,
     /// Road links (empty without a road layer).
@@ -552,6 +587,8 @@ impl Default for CostSettings {
         CostSettings {
             holding_rate: 0.25,
             emergency_shipment_cost: 0.0,
+            certification_cost: 0.0,
+            emergency_hours: 24.0,
         }
     }
 }

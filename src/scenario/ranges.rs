@@ -89,6 +89,8 @@ pub const CIRCUITY: Bounds = Bounds::closed(1.0, 5.0);
 pub const HANDLING_HOURS: Bounds = Bounds::closed(0.0, 168.0);
 /// `[costs] holding_rate`: yearly holding cost as a share of unit cost.
 pub const HOLDING_RATE: Bounds = Bounds::closed(0.0, 10.0);
+/// `[costs] emergency_hours`: failure to an emergency shipment on site (a year at most).
+pub const EMERGENCY_HOURS: Bounds = Bounds::above(0.0, 8760.0);
 /// `[planning] gap`: the relative optimality gap.
 pub const GAP: Bounds = Bounds::closed(0.0, 0.999);
 /// `[dispatch] courier_speed_factor`.

@@ -9,6 +9,7 @@ mod network;
 mod operations;
 mod roads;
 mod settings;
+mod shifts;
 mod start_date;
 
 pub use calendars::{CalendarResolver, parse_calendar};
@@ -16,9 +17,12 @@ pub use coverage::check_period;
 pub use network::says_around_the_clock;
 pub use roads::{SNAP_TOLERANCE_KM, parse_matrix};
 pub use settings::{Settings, line_column, parse_settings, plain_date};
+pub use shifts::{AROUND_THE_CLOCK, SHIFTS_FILE};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::scenario::model::{EngineerState, Incident, Pin, Scenario, StockLevel};
+use crate::scenario::model::{
+    Engineer, EngineerState, Incident, Pin, Scenario, ShiftPattern, StockLevel,
+};
 use crate::scenario::table::{Columns, Refs, Table, decode_csv};
 use network::index_of;
 use std::collections::{HashMap, HashSet};
@@ -237,6 +241,7 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
             &sites,
         );
     }
+    let shift_patterns = read_shifts_file(&mut loader, settings.as_ref());
 
     let mut road_nodes = Vec::new();
     let mut road_list = Vec::new();
@@ -352,6 +357,7 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
         installed_base,
         tiers,
         engineers,
+        shift_patterns,
         road_nodes,
         roads: road_list,
         roads_file: settings.roads_file.as_ref().map(|file| dir.join(file)),
@@ -368,6 +374,19 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
     warn_about_gaps(&scenario, &mut loader.diagnostics);
     let (scenario, warnings) = loader.finish(scenario)?;
     Ok(Loaded { scenario, warnings })
+}
+
+/// The rota patterns of the folder's shifts.csv; none without the file.
+fn read_shifts_file(loader: &mut Loader, settings: Option<&Settings>) -> Vec<ShiftPattern> {
+    let path = loader.dir.join(SHIFTS_FILE);
+    let Some(table) = loader.optional_table(&path, shifts::SHIFT_PATTERN_COLUMNS) else {
+        return Vec::new();
+    };
+    let patterns = shifts::read_shift_patterns(loader, &table);
+    if let Some((start, settings)) = settings.and_then(|s| Some((s.start_date?, s))) {
+        shifts::check_pattern_horizon(loader, &table, &patterns, start, settings.horizon_days);
+    }
+    patterns
 }
 
 /// Warnings about a scenario that loads but will surprise its user.
@@ -436,6 +455,33 @@ pub fn load_incidents(scenario: &Scenario, path: &Path) -> Result<Vec<Incident>,
         None => Vec::new(),
     };
     loader.finish(incidents).map(|(incidents, _)| incidents)
+}
+
+/// Loads a roster file (engineers.csv format, e.g. a plan's roster.csv)
+/// against a loaded scenario, with the reader and checks of engineers.csv:
+/// bases are the scenario's depots, calendar names resolve as in the
+/// scenario folder, and each calendar must cover the planning horizon.
+pub fn load_roster(scenario: &Scenario, path: &Path) -> Result<Vec<Engineer>, ScenarioError> {
+    let mut loader = Loader::new(&scenario.dir);
+    let ids = scenario.id_index();
+    let depots = Refs::of_valid("depot", "depots.csv", ids.depots);
+    let Some(table) = loader.table_at(path, network::ENGINEER_COLUMNS) else {
+        return loader.finish(Vec::new()).map(|(engineers, _)| engineers);
+    };
+    let engineers = network::read_engineers(&mut loader, &table, &depots, &scenario.depots, true);
+    if let Some(start) = scenario.start_date {
+        coverage::check_horizon(
+            &mut loader.diagnostics,
+            start,
+            scenario.horizon_days,
+            &engineers,
+            Some(&table),
+            &[],
+            None,
+            &[],
+        );
+    }
+    loader.finish(engineers).map(|(engineers, _)| engineers)
 }
 
 /// Loads `engineer_state.csv` (`engineer,available_from,location`) against a loaded scenario.

@@ -238,7 +238,7 @@ pub fn read_installed_base(
 }
 
 /// Resolves a calendar column through the loader's resolver.
-fn calendar(
+pub(super) fn calendar(
     cells: &mut Cells<'_>,
     loader: &mut Loader,
     column: &str,
@@ -397,25 +397,9 @@ pub fn read_engineers(
                     "list the engineer's skills separated by `;`, e.g. `router;switch`",
                 );
             }
-            let shift_text = cells.text("shift");
-            let around_the_clock = shift_text == Some("24x7");
-            let window = shift_text.and_then(|text| {
-                if around_the_clock {
-                    return Some(ClockWindow::ALL_DAY);
-                }
-                match text.parse::<ClockWindow>() {
-                    Ok(window) => Some(window),
-                    Err(message) => {
-                        cells.error(
-                            "shift",
-                            Code::E1017BadTimeWindow,
-                            format!("{message}, or `24x7`"),
-                            "",
-                        );
-                        None
-                    }
-                }
-            });
+            let shift = super::shifts::shift_window(cells, "shift");
+            let around_the_clock = matches!(shift, Some((_, true)));
+            let window = shift.map(|(window, _)| window);
             let default_days = if around_the_clock {
                 WeekdaySet::ALL
             } else {

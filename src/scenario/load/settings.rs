@@ -49,6 +49,8 @@ struct TravelFile {
 struct CostsFile {
     holding_rate: Option<Spanned<f64>>,
     emergency_shipment_cost: Option<Spanned<f64>>,
+    certification_cost: Option<Spanned<f64>>,
+    emergency_hours: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -280,6 +282,20 @@ pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) ->
             ranges::MONEY,
             "the emergency shipment cost is 0 to 10^12",
         ),
+        certification_cost: check.number(
+            &file.costs.certification_cost,
+            "certification_cost",
+            defaults.certification_cost,
+            ranges::MONEY,
+            "the certification cost per skill and added position per year is 0 to 10^12",
+        ),
+        emergency_hours: check.number(
+            &file.costs.emergency_hours,
+            "emergency_hours",
+            defaults.emergency_hours,
+            ranges::EMERGENCY_HOURS,
+            "the hours from a failure until an emergency shipment is on site are more than 0 and at most 8760 (a year)",
+        ),
     };
     let defaults = PlanningSettings::default();
     let fill_model = match &file.planning.fill_model {
@@ -381,6 +397,8 @@ mod tests {
         assert_eq!(settings.travel.speed_kmh, 70.0);
         assert_eq!(settings.travel.circuity, 1.3);
         assert_eq!(settings.costs.holding_rate, 0.25);
+        assert_eq!(settings.costs.certification_cost, 0.0);
+        assert_eq!(settings.costs.emergency_hours, 24.0);
         assert_eq!(settings.start_date, NaiveDate::from_ymd_opt(2026, 1, 1));
         assert_eq!(settings.roads_file, Some(PathBuf::from("roads.csv")));
     }
@@ -421,6 +439,41 @@ mod tests {
                 (Code::E1013OutOfDomain, "scenario.toml:5:13".to_string()),
                 (Code::E1012NotFinite, "scenario.toml:6:12".to_string()),
             ]
+        );
+    }
+
+    #[test]
+    fn certification_cost_and_emergency_hours_are_read_and_checked() {
+        let head = "name = \"x\"\ncurrency = \"CNY\"\nhorizon_days = 365\n[costs]\n";
+        let (settings, diagnostics) = parse(&format!(
+            "{head}certification_cost = 2500\nemergency_hours = 36\n"
+        ));
+        assert!(!diagnostics.has_errors(), "{diagnostics}");
+        let costs = settings.unwrap().costs;
+        assert_eq!(
+            (costs.certification_cost, costs.emergency_hours),
+            (2500.0, 36.0)
+        );
+        let (settings, diagnostics) = parse(&format!(
+            "{head}certification_cost = -1\nemergency_hours = 0\n"
+        ));
+        assert!(settings.is_none());
+        let found: Vec<_> = diagnostics
+            .errors()
+            .map(|d| (d.code, d.location()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (Code::E1013OutOfDomain, "scenario.toml:5:22".to_string()),
+                (Code::E1013OutOfDomain, "scenario.toml:6:19".to_string()),
+            ]
+        );
+        let (_, diagnostics) = parse(&format!("{head}emergency_hours = 9000\n"));
+        let error = diagnostics.errors().next().unwrap();
+        assert_eq!(
+            (error.code, error.location()),
+            (Code::E1014OutOfRange, "scenario.toml:5:19".to_string())
         );
     }
 
