@@ -44,6 +44,7 @@ fn main() {
                 backend,
                 time_limit: Duration::from_secs(60),
                 gap,
+                staffing: sparesla::plan::Staffing::PartsOnly,
             },
         )
         .expect("plan");

@@ -25,6 +25,7 @@ fn main() {
             backend: Backend::default_backend(),
             time_limit: Duration::from_secs(60),
             gap: scenario.planning.gap,
+            staffing: sparesla::plan::Staffing::PartsOnly,
         },
     )
     .expect("plan");

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod dispatch;
 pub mod geodesy;
 pub mod milp;
+pub mod people;
 pub mod plan;
 pub mod report;
 pub mod scenario;

@@ -71,6 +71,7 @@ fn a_plan_with_an_infinite_cost_is_not_written() {
         backend: sparesla::plan::Backend::default_backend(),
         time_limit: std::time::Duration::from_secs(30),
         gap: 0.005,
+        staffing: sparesla::plan::Staffing::PartsOnly,
     };
     let mut plan = sparesla::plan::plan(&scenario, &hours, options).unwrap();
     plan.costs.total_cost = f64::INFINITY;

@@ -47,6 +47,7 @@ fn options(backend: Backend) -> PlanOptions {
         backend,
         time_limit: Duration::from_secs(60),
         gap: 0.0,
+        staffing: sparesla::plan::Staffing::PartsOnly,
     }
 }
 
@@ -501,6 +502,7 @@ fn the_bundled_scenario_plans_feasibly_with_every_solver() {
             &travel,
             PlanOptions {
                 gap: 0.005,
+                staffing: sparesla::plan::Staffing::PartsOnly,
                 ..options(backend)
             },
         )
@@ -570,6 +572,7 @@ fn generated_scenarios_are_valid_and_reproducible() {
         &common::travel_hours(&s),
         PlanOptions {
             gap: 0.01,
+            staffing: sparesla::plan::Staffing::PartsOnly,
             ..options(Backend::default_backend())
         },
     )

@@ -19,6 +19,7 @@ fn options(backend: Backend) -> PlanOptions {
         backend,
         time_limit: Duration::from_secs(20),
         gap: 0.0,
+        staffing: sparesla::plan::Staffing::PartsOnly,
     }
 }
 

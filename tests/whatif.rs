@@ -680,6 +680,7 @@ fn options() -> PlanOptions {
         backend: Backend::default_backend(),
         time_limit: Duration::from_secs(60),
         gap: 0.0,
+        staffing: sparesla::plan::Staffing::PartsOnly,
     }
 }
 

@@ -58,6 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         backend: args.solver.unwrap_or_else(Backend::default_backend),
         time_limit: time_limit.to_std().unwrap_or_default(),
         gap,
+        staffing: sparesla::plan::Staffing::default_for(&scenario),
     };
     let travel = super::travel_hours(&scenario)?;
     let input = planning_input(&scenario, &travel, args.temporary);

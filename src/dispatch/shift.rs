@@ -1,35 +1,12 @@
-//! Engineer shifts as the engine's duty blocks: a shift rule's working
-//! windows over the horizon, from the calendar. Adjacent windows (a 24x7
-//! shift's midnight boundaries) merge into one block so a job may run
-//! across midnight when the engineer is on duty on both sides.
+//! The engineers of a scenario as the engine's duty blocks (the rule that
+//! turns one shift into blocks lives in [`crate::people`]).
 
 use super::DispatchError;
 use super::engine::model::DutyBlocks;
-use crate::calendar::{BusinessRule, BusinessTimeline, CalendarError, Seconds};
+use crate::calendar::Seconds;
+pub use crate::people::duty_blocks;
 use crate::scenario::scenario_years;
 use crate::scenario::{Scenario, Shift};
-use std::ops::RangeInclusive;
-
-/// The merged working windows of `shift` overlapping `[from, to)`.
-pub fn duty_blocks(
-    shift: &Shift,
-    years: RangeInclusive<i32>,
-    from: Seconds,
-    to: Seconds,
-) -> Result<DutyBlocks, CalendarError> {
-    let rule = BusinessRule {
-        window: shift.window,
-        days: shift.days,
-        calendar: shift.calendar.clone(),
-        tz: shift.tz,
-    };
-    let timeline = BusinessTimeline::new(rule, years)?;
-    Ok(DutyBlocks::new(
-        timeline
-            .windows_between(from, to)
-            .map(|(_, start, end)| (start, end)),
-    ))
-}
 
 /// One [`DutyBlocks`] per distinct shift rule, and each engineer's index into them.
 pub fn shift_blocks(

@@ -108,8 +108,11 @@ fn pool_cost(
 #[derive(Clone, Debug)]
 struct RegionSite {
     tier: usize,
-    breach_cost: f64,
+    /// Per item: failures per year (the pool's load), failures met per unit
+    /// of fill, and cost avoided per unit of fill.
     rates: Vec<f64>,
+    mets: Vec<f64>,
+    costs: Vec<f64>,
     /// The region's candidate bits, fastest first.
     order: Vec<u8>,
     /// Per option (each candidate of `order`, then the fall-back) the local
@@ -279,17 +282,19 @@ impl<'a> Relaxation<'a> {
             let Some(first) = candidates.first() else {
                 match fall_back {
                     Some(depot) => {
-                        for (part, rate) in &site.demand {
+                        for (item, (part, rate)) in site.demand.iter().enumerate() {
                             let q = forced_pool(depot, part.index(), &mut forced_pools);
                             let pool = &mut forced_pools[q];
                             pool.rate += rate;
-                            pool.breach_weight += rate * site.breach_cost;
-                            pool.tier_rates[tier] += rate;
+                            pool.breach_weight += site.stock_cost(item);
+                            pool.tier_rates[tier] += site.stock_met(item);
                         }
                     }
                     None => {
-                        unreachable[tier].0 += site.total_demand();
-                        unreachable[tier].1 += site.total_demand() * site.breach_cost;
+                        for item in 0..site.demand.len() {
+                            unreachable[tier].0 += site.stock_met(item);
+                            unreachable[tier].1 += site.stock_cost(item);
+                        }
                     }
                 }
                 continue;
@@ -340,8 +345,9 @@ impl<'a> Relaxation<'a> {
             });
             region.sites.push(RegionSite {
                 tier,
-                breach_cost: site.breach_cost,
                 rates: site.demand.iter().map(|(_, rate)| *rate).collect(),
+                mets: (0..site.demand.len()).map(|i| site.stock_met(i)).collect(),
+                costs: (0..site.demand.len()).map(|i| site.stock_cost(i)).collect(),
                 order: candidates.iter().map(|d| bit_of[*d]).collect(),
                 targets,
             });
@@ -374,11 +380,12 @@ impl<'a> Relaxation<'a> {
     fn evaluate(&self, mu: &[f64], shares: &[Vec<f64>], deadline: Instant) -> Option<Evaluation> {
         let model = self.model;
         let tiers = model.tier_count();
-        let mut value: f64 = self.forced_fixed;
+        // Breaches no stock can avoid are in every plan.
+        let mut value: f64 = self.forced_fixed + model.floor_cost;
         let mut tier_gradient = vec![0.0; tiers];
         for k in 0..tiers {
-            value += mu[k] * (self.required[k] - model.tier_demand[k]);
-            tier_gradient[k] += self.required[k] - model.tier_demand[k];
+            value += mu[k] * (self.required[k] - model.stock_demand[k]);
+            tier_gradient[k] += self.required[k] - model.stock_demand[k];
             let (rate, breach) = self.unreachable[k];
             value += breach + mu[k] * rate;
             tier_gradient[k] += rate;
@@ -471,10 +478,18 @@ impl<'a> Relaxation<'a> {
         bases: &[PoolBase],
         deadline: Instant,
     ) -> Option<RegionOutcome> {
-        let priced: Vec<f64> = region
+        // Each item's cost avoided per unit of fill, its met demand priced at
+        // the tier's multiplier.
+        let priced: Vec<Vec<f64>> = region
             .sites
             .iter()
-            .map(|s| s.breach_cost + mu[s.tier])
+            .map(|s| {
+                s.costs
+                    .iter()
+                    .zip(&s.mets)
+                    .map(|(cost, met)| cost + mu[s.tier] * met)
+                    .collect()
+            })
             .collect();
         if !region.enumerable {
             // All open for the primal's sake; the bound counts only the spill
@@ -509,7 +524,7 @@ impl<'a> Relaxation<'a> {
         region: &Region,
         mask: u64,
         bases: &[PoolBase],
-        priced: &[f64],
+        priced: &[Vec<f64>],
         rate: &mut [f64],
         weight: &mut [f64],
     ) -> f64 {
@@ -530,12 +545,12 @@ impl<'a> Relaxation<'a> {
                 .unwrap_or(site.order.len());
             let targets = &site.targets[option];
             if targets.is_empty() {
-                cost += site.rates.iter().sum::<f64>() * price;
+                cost += price.iter().sum::<f64>();
                 continue;
             }
-            for (item_rate, pool) in site.rates.iter().zip(targets) {
+            for ((item_rate, item_price), pool) in site.rates.iter().zip(price).zip(targets) {
                 rate[*pool as usize] += item_rate;
-                weight[*pool as usize] += item_rate * price;
+                weight[*pool as usize] += item_price;
             }
         }
         let model = self.model;
@@ -564,7 +579,7 @@ impl<'a> Relaxation<'a> {
         &self,
         region: &Region,
         bases: &[PoolBase],
-        priced: &[f64],
+        priced: &[Vec<f64>],
         mask: Option<u64>,
     ) -> RegionOutcome {
         let model = self.model;
@@ -591,16 +606,15 @@ impl<'a> Relaxation<'a> {
                     .unwrap_or(site.order.len());
                 let targets = &site.targets[option];
                 if targets.is_empty() {
-                    let total: f64 = site.rates.iter().sum();
-                    cost += total * price;
-                    tier_breaches[site.tier] += total;
+                    cost += price.iter().sum::<f64>();
+                    tier_breaches[site.tier] += site.mets.iter().sum::<f64>();
                     continue;
                 }
-                for (item_rate, pool) in site.rates.iter().zip(targets) {
+                for (item, pool) in targets.iter().enumerate() {
                     let q = *pool as usize;
-                    rate[q] += item_rate;
-                    weight[q] += item_rate * price;
-                    tier_rates[q * tiers + site.tier] += item_rate;
+                    rate[q] += site.rates[item];
+                    weight[q] += price[item];
+                    tier_rates[q * tiers + site.tier] += site.mets[item];
                 }
             }
         }

@@ -19,7 +19,7 @@
 //! plan's own. A different target could make another network cheaper.
 
 use super::model::PlanModel;
-use super::stocking::{self, Assignment, Pool, Unserved};
+use super::stocking::{self, Assignment, Pool};
 use crate::scenario::{DepotIdx, PartIdx};
 use std::collections::{BTreeMap, BinaryHeap};
 
@@ -59,7 +59,6 @@ pub struct FixedNetwork<'m> {
     model: &'m PlanModel,
     fixed_cost: f64,
     pools: Vec<Pool>,
-    unserved: Unserved,
 }
 
 impl<'m> FixedNetwork<'m> {
@@ -68,7 +67,7 @@ impl<'m> FixedNetwork<'m> {
     pub fn new(model: &'m PlanModel, open: &[bool], primary: Vec<Option<DepotIdx>>) -> Self {
         let backup = vec![None; primary.len()];
         let assignment = Assignment { primary, backup };
-        let (pools, unserved) = stocking::pools(model, &assignment);
+        let (pools, _) = stocking::pools(model, &assignment);
         let fixed_cost = open
             .iter()
             .enumerate()
@@ -79,7 +78,6 @@ impl<'m> FixedNetwork<'m> {
             model,
             fixed_cost,
             pools,
-            unserved,
         }
     }
 
@@ -114,6 +112,12 @@ impl<'m> FixedNetwork<'m> {
     fn point(&self, levels: &[u32]) -> CurvePoint {
         let tiers = self.model.tier_count();
         let met = stocking::attained(&self.pools, levels, tiers);
+        let supplied = self
+            .pools
+            .iter()
+            .zip(levels)
+            .map(|(p, s)| p.demand * p.fill(*s))
+            .sum();
         let holding_cost: f64 = self
             .pools
             .iter()
@@ -124,11 +128,25 @@ impl<'m> FixedNetwork<'m> {
             levels.iter().map(|s| u64::from(*s)).sum(),
             holding_cost,
             &met,
+            supplied,
         )
     }
 
-    fn point_from(&self, stock_units: u64, holding_cost: f64, met: &[f64]) -> CurvePoint {
+    /// The point where stock meets `met` failures per year in time (per
+    /// tier) and supplies `supplied` from a depot in reach.
+    fn point_from(
+        &self,
+        stock_units: u64,
+        holding_cost: f64,
+        met: &[f64],
+        supplied: f64,
+    ) -> CurvePoint {
         let model = self.model;
+        let met: Vec<f64> = met
+            .iter()
+            .zip(&model.floor_met)
+            .map(|(m, floor)| m + floor)
+            .collect();
         let breaches: Vec<f64> = (0..model.tier_count())
             .map(|k| (model.tier_demand[k] - met[k]).max(0.0))
             .collect();
@@ -137,8 +155,8 @@ impl<'m> FixedNetwork<'m> {
             .zip(&model.tier_penalties)
             .map(|(b, p)| b * p)
             .sum();
-        let emergency_cost = breaches.iter().sum::<f64>() * model.emergency_cost;
         let total_demand: f64 = model.tier_demand.iter().sum();
+        let emergency_cost = (total_demand - supplied).max(0.0) * model.emergency_cost;
         CurvePoint {
             stock_units,
             holding_cost,
@@ -161,7 +179,8 @@ impl<'m> FixedNetwork<'m> {
         let mut met = vec![0.0; tiers];
         let mut holding = 0.0;
         let mut units = 0u64;
-        let mut points = vec![self.point_from(0, 0.0, &met)];
+        let mut supplied = 0.0;
+        let mut points = vec![self.point_from(0, 0.0, &met, supplied)];
         let mut heap: BinaryHeap<Step> = (0..self.pools.len())
             .filter_map(|q| next_step(&self.pools[q], q, 0))
             .collect();
@@ -172,19 +191,26 @@ impl<'m> FixedNetwork<'m> {
             for (k, demand) in pool.tier_demand.iter().enumerate() {
                 met[k] += demand * gain;
             }
+            supplied += pool.demand * gain;
             holding += pool.holding * f64::from(step.to - from);
             units += u64::from(step.to - from);
             levels[step.pool] = step.to;
-            points.push(self.point_from(units, holding, &met));
+            points.push(self.point_from(units, holding, &met, supplied));
             if let Some(next) = next_step(pool, step.pool, step.to) {
                 heap.push(next);
             }
         }
-        let served: f64 = self.pools.iter().map(|p| p.demand).sum();
-        let unserved: f64 = self.unserved.tier_demand.iter().sum();
+        // Full stock: every pool's met demand, and what is met anyway.
+        let served: f64 = self
+            .pools
+            .iter()
+            .flat_map(|p| &p.tier_demand)
+            .chain(&self.model.floor_met)
+            .sum();
+        let demand: f64 = self.model.tier_demand.iter().sum();
         ServiceCurve {
             fixed_cost: self.fixed_cost,
-            attainable: share(served, served + unserved),
+            attainable: share(served, demand),
             points,
         }
     }
@@ -234,7 +260,7 @@ fn next_step(pool: &Pool, q: usize, from: u32) -> Option<Step> {
             Some((_, s)) if s >= slope => best,
             _ => Some((to, slope)),
         })?;
-    let gain_per_unit = pool.demand * slope;
+    let gain_per_unit = pool.tier_demand.iter().sum::<f64>() * slope;
     if gain_per_unit <= 1e-12 {
         return None;
     }
@@ -276,6 +302,8 @@ mod tests {
                 fastest: None,
                 demand: vec![(PartIdx::new(*part), *rate)],
                 breach_cost: 100.0,
+                penalty: 90.0,
+                cover: vec![crate::people::Cover::PARTS_ONLY],
             })
             .collect();
         let mut tier_demand = vec![0.0; tiers];
@@ -286,6 +314,9 @@ mod tests {
             sites,
             usable: vec![DepotIdx::new(0)],
             forced_open: vec![true],
+            stock_demand: tier_demand.clone(),
+            floor_met: vec![0.0; tiers],
+            floor_cost: 0.0,
             tier_demand,
             tier_targets: vec![0.9; tiers],
             tier_penalties: vec![90.0, 40.0],

@@ -7,12 +7,14 @@ pub mod check;
 pub mod curve;
 mod model;
 mod network;
+mod staffing;
 mod stock_model;
 mod stocking;
 
 pub use crate::milp::{Backend, Limits, MilpError, MilpStatus};
 pub use bound::LagrangianBound;
 pub use model::{ModelError, PlanModel, Reach, SiteModel, TravelHours, depot_site_hours};
+pub use staffing::{People, Staffing};
 pub use stock_model::{erlang_b, expected_backorders, fill_curve, fill_rate, poisson_pmf};
 pub use stocking::{Assignment, Pool, Unserved};
 
@@ -27,6 +29,8 @@ pub struct PlanOptions {
     pub time_limit: Duration,
     /// Relative gap at which the search may stop.
     pub gap: f64,
+    /// How engineers count ([`Staffing::default_for`] is the documented default).
+    pub staffing: Staffing,
 }
 
 /// How the run ended, stated as the bound proves it.
@@ -53,6 +57,9 @@ pub struct CostBreakdown {
     pub expected_penalty: f64,
     /// Emergency shipments for demand that found no stock in reach.
     pub emergency_cost: f64,
+    /// Engineers: the roster's positions priced at their matching
+    /// `shifts.csv` pattern, and the positions the planner added.
+    pub people_cost: f64,
     pub total_cost: f64,
 }
 
@@ -95,6 +102,9 @@ pub struct Plan {
     /// every solve went through at the first attempt).
     pub solver_notes: Vec<String>,
     pub model: PlanModel,
+    /// The engineers the plan counts (`None`: parts only).
+    pub people: Option<People>,
+    pub staffing: Staffing,
 }
 
 /// Why no plan was produced.
@@ -104,6 +114,10 @@ pub enum PlanError {
     Model(#[from] ModelError),
     #[error("no set of open depots meets the tier targets")]
     NoFeasiblePlan,
+    #[error("engineers' calendars: {0}")]
+    Calendar(#[from] crate::calendar::CalendarError),
+    #[error("engineers cannot be counted without a start date (`start_date` in scenario.toml)")]
+    NoStartDate,
 }
 
 /// A set of open depots with its optimised stock.
@@ -131,17 +145,177 @@ pub fn plan(
     options: PlanOptions,
 ) -> Result<Plan, PlanError> {
     let started = Instant::now();
-    let model = PlanModel::build(scenario, travel)?;
-    let attainable = attainable_demand(&model);
-    let required = required_demand(&model, &attainable);
+    let deadline = started + options.time_limit;
+    let mut model = PlanModel::build(scenario, travel)?;
+    let Some(start_date) = scenario
+        .start_date
+        .filter(|_| options.staffing != Staffing::PartsOnly)
+    else {
+        if options.staffing != Staffing::PartsOnly {
+            return Err(PlanError::NoStartDate);
+        }
+        let attainable = attainable_demand(&model);
+        let target = target_demand(&model, &attainable);
+        let (best, proof, effort) = solve_network(&model, &target, options, started, deadline)?;
+        let parts = Solved {
+            best,
+            proof,
+            effort,
+        };
+        return Ok(finish(scenario, model, &attainable, parts, options, None));
+    };
+    let mut people = staffing::count_roster(scenario, travel, start_date, &mut model)?;
+    if options.staffing == Staffing::Keep {
+        let attainable = attainable_demand(&model);
+        let target = target_demand(&model, &attainable);
+        let (best, mut proof, effort) = solve_network(&model, &target, options, started, deadline)?;
+        // The roster is a given: its cost is in every plan.
+        proof.lower_bound += people.people_cost();
+        let parts = Solved {
+            best,
+            proof,
+            effort,
+        };
+        return Ok(finish(
+            scenario,
+            model,
+            &attainable,
+            parts,
+            options,
+            Some(people),
+        ));
+    }
+    // Staffing planned: the best any plan reaches is with every pattern at
+    // every usable depot, and a bound on that model bounds every staffing.
+    let mut widest = model.clone();
+    staffing::apply(
+        &mut widest,
+        &people.cover_model,
+        &people.widest_staff(scenario)?,
+    );
+    let attainable = attainable_demand(&widest);
+    let target = target_demand(&model, &attainable);
+    // First the network the targets need with engineers wherever wanted:
+    // its open depots are where positions may go, and its bound is a bound
+    // on every staffing (more cover never costs the parts more for the
+    // same targets).
+    let (ideal, ideal_proof, _) = solve_network(
+        &widest,
+        &target,
+        options,
+        started,
+        Instant::now() + options.time_limit.mul_f64(IDEAL_NETWORK_SHARE),
+    )?;
+    // Enough engineers that stock can reach the target, as far as any
+    // staffing can.
+    let goal: Vec<f64> = (0..model.tier_count())
+        .map(|k| (target[k] + UNATTAINABLE_MARGIN * model.tier_demand[k]).min(attainable[k]))
+        .collect();
+    let mut open = ideal.open.clone();
+    let mut availability = stock_availability(&model, &ideal);
+    let mut rounds = 0;
+    let (best, mut proof, effort) = loop {
+        rounds += 1;
+        let added =
+            people.add_positions(scenario, &mut model, &goal, &open, &availability, deadline)?;
+        // A position's depot stays open.
+        for position in &people.added {
+            model.forced_open[position.depot.index()] = true;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        let share = 1.0 / f64::from((STAFFING_ROUNDS + 1).saturating_sub(rounds).max(1));
+        let round_deadline = Instant::now() + left.mul_f64(share);
+        // A target the staffing cannot reach yet is planned as far as it can.
+        let reachable = target_demand(&model, &attainable_demand(&model));
+        let round_target: Vec<f64> = target
+            .iter()
+            .zip(&reachable)
+            .map(|(t, r)| t.min(*r))
+            .collect();
+        let (best, proof, effort) =
+            solve_network(&model, &round_target, options, started, round_deadline)?;
+        if !added || rounds >= STAFFING_ROUNDS || Instant::now() >= deadline {
+            break (best, proof, effort);
+        }
+        open.clone_from(&best.open);
+        availability = stock_availability(&model, &best);
+    };
+    proof.lower_bound = ideal_proof.lower_bound + people.roster_cost();
+    tracing::info!(
+        "staffing: {} position(s) added in {rounds} round(s)",
+        people.added.len()
+    );
+    let parts = Solved {
+        best,
+        proof,
+        effort,
+    };
+    Ok(finish(
+        scenario,
+        model,
+        &attainable,
+        parts,
+        options,
+        Some(people),
+    ))
+}
+
+/// A network solve: the best candidate, what bounds it, how much searching
+/// it took.
+struct Solved {
+    best: Candidate,
+    proof: Proof,
+    effort: SearchEffort,
+}
+
+/// Rounds of adding positions at the open depots, then planning the network.
+const STAFFING_ROUNDS: u32 = 4;
+/// Share of the time limit the network planned with the widest staffing may use.
+const IDEAL_NETWORK_SHARE: f64 = 0.25;
+
+/// Per demand item, the share of failures stock in reach serves: the fill
+/// rate of the serving pool at its stock (0 where no open depot reaches).
+fn stock_availability(model: &PlanModel, best: &Candidate) -> Vec<Vec<f64>> {
+    let fill: std::collections::HashMap<(usize, usize), f64> = best
+        .pools
+        .iter()
+        .zip(&best.stock)
+        .map(|(pool, stock)| ((pool.depot.index(), pool.part.index()), pool.fill(*stock)))
+        .collect();
+    model
+        .sites
+        .iter()
+        .zip(&best.assignment.primary)
+        .map(|(site, depot)| {
+            site.demand
+                .iter()
+                .map(|(part, _)| {
+                    depot.map_or(0.0, |d| {
+                        fill.get(&(d.index(), part.index())).copied().unwrap_or(0.0)
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Searches open sets and stock for `model`, each tier meeting `target`
+/// failures per year in time (less what is met whatever the stock).
+fn solve_network(
+    model: &PlanModel,
+    target: &[f64],
+    options: PlanOptions,
+    started: Instant,
+    deadline: Instant,
+) -> Result<(Candidate, Proof, SearchEffort), PlanError> {
+    let required = stock_requirement(model, target);
     let limits = Limits {
-        time: options.time_limit,
+        time: deadline.saturating_duration_since(Instant::now()),
         gap: options.gap,
     };
     let candidates = model.candidates();
-    let deadline = started + options.time_limit;
     let mut search = Search {
-        model: &model,
+        model,
         required: &required,
         evaluations: 0,
         timed_out: false,
@@ -151,10 +325,11 @@ pub fn plan(
     // The bound first: its minimisers are also good open sets, each
     // evaluated as a plan on the way (and the best kept).
     let mut incumbent: Option<Candidate> = None;
+    let bound_deadline = Instant::now() + limits.time.mul_f64(BOUND_SHARE);
     let lagrangian = bound::lagrangian_bound(
-        &model,
+        model,
         &required,
-        started + options.time_limit.mul_f64(BOUND_SHARE),
+        bound_deadline,
         // Cheap iterations: tighten well past the requested gap.
         options.gap * 0.1,
         |open| {
@@ -173,13 +348,13 @@ pub fn plan(
         lagrangian.multipliers,
         started.elapsed().as_secs_f64()
     );
-    let mut lower_bound = lagrangian.lower_bound.max(forced_fixed_cost(&model));
+    let mut lower_bound = lagrangian.lower_bound.max(forced_fixed_cost(model));
     let mut starts = Vec::new();
     if !lagrangian.every_region_exact {
         // Some region was too large to enumerate: the facility-location
         // relaxation may bound it better, and its open set is a start.
         match network::relaxation_bound(
-            &model,
+            model,
             &required,
             options.backend,
             network::solve_limits(limits, 0.15),
@@ -218,7 +393,7 @@ pub fn plan(
         lower_bound = lower_bound.max(exact);
     } else if best.cost - lower_bound > options.gap * best.cost {
         search.timed_out |= polish_stock(
-            &model,
+            model,
             &required,
             &mut best,
             options.backend,
@@ -240,15 +415,7 @@ pub fn plan(
         lower_bound,
         lagrangian,
     };
-    Ok(finish(
-        scenario,
-        model,
-        &attainable,
-        best,
-        proof,
-        options,
-        effort,
-    ))
+    Ok((best, proof, effort))
 }
 
 /// What bounds the cost of every plan.
@@ -319,19 +486,34 @@ fn forced_fixed_cost(model: &PlanModel) -> f64 {
         .sum()
 }
 
-/// Demand per tier that must be met in time: the target share, capped by
-/// what the best possible plan (every usable depot open, stock at the cap)
-/// reaches.
-fn required_demand(model: &PlanModel, attainable: &[f64]) -> Vec<f64> {
+/// How far below the attainable share a tier is planned when its target is
+/// out of reach: the last fraction of a point costs stock out of all
+/// proportion (every pool at `max_stock`), and no plan can promise more.
+pub const UNATTAINABLE_MARGIN: f64 = 0.01;
+
+/// Failures per year each tier must have met in time: the target share,
+/// capped one point ([`UNATTAINABLE_MARGIN`]) below what the best possible
+/// plan reaches (`attainable`).
+fn target_demand(model: &PlanModel, attainable: &[f64]) -> Vec<f64> {
     (0..model.tier_count())
         .map(|k| {
-            (model.tier_targets[k] * model.tier_demand[k])
-                .min(attainable[k] - 1e-9)
-                .max(0.0)
+            let demand = model.tier_demand[k];
+            let cap = attainable[k] - (UNATTAINABLE_MARGIN * demand).max(1e-9);
+            (model.tier_targets[k] * demand).min(cap).max(0.0)
         })
         .collect()
 }
 
+/// What stock must meet of `target`: the rest is met whatever the stock.
+fn stock_requirement(model: &PlanModel, target: &[f64]) -> Vec<f64> {
+    target
+        .iter()
+        .zip(&model.floor_met)
+        .map(|(t, floor)| (t - floor).max(0.0))
+        .collect()
+}
+
+/// Demand per tier the best possible plan meets in time.
 fn attainable_demand(model: &PlanModel) -> Vec<f64> {
     let mut open = vec![false; model.depot_count];
     for depot in &model.usable {
@@ -340,7 +522,11 @@ fn attainable_demand(model: &PlanModel) -> Vec<f64> {
     let assignment = stocking::assign(model, &open);
     let (pools, _) = stocking::pools(model, &assignment);
     let full: Vec<u32> = pools.iter().map(|p| (p.curve.len() - 1) as u32).collect();
-    stocking::attained(&pools, &full, model.tier_count())
+    let mut met = stocking::attained(&pools, &full, model.tier_count());
+    for (met, floor) in met.iter_mut().zip(&model.floor_met) {
+        *met += floor;
+    }
+    met
 }
 
 struct Search<'a> {
@@ -544,7 +730,7 @@ fn candidate_cost(
         .map(|d| model.fixed_cost[d.index()])
         .sum();
     let stock_cost: f64 = pools.iter().zip(stock).map(|(p, s)| p.cost(*s)).sum();
-    fixed + stock_cost + unserved.breach_cost
+    fixed + stock_cost + unserved.breach_cost + model.floor_cost
 }
 
 /// Replaces the greedy stock of the chosen open set by the exact MILP's when
@@ -593,17 +779,31 @@ fn finish(
     scenario: &Scenario,
     model: PlanModel,
     attainable: &[f64],
-    best: Candidate,
-    proof: Proof,
+    solved: Solved,
     options: PlanOptions,
-    effort: SearchEffort,
+    people: Option<People>,
 ) -> Plan {
+    let Solved {
+        best,
+        proof,
+        effort,
+    } = solved;
     let tiers = model.tier_count();
-    let met = stocking::attained(&best.pools, &best.stock, tiers);
+    let people_modelled = model.floor_cost > 0.0 || model.stock_demand != model.tier_demand;
+    let mut met = stocking::attained(&best.pools, &best.stock, tiers);
     let mut breaches = best.unserved.tier_demand.clone();
+    let mut emergencies: f64 = best.unserved.tier_demand.iter().sum();
     for (pool, stock) in best.pools.iter().zip(&best.stock) {
+        emergencies += pool.demand * (1.0 - pool.fill(*stock));
         for (k, demand) in pool.tier_demand.iter().enumerate() {
             breaches[k] += demand * (1.0 - pool.fill(*stock));
+        }
+    }
+    if people_modelled {
+        // Breaches are all failures not met, whichever half was late.
+        for k in 0..tiers {
+            met[k] += model.floor_met[k];
+            breaches[k] = (model.tier_demand[k] - met[k]).max(0.0);
         }
     }
     let fixed_cost: f64 = model
@@ -621,11 +821,17 @@ fn finish(
     let expected_penalty: f64 = (0..tiers)
         .map(|k| breaches[k] * model.tier_penalties[k])
         .sum();
-    let emergency_cost = breaches.iter().sum::<f64>() * model.emergency_cost;
-    let total_cost = fixed_cost + holding_cost + expected_penalty + emergency_cost;
+    let emergency_cost = if people_modelled {
+        emergencies * model.emergency_cost
+    } else {
+        breaches.iter().sum::<f64>() * model.emergency_cost
+    };
+    let people_cost = people.as_ref().map_or(0.0, People::people_cost);
+    let total_cost = fixed_cost + holding_cost + expected_penalty + emergency_cost + people_cost;
+    // Sums of many shares may land a rounding error above the whole.
     let share = |value: f64, k: usize| {
         if model.tier_demand[k] > 0.0 {
-            value / model.tier_demand[k]
+            (value / model.tier_demand[k]).min(1.0)
         } else {
             1.0
         }
@@ -671,6 +877,7 @@ fn finish(
             holding_cost,
             expected_penalty,
             emergency_cost,
+            people_cost,
             total_cost,
         },
         tiers: tier_services,
@@ -683,5 +890,7 @@ fn finish(
         unreachable,
         solver_notes: effort.solver_notes,
         model,
+        people,
+        staffing: options.staffing,
     }
 }

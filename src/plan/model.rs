@@ -4,6 +4,7 @@
 //! from files.
 
 use crate::calendar::CalendarError;
+use crate::people::Cover;
 use crate::scenario::SiteClocks;
 use crate::scenario::{DepotIdx, DepotStatus, FillModel, PartIdx, Scenario, SiteIdx, TierIdx};
 use crate::travel::TravelTimes;
@@ -49,11 +50,44 @@ pub struct SiteModel {
     pub demand: Vec<(PartIdx, f64)>,
     /// Cost of one breach: the tier penalty plus an emergency shipment.
     pub breach_cost: f64,
+    /// The tier penalty of one breach.
+    pub penalty: f64,
+    /// Per demand item, what the engineers give it: the share of failures
+    /// met with stock in reach, and with an emergency shipment.
+    pub cover: Vec<Cover>,
 }
 
 impl SiteModel {
     pub fn total_demand(&self) -> f64 {
         self.demand.iter().map(|(_, rate)| rate).sum()
+    }
+
+    /// Failures per year of demand item `item` met per unit of fill rate
+    /// of the depot that serves it.
+    pub fn stock_met(&self, item: usize) -> f64 {
+        let cover = self.cover[item];
+        self.demand[item].1 * (cover.with_stock - cover.by_emergency)
+    }
+
+    /// Yearly cost of demand item `item` avoided per unit of fill rate: the
+    /// breaches stock prevents, and every emergency shipment.
+    pub fn stock_cost(&self, item: usize) -> f64 {
+        // Written so that the parts-only cover gives exactly `breach_cost`.
+        let cover = self.cover[item];
+        let lost_anyway = 1.0 - (cover.with_stock - cover.by_emergency);
+        self.demand[item].1 * (self.breach_cost - self.penalty * lost_anyway)
+    }
+
+    /// Failures per year of demand item `item` met whatever the stock (by
+    /// emergency shipment), and the breach cost stock can never avoid (no
+    /// engineer in time).
+    fn floor(&self, item: usize) -> (f64, f64) {
+        let cover = self.cover[item];
+        let rate = self.demand[item].1;
+        (
+            rate * cover.by_emergency,
+            rate * self.penalty * (1.0 - cover.with_stock),
+        )
     }
 
     /// The depots that can ever be this site's fastest open depot in reach:
@@ -79,6 +113,14 @@ pub struct PlanModel {
     pub forced_open: Vec<bool>,
     /// Failures per year by tier.
     pub tier_demand: Vec<f64>,
+    /// Per tier, failures per year stock can turn into met ones: demand
+    /// weighted by what the engineers make of a part in reach (equal to
+    /// `tier_demand` when people are not modelled).
+    pub stock_demand: Vec<f64>,
+    /// Per tier, failures per year met whatever the stock.
+    pub floor_met: Vec<f64>,
+    /// Yearly breach cost no stock can avoid.
+    pub floor_cost: f64,
     pub tier_targets: Vec<f64>,
     pub tier_penalties: Vec<f64>,
     pub fixed_cost: Vec<f64>,
@@ -150,6 +192,8 @@ impl PlanModel {
                     fastest,
                     demand: demand.get(&s.index()).cloned().unwrap_or_default(),
                     breach_cost: scenario.tier(site.tier).penalty + emergency_cost,
+                    penalty: scenario.tier(site.tier).penalty,
+                    cover: vec![Cover::PARTS_ONLY; demand.get(&s.index()).map_or(0, Vec::len)],
                 }
             })
             .collect();
@@ -157,13 +201,16 @@ impl PlanModel {
         for site in &sites {
             tier_demand[site.tier.index()] += site.total_demand();
         }
-        Ok(PlanModel {
+        let mut model = PlanModel {
             usable,
             forced_open: scenario
                 .depots
                 .iter()
                 .map(|d| d.status == DepotStatus::Open)
                 .collect(),
+            stock_demand: tier_demand.clone(),
+            floor_met: vec![0.0; tier_demand.len()],
+            floor_cost: 0.0,
             tier_demand,
             tier_targets: scenario.tiers.iter().map(|t| t.target).collect(),
             tier_penalties: scenario.tiers.iter().map(|t| t.penalty).collect(),
@@ -184,7 +231,35 @@ impl PlanModel {
             depot_count: scenario.depots.len(),
             part_count: scenario.parts.len(),
             sites,
-        })
+        };
+        model.update_totals();
+        Ok(model)
+    }
+
+    /// Sets what the engineers give every demand item (`covers[site][item]`,
+    /// in the order of [`SiteModel::demand`]) and the totals that follow.
+    pub fn set_covers(&mut self, covers: Vec<Vec<Cover>>) {
+        for (site, cover) in self.sites.iter_mut().zip(covers) {
+            debug_assert_eq!(site.demand.len(), cover.len());
+            site.cover = cover;
+        }
+        self.update_totals();
+    }
+
+    fn update_totals(&mut self) {
+        let tiers = self.tier_count();
+        self.stock_demand = vec![0.0; tiers];
+        self.floor_met = vec![0.0; tiers];
+        self.floor_cost = 0.0;
+        for site in &self.sites {
+            let k = site.tier.index();
+            for item in 0..site.demand.len() {
+                self.stock_demand[k] += site.stock_met(item);
+                let (met, cost) = site.floor(item);
+                self.floor_met[k] += met;
+                self.floor_cost += cost;
+            }
+        }
     }
 
     /// Candidate depots (usable but not forced open), in file order.

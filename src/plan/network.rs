@@ -136,6 +136,8 @@ pub fn relaxation_bound(
 
 fn facility_location(model: &PlanModel, required: &[f64]) -> (Milp, Vec<(usize, usize)>) {
     let mut milp = Milp::default();
+    // Breaches no stock can avoid are in every plan.
+    milp.offset = model.floor_cost;
     let mut open_column = vec![None; model.depot_count];
     let mut open_columns = Vec::new();
     for depot in &model.usable {
@@ -162,12 +164,14 @@ fn facility_location(model: &PlanModel, required: &[f64]) -> (Milp, Vec<(usize, 
             lower: Some(1.0),
             upper: Some(1.0),
         };
+        let items = 0..site.demand.len();
         let unserved = milp.add_column(Column {
             lower: 0.0,
             upper: 1.0,
             integer: false,
-            cost: total * site.breach_cost,
+            cost: items.clone().map(|i| site.stock_cost(i)).sum(),
         });
+        let met: f64 = items.map(|i| site.stock_met(i)).sum();
         choose_one.terms.push((unserved, 1.0));
         for reach in site.possible_servers(&model.forced_open) {
             let d = reach.depot.index();
@@ -184,7 +188,7 @@ fn facility_location(model: &PlanModel, required: &[f64]) -> (Milp, Vec<(usize, 
                 cost,
             });
             choose_one.terms.push((served, 1.0));
-            tier_rows[site.tier.index()].terms.push((served, total));
+            tier_rows[site.tier.index()].terms.push((served, met));
             milp.add_row(Row {
                 terms: vec![(served, 1.0), (open, -1.0)],
                 lower: None,
@@ -213,9 +217,20 @@ fn stock_rates(model: &PlanModel) -> Vec<Vec<Vec<f64>>> {
             }
         }
     }
-    let breach_costs: Vec<f64> = (0..tiers)
+    // The least cost a unit of fill avoids for any failure of the tier: a
+    // pool priced at it costs no more than the real one, so the estimate
+    // stays below.
+    let mut breach_costs: Vec<f64> = (0..tiers)
         .map(|k| model.tier_penalties[k] + model.emergency_cost)
         .collect();
+    for site in &model.sites {
+        for (item, (_, rate)) in site.demand.iter().enumerate() {
+            if *rate > 0.0 {
+                let k = site.tier.index();
+                breach_costs[k] = breach_costs[k].min(site.stock_cost(item) / rate);
+            }
+        }
+    }
     (0..model.depot_count)
         .map(|d| {
             (0..model.part_count)
@@ -250,6 +265,9 @@ mod tests {
             usable: Vec::new(),
             forced_open: vec![true],
             tier_demand: vec![0.0],
+            stock_demand: vec![0.0],
+            floor_met: vec![0.0],
+            floor_cost: 0.0,
             tier_targets: vec![0.9],
             tier_penalties: vec![1000.0],
             fixed_cost: vec![0.0],

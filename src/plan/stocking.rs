@@ -40,9 +40,11 @@ pub struct Pool {
     pub part: PartIdx,
     /// Failures per year.
     pub demand: f64,
-    /// Failures per year by tier.
+    /// Per tier, failures per year met per unit of fill rate (the demand
+    /// when people are not modelled; less where no engineer is in time).
     pub tier_demand: Vec<f64>,
-    /// Cost per year of every demand breaching: sum of demand x breach cost.
+    /// Cost per year avoided per unit of fill rate: breaches and emergency
+    /// shipments (sum of demand x breach cost when people are not modelled).
     pub breach_weight: f64,
     /// Holding cost of one unit per year.
     pub holding: f64,
@@ -72,10 +74,12 @@ impl Pool {
     }
 }
 
-/// Demand no open depot reaches in time: it all breaches.
+/// Demand no open depot reaches in time: no stock can serve it.
 #[derive(Clone, Debug, Default)]
 pub struct Unserved {
+    /// Failures per year by tier.
     pub tier_demand: Vec<f64>,
+    /// What stock in reach would have saved (`SiteModel::stock_cost`).
     pub breach_cost: f64,
 }
 
@@ -88,10 +92,10 @@ pub fn pools(model: &PlanModel, assignment: &Assignment) -> (Vec<Pool>, Unserved
         breach_cost: 0.0,
     };
     for (site, depot) in model.sites.iter().zip(&assignment.primary) {
-        for (part, rate) in &site.demand {
+        for (item, (part, rate)) in site.demand.iter().enumerate() {
             let Some(depot) = depot else {
                 unserved.tier_demand[site.tier.index()] += rate;
-                unserved.breach_cost += rate * site.breach_cost;
+                unserved.breach_cost += site.stock_cost(item);
                 continue;
             };
             let pool = by_key
@@ -106,8 +110,8 @@ pub fn pools(model: &PlanModel, assignment: &Assignment) -> (Vec<Pool>, Unserved
                     curve: Vec::new(),
                 });
             pool.demand += rate;
-            pool.tier_demand[site.tier.index()] += rate;
-            pool.breach_weight += rate * site.breach_cost;
+            pool.tier_demand[site.tier.index()] += site.stock_met(item);
+            pool.breach_weight += site.stock_cost(item);
         }
     }
     let mut pools: Vec<Pool> = by_key.into_values().collect();
@@ -118,7 +122,8 @@ pub fn pools(model: &PlanModel, assignment: &Assignment) -> (Vec<Pool>, Unserved
     (pools, unserved)
 }
 
-/// Expected demand met in time per tier, failures per year.
+/// Expected demand met in time per tier thanks to stock, failures per year
+/// (add `PlanModel::floor_met` for all that is met).
 pub fn attained(pools: &[Pool], stock: &[u32], tiers: usize) -> Vec<f64> {
     let mut met = vec![0.0; tiers];
     for (pool, level) in pools.iter().zip(stock) {

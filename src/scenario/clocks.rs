@@ -41,6 +41,16 @@ impl SiteClocks {
         Ok(SiteClocks { clocks, of_site })
     }
 
+    /// Every distinct clock.
+    pub fn clocks(&self) -> &[Arc<SlaClock>] {
+        &self.clocks
+    }
+
+    /// The index of a site's clock in [`SiteClocks::clocks`].
+    pub fn index_of(&self, site: SiteIdx) -> usize {
+        self.of_site[site.index()]
+    }
+
     /// The clock of a site.
     pub fn of(&self, site: SiteIdx) -> &SlaClock {
         &self.clocks[self.of_site[site.index()]]

@@ -72,6 +72,7 @@ fn tiny_plan() -> &'static Path {
                 backend: sparesla::plan::Backend::default_backend(),
                 time_limit: std::time::Duration::from_secs(10),
                 gap: 0.0,
+                staffing: sparesla::plan::Staffing::PartsOnly,
             },
         )
         .expect("tiny plan");

@@ -1,0 +1,311 @@
+//! Engineers as a planned resource. A failure is met when a part **and** a
+//! qualified engineer both make its deadline; this module answers the
+//! engineer's half: at what share of a site's failures a certified engineer
+//! on duty (or coming on duty early enough) can be on site in time, with the
+//! part there too, and finish the repair inside the shift. The planner
+//! counts it next to the stock's fill rate; `simulate` plays the same
+//! timing failure by failure, which is how the promise is checked.
+
+mod duty;
+mod on_time;
+
+pub use duty::duty_blocks;
+pub use on_time::{
+    ClockSamples, PartArrival, Responder, SAMPLE_SECONDS, Samples, responds_in_time,
+};
+
+use crate::calendar::{CalendarError, Seconds, local_instant};
+use crate::scenario::scenario_years;
+use crate::scenario::{DepotIdx, PartIdx, Scenario, Shift, SiteClocks, SiteIdx};
+use rayon::prelude::*;
+use sparesla_routing::model::DutyBlocks;
+use std::collections::HashMap;
+
+/// Days of duty blocks built past the horizon, for repairs that run over it.
+const TAIL_DAYS: i64 = 30;
+
+/// A staffed position: an engineer of the roster, or one the planner adds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Position {
+    pub base: DepotIdx,
+    /// Index into [`Staff::rules`].
+    pub rule: usize,
+    pub skills: Vec<String>,
+}
+
+impl Position {
+    pub fn has_skill(&self, skill: &str) -> bool {
+        self.skills.iter().any(|s| s == skill)
+    }
+}
+
+/// Engineers as positions, with the duty blocks of every distinct shift rule.
+#[derive(Clone, Debug, Default)]
+pub struct Staff {
+    pub rules: Vec<Shift>,
+    pub duties: Vec<DutyBlocks>,
+    pub positions: Vec<Position>,
+}
+
+/// What the engineers give one site's demand for one part: the share of its
+/// failures met in time when a depot in reach has the part, and when it
+/// comes by emergency shipment instead.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cover {
+    pub with_stock: f64,
+    pub by_emergency: f64,
+}
+
+impl Cover {
+    /// The parts-only view: every failure with stock in reach is met, every
+    /// emergency shipment late.
+    pub const PARTS_ONLY: Cover = Cover {
+        with_stock: 1.0,
+        by_emergency: 0.0,
+    };
+}
+
+/// The fixed inputs of the cover computation: sampled failure instants and
+/// their deadlines, driving times, part lead times, repair times.
+#[derive(Clone, Debug)]
+pub struct CoverModel {
+    samples: Samples,
+    clocks: Vec<ClockSamples>,
+    clock_of_site: Vec<usize>,
+    /// Engineer driving seconds `[depot][site]`.
+    drive: Vec<Vec<Option<Seconds>>>,
+    /// Per site: handling plus courier seconds from the fastest usable depot
+    /// in reach (`None`: no depot reaches it in time).
+    part_lead: Vec<Option<Seconds>>,
+    emergency: Seconds,
+    repair: Vec<Seconds>,
+    skill: Vec<String>,
+    /// Span duty blocks are built for, and the calendar years.
+    span: (Seconds, Seconds),
+    years: std::ops::RangeInclusive<i32>,
+}
+
+/// Hours as whole seconds (rounded, as `dispatch` does).
+fn secs(hours: f64) -> Seconds {
+    (hours * 3600.0).round() as Seconds
+}
+
+impl CoverModel {
+    /// `travel` holds depot-to-site hours, `reach_hours` per site the travel
+    /// hours of its fastest usable depot in reach; the horizon starts on
+    /// `start_date`.
+    pub fn build(
+        scenario: &Scenario,
+        start_date: chrono::NaiveDate,
+        travel: &[Vec<Option<f64>>],
+        reach_hours: &[Option<f64>],
+    ) -> Result<Self, CalendarError> {
+        let end_date = start_date + chrono::Days::new(u64::from(scenario.horizon_days));
+        let midnight =
+            |tz, date: chrono::NaiveDate| local_instant(tz, date.and_time(chrono::NaiveTime::MIN));
+        let from = scenario
+            .sites
+            .iter()
+            .map(|s| midnight(s.tz, start_date))
+            .min()
+            .unwrap_or(0);
+        let to = scenario
+            .sites
+            .iter()
+            .map(|s| midnight(s.tz, end_date))
+            .max()
+            .unwrap_or(0);
+        let samples = Samples::over(from, to);
+        let site_clocks = SiteClocks::for_scenario(scenario)?;
+        let clocks = site_clocks
+            .clocks()
+            .par_iter()
+            .map(|clock| samples.deadlines(clock))
+            .collect();
+        let handling = scenario.travel.handling_hours.max(0.0);
+        let courier_factor = if scenario.dispatch.courier_speed_factor > 0.0 {
+            scenario.dispatch.courier_speed_factor
+        } else {
+            1.0
+        };
+        Ok(CoverModel {
+            samples,
+            clocks,
+            clock_of_site: scenario
+                .site_indices()
+                .map(|s| site_clocks.index_of(s))
+                .collect(),
+            drive: travel
+                .iter()
+                .map(|row| row.iter().map(|h| h.map(secs)).collect())
+                .collect(),
+            // As `dispatch` times a courier: handling, then the drive at
+            // the courier's speed, each rounded to seconds.
+            part_lead: reach_hours
+                .iter()
+                .map(|h| {
+                    h.map(|h| secs(handling) + (secs(h) as f64 / courier_factor).round() as Seconds)
+                })
+                .collect(),
+            emergency: secs(scenario.costs.emergency_hours),
+            repair: scenario
+                .parts
+                .iter()
+                .map(|p| secs(p.repair_hours.max(0.0)))
+                .collect(),
+            skill: scenario.parts.iter().map(|p| p.skill.clone()).collect(),
+            span: (from - 86_400, to + TAIL_DAYS * 86_400),
+            years: scenario_years(scenario),
+        })
+    }
+
+    /// The roster of a scenario as positions.
+    pub fn roster(&self, scenario: &Scenario) -> Result<Staff, CalendarError> {
+        let mut staff = Staff::default();
+        for engineer in &scenario.engineers {
+            let rule = self.rule(&mut staff, &engineer.shift)?;
+            staff.positions.push(Position {
+                base: engineer.base,
+                rule,
+                skills: engineer.skills.clone(),
+            });
+        }
+        Ok(staff)
+    }
+
+    /// The index of `shift` among the staff's rules, adding it (with its
+    /// duty blocks) when new.
+    pub fn rule(&self, staff: &mut Staff, shift: &Shift) -> Result<usize, CalendarError> {
+        if let Some(index) = staff.rules.iter().position(|r| r == shift) {
+            return Ok(index);
+        }
+        staff.duties.push(duty_blocks(
+            shift,
+            self.years.clone(),
+            self.span.0,
+            self.span.1,
+        )?);
+        staff.rules.push(shift.clone());
+        Ok(staff.rules.len() - 1)
+    }
+
+    /// The quickest qualified position of each shift rule that can drive to
+    /// the site, `extra` counted as one more position.
+    fn responders<'a>(
+        &self,
+        staff: &'a Staff,
+        extra: Option<&Position>,
+        site: SiteIdx,
+        skill: &str,
+    ) -> Vec<Responder<'a>> {
+        let mut quickest: Vec<Option<Seconds>> = vec![None; staff.rules.len()];
+        for position in staff
+            .positions
+            .iter()
+            .chain(extra)
+            .filter(|p| p.has_skill(skill))
+        {
+            if let Some(drive) = self.drive[position.base.index()][site.index()] {
+                let best = &mut quickest[position.rule];
+                *best = Some(best.map_or(drive, |b| b.min(drive)));
+            }
+        }
+        quickest
+            .iter()
+            .enumerate()
+            .filter_map(|(rule, drive)| {
+                drive.map(|drive| Responder {
+                    duty: &staff.duties[rule],
+                    drive,
+                })
+            })
+            .collect()
+    }
+
+    /// The cover of one site's failures of one part.
+    pub fn cover(&self, staff: &Staff, site: SiteIdx, part: PartIdx) -> Cover {
+        self.cover_with(staff, None, site, part)
+    }
+
+    /// The cover of one site's failures of one part with `extra` added to
+    /// the staff (its rule must be one of the staff's).
+    pub fn cover_with(
+        &self,
+        staff: &Staff,
+        extra: Option<&Position>,
+        site: SiteIdx,
+        part: PartIdx,
+    ) -> Cover {
+        let responders = self.responders(staff, extra, site, &self.skill[part.index()]);
+        let clock = &self.clocks[self.clock_of_site[site.index()]];
+        let repair = self.repair[part.index()];
+        let by_emergency = self.samples.share(
+            clock,
+            &responders,
+            PartArrival::After(self.emergency),
+            repair,
+        );
+        let with_stock = match self.part_lead[site.index()] {
+            Some(lead) => self
+                .samples
+                .share(clock, &responders, PartArrival::After(lead), repair),
+            // No depot in reach: stock never helps.
+            None => by_emergency,
+        };
+        Cover {
+            with_stock,
+            by_emergency,
+        }
+    }
+
+    /// Whether `position` would be the quickest of its rule with `skill` to
+    /// reach the site (otherwise adding it changes no cover there).
+    pub fn would_be_quicker(
+        &self,
+        staff: &Staff,
+        position: &Position,
+        site: SiteIdx,
+        skill: &str,
+    ) -> bool {
+        let Some(drive) = self.drive[position.base.index()][site.index()] else {
+            return false;
+        };
+        !staff.positions.iter().any(|p| {
+            p.rule == position.rule
+                && p.has_skill(skill)
+                && self.drive[p.base.index()][site.index()].is_some_and(|d| d <= drive)
+        })
+    }
+
+    /// Whether an engineer based at `depot` can ever make one of the
+    /// site's deadlines.
+    pub fn can_respond(&self, depot: DepotIdx, site: SiteIdx) -> bool {
+        let clock = &self.clocks[self.clock_of_site[site.index()]];
+        self.drive[depot.index()][site.index()].is_some_and(|d| d <= clock.most_allowed())
+    }
+
+    /// The skill and repair seconds of a part.
+    pub fn skill_of(&self, part: PartIdx) -> (&str, Seconds) {
+        (&self.skill[part.index()], self.repair[part.index()])
+    }
+
+    /// The cover of every `(site, part)` demand, computed once per site,
+    /// skill and repair time.
+    pub fn covers(&self, staff: &Staff, demand: &[(SiteIdx, Vec<PartIdx>)]) -> Vec<Vec<Cover>> {
+        demand
+            .par_iter()
+            .map(|(site, parts)| {
+                let mut seen: HashMap<(&str, Seconds), Cover> = HashMap::new();
+                parts
+                    .iter()
+                    .map(|part| {
+                        let key = (self.skill[part.index()].as_str(), self.repair[part.index()]);
+                        *seen
+                            .entry(key)
+                            .or_insert_with(|| self.cover(staff, *site, *part))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}

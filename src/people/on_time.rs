@@ -1,0 +1,203 @@
+//! The share of a site's failures at which an engineer can be on site by
+//! the deadline. Failures arrive at a constant rate, so the share is taken
+//! over failure instants spread evenly across the horizon: one every
+//! [`SAMPLE_SECONDS`], at the centre of its step. For each instant the
+//! timing is the one `dispatch` and `simulate` use for an idle engineer at
+//! base: leave at the failure or at the start of the next duty block, be on
+//! site when both engineer and part are there, and finish the repair inside
+//! the block, else try the next block.
+
+use crate::calendar::{Seconds, SlaClock};
+use sparesla_routing::features::shifts::MAX_BLOCKS;
+use sparesla_routing::model::DutyBlocks;
+
+/// Seconds between two sampled failure instants. Ten minutes keeps the
+/// error of a share below a few tenths of a percent where shift and
+/// deadline boundaries fall between samples, at 52,560 samples a year.
+pub const SAMPLE_SECONDS: Seconds = 600;
+
+/// Engineers of one duty rule who can respond: the quickest of them
+/// decides, since they are all on duty at the same times.
+#[derive(Clone, Copy, Debug)]
+pub struct Responder<'a> {
+    pub duty: &'a DutyBlocks,
+    /// Driving seconds from base to the site.
+    pub drive: Seconds,
+}
+
+/// When a failure's part can be on site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartArrival {
+    /// This many seconds after the failure (stock in reach, or an
+    /// emergency shipment).
+    After(Seconds),
+}
+
+/// The deadlines of one contract clock at every sampled failure instant.
+#[derive(Clone, Debug)]
+pub struct ClockSamples {
+    /// `None` where the deadline falls in a year the calendar does not
+    /// cover: such failures are not rated, as in `simulate`.
+    deadlines: Vec<Option<Seconds>>,
+    /// The least time any rated failure is given (deadline minus failure).
+    least_allowed: Seconds,
+    /// The most time any rated failure is given.
+    most_allowed: Seconds,
+}
+
+impl ClockSamples {
+    /// The most time any rated failure is given: an engineer farther away
+    /// never makes a deadline of this clock.
+    pub fn most_allowed(&self) -> Seconds {
+        self.most_allowed
+    }
+}
+
+/// Sampled failure instants over a horizon.
+#[derive(Clone, Debug)]
+pub struct Samples {
+    instants: Vec<Seconds>,
+}
+
+impl Samples {
+    /// One instant per [`SAMPLE_SECONDS`] of `[from, to)`, at the centre of its step.
+    pub fn over(from: Seconds, to: Seconds) -> Self {
+        Self::with_step(from, to, SAMPLE_SECONDS)
+    }
+
+    /// As [`Samples::over`] with another step (tests work by hand with coarse ones).
+    pub fn with_step(from: Seconds, to: Seconds, step: Seconds) -> Self {
+        let count = ((to - from).max(0) / step.max(1)) as usize;
+        Samples {
+            instants: (0..count)
+                .map(|i| from + i as Seconds * step + step / 2)
+                .collect(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.instants.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.instants.is_empty()
+    }
+
+    /// The deadlines of `clock` at every instant.
+    pub fn deadlines(&self, clock: &SlaClock) -> ClockSamples {
+        let mut deadlines = Vec::with_capacity(self.instants.len());
+        let mut least_allowed = Seconds::MAX;
+        let mut most_allowed = 0;
+        for &t in &self.instants {
+            match clock.deadline(t) {
+                Ok(deadline) => {
+                    least_allowed = least_allowed.min(deadline - t);
+                    most_allowed = most_allowed.max(deadline - t);
+                    deadlines.push(Some(deadline));
+                }
+                // A year the calendar lacks: not rated, as in `simulate`.
+                Err(_) => deadlines.push(None),
+            }
+        }
+        ClockSamples {
+            deadlines,
+            least_allowed,
+            most_allowed,
+        }
+    }
+
+    /// The share of rated failure instants at which one of `responders`
+    /// is on site by the deadline with the repair done on duty.
+    pub fn share(
+        &self,
+        clock: &ClockSamples,
+        responders: &[Responder],
+        part: PartArrival,
+        repair: Seconds,
+    ) -> f64 {
+        let PartArrival::After(part_lead) = part;
+        if responders.is_empty() {
+            return 0.0;
+        }
+        let rated = clock.deadlines.iter().flatten().count();
+        if rated == 0 {
+            return 1.0;
+        }
+        if responders
+            .iter()
+            .any(|r| always_on_time(r, clock, part_lead, repair, &self.instants))
+        {
+            return 1.0;
+        }
+        // One cursor per responder: instants ascend, so the first block
+        // ending after an instant only moves forward.
+        let mut cursors = vec![0usize; responders.len()];
+        let mut met = 0usize;
+        for (&t, deadline) in self.instants.iter().zip(&clock.deadlines) {
+            let Some(deadline) = *deadline else { continue };
+            let on_time = responders.iter().zip(&mut cursors).any(|(r, cursor)| {
+                let blocks = r.duty.blocks();
+                while *cursor < blocks.len() && blocks[*cursor].end <= t {
+                    *cursor += 1;
+                }
+                responds_in_time(
+                    &blocks[*cursor..],
+                    t,
+                    deadline,
+                    r.drive,
+                    t + part_lead,
+                    repair,
+                )
+            });
+            met += usize::from(on_time);
+        }
+        met as f64 / rated as f64
+    }
+}
+
+/// Whether an engineer on duty for all of the samples and quick enough for
+/// the tightest deadline meets every failure (the common 24x7 case, which
+/// then needs no sampling).
+fn always_on_time(
+    responder: &Responder,
+    clock: &ClockSamples,
+    part_lead: Seconds,
+    repair: Seconds,
+    instants: &[Seconds],
+) -> bool {
+    let (Some(&first), Some(&last)) = (instants.first(), instants.last()) else {
+        return true;
+    };
+    let arrive = responder.drive.max(part_lead);
+    arrive <= clock.least_allowed
+        && responder
+            .duty
+            .containing(first)
+            .is_some_and(|block| block.end >= last + arrive + repair)
+}
+
+/// The `dispatch` timing for an idle engineer at base and a failure at `t`:
+/// leave at `t` or at the next block's start, arrive when engineer and part
+/// are both there, and finish inside the block (else try the next block).
+/// `blocks` are those ending after `t`, in order.
+pub fn responds_in_time(
+    blocks: &[sparesla_routing::model::Block],
+    t: Seconds,
+    deadline: Seconds,
+    drive: Seconds,
+    part_on_site: Seconds,
+    repair: Seconds,
+) -> bool {
+    for block in blocks.iter().take(MAX_BLOCKS) {
+        let leave = t.max(block.start);
+        if leave + drive > deadline || part_on_site > deadline {
+            // Later blocks only start later.
+            return false;
+        }
+        let arrive = (leave + drive).max(part_on_site);
+        if arrive + repair <= block.end {
+            return true;
+        }
+    }
+    false
+}

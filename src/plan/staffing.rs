@@ -1,0 +1,532 @@
+//! Engineers in the plan. The roster (and, with `--staffing plan`, the
+//! positions the planner adds) decides at what share of each site's
+//! failures a qualified engineer makes the deadline; the stock model then
+//! works on what is left for the part to decide (see `SiteModel::stock_met`).
+
+use super::model::PlanModel;
+use crate::calendar::CalendarError;
+use crate::people::{Cover, CoverModel, Position, Staff};
+use crate::scenario::{DepotIdx, DepotStatus, PartIdx, Scenario, SiteIdx};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+/// How a plan treats engineers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Staffing {
+    /// Parts only: every failure with stock in reach counts as met (the
+    /// model before engineers were planned; for comparisons).
+    PartsOnly,
+    /// The roster counts inside the promise; nobody is added.
+    #[default]
+    Keep,
+    /// The roster counts, and the planner may add positions of the rota
+    /// patterns of `shifts.csv` where they pay or a target needs them.
+    Plan,
+}
+
+impl Staffing {
+    /// The documented default: `plan` when the scenario has `shifts.csv`
+    /// patterns, `keep` when it has engineers, parts only when it has
+    /// neither (there is nobody to count) or no start date (no calendar to
+    /// count them against).
+    pub fn default_for(scenario: &Scenario) -> Staffing {
+        if scenario.start_date.is_none() {
+            Staffing::PartsOnly
+        } else if !scenario.shift_patterns.is_empty() {
+            Staffing::Plan
+        } else if !scenario.engineers.is_empty() {
+            Staffing::Keep
+        } else {
+            Staffing::PartsOnly
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Staffing::PartsOnly => "parts-only",
+            Staffing::Keep => "keep",
+            Staffing::Plan => "plan",
+        }
+    }
+}
+
+/// A position the planner added.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddedPosition {
+    pub depot: DepotIdx,
+    /// Index into the scenario's `shift_patterns`.
+    pub pattern: usize,
+    pub skills: Vec<String>,
+    /// Yearly cost: the pattern's, plus certification per skill.
+    pub cost: f64,
+}
+
+/// The engineers a plan counts, and the cover model that judges them.
+#[derive(Clone, Debug)]
+pub struct People {
+    pub cover_model: CoverModel,
+    /// The roster's positions first (in `engineers.csv` order), then the
+    /// added ones.
+    pub staff: Staff,
+    /// Per roster engineer, the `shifts.csv` pattern its shift matches
+    /// (`None`: no pattern matches, and the position is not priced).
+    pub roster_pattern: Vec<Option<usize>>,
+    /// Per roster engineer, its yearly cost (its pattern's, else 0).
+    pub roster_prices: Vec<f64>,
+    pub added: Vec<AddedPosition>,
+}
+
+impl People {
+    /// Yearly cost of the roster positions that match a pattern.
+    pub fn roster_cost(&self) -> f64 {
+        self.roster_prices.iter().sum()
+    }
+
+    /// Yearly cost of the added positions.
+    pub fn added_cost(&self) -> f64 {
+        self.added.iter().map(|a| a.cost).sum()
+    }
+
+    /// Yearly cost of every position the plan counts.
+    pub fn people_cost(&self) -> f64 {
+        self.roster_cost() + self.added_cost()
+    }
+
+    /// Roster engineers no pattern prices.
+    pub fn unpriced(&self) -> usize {
+        self.roster_pattern.iter().filter(|p| p.is_none()).count()
+    }
+
+    /// The roster plus every pattern at every usable depot with every
+    /// skill: the most cover any staffing gives.
+    pub fn widest_staff(&self, scenario: &Scenario) -> Result<Staff, CalendarError> {
+        let mut staff = self.staff.clone();
+        let skills = part_skills(scenario);
+        for depot in scenario.depot_indices() {
+            if scenario.depot(depot).status == DepotStatus::Closed {
+                continue;
+            }
+            for pattern in &scenario.shift_patterns {
+                let rule = self
+                    .cover_model
+                    .rule(&mut staff, &pattern.shift_in(depot_zone(scenario, depot)))?;
+                staff.positions.push(Position {
+                    base: depot,
+                    rule,
+                    skills: skills.clone(),
+                });
+            }
+        }
+        Ok(staff)
+    }
+
+    /// Adds positions at the `open` depots in two phases. First, while a
+    /// tier's failures met with full stock fall short of `goal`, the
+    /// position with the most short-tier failures met per unit of cost:
+    /// stock cannot make up for engineers who are not there. Then, with
+    /// stock as planned (`availability`: per demand item, the share of
+    /// failures stock in reach serves), every position that saves more in
+    /// penalties than it costs. Sets the new covers on `model`. Returns
+    /// whether any position was added.
+    pub fn add_positions(
+        &mut self,
+        scenario: &Scenario,
+        model: &mut PlanModel,
+        goal: &[f64],
+        open: &[bool],
+        availability: &[Vec<f64>],
+        deadline: Instant,
+    ) -> Result<bool, CalendarError> {
+        let serving: Vec<bool> = model
+            .sites
+            .iter()
+            .map(|s| s.reach.iter().any(|r| open[r.depot.index()]))
+            .collect();
+        let mut groups = Groups::build(model, &self.cover_model, availability, &serving);
+        let certification = scenario.costs.certification_cost;
+        let mut offers = Vec::new();
+        for depot in scenario.depot_indices().filter(|d| open[d.index()]) {
+            for (index, pattern) in scenario.shift_patterns.iter().enumerate() {
+                let rule = self.cover_model.rule(
+                    &mut self.staff,
+                    &pattern.shift_in(depot_zone(scenario, depot)),
+                )?;
+                offers.push(Offer {
+                    depot,
+                    pattern: index,
+                    rule,
+                    cost: pattern.cost_per_year,
+                });
+            }
+        }
+        let skills = part_skills(scenario);
+        let before = self.added.len();
+        let mut short = true;
+        while self.added.len() < before + MAX_ADDED_PER_ROUND && Instant::now() < deadline {
+            groups.full_stock = short;
+            let met = groups.met(model);
+            let deficit: Vec<f64> = goal.iter().zip(&met).map(|(t, m)| t - m).collect();
+            if short && deficit.iter().all(|d| *d <= 1e-9) {
+                short = false;
+                continue;
+            }
+            let choices: Vec<Option<Choice>> = offers
+                .par_iter()
+                .enumerate()
+                .map(|(index, offer)| {
+                    let gains = groups.gains(&self.cover_model, &self.staff, offer, &skills);
+                    let penalties = &model.tier_penalties;
+                    choose(
+                        index,
+                        offer,
+                        &gains,
+                        &deficit,
+                        short,
+                        penalties,
+                        certification,
+                    )
+                })
+                .collect();
+            let best = choices
+                .into_iter()
+                .flatten()
+                .max_by(|a, b| a.score.total_cmp(&b.score).then(b.offer.cmp(&a.offer)));
+            let Some(best) = best else {
+                tracing::info!(
+                    "staffing: no more positions help (short {short}, met {met:?}, goal {goal:?})"
+                );
+                if short {
+                    // No position helps a short tier any more: on to savings.
+                    short = false;
+                    continue;
+                }
+                break;
+            };
+            let offer = &offers[best.offer];
+            let position = Position {
+                base: offer.depot,
+                rule: offer.rule,
+                skills: best.skills.clone(),
+            };
+            groups.update(&self.cover_model, &self.staff, &position);
+            self.staff.positions.push(position);
+            self.added.push(AddedPosition {
+                depot: offer.depot,
+                pattern: offer.pattern,
+                cost: offer.cost + certification * best.skills.len() as f64,
+                skills: best.skills,
+            });
+        }
+        groups.set_covers(model);
+        Ok(self.added.len() > before)
+    }
+}
+
+/// Positions one round of [`People::add_positions`] adds at most.
+const MAX_ADDED_PER_ROUND: usize = 200;
+
+/// A pattern at a depot the planner may staff.
+#[derive(Clone, Copy, Debug)]
+struct Offer {
+    depot: DepotIdx,
+    pattern: usize,
+    /// Its rule among the staff's.
+    rule: usize,
+    cost: f64,
+}
+
+/// The best position of one offer.
+#[derive(Clone, Debug)]
+struct Choice {
+    offer: usize,
+    skills: Vec<String>,
+    score: f64,
+}
+
+/// Picks the skills of offer `index`'s position. Short of a target: the
+/// skills in order of short-tier failures gained, as long as the gain per
+/// unit of cost grows. Otherwise: the skills whose penalty savings exceed
+/// their certification, if together they exceed the pattern's cost.
+fn choose(
+    index: usize,
+    offer: &Offer,
+    gains: &[(String, Vec<f64>)],
+    deficit: &[f64],
+    short: bool,
+    penalties: &[f64],
+    certification: f64,
+) -> Option<Choice> {
+    if short {
+        let mut by_gain: Vec<(&String, f64)> = gains
+            .iter()
+            .map(|(skill, met)| {
+                let gain: f64 = met
+                    .iter()
+                    .zip(deficit)
+                    .filter(|(_, d)| **d > 1e-9)
+                    .map(|(m, _)| *m)
+                    .sum();
+                (skill, gain)
+            })
+            .filter(|(_, gain)| *gain > 1e-9)
+            .collect();
+        by_gain.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        let (mut skills, mut gain, mut best_ratio) = (Vec::new(), 0.0, 0.0);
+        for (skill, more) in by_gain {
+            let cost = offer.cost + certification * (skills.len() + 1) as f64;
+            let ratio = (gain + more) / cost.max(1e-9);
+            if ratio <= best_ratio {
+                break;
+            }
+            skills.push(skill.clone());
+            gain += more;
+            best_ratio = ratio;
+        }
+        return (!skills.is_empty()).then_some(Choice {
+            offer: index,
+            skills,
+            score: best_ratio,
+        });
+    }
+    let mut skills = Vec::new();
+    let mut saving = 0.0;
+    for (skill, met) in gains {
+        let value = met.iter().zip(penalties).map(|(m, p)| m * p).sum::<f64>() - certification;
+        if value > 0.0 {
+            skills.push(skill.clone());
+            saving += value;
+        }
+    }
+    let net = saving - offer.cost;
+    (net > 0.0).then_some(Choice {
+        offer: index,
+        skills,
+        score: net,
+    })
+}
+
+/// The demand items of one site that share a skill and a repair time, and
+/// so one cover.
+#[derive(Clone, Debug)]
+struct Group {
+    /// Index into the model's sites.
+    model_site: usize,
+    site: SiteIdx,
+    /// One of its parts (they all time alike).
+    part: PartIdx,
+    skill: String,
+    tier: usize,
+    /// Indices into the site's demand.
+    items: Vec<usize>,
+    /// Per item: failures per year, the share stock in reach serves, and
+    /// whether an open depot reaches the site at all.
+    rates: Vec<(f64, f64, bool)>,
+    cover: Cover,
+}
+
+impl Group {
+    /// Failures per year met in time under `cover`, stock as planned or
+    /// (`full_stock`) never short where a depot is in reach.
+    fn met(&self, cover: Cover, full_stock: bool) -> f64 {
+        self.rates
+            .iter()
+            .map(|(rate, stock, served)| {
+                let stock = match (full_stock, served) {
+                    (true, true) => 1.0,
+                    (true, false) => 0.0,
+                    (false, _) => *stock,
+                };
+                rate * (cover.by_emergency + stock * (cover.with_stock - cover.by_emergency))
+            })
+            .sum()
+    }
+
+    /// Failures per year better cover could still win.
+    fn open_demand(&self, full_stock: bool) -> f64 {
+        let full = Cover {
+            with_stock: 1.0,
+            by_emergency: 1.0,
+        };
+        self.met(full, full_stock) - self.met(self.cover, full_stock)
+    }
+}
+
+struct Groups {
+    groups: Vec<Group>,
+    /// Whether [`Group::met`] counts full stock (the first phase).
+    full_stock: bool,
+}
+
+impl Groups {
+    /// `serving[site]`: whether an open depot reaches the site in time.
+    fn build(
+        model: &PlanModel,
+        cover_model: &CoverModel,
+        availability: &[Vec<f64>],
+        serving: &[bool],
+    ) -> Self {
+        let mut groups: Vec<Group> = Vec::new();
+        for (model_site, site) in model.sites.iter().enumerate() {
+            let first = groups.len();
+            for (item, (part, rate)) in site.demand.iter().enumerate() {
+                let (skill, repair) = cover_model.skill_of(*part);
+                let stock = availability[model_site][item];
+                let served = serving[model_site];
+                let same = groups[first..].iter_mut().find(|g| {
+                    let (s, r) = cover_model.skill_of(g.part);
+                    s == skill && r == repair
+                });
+                match same {
+                    Some(group) => {
+                        group.items.push(item);
+                        group.rates.push((*rate, stock, served));
+                    }
+                    None => groups.push(Group {
+                        model_site,
+                        site: site.site,
+                        part: *part,
+                        skill: skill.to_string(),
+                        tier: site.tier.index(),
+                        items: vec![item],
+                        rates: vec![(*rate, stock, served)],
+                        cover: site.cover[item],
+                    }),
+                }
+            }
+        }
+        Groups {
+            groups,
+            full_stock: true,
+        }
+    }
+
+    /// Failures per year met in time per tier.
+    fn met(&self, model: &PlanModel) -> Vec<f64> {
+        let mut met = vec![0.0; model.tier_count()];
+        for group in &self.groups {
+            met[group.tier] += group.met(group.cover, self.full_stock);
+        }
+        met
+    }
+
+    /// Per skill, the failures per year per tier one more position of
+    /// `offer` with only that skill would meet.
+    fn gains(
+        &self,
+        cover_model: &CoverModel,
+        staff: &Staff,
+        offer: &Offer,
+        skills: &[String],
+    ) -> Vec<(String, Vec<f64>)> {
+        let tiers = self.groups.iter().map(|g| g.tier + 1).max().unwrap_or(0);
+        let mut gains: Vec<(String, Vec<f64>)> = skills
+            .iter()
+            .map(|s| (s.clone(), vec![0.0; tiers]))
+            .collect();
+        for group in &self.groups {
+            if group.open_demand(self.full_stock) <= 1e-9
+                || !cover_model.can_respond(offer.depot, group.site)
+            {
+                continue;
+            }
+            let position = Position {
+                base: offer.depot,
+                rule: offer.rule,
+                skills: vec![group.skill.clone()],
+            };
+            if !cover_model.would_be_quicker(staff, &position, group.site, &group.skill) {
+                continue;
+            }
+            let cover = cover_model.cover_with(staff, Some(&position), group.site, group.part);
+            let gain = group.met(cover, self.full_stock) - group.met(group.cover, self.full_stock);
+            if let Some((_, per_tier)) = gains.iter_mut().find(|(s, _)| *s == group.skill) {
+                per_tier[group.tier] += gain;
+            }
+        }
+        gains
+    }
+
+    /// The covers once `position` joins `staff`.
+    fn update(&mut self, cover_model: &CoverModel, staff: &Staff, position: &Position) {
+        self.groups.par_iter_mut().for_each(|group| {
+            if position.has_skill(&group.skill)
+                && cover_model.can_respond(position.base, group.site)
+                && cover_model.would_be_quicker(staff, position, group.site, &group.skill)
+            {
+                group.cover = cover_model.cover_with(staff, Some(position), group.site, group.part);
+            }
+        });
+    }
+
+    fn set_covers(&self, model: &mut PlanModel) {
+        let mut covers: Vec<Vec<Cover>> = model.sites.iter().map(|s| s.cover.clone()).collect();
+        for group in &self.groups {
+            for item in &group.items {
+                covers[group.model_site][*item] = group.cover;
+            }
+        }
+        model.set_covers(covers);
+    }
+}
+
+/// The skills of the scenario's parts, sorted.
+fn part_skills(scenario: &Scenario) -> Vec<String> {
+    let skills: BTreeSet<&str> = scenario.parts.iter().map(|p| p.skill.as_str()).collect();
+    skills.into_iter().map(str::to_string).collect()
+}
+
+/// The zone a position at `depot` works in: the depot's (as for its engineers).
+fn depot_zone(scenario: &Scenario, depot: DepotIdx) -> chrono_tz::Tz {
+    scenario.depot(depot).tz.unwrap_or(chrono_tz::UTC)
+}
+
+/// Builds the cover model and the roster's staff, prices the roster at its
+/// matching patterns, and sets the covers of every demand item of `model`.
+pub fn count_roster(
+    scenario: &Scenario,
+    travel: &[Vec<Option<f64>>],
+    start_date: chrono::NaiveDate,
+    model: &mut PlanModel,
+) -> Result<People, CalendarError> {
+    let reach_hours: Vec<Option<f64>> = model
+        .sites
+        .iter()
+        .map(|s| s.reach.first().map(|r| r.hours))
+        .collect();
+    let cover_model = CoverModel::build(scenario, start_date, travel, &reach_hours)?;
+    let staff = cover_model.roster(scenario)?;
+    apply(model, &cover_model, &staff);
+    let roster_pattern: Vec<Option<usize>> = scenario
+        .engineers
+        .iter()
+        .map(|e| {
+            scenario
+                .shift_patterns
+                .iter()
+                .position(|p| p.matches(&e.shift))
+        })
+        .collect();
+    let roster_prices = roster_pattern
+        .iter()
+        .map(|p| p.map_or(0.0, |p| scenario.shift_patterns[p].cost_per_year))
+        .collect();
+    Ok(People {
+        cover_model,
+        staff,
+        roster_pattern,
+        roster_prices,
+        added: Vec::new(),
+    })
+}
+
+/// Sets every demand item's cover from `staff`.
+pub fn apply(model: &mut PlanModel, cover_model: &CoverModel, staff: &Staff) {
+    let demand: Vec<(SiteIdx, Vec<_>)> = model
+        .sites
+        .iter()
+        .map(|s| (s.site, s.demand.iter().map(|(part, _)| *part).collect()))
+        .collect();
+    model.set_covers(cover_model.covers(staff, &demand));
+}
