@@ -372,9 +372,19 @@ fn plan(scenario: &Path, dir: &Path) {
     assert!(output.status.success(), "{}", text(&output).1);
 }
 
-/// `simulate` of a plan (10 runs of 120 days), its exit code, attainment
+/// `simulate` of a plan (10 runs of 120 days): its exit code, attainment
 /// (`summary.json` `attainment.mean`) and stderr without `next:` lines.
 fn simulate(scenario: &Path, plan: &Path, extra: &[&str]) -> (Option<i32>, Option<f64>, String) {
+    let (code, attainment, stderr) = simulate_with_next(scenario, plan, extra);
+    (code, attainment, without_next(&stderr))
+}
+
+/// [`simulate`] with the whole stderr, the suggested next commands included.
+fn simulate_with_next(
+    scenario: &Path,
+    plan: &Path,
+    extra: &[&str],
+) -> (Option<i32>, Option<f64>, String) {
     let mut args = vec![
         "simulate",
         scenario.to_str().unwrap(),
@@ -393,7 +403,7 @@ fn simulate(scenario: &Path, plan: &Path, extra: &[&str]) -> (Option<i32>, Optio
     let attainment = serde_json::from_str::<serde_json::Value>(&stdout)
         .ok()
         .and_then(|json| json["attainment"]["mean"].as_f64());
-    (output.status.code(), attainment, without_next(&stderr))
+    (output.status.code(), attainment, stderr)
 }
 
 #[test]
@@ -429,17 +439,26 @@ fn simulate_uses_the_plan_folder_s_roster_and_an_explicit_one_first() {
 
     // --roster wins over the folder's roster.csv.
     let engineers = fixtures().join("tiny/engineers.csv");
-    let (code, explicit, stderr) = simulate(
+    let (code, explicit, stderr) = simulate_with_next(
         copy.path(),
         &plan_dir,
         &["--roster", engineers.to_str().unwrap()],
     );
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        stderr.contains(&format!("roster: {} (3 engineers)", engineers.display())),
+        without_next(&stderr).contains(&format!("roster: {} (3 engineers)", engineers.display())),
         "{stderr}"
     );
     assert_eq!(explicit, Some(with_engineers));
+    // The suggested re-run keeps the roster.
+    let next = stderr
+        .split_once("next:")
+        .map(|(_, next)| next)
+        .unwrap_or("");
+    assert!(
+        next.contains(&format!("--roster {}", engineers.display())),
+        "{stderr}"
+    );
 }
 
 #[test]

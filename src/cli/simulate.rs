@@ -155,15 +155,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "the plan on one page",
     )];
     if args.out.is_none() {
+        let mut again: Vec<&dyn next::ShellWord> =
+            vec![&"simulate", &args.scenario, &"--plan", &args.plan];
+        if let Some(roster) = &args.roster {
+            again.extend([&"--roster" as &dyn next::ShellWord, roster]);
+        }
+        again.extend([&"--out" as &dyn next::ShellWord, &"simulation"]);
         steps.push(Next::sparesla(
-            &[
-                &"simulate",
-                &args.scenario,
-                &"--plan",
-                &args.plan,
-                &"--out",
-                &"simulation",
-            ],
+            &again,
             "the same, with tiers.csv and customers.csv kept",
         ));
     }
