@@ -93,3 +93,63 @@ fn generated_day_is_reproducible_valid_and_dispatchable() {
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(result.assignments.iter().all(|a| a.visit.is_some()));
 }
+
+#[test]
+fn generated_shifts_csv_loads_and_covers_every_generated_engineer() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = sparesla(&[
+        "generate",
+        dir.path().to_str().unwrap(),
+        "--depots",
+        "5",
+        "--sites",
+        "40",
+        "--parts",
+        "8",
+        "--engineers",
+        "20",
+        "--seed",
+        "4",
+    ]);
+    assert!(run.status.success(), "{}", text(&run).1);
+    let s = scenario::load(dir.path())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .scenario;
+    let patterns: Vec<(&str, f64)> = s
+        .shift_patterns
+        .iter()
+        .map(|p| (p.id.as_str(), p.cost_per_year))
+        .collect();
+    assert_eq!(
+        patterns,
+        [
+            ("day9", 180_000.0),
+            ("day10", 200_000.0),
+            ("oncall", 420_000.0)
+        ]
+    );
+    // Each engineer works a pattern, so the planner can price the roster;
+    // day and night crews both occur.
+    let mut worked = std::collections::BTreeSet::new();
+    for engineer in &s.engineers {
+        let pattern = s
+            .shift_patterns
+            .iter()
+            .find(|p| p.matches(&engineer.shift))
+            .unwrap_or_else(|| panic!("{} works no pattern", engineer.id));
+        worked.insert(pattern.id.as_str());
+    }
+    assert_eq!(worked.into_iter().collect::<Vec<_>>(), ["day10", "oncall"]);
+    // The business tiers' windows each have a pattern of the same hours.
+    for tier in &s.tiers {
+        if let scenario::Coverage::Business(hours) = &tier.coverage {
+            assert!(
+                s.shift_patterns
+                    .iter()
+                    .any(|p| p.window == hours.window && p.days == hours.days),
+                "{}",
+                tier.id
+            );
+        }
+    }
+}

@@ -21,6 +21,10 @@ pub struct Args {
     /// Stock to take parts from (`depot,part,on_hand`, e.g. a plan's stock.csv; default the scenario's stock.csv).
     #[arg(long)]
     stock: Option<PathBuf>,
+    /// Engineers to dispatch instead of the scenario's engineers.csv (the
+    /// engineers.csv format, e.g. a plan's roster.csv).
+    #[arg(long, value_name = "FILE")]
+    roster: Option<PathBuf>,
     /// A previous dispatch.csv whose assigned jobs to keep: each stays with its
     /// engineer, depot and mode, first in the route in its previous order.
     #[arg(long)]
@@ -52,14 +56,19 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let scenario = super::load_scenario(&args.scenario)?;
+    let mut scenario = super::load_scenario(&args.scenario)?;
     let time_limit =
         parse_duration(&args.time_limit).map_err(|e| InvalidInput(format!("--time-limit: {e}")))?;
-    let incidents = scenario::load_incidents(&scenario, &args.incidents)?;
-    // A stock or pin file from an output folder must be the file its run wrote.
-    for path in [&args.stock, &args.pin].into_iter().flatten() {
+    // A stock, pin or roster file from an output folder must be the file its run wrote.
+    for path in [&args.stock, &args.pin, &args.roster].into_iter().flatten() {
         check_output_file(path).map_err(|e| InvalidInput(e.to_string()))?;
     }
+    // Before the incidents: their dates are checked against the calendars
+    // of the engineers who would serve them.
+    if let Some(path) = &args.roster {
+        scenario.engineers = scenario::load_roster(&scenario, path)?;
+    }
+    let incidents = scenario::load_incidents(&scenario, &args.incidents)?;
     let stock = match &args.stock {
         Some(path) => scenario::load_stock(&scenario, path)?,
         None => scenario.stock.clone(),
@@ -116,17 +125,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     let dispatch_csv = args.out.join("dispatch.csv");
+    let mut redispatch: Vec<&dyn next::ShellWord> =
+        vec![&"dispatch", &args.scenario, &"--incidents", &args.incidents];
+    // The pinned jobs name the roster's engineers: the next run needs it too.
+    if let Some(roster) = &args.roster {
+        redispatch.extend([&"--roster" as &dyn next::ShellWord, roster]);
+    }
+    redispatch.extend([
+        &"--pin" as &dyn next::ShellWord,
+        &dispatch_csv,
+        &"--out",
+        &"dispatch-next",
+    ]);
     let mut steps = vec![Next::sparesla(
-        &[
-            &"dispatch",
-            &args.scenario,
-            &"--incidents",
-            &args.incidents,
-            &"--pin",
-            &dispatch_csv,
-            &"--out",
-            &"dispatch-next",
-        ],
+        &redispatch,
         "re-dispatch as tickets arrive, keeping these jobs",
     )];
     // A plan's stock.csv: its folder makes a report with the day's routes.
@@ -134,7 +146,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .stock
         .as_deref()
         .and_then(|stock| stock.parent())
-        .filter(|dir| dir.join("summary.json").is_file());
+        .filter(|dir| dir.join("summary.json").is_file())
+        // The report checks the routes' engineers against engineers.csv.
+        .filter(|_| args.roster.is_none());
     if let Some(plan) = plan_folder {
         steps.push(Next::sparesla(
             &[

@@ -3,7 +3,10 @@
 use super::InvalidInput;
 use super::next::{self, Next};
 use anyhow::Context;
-use sparesla::report::read::{PlanParts, read_plan_parts, unchecked_folder_warning};
+use sparesla::report::ROSTER_FILE;
+use sparesla::report::read::{
+    PlanParts, check_output_file, read_plan_parts, unchecked_folder_warning,
+};
 use sparesla::report::{
     OutputFormat, SimulationReport, customers_csv, simulation_table, write_simulation,
 };
@@ -32,9 +35,15 @@ pub struct Args {
     #[arg(long, default_value_t = SimulateOptions::default().seed)]
     seed: u64,
     /// Hours from a failure until an emergency shipment (for a part no depot
-    /// in reach has) is on site.
-    #[arg(long, default_value_t = SimulateOptions::default().emergency_hours)]
-    emergency_hours: f64,
+    /// in reach has) is on site [default: the scenario's `[costs]
+    /// emergency_hours`, else 24].
+    #[arg(long, value_name = "HOURS")]
+    emergency_hours: Option<f64>,
+    /// Engineers to simulate with instead of the scenario's engineers.csv
+    /// (the engineers.csv format) [default: the plan folder's roster.csv
+    /// when it has one].
+    #[arg(long, value_name = "FILE")]
+    roster: Option<PathBuf>,
     /// Folder for summary.json, tiers.csv and customers.csv.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -59,18 +68,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    if !(args.emergency_hours.is_finite()
-        && (0.0..=MAX_EMERGENCY_HOURS).contains(&args.emergency_hours))
+    if let Some(hours) = args
+        .emergency_hours
+        .filter(|hours| !(hours.is_finite() && (0.0..=MAX_EMERGENCY_HOURS).contains(hours)))
     {
         return Err(InvalidInput(format!(
-            "--emergency-hours: {} is not a number of hours from 0 to {MAX_EMERGENCY_HOURS} (a year)",
-            args.emergency_hours
+            "--emergency-hours: {hours} is not a number of hours from 0 to {MAX_EMERGENCY_HOURS} (a year)"
         ))
         .into());
     }
     let mut scenario = super::load_scenario(&args.scenario)?;
     if let Some(start) = args.start {
         scenario.start_date = Some(start);
+    }
+    // Before the period check: the roster's calendars must cover it too.
+    if let Some(path) = roster_file(&args) {
+        check_output_file(&path).map_err(|e| InvalidInput(e.to_string()))?;
+        scenario.engineers = sparesla::scenario::load_roster(&scenario, &path)?;
+        eprintln!(
+            "roster: {} ({} engineers)",
+            path.display(),
+            scenario.engineers.len()
+        );
     }
     if let Some(start) = scenario.start_date {
         let end = start + chrono::Days::new(u64::from(args.days));
@@ -88,7 +107,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         days: args.days,
         runs: args.runs,
         seed: args.seed,
-        emergency_hours: args.emergency_hours,
+        emergency_hours: args
+            .emergency_hours
+            .unwrap_or(scenario.costs.emergency_hours),
     };
     let started = std::time::Instant::now();
     let progress = super::progress::bar(u64::from(options.runs), "simulating runs");
@@ -134,20 +155,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "the plan on one page",
     )];
     if args.out.is_none() {
+        let mut again: Vec<&dyn next::ShellWord> =
+            vec![&"simulate", &args.scenario, &"--plan", &args.plan];
+        if let Some(roster) = &args.roster {
+            again.extend([&"--roster" as &dyn next::ShellWord, roster]);
+        }
+        again.extend([&"--out" as &dyn next::ShellWord, &"simulation"]);
         steps.push(Next::sparesla(
-            &[
-                &"simulate",
-                &args.scenario,
-                &"--plan",
-                &args.plan,
-                &"--out",
-                &"simulation",
-            ],
+            &again,
             "the same, with tiers.csv and customers.csv kept",
         ));
     }
     next::print(wrote, &steps);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The engineers to simulate with: `--roster`, else the plan folder's
+/// roster.csv when there is one; `None` for the scenario's engineers.csv.
+fn roster_file(args: &Args) -> Option<PathBuf> {
+    args.roster.clone().or_else(|| {
+        let in_plan = args.plan.join(ROSTER_FILE);
+        std::fs::symlink_metadata(&in_plan)
+            .is_ok()
+            .then_some(in_plan)
+    })
 }
 
 /// A `--start` date: `YYYY-MM-DD`.

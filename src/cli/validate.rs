@@ -15,6 +15,11 @@ pub struct Args {
     /// Also check a stock file as `dispatch --stock` reads it (`depot,part,on_hand`, or a plan's stock.csv).
     #[arg(long, value_name = "FILE")]
     stock: Option<PathBuf>,
+    /// Also check a roster file as `dispatch --roster` and `simulate --roster`
+    /// read it (engineers.csv format); the inventory and the other files are
+    /// then checked against its engineers.
+    #[arg(long, value_name = "FILE")]
+    roster: Option<PathBuf>,
     /// Also check an engineer state file as `dispatch --engineer-state` reads it.
     #[arg(long, value_name = "FILE")]
     engineer_state: Option<PathBuf>,
@@ -31,6 +36,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut scenario = super::load_scenario(&args.scenario)?;
     // The files a later command would read with this scenario get the same
     // checks now; the inventory then counts them instead of the folder's own.
+    if let Some(path) = &args.roster {
+        scenario.engineers = sparesla::scenario::load_roster(&scenario, path)?;
+    }
     if let Some(path) = &args.incidents {
         scenario.incidents = sparesla::scenario::load_incidents(&scenario, path)?;
     }

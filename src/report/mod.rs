@@ -10,6 +10,7 @@ mod inventory;
 pub mod output_set;
 mod plan;
 pub mod read;
+mod roster;
 mod travel;
 pub mod view;
 
@@ -18,6 +19,7 @@ pub use compare::{compare_csv, compare_json, compare_set, compare_table, event_p
 pub use inventory::Inventory;
 pub use output_set::{Manifest, OutputSet};
 pub use plan::{PlanSummary, UnreachableSite, plan_set, plan_table, write_plan};
+pub use roster::{ROSTER_COLUMNS, ROSTER_FILE, roster_csv, write_roster, write_roster_to};
 pub use travel::{TravelList, TravelPair, TravelRoute};
 
 /// How `plan` and `dispatch` print their result on stdout.

@@ -395,8 +395,13 @@ const CUSTOMERS_SHOWN: usize = 10;
 /// The simulation for the terminal.
 pub fn simulation_table(report: &SimulationReport) -> String {
     let mut out = format!(
-        "simulate {}: {} runs x {} days from {}, seed {}\n",
-        report.scenario, report.runs, report.days, report.start_date, report.seed
+        "simulate {}: {} runs x {} days from {}, seed {}, emergency shipments on site {} h after a failure\n",
+        report.scenario,
+        report.runs,
+        report.days,
+        report.start_date,
+        report.seed,
+        report.emergency_hours
     );
     out.push_str(&format!(
         "failures per run: {} (95% CI {}); met in time: {} (95% CI {})\n",

@@ -131,6 +131,7 @@ pub fn generate(options: GenerateOptions) -> Vec<(&'static str, String)> {
         ("installed_base.csv", installed),
         ("tiers.csv", TIERS.to_string()),
         ("engineers.csv", engineers),
+        ("shifts.csv", SHIFTS.to_string()),
     ];
     if options.incidents > 0 {
         let mut day_rng = ChaCha8Rng::seed_from_u64(options.seed ^ DAY_SEED_SALT);
@@ -148,6 +149,16 @@ const TIERS: &str = "id,coverage,window,days,calendar,response,target,penalty\n\
 7x24x4,24x7,,,,4h,0.95,20000\n\
 5x9-nbd,business,08:30-17:30,mon-fri,CN,nbd,0.98,5000\n\
 5x10-nbd,business,08:00-18:00,mon-fri,CN,nbd,0.98,5000\n";
+
+/// The rota patterns the planner may staff: the business windows of the
+/// two business tiers on the CN calendar and the on-call rota of the
+/// round-the-clock engineers ([`CREWS`] works the last two). Yearly cost of
+/// one position in CNY, rota and allowances included: a longer day costs
+/// more, and covering every hour of the year takes several people.
+const SHIFTS: &str = "id,window,days,calendar,cost_per_year\n\
+day9,08:30-17:30,mon-fri,CN,180000\n\
+day10,08:00-18:00,mon-fri,CN,200000\n\
+oncall,24x7,mon-sun,none,420000\n";
 
 fn scenario_toml(options: GenerateOptions) -> String {
     format!(
