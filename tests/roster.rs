@@ -412,14 +412,19 @@ fn simulate_uses_the_plan_folder_s_roster_and_an_explicit_one_first() {
     let folder = tempfile::tempdir().unwrap();
     let plan_dir = folder.path().join("plan");
     plan(copy.path(), &plan_dir);
+    // The plan counted the roster and wrote it with the plan.
     let (code, with_engineers, stderr) = simulate(copy.path(), &plan_dir, &[]);
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(!stderr.contains("roster:"), "{stderr}");
+    let written = plan_dir.join(ROSTER_FILE);
+    assert!(
+        stderr.contains(&format!("roster: {} (3 engineers)", written.display())),
+        "{stderr}"
+    );
     let with_engineers = with_engineers.unwrap();
     assert!(with_engineers > 0.5, "{with_engineers}");
 
-    // A roster.csv the plan's run did not write is refused while the
-    // manifest says what the folder holds.
+    // A roster.csv other than the one the plan's run wrote is refused
+    // while the manifest says what the folder holds.
     let roster_path = plan_dir.join(ROSTER_FILE);
     std::fs::write(&roster_path, "id,name,base,skills,shift,calendar,days\n").unwrap();
     let (code, _, stderr) = simulate(copy.path(), &plan_dir, &[]);

@@ -125,7 +125,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .to_std()
                     .unwrap_or_default(),
                 gap: args.gap.unwrap_or(scenario.planning.gap),
-                staffing: sparesla::plan::Staffing::default_for(&scenario),
+                staffing: sparesla::plan::Staffing::default_for(scenario),
             };
             let plan = plan::plan(scenario, &input.travel, options)
                 .with_context(|| format!("planning {}", scenario.name));

@@ -33,6 +33,30 @@ pub struct Args {
     /// the horizon (average) or at their peak all year (peak). See docs/whatif.md.
     #[arg(long, value_enum, default_value_t = TemporaryView::Average)]
     temporary: TemporaryView,
+    /// How engineers count: `plan` adds positions from shifts.csv where they
+    /// pay or a target needs them, `keep` counts the roster as it is,
+    /// `parts-only` leaves engineers out (the parts-only model). Default:
+    /// `plan` with a shifts.csv, else `keep` (parts-only without engineers).
+    #[arg(long, value_enum, value_name = "MODE")]
+    staffing: Option<StaffingArg>,
+}
+
+/// `--staffing` values.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum StaffingArg {
+    Keep,
+    Plan,
+    PartsOnly,
+}
+
+impl StaffingArg {
+    pub fn mode(self) -> plan::Staffing {
+        match self {
+            StaffingArg::Keep => plan::Staffing::Keep,
+            StaffingArg::Plan => plan::Staffing::Plan,
+            StaffingArg::PartsOnly => plan::Staffing::PartsOnly,
+        }
+    }
 }
 
 fn parse_backend(text: &str) -> Result<Backend, String> {
@@ -58,8 +82,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         backend: args.solver.unwrap_or_else(Backend::default_backend),
         time_limit: time_limit.to_std().unwrap_or_default(),
         gap,
-        staffing: sparesla::plan::Staffing::default_for(&scenario),
+        staffing: args
+            .staffing
+            .map_or_else(|| plan::Staffing::default_for(&scenario), StaffingArg::mode),
     };
+    if options.staffing == plan::Staffing::Plan && scenario.shift_patterns.is_empty() {
+        return Err(InvalidInput(
+            "--staffing plan: the scenario has no shifts.csv, so there are no rota patterns to add positions from (see docs/scenario-format.md)".into(),
+        )
+        .into());
+    }
+    if options.staffing != plan::Staffing::PartsOnly
+        && scenario.engineers.is_empty()
+        && scenario.shift_patterns.is_empty()
+    {
+        tracing::warn!("the scenario has no engineers: every failure will breach");
+    }
     let travel = super::travel_hours(&scenario)?;
     let input = planning_input(&scenario, &travel, args.temporary);
     let (scenario, travel) = (input.scenario, input.travel);

@@ -63,7 +63,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .map_err(invalid)?;
 
     let travel = super::travel_hours(&scenario)?;
-    let model = PlanModel::build(&scenario, &travel).map_err(|e| InvalidInput(e.to_string()))?;
+    let mut model =
+        PlanModel::build(&scenario, &travel).map_err(|e| InvalidInput(e.to_string()))?;
+    // A plan that counted engineers wrote them to roster.csv: evaluate its
+    // stock with the same engineers.
+    let roster = args.plan.join("roster.csv");
+    if roster.exists() {
+        let engineers = sparesla::scenario::load_roster(&scenario, &roster)?;
+        sparesla::plan::count_engineers(&scenario, &travel, &mut model, &engineers)
+            .map_err(|e| InvalidInput(format!("{}: {e}", roster.display())))?;
+    }
     let network = FixedNetwork::new(&model, &plan.open(&scenario), plan.primary(&scenario));
     let stock: BTreeMap<_, _> = plan
         .stock
@@ -72,11 +81,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     let plan_point = network.evaluate(&stock);
     let claimed = plan.summary.total_cost;
-    if (plan_point.total_cost - claimed).abs() > 1e-6 * claimed.abs().max(1.0) {
+    let recomputed = plan_point.total_cost + plan.summary.people_cost;
+    if (recomputed - claimed).abs() > 1e-6 * claimed.abs().max(1.0) {
         eprintln!(
             "warning: the plan's stock recomputes to a yearly cost of {:.0}, but {} says {claimed:.0}; \
              was the plan made from this scenario?",
-            plan_point.total_cost,
+            recomputed,
             args.plan.join("summary.json").display()
         );
     }

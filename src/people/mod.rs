@@ -161,8 +161,16 @@ impl CoverModel {
 
     /// The roster of a scenario as positions.
     pub fn roster(&self, scenario: &Scenario) -> Result<Staff, CalendarError> {
+        self.staff_of(&scenario.engineers)
+    }
+
+    /// Engineers as positions.
+    pub fn staff_of(
+        &self,
+        engineers: &[crate::scenario::Engineer],
+    ) -> Result<Staff, CalendarError> {
         let mut staff = Staff::default();
-        for engineer in &scenario.engineers {
+        for engineer in engineers {
             let rule = self.rule(&mut staff, &engineer.shift)?;
             staff.positions.push(Position {
                 base: engineer.base,

@@ -5,8 +5,9 @@
 
 use super::stock_model::fill_rate;
 use super::{CostBreakdown, TravelHours};
+use crate::people::{Cover, CoverModel};
 use crate::scenario::SiteClocks;
-use crate::scenario::{DepotStatus, Scenario};
+use crate::scenario::{DepotStatus, Engineer, PartIdx, Scenario, SiteIdx};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A plan as its output files state it.
@@ -20,6 +21,9 @@ pub struct PlanClaims {
     pub costs: CostBreakdown,
     /// Tier id to (expected attainment, attainable share).
     pub attainment: BTreeMap<String, (f64, f64)>,
+    /// The engineers the plan counts (its roster.csv); `None` for a
+    /// parts-only plan.
+    pub roster_file: Option<std::path::PathBuf>,
 }
 
 const TOLERANCE: f64 = 1e-6;
@@ -51,9 +55,11 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
     // Failures per year of each (depot, part) pool and each tier.
     let mut pool_demand: BTreeMap<(String, String), BTreeMap<usize, f64>> = BTreeMap::new();
     let mut tier_demand = vec![0.0; scenario.tiers.len()];
-    let mut unserved = vec![0.0; scenario.tiers.len()];
     let mut reachable = vec![0.0; scenario.tiers.len()];
     let mut serving: Vec<Option<usize>> = vec![None; scenario.sites.len()];
+    // (site, part, failures per year, serving depot) of every installed-base row.
+    let mut items: Vec<(SiteIdx, PartIdx, f64, Option<String>)> = Vec::new();
+    let mut fastest_reach: Vec<Option<f64>> = vec![None; scenario.sites.len()];
     for s in scenario.site_indices() {
         let site = scenario.site(s);
         let allowed = clocks.of(s).guaranteed_response_hours();
@@ -68,6 +74,10 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
         if (0..scenario.depots.len()).any(in_time) {
             serving[s.index()] = Some(usize::MAX);
         }
+        fastest_reach[s.index()] = (0..scenario.depots.len())
+            .filter(|d| in_time(*d))
+            .filter_map(|d| travel[d][s.index()])
+            .min_by(f64::total_cmp);
         let claimed = claims.serving_depot.get(&site.id).cloned().flatten();
         // A site that never fails has no rows in assignment.csv to name a
         // depot: nothing to serve, so nothing to check.
@@ -108,19 +118,17 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
         let serving_depot = claimed.filter(|d| ids.depots.contains_key(d));
         for unit in scenario.installed_base.iter().filter(|u| u.site == s) {
             let rate = unit.failures_per_year();
+            items.push((s, unit.part, rate, serving_depot.clone()));
             tier_demand[site.tier.index()] += rate;
             if serving[s.index()].is_some() {
                 reachable[site.tier.index()] += rate;
             }
-            match &serving_depot {
-                Some(depot) => {
-                    *pool_demand
-                        .entry((depot.clone(), scenario.part(unit.part).id.clone()))
-                        .or_default()
-                        .entry(site.tier.index())
-                        .or_default() += rate;
-                }
-                None => unserved[site.tier.index()] += rate,
+            if let Some(depot) = &serving_depot {
+                *pool_demand
+                    .entry((depot.clone(), scenario.part(unit.part).id.clone()))
+                    .or_default()
+                    .entry(site.tier.index())
+                    .or_default() += rate;
             }
         }
     }
@@ -134,9 +142,8 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
             problems.push(format!("stock of {part} at {depot}, which is not open"));
         }
     }
-    let mut met = vec![0.0; scenario.tiers.len()];
-    let mut breaches = unserved.clone();
     let mut holding = 0.0;
+    let mut fills: BTreeMap<(String, String), f64> = BTreeMap::new();
     for ((depot, part), units) in &claims.stock {
         let (Some(_), Some(p)) = (ids.depots.get(depot), ids.parts.get(part)) else {
             problems.push(format!(
@@ -159,10 +166,40 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
             .map(|d| scenario.depot(*d).replenish_days / 365.0)
             .unwrap_or(0.0);
         let fill = fill_rate(scenario.planning.fill_model, units, total * lead_years);
-        for (tier, rate) in by_tier {
-            met[*tier] += rate * fill;
-            breaches[*tier] += rate * (1.0 - fill);
-        }
+        fills.insert((depot.clone(), part.clone()), fill);
+    }
+    // What the engineers give each row: the roster's cover, or every
+    // failure with stock met when the plan counts no people.
+    let roster = match &claims.roster_file {
+        None => None,
+        Some(path) => match crate::scenario::load_roster(scenario, path) {
+            Ok(roster) => Some(roster),
+            Err(error) => return vec![format!("roster {}: {error}", path.display())],
+        },
+    };
+    let cover = match &roster {
+        None => None,
+        Some(roster) => match covers(scenario, travel, &fastest_reach, roster) {
+            Ok(found) => Some(found),
+            Err(error) => return vec![format!("engineers: {error}")],
+        },
+    };
+    let mut met = vec![0.0; scenario.tiers.len()];
+    let mut breaches = vec![0.0; scenario.tiers.len()];
+    let mut emergencies = 0.0;
+    for (site, part, rate, depot) in &items {
+        let tier = scenario.site(*site).tier.index();
+        let on_shelf = depot.as_ref().map_or(0.0, |depot| {
+            let key = (depot.clone(), scenario.part(*part).id.clone());
+            fills.get(&key).copied().unwrap_or(0.0)
+        });
+        let cover = cover
+            .as_ref()
+            .map_or(Cover::PARTS_ONLY, |c| c.of(*site, *part));
+        let share = cover.by_emergency + on_shelf * (cover.with_stock - cover.by_emergency);
+        met[tier] += rate * share;
+        breaches[tier] += rate * (1.0 - share);
+        emergencies += rate * (1.0 - on_shelf);
     }
     let fixed: f64 = scenario
         .depots
@@ -176,17 +213,21 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
         .zip(&breaches)
         .map(|(t, b)| t.penalty * b)
         .sum();
-    let emergency = breaches.iter().sum::<f64>() * scenario.costs.emergency_shipment_cost;
+    let emergency = emergencies * scenario.costs.emergency_shipment_cost;
+    let people = roster
+        .as_ref()
+        .map_or(0.0, |roster| people_cost(scenario, roster));
     let claimed = &claims.costs;
     for (name, claimed, actual) in [
         ("fixed_cost", claimed.fixed_cost, fixed),
         ("holding_cost", claimed.holding_cost, holding),
         ("expected_penalty", claimed.expected_penalty, penalty),
         ("emergency_cost", claimed.emergency_cost, emergency),
+        ("people_cost", claimed.people_cost, people),
         (
             "total_cost",
             claimed.total_cost,
-            fixed + holding + penalty + emergency,
+            fixed + holding + penalty + emergency + people,
         ),
     ] {
         if (claimed - actual).abs() > TOLERANCE * actual.abs().max(1.0) {
@@ -215,7 +256,9 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
                 reachable[k] / tier_demand[k]
             ));
         }
-        if attainment < tier.target.min(*attainable) - TOLERANCE {
+        // A target out of reach is planned one point below the attainable.
+        let required = tier.target.min(attainable - super::UNATTAINABLE_MARGIN);
+        if attainment < required - TOLERANCE {
             problems.push(format!(
                 "tier {} attains {attainment}, below its target {} (attainable {attainable})",
                 tier.id, tier.target
@@ -223,4 +266,55 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
         }
     }
     problems
+}
+
+/// The cover of every site and part under a roster.
+struct Covers {
+    model: CoverModel,
+    staff: crate::people::Staff,
+}
+
+impl Covers {
+    fn of(&self, site: SiteIdx, part: PartIdx) -> Cover {
+        self.model.cover(&self.staff, site, part)
+    }
+}
+
+fn covers(
+    scenario: &Scenario,
+    travel: &TravelHours,
+    fastest_reach: &[Option<f64>],
+    roster: &[Engineer],
+) -> Result<Covers, String> {
+    let start = scenario
+        .start_date
+        .ok_or("the scenario has no start date to count engineers from")?;
+    let model =
+        CoverModel::build(scenario, start, travel, fastest_reach).map_err(|e| e.to_string())?;
+    let staff = model.staff_of(roster).map_err(|e| e.to_string())?;
+    Ok(Covers { model, staff })
+}
+
+/// Yearly cost of a roster: each engineer at the `shifts.csv` pattern its
+/// shift matches (0 where none does), and an engineer the scenario's
+/// engineers.csv does not list (added by the plan) also pays
+/// certification for each skill.
+fn people_cost(scenario: &Scenario, roster: &[Engineer]) -> f64 {
+    roster
+        .iter()
+        .map(|engineer| {
+            let pattern = scenario
+                .shift_patterns
+                .iter()
+                .find(|p| p.matches(&engineer.shift))
+                .map_or(0.0, |p| p.cost_per_year);
+            let added = !scenario.engineers.iter().any(|e| e.id == engineer.id);
+            let certification = if added {
+                scenario.costs.certification_cost * engineer.skills.len() as f64
+            } else {
+                0.0
+            };
+            pattern + certification
+        })
+        .sum()
 }

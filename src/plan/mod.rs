@@ -14,7 +14,7 @@ mod stocking;
 pub use crate::milp::{Backend, Limits, MilpError, MilpStatus};
 pub use bound::LagrangianBound;
 pub use model::{ModelError, PlanModel, Reach, SiteModel, TravelHours, depot_site_hours};
-pub use staffing::{People, Staffing};
+pub use staffing::{AddedPosition, People, Staffing, count_engineers};
 pub use stock_model::{erlang_b, expected_backorders, fill_curve, fill_rate, poisson_pmf};
 pub use stocking::{Assignment, Pool, Unserved};
 
@@ -76,6 +76,21 @@ pub struct TierService {
     /// Failures per year.
     pub demand: f64,
     pub expected_breaches: f64,
+    /// The parts half of the promise: the share of failures whose part is
+    /// on the shelf of the serving depot (the parts-only promise, were
+    /// engineers always in time).
+    #[serde(default = "whole")]
+    pub parts_attainment: f64,
+    /// The people half: the share of failures a qualified engineer makes in
+    /// time when the part is in reach (1 when people are not counted).
+    #[serde(default = "whole")]
+    pub people_attainment: f64,
+}
+
+/// The share of a half of the promise summaries written before the split
+/// did not state.
+fn whole() -> f64 {
+    1.0
 }
 
 /// A stocking plan.
@@ -297,6 +312,22 @@ fn stock_availability(model: &PlanModel, best: &Candidate) -> Vec<Vec<f64>> {
                 .collect()
         })
         .collect()
+}
+
+/// Per tier, failures per year whose part is on the serving depot's shelf,
+/// and failures a qualified engineer makes in time with the part in reach.
+fn promise_halves(model: &PlanModel, best: &Candidate) -> (Vec<f64>, Vec<f64>) {
+    let availability = stock_availability(model, best);
+    let mut parts = vec![0.0; model.tier_count()];
+    let mut people = vec![0.0; model.tier_count()];
+    for (site, stock) in model.sites.iter().zip(&availability) {
+        let k = site.tier.index();
+        for (((_, rate), cover), on_shelf) in site.demand.iter().zip(&site.cover).zip(stock) {
+            parts[k] += rate * on_shelf;
+            people[k] += rate * cover.with_stock;
+        }
+    }
+    (parts, people)
 }
 
 /// Searches open sets and stock for `model`, each tier meeting `target`
@@ -836,6 +867,7 @@ fn finish(
             1.0
         }
     };
+    let (parts_met, people_met) = promise_halves(&model, &best);
     let tier_services = (0..tiers)
         .map(|k| TierService {
             tier: scenario.tiers[k].id.clone(),
@@ -844,6 +876,16 @@ fn finish(
             attainable: share(attainable[k], k),
             demand: model.tier_demand[k],
             expected_breaches: breaches[k],
+            parts_attainment: if people_modelled {
+                share(parts_met[k], k)
+            } else {
+                share(met[k], k)
+            },
+            people_attainment: if people_modelled {
+                share(people_met[k], k)
+            } else {
+                1.0
+            },
         })
         .collect();
     let lower_bound = proof.lower_bound.min(total_cost);

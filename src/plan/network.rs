@@ -135,9 +135,11 @@ pub fn relaxation_bound(
 }
 
 fn facility_location(model: &PlanModel, required: &[f64]) -> (Milp, Vec<(usize, usize)>) {
-    let mut milp = Milp::default();
     // Breaches no stock can avoid are in every plan.
-    milp.offset = model.floor_cost;
+    let mut milp = Milp {
+        offset: model.floor_cost,
+        ..Milp::default()
+    };
     let mut open_column = vec![None; model.depot_count];
     let mut open_columns = Vec::new();
     for depot in &model.usable {

@@ -530,3 +530,25 @@ pub fn apply(model: &mut PlanModel, cover_model: &CoverModel, staff: &Staff) {
         .collect();
     model.set_covers(cover_model.covers(staff, &demand));
 }
+
+/// Counts `engineers` in `model` (every demand item's cover), as a plan
+/// that counted them did: for readers that re-evaluate a written plan.
+pub fn count_engineers(
+    scenario: &Scenario,
+    travel: &[Vec<Option<f64>>],
+    model: &mut PlanModel,
+    engineers: &[crate::scenario::Engineer],
+) -> Result<(), CalendarError> {
+    let Some(start_date) = scenario.start_date else {
+        return Ok(());
+    };
+    let reach_hours: Vec<Option<f64>> = model
+        .sites
+        .iter()
+        .map(|s| s.reach.first().map(|r| r.hours))
+        .collect();
+    let cover_model = CoverModel::build(scenario, start_date, travel, &reach_hours)?;
+    let staff = cover_model.staff_of(engineers)?;
+    apply(model, &cover_model, &staff);
+    Ok(())
+}

@@ -11,6 +11,7 @@ pub mod output_set;
 mod plan;
 pub mod read;
 mod roster;
+mod staffing;
 mod travel;
 pub mod view;
 

@@ -33,6 +33,10 @@ pub struct PlanSummary {
     pub holding_cost: f64,
     pub expected_penalty: f64,
     pub emergency_cost: f64,
+    /// Engineers per year: roster positions at their matching pattern's
+    /// cost, plus the added positions (0 when people are not counted).
+    #[serde(default)]
+    pub people_cost: f64,
     pub lower_bound: f64,
     pub gap: f64,
     pub solver: String,
@@ -47,6 +51,9 @@ pub struct PlanSummary {
     pub stock_value: f64,
     pub tiers: Vec<TierService>,
     pub unreachable_sites: Vec<UnreachableSite>,
+    /// How engineers were counted (absent in summaries written before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staffing: Option<StaffingSummary>,
     /// What the MILP solver's fallbacks did; absent when every solve went
     /// through at the first attempt.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -64,6 +71,7 @@ impl PlanSummary {
             holding_cost: costs.holding_cost,
             expected_penalty: costs.expected_penalty,
             emergency_cost: costs.emergency_cost,
+            people_cost: costs.people_cost,
             lower_bound: plan.lower_bound,
             gap: plan.gap,
             solver: plan.backend.to_string(),
@@ -80,6 +88,7 @@ impl PlanSummary {
             stock_value: stock_value(scenario, plan),
             tiers: plan.tiers.clone(),
             unreachable_sites: unreachable(scenario, plan),
+            staffing: Some(StaffingSummary::of(plan)),
             solver_notes: plan.solver_notes.clone(),
         }
     }
@@ -96,6 +105,7 @@ impl PlanSummary {
             ("holding_cost", self.holding_cost),
             ("expected_penalty", self.expected_penalty),
             ("emergency_cost", self.emergency_cost),
+            ("people_cost", self.people_cost),
             ("lower_bound", self.lower_bound),
             ("gap", self.gap),
             ("stock_value", self.stock_value),
@@ -131,6 +141,32 @@ impl PlanSummary {
             .filter(|(_, value)| !value.is_finite())
             .map(|(name, value)| format!("{name} = {value}"))
             .collect()
+    }
+}
+
+/// How a plan counted engineers, for summary.json and the terminal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffingSummary {
+    /// `parts_only`, `keep` or `plan`.
+    pub mode: crate::plan::Staffing,
+    pub roster_positions: usize,
+    /// Roster positions no `shifts.csv` pattern prices (counted at 0).
+    pub unpriced_positions: usize,
+    pub added_positions: usize,
+    /// Yearly cost of the added positions (part of `people_cost`).
+    pub added_cost: f64,
+}
+
+impl StaffingSummary {
+    fn of(plan: &Plan) -> Self {
+        let people = plan.people.as_ref();
+        StaffingSummary {
+            mode: plan.staffing,
+            roster_positions: people.map_or(0, |p| p.roster_prices.len()),
+            unpriced_positions: people.map_or(0, |p| p.unpriced()),
+            added_positions: people.map_or(0, |p| p.added.len()),
+            added_cost: people.map_or(0.0, |p| p.added_cost()),
+        }
     }
 }
 
@@ -184,6 +220,15 @@ pub fn plan_set(scenario: &Scenario, plan: &Plan) -> io::Result<OutputSet> {
     set.add("depots.csv", depots_csv(scenario, plan)?);
     set.add("stock.csv", stock_csv(scenario, plan)?);
     set.add("assignment.csv", assignment_csv(scenario, plan)?);
+    if let Some(staffing) = super::staffing::staffing_csv(scenario, plan)? {
+        set.add("staffing.csv", staffing);
+    }
+    if let Some(people) = &plan.people {
+        set.add(
+            super::roster::ROSTER_FILE,
+            super::staffing::planned_roster_csv(scenario, people)?,
+        );
+    }
     let summary = serde_json::to_string_pretty(&summary)?;
     set.add("summary.json", format!("{summary}\n"));
     Ok(set)
@@ -338,8 +383,12 @@ pub fn plan_table(summary: &PlanSummary) -> String {
         ("holding (stock)", summary.holding_cost),
         ("expected SLA penalties", summary.expected_penalty),
         ("emergency shipments", summary.emergency_cost),
+        ("engineers", summary.people_cost),
         ("total", summary.total_cost),
     ] {
+        if name == "engineers" && !counts_people(summary) {
+            continue;
+        }
         costs.add_row([name.to_string(), money(value)]);
     }
     out.push_str(&format!("{costs}\n"));
@@ -351,25 +400,36 @@ pub fn plan_table(summary: &PlanSummary) -> String {
         money(summary.stock_value),
         summary.currency
     ));
+    if let Some(staffing) = summary.staffing.as_ref().filter(|_| counts_people(summary)) {
+        out.push_str(&staffing_line(staffing, &summary.currency));
+    }
     let mut tiers = Table::new();
     tiers.load_style(NOTHING);
-    tiers.set_header([
-        "tier",
-        "target",
-        "expected",
-        "attainable",
-        "failures/yr",
-        "breaches/yr",
-    ]);
+    let people = counts_people(summary);
+    let mut header = vec!["tier", "target", "expected"];
+    if people {
+        header.extend(["parts", "people"]);
+    }
+    header.extend(["attainable", "failures/yr", "breaches/yr"]);
+    tiers.set_header(header);
     for tier in &summary.tiers {
-        tiers.add_row([
+        let mut row = vec![
             tier.tier.clone(),
             percent(tier.target),
             percent(tier.expected_attainment),
+        ];
+        if people {
+            row.extend([
+                percent(tier.parts_attainment),
+                percent(tier.people_attainment),
+            ]);
+        }
+        row.extend([
             percent(tier.attainable),
             format!("{:.1}", tier.demand),
             format!("{:.2}", tier.expected_breaches),
         ]);
+        tiers.add_row(row);
     }
     out.push_str(&format!("{tiers}\n"));
     if summary.unreachable_sites.is_empty() {
@@ -404,6 +464,34 @@ pub fn plan_table(summary: &PlanSummary) -> String {
         out.push_str(&format!("{sites}\n"));
     }
     out
+}
+
+/// Whether the plan counted engineers (the table then shows them).
+fn counts_people(summary: &PlanSummary) -> bool {
+    summary
+        .staffing
+        .as_ref()
+        .is_some_and(|s| s.mode != crate::plan::Staffing::PartsOnly)
+}
+
+fn staffing_line(staffing: &StaffingSummary, currency: &str) -> String {
+    let mut line = format!(
+        "engineers ({}): {} on the roster",
+        staffing.mode.name(),
+        staffing.roster_positions
+    );
+    if staffing.unpriced_positions > 0 {
+        line.push_str(&format!(
+            " ({} match no shifts.csv pattern and are not priced)",
+            staffing.unpriced_positions
+        ));
+    }
+    line.push_str(&format!(
+        ", {} added for {} {currency} a year (staffing.csv, roster.csv)\n",
+        staffing.added_positions,
+        format_money(staffing.added_cost)
+    ));
+    line
 }
 
 fn percent(share: f64) -> String {

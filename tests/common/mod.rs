@@ -134,8 +134,11 @@ pub fn read_plan_claims(dir: &Path) -> sparesla::plan::check::PlanClaims {
         holding_cost: number("holding_cost"),
         expected_penalty: number("expected_penalty"),
         emergency_cost: number("emergency_cost"),
+        people_cost: summary["people_cost"].as_f64().unwrap_or(0.0),
         total_cost: number("total_cost"),
     };
+    let roster = dir.join("roster.csv");
+    claims.roster_file = roster.exists().then_some(roster);
     for tier in summary["tiers"].as_array().expect("tiers") {
         claims.attainment.insert(
             tier["tier"].as_str().expect("tier id").to_string(),
