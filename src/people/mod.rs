@@ -45,6 +45,9 @@ pub struct Staff {
     pub rules: Vec<Shift>,
     pub duties: Vec<DutyBlocks>,
     pub positions: Vec<Position>,
+    /// Per position, the chance it is on another job when a failure comes
+    /// (missing: free; see [`CoverModel::estimate_busy`]).
+    pub busy: Vec<f64>,
 }
 
 /// What the engineers give one site's demand for one part: the share of its
@@ -206,25 +209,36 @@ impl CoverModel {
         site: SiteIdx,
         skill: &str,
     ) -> Vec<Responder<'a>> {
-        let mut quickest: Vec<Option<Seconds>> = vec![None; staff.rules.len()];
-        for position in staff
+        // Per rule: the quickest drive, and the chance that every position
+        // that quick is busy (an added position counts as free).
+        let mut quickest: Vec<Option<(Seconds, f64)>> = vec![None; staff.rules.len()];
+        let busy = |index: usize| staff.busy.get(index).copied().unwrap_or(0.0);
+        let positions = staff
             .positions
             .iter()
-            .chain(extra)
-            .filter(|p| p.has_skill(skill))
-        {
+            .enumerate()
+            .map(|(i, p)| (p, busy(i)));
+        for (position, busy) in positions.chain(extra.map(|p| (p, 0.0))) {
+            if !position.has_skill(skill) {
+                continue;
+            }
             if let Some(drive) = self.drive[position.base.index()][site.index()] {
                 let best = &mut quickest[position.rule];
-                *best = Some(best.map_or(drive, |b| b.min(drive)));
+                *best = match *best {
+                    Some((d, b)) if d == drive => Some((d, b * busy)),
+                    Some((d, b)) if d < drive => Some((d, b)),
+                    _ => Some((drive, busy)),
+                };
             }
         }
         quickest
             .iter()
             .enumerate()
-            .filter_map(|(rule, drive)| {
-                drive.map(|drive| Responder {
+            .filter_map(|(rule, quickest)| {
+                quickest.map(|(drive, busy)| Responder {
                     duty: &staff.duties[rule],
                     drive,
+                    busy,
                 })
             })
             .collect()
@@ -295,6 +309,63 @@ impl CoverModel {
     /// The skill and repair seconds of a part.
     pub fn skill_of(&self, part: PartIdx) -> (&str, Seconds) {
         (&self.skill[part.index()], self.repair[part.index()])
+    }
+
+    /// Estimates each position's chance of being on another job when a
+    /// failure comes. A position takes its share of the failures it is the
+    /// quickest of its rule for (split evenly between the rules that
+    /// respond and the equally quick positions of a rule), each a round
+    /// trip and the repair; over its yearly duty time that is its offered
+    /// load ρ, and a single-server loss system is busy ρ / (1 + ρ) of the
+    /// time (Erlang's loss formula with one server).
+    pub fn estimate_busy(&self, staff: &mut Staff, demand: &[(SiteIdx, Vec<(PartIdx, f64)>)]) {
+        let mut load = vec![0.0; staff.positions.len()];
+        for (site, parts) in demand {
+            for (part, rate) in parts {
+                let skill = &self.skill[part.index()];
+                let mut quickest: Vec<Option<(Seconds, Vec<usize>)>> =
+                    vec![None; staff.rules.len()];
+                for (index, position) in staff.positions.iter().enumerate() {
+                    if !position.has_skill(skill) {
+                        continue;
+                    }
+                    let Some(drive) = self.drive[position.base.index()][site.index()] else {
+                        continue;
+                    };
+                    let best = &mut quickest[position.rule];
+                    match best {
+                        Some((d, set)) if *d == drive => set.push(index),
+                        Some((d, _)) if *d < drive => {}
+                        _ => *best = Some((drive, vec![index])),
+                    }
+                }
+                let rules = quickest.iter().flatten().count() as f64;
+                for (drive, set) in quickest.iter().flatten() {
+                    let job = (2 * drive + self.repair[part.index()]) as f64;
+                    for index in set {
+                        load[*index] += rate * job / rules / set.len() as f64;
+                    }
+                }
+            }
+        }
+        let duty_per_year: Vec<f64> = staff
+            .duties
+            .iter()
+            .map(|duty| self.samples.duty_per_year(duty))
+            .collect();
+        staff.busy = staff
+            .positions
+            .iter()
+            .zip(&load)
+            .map(|(position, load)| {
+                let duty = duty_per_year[position.rule];
+                if duty <= 0.0 {
+                    return 0.0;
+                }
+                let offered = load / duty;
+                offered / (1.0 + offered)
+            })
+            .collect();
     }
 
     /// The cover of every `(site, part)` demand, computed once per site,

@@ -23,6 +23,9 @@ pub struct Responder<'a> {
     pub duty: &'a DutyBlocks,
     /// Driving seconds from base to the site.
     pub drive: Seconds,
+    /// The chance that all of them are on other jobs when a failure
+    /// comes (0: always free).
+    pub busy: f64,
 }
 
 /// When a failure's part can be on site.
@@ -75,6 +78,22 @@ impl Samples {
         }
     }
 
+    /// Seconds on duty per 365-day year within the sampled span.
+    pub fn duty_per_year(&self, duty: &DutyBlocks) -> f64 {
+        let (Some(&first), Some(&last)) = (self.instants.first(), self.instants.last()) else {
+            return 0.0;
+        };
+        let on_duty: Seconds = duty
+            .from(first)
+            .iter()
+            .take_while(|b| b.start < last)
+            .map(|b| b.end.min(last) - b.start.max(first))
+            .filter(|d| *d > 0)
+            .sum();
+        let span = (last - first).max(1) as f64;
+        on_duty as f64 * (365.0 * 86_400.0) / span
+    }
+
     pub fn len(&self) -> usize {
         self.instants.len()
     }
@@ -123,35 +142,50 @@ impl Samples {
         if rated == 0 {
             return 1.0;
         }
-        if responders
+        // Responders on time for every failure need no sampling: only the
+        // chance that they are all busy at once remains of them.
+        let (always, sometimes): (Vec<&Responder>, Vec<&Responder>) = responders
             .iter()
-            .any(|r| always_on_time(r, clock, part_lead, repair, &self.instants))
-        {
+            .partition(|r| always_on_time(r, clock, part_lead, repair, &self.instants));
+        let always_busy: f64 = always.iter().map(|r| r.busy).product();
+        if always_busy == 0.0 {
             return 1.0;
+        }
+        if sometimes.is_empty() {
+            // Only the always-on-time ones, each instant alike. (Unrated
+            // instants count for nothing either way.)
+            return 1.0 - always_busy;
         }
         // One cursor per responder: instants ascend, so the first block
         // ending after an instant only moves forward.
-        let mut cursors = vec![0usize; responders.len()];
-        let mut met = 0usize;
+        let mut cursors = vec![0usize; sometimes.len()];
+        let mut met = 0.0;
         for (&t, deadline) in self.instants.iter().zip(&clock.deadlines) {
             let Some(deadline) = *deadline else { continue };
-            let on_time = responders.iter().zip(&mut cursors).any(|(r, cursor)| {
+            let mut all_busy = always_busy;
+            for (r, cursor) in sometimes.iter().zip(&mut cursors) {
                 let blocks = r.duty.blocks();
                 while *cursor < blocks.len() && blocks[*cursor].end <= t {
                     *cursor += 1;
                 }
-                responds_in_time(
+                let able = responds_in_time(
                     &blocks[*cursor..],
                     t,
                     deadline,
                     r.drive,
                     t + part_lead,
                     repair,
-                )
-            });
-            met += usize::from(on_time);
+                );
+                if able {
+                    all_busy *= r.busy;
+                    if all_busy == 0.0 {
+                        break;
+                    }
+                }
+            }
+            met += 1.0 - all_busy;
         }
-        met as f64 / rated as f64
+        met / rated as f64
     }
 }
 

@@ -179,7 +179,13 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
     };
     let cover = match &roster {
         None => None,
-        Some(roster) => match covers(scenario, travel, &fastest_reach, roster) {
+        Some(roster) => match covers(
+            scenario,
+            travel,
+            &fastest_reach,
+            roster,
+            &site_demand(scenario),
+        ) {
             Ok(found) => Some(found),
             Err(error) => return vec![format!("engineers: {error}")],
         },
@@ -285,13 +291,15 @@ fn covers(
     travel: &TravelHours,
     fastest_reach: &[Option<f64>],
     roster: &[Engineer],
+    demand: &[(SiteIdx, Vec<(PartIdx, f64)>)],
 ) -> Result<Covers, String> {
     let start = scenario
         .start_date
         .ok_or("the scenario has no start date to count engineers from")?;
     let model =
         CoverModel::build(scenario, start, travel, fastest_reach).map_err(|e| e.to_string())?;
-    let staff = model.staff_of(roster).map_err(|e| e.to_string())?;
+    let mut staff = model.staff_of(roster).map_err(|e| e.to_string())?;
+    model.estimate_busy(&mut staff, demand);
     Ok(Covers { model, staff })
 }
 
@@ -317,4 +325,25 @@ fn people_cost(scenario: &Scenario, roster: &[Engineer]) -> f64 {
             pattern + certification
         })
         .sum()
+}
+
+/// Failures per year of every site and part with failures, in site order.
+fn site_demand(scenario: &Scenario) -> Vec<(SiteIdx, Vec<(PartIdx, f64)>)> {
+    let mut rates: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+    for unit in &scenario.installed_base {
+        *rates
+            .entry((unit.site.index(), unit.part.index()))
+            .or_default() += unit.failures_per_year();
+    }
+    let mut by_site: Vec<(SiteIdx, Vec<(PartIdx, f64)>)> = Vec::new();
+    for ((site, part), rate) in rates {
+        if rate <= 0.0 {
+            continue;
+        }
+        match by_site.last_mut() {
+            Some((s, parts)) if s.index() == site => parts.push((PartIdx::new(part), rate)),
+            _ => by_site.push((SiteIdx::new(site), vec![(PartIdx::new(part), rate)])),
+        }
+    }
+    by_site
 }

@@ -203,7 +203,8 @@ pub fn plan(
     // Staffing planned: the best any plan reaches is with every pattern at
     // every usable depot, and a bound on that model bounds every staffing.
     let mut widest = model.clone();
-    staffing::apply(
+    // Counted as never busy: the widest cover, for a valid bound.
+    staffing::apply_free(
         &mut widest,
         &people.cover_model,
         &people.widest_staff(scenario)?,

@@ -164,35 +164,61 @@ impl People {
         let skills = part_skills(scenario);
         let before = self.added.len();
         let mut short = true;
+        // Lazy greedy: an offer's last score bounds its next (cover only
+        // grows, so what one more position adds only shrinks), so only the
+        // offer on top is re-evaluated until it stays on top.
+        let mut bounds: Vec<f64> = vec![f64::INFINITY; offers.len()];
+        let mut fresh = false;
         while self.added.len() < before + MAX_ADDED_PER_ROUND && Instant::now() < deadline {
             groups.full_stock = short;
             let met = groups.met(model);
             let deficit: Vec<f64> = goal.iter().zip(&met).map(|(t, m)| t - m).collect();
             if short && deficit.iter().all(|d| *d <= 1e-9) {
                 short = false;
+                bounds.fill(f64::INFINITY);
                 continue;
             }
-            let choices: Vec<Option<Choice>> = offers
-                .par_iter()
-                .enumerate()
-                .map(|(index, offer)| {
-                    let gains = groups.gains(&self.cover_model, &self.staff, offer, &skills);
-                    let penalties = &model.tier_penalties;
-                    choose(
-                        index,
-                        offer,
-                        &gains,
-                        &deficit,
-                        short,
-                        penalties,
-                        certification,
-                    )
-                })
-                .collect();
-            let best = choices
-                .into_iter()
-                .flatten()
-                .max_by(|a, b| a.score.total_cmp(&b.score).then(b.offer.cmp(&a.offer)));
+            let evaluate = |index: usize| {
+                let offer = &offers[index];
+                let gains = groups.gains(&self.cover_model, &self.staff, offer, &skills);
+                let penalties = &model.tier_penalties;
+                choose(
+                    index,
+                    offer,
+                    &gains,
+                    &deficit,
+                    short,
+                    penalties,
+                    certification,
+                )
+            };
+            if !fresh {
+                // Every offer once per phase (in parallel).
+                let choices: Vec<Option<Choice>> =
+                    (0..offers.len()).into_par_iter().map(evaluate).collect();
+                for (bound, choice) in bounds.iter_mut().zip(&choices) {
+                    *bound = choice.as_ref().map_or(f64::NEG_INFINITY, |c| c.score);
+                }
+                fresh = true;
+            }
+            let mut best: Option<Choice> = None;
+            loop {
+                let Some(top) = best_bound(&bounds) else {
+                    break;
+                };
+                let choice = evaluate(top);
+                bounds[top] = choice.as_ref().map_or(f64::NEG_INFINITY, |c| c.score);
+                let runner_up = bounds
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != top)
+                    .map(|(_, b)| *b)
+                    .fold(f64::NEG_INFINITY, f64::max);
+                if choice.as_ref().is_some_and(|c| c.score >= runner_up) {
+                    best = choice;
+                    break;
+                }
+            }
             let Some(best) = best else {
                 tracing::info!(
                     "staffing: no more positions help (short {short}, met {met:?}, goal {goal:?})"
@@ -200,11 +226,19 @@ impl People {
                 if short {
                     // No position helps a short tier any more: on to savings.
                     short = false;
+                    fresh = false;
                     continue;
                 }
                 break;
             };
             let offer = &offers[best.offer];
+            tracing::debug!(
+                "staffing: add {} at {:?} with {:?} (short {short}, score {})",
+                offer.pattern,
+                offer.depot,
+                best.skills,
+                best.score
+            );
             let position = Position {
                 base: offer.depot,
                 rule: offer.rule,
@@ -218,10 +252,40 @@ impl People {
                 cost: offer.cost + certification * best.skills.len() as f64,
                 skills: best.skills,
             });
+            if short
+                && goal
+                    .iter()
+                    .zip(&groups.met(model))
+                    .all(|(g, m)| g - m <= 1e-9)
+            {
+                // The short phase is over: savings are scored afresh.
+                fresh = false;
+            }
         }
-        groups.set_covers(model);
-        Ok(self.added.len() > before)
+        if self.added.len() == before {
+            groups.set_covers(model);
+            return Ok(false);
+        }
+        // Busy chances follow the new staffing.
+        apply(model, &self.cover_model, &mut self.staff);
+        Ok(true)
     }
+}
+
+/// Failures per year a position must meet on a short tier to be added for
+/// it: less than one in twenty years does not move a target.
+const MEANINGFUL_GAIN: f64 = 0.05;
+
+/// The offer with the highest score bound that may still score, lowest
+/// index first among equals.
+fn best_bound(bounds: &[f64]) -> Option<usize> {
+    bounds
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.is_finite() || **b == f64::INFINITY)
+        .filter(|(_, b)| **b > f64::NEG_INFINITY)
+        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+        .map(|(i, _)| i)
 }
 
 /// Positions one round of [`People::add_positions`] adds at most.
@@ -270,7 +334,7 @@ fn choose(
                     .sum();
                 (skill, gain)
             })
-            .filter(|(_, gain)| *gain > 1e-9)
+            .filter(|(_, gain)| *gain >= MEANINGFUL_GAIN)
             .collect();
         by_gain.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         let (mut skills, mut gain, mut best_ratio) = (Vec::new(), 0.0, 0.0);
@@ -496,8 +560,8 @@ pub fn count_roster(
         .map(|s| s.reach.first().map(|r| r.hours))
         .collect();
     let cover_model = CoverModel::build(scenario, start_date, travel, &reach_hours)?;
-    let staff = cover_model.roster(scenario)?;
-    apply(model, &cover_model, &staff);
+    let mut staff = cover_model.roster(scenario)?;
+    apply(model, &cover_model, &mut staff);
     let roster_pattern: Vec<Option<usize>> = scenario
         .engineers
         .iter()
@@ -521,8 +585,28 @@ pub fn count_roster(
     })
 }
 
-/// Sets every demand item's cover from `staff`.
-pub fn apply(model: &mut PlanModel, cover_model: &CoverModel, staff: &Staff) {
+/// Sets every demand item's cover from `staff`, every position counted as
+/// free whenever a failure comes (its widest cover).
+pub fn apply_free(model: &mut PlanModel, cover_model: &CoverModel, staff: &Staff) {
+    let mut free = staff.clone();
+    free.busy.clear();
+    let demand: Vec<(SiteIdx, Vec<_>)> = model
+        .sites
+        .iter()
+        .map(|s| (s.site, s.demand.iter().map(|(part, _)| *part).collect()))
+        .collect();
+    model.set_covers(cover_model.covers(&free, &demand));
+}
+
+/// Sets every demand item's cover from `staff`, with each position's
+/// chance of being busy estimated from the demand it serves.
+pub fn apply(model: &mut PlanModel, cover_model: &CoverModel, staff: &mut Staff) {
+    let rates: Vec<(SiteIdx, Vec<_>)> = model
+        .sites
+        .iter()
+        .map(|s| (s.site, s.demand.clone()))
+        .collect();
+    cover_model.estimate_busy(staff, &rates);
     let demand: Vec<(SiteIdx, Vec<_>)> = model
         .sites
         .iter()
@@ -548,7 +632,7 @@ pub fn count_engineers(
         .map(|s| s.reach.first().map(|r| r.hours))
         .collect();
     let cover_model = CoverModel::build(scenario, start_date, travel, &reach_hours)?;
-    let staff = cover_model.staff_of(engineers)?;
-    apply(model, &cover_model, &staff);
+    let mut staff = cover_model.staff_of(engineers)?;
+    apply(model, &cover_model, &mut staff);
     Ok(())
 }
