@@ -10,6 +10,7 @@ mod inventory;
 pub mod output_set;
 mod plan;
 pub mod read;
+pub mod schema;
 mod travel;
 pub mod view;
 
@@ -17,7 +18,8 @@ pub use atomic::{write_atomic, write_atomic_with};
 pub use compare::{compare_csv, compare_json, compare_set, compare_table, event_plan_set};
 pub use inventory::Inventory;
 pub use output_set::{Manifest, OutputSet};
-pub use plan::{PlanSummary, UnreachableSite, plan_set, plan_table, write_plan};
+pub use plan::{plan_set, plan_table, write_plan};
+pub use schema::plan::{PlanSummary, UnreachableSite};
 pub use travel::{TravelList, TravelPair, TravelRoute};
 
 /// How `plan` and `dispatch` print their result on stdout.
@@ -47,12 +49,11 @@ pub enum OutputFormat {
 }
 
 mod dispatch;
-pub use dispatch::{
-    DISPATCH_COLUMNS, DispatchLine, DispatchSummary, dispatch_table, write_dispatch,
-};
+pub use dispatch::{dispatch_table, write_dispatch};
+pub use schema::dispatch::{DISPATCH_COLUMNS, DispatchLine, DispatchSummary};
 
 mod simulate;
-pub use simulate::{
+pub use schema::simulate::{
     CUSTOMER_COLUMNS, CustomerLine, Interval, ReasonCounts, SimulationReport, TierLine,
-    customers_csv, simulation_table, write_simulation,
 };
+pub use simulate::{customers_csv, simulation_table, write_simulation};
