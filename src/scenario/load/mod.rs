@@ -10,6 +10,7 @@ mod operations;
 mod roads;
 mod settings;
 mod start_date;
+pub(crate) mod tier_and_engineer;
 
 pub use calendars::{CalendarResolver, parse_calendar};
 pub use coverage::check_period;
