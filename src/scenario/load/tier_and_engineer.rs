@@ -116,12 +116,15 @@ fn coverage(fields: &mut impl Fields, id: &str, base: Option<&Tier>) -> Option<C
             "24x7" => true,
             "business" => false,
             other => {
-                let example = fields.example("coverage", "24x7");
+                let (all_hours, business) = (
+                    fields.example("coverage", "24x7"),
+                    fields.example("coverage", "business"),
+                );
                 fields.report(
                     "coverage",
                     Code::E1015UnknownKeyword,
                     format!("`{other}` is not one of: 24x7, business"),
-                    format!("write {example} or business"),
+                    format!("write {all_hours} or {business}"),
                 );
                 return None;
             }
