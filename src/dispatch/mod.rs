@@ -80,7 +80,7 @@ impl Default for DispatchOptions {
 }
 
 /// Whether an incident is served in time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     OnTime,

@@ -202,10 +202,7 @@ impl People {
                 fresh = true;
             }
             let mut best: Option<Choice> = None;
-            loop {
-                let Some(top) = best_bound(&bounds) else {
-                    break;
-                };
+            while let Some(top) = best_bound(&bounds) {
                 let choice = evaluate(top);
                 bounds[top] = choice.as_ref().map_or(f64::NEG_INFINITY, |c| c.score);
                 let runner_up = bounds

@@ -4,6 +4,9 @@
 
 use super::OutputSet;
 use super::plan::format_money;
+use super::schema::compare::{CompareCsvLine, TierCells, compare_header};
+use super::schema::plan::{DEPOT_COLUMNS, DepotLine, STOCK_COLUMNS, StockLine};
+use super::schema::{csv_text, json_text};
 use crate::plan::Plan;
 use crate::scenario::Scenario;
 use crate::whatif::{CompareRow, EventRow, EventTopUp};
@@ -209,138 +212,85 @@ fn list(items: &[String]) -> String {
 /// any scenario (empty where a scenario lacks the tier); lists joined by `;`.
 pub fn compare_csv(rows: &[CompareRow]) -> io::Result<String> {
     let tiers = tier_ids(rows);
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = [
-        "name",
-        "path",
-        "currency",
-        "temporary_view",
-        "status",
-        "solver",
-        "total_cost",
-        "fixed_cost",
-        "holding_cost",
-        "expected_penalty",
-        "emergency_cost",
-        "lower_bound",
-        "gap",
-        "stock_units",
-        "stock_value",
-        "depots_open_count",
-        "depots_open",
-        "depots_opened",
-        "depots_closed",
-        "sites_with_demand",
-        "sites_covered",
-        "sites_lost",
-        "sites_gained",
-        "sites_without_engineer",
-        "engineer_gaps_added",
-        "engineer_gaps_removed",
-        "event_days",
-        "delta_total_cost",
-        "delta_fixed_cost",
-        "delta_holding_cost",
-        "delta_expected_penalty",
-        "delta_emergency_cost",
-        "delta_stock_units",
-        "delta_stock_value",
-        "event_extra_units",
-        "event_extra_value",
-        "event_holding_cost",
-        "event_affected_sites",
-        "event_breaches_ordinary",
-        "event_breaches_today",
-        "event_breaches_topped_up",
-        "event_breaches_out_of_reach",
-        "event_uncovered_sites",
-        "event_short_pools",
-        "event_top_up",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for tier in &tiers {
-        for what in ["target", "attainment", "attainable", "breaches"] {
-            header.push(format!("{what}_{tier}"));
-        }
-    }
-    writer.write_record(&header).map_err(io::Error::other)?;
-    let number = |v: f64| format!("{v:.6}");
-    for r in rows {
-        let mut record = vec![
-            r.name.clone(),
-            r.path.clone(),
-            r.currency.clone(),
-            json_word(&r.temporary_view),
-            json_word(&r.status),
-            r.solver.clone(),
-            number(r.total_cost),
-            number(r.fixed_cost),
-            number(r.holding_cost),
-            number(r.expected_penalty),
-            number(r.emergency_cost),
-            number(r.lower_bound),
-            number(r.gap),
-            r.stock_units.to_string(),
-            number(r.stock_value),
-            r.depots_open_count.to_string(),
-            r.depots_open.join(";"),
-            r.depots_opened.join(";"),
-            r.depots_closed.join(";"),
-            r.sites_with_demand.to_string(),
-            r.sites_covered.to_string(),
-            r.sites_lost.join(";"),
-            r.sites_gained.join(";"),
-            r.sites_without_engineer.join(";"),
-            r.engineer_gaps_added.join(";"),
-            r.engineer_gaps_removed.join(";"),
-            r.event_days.to_string(),
-            number(r.delta_total_cost),
-            number(r.delta_fixed_cost),
-            number(r.delta_holding_cost),
-            number(r.delta_expected_penalty),
-            number(r.delta_emergency_cost),
-            r.delta_stock_units.to_string(),
-            number(r.delta_stock_value),
-        ];
-        match &r.event {
-            Some(e) => record.extend([
-                e.extra_units.to_string(),
-                number(e.extra_value),
-                number(e.event_holding_cost),
-                e.affected_sites.to_string(),
-                number(e.breaches_ordinary),
-                number(e.breaches_today),
-                number(e.breaches_topped_up),
-                number(e.breaches_out_of_reach),
-                e.uncovered_sites.join(";"),
-                e.short_pools.join(";"),
+    csv_text(
+        compare_header(&tiers),
+        rows.iter().map(|row| csv_line(row, &tiers)),
+    )
+}
+
+/// A scenario's row of compare.csv, with the cells of `tiers`.
+fn csv_line(r: &CompareRow, tiers: &[String]) -> CompareCsvLine {
+    let event = r.event.as_ref();
+    let list = |pick: fn(&EventRow) -> &Vec<String>| event.map(pick).cloned().unwrap_or_default();
+    CompareCsvLine {
+        name: r.name.clone(),
+        path: r.path.clone(),
+        currency: r.currency.clone(),
+        temporary_view: json_word(&r.temporary_view),
+        status: json_word(&r.status),
+        solver: r.solver.clone(),
+        total_cost: r.total_cost,
+        fixed_cost: r.fixed_cost,
+        holding_cost: r.holding_cost,
+        expected_penalty: r.expected_penalty,
+        emergency_cost: r.emergency_cost,
+        lower_bound: r.lower_bound,
+        gap: r.gap,
+        stock_units: r.stock_units,
+        stock_value: r.stock_value,
+        depots_open_count: r.depots_open_count,
+        depots_open: r.depots_open.clone(),
+        depots_opened: r.depots_opened.clone(),
+        depots_closed: r.depots_closed.clone(),
+        sites_with_demand: r.sites_with_demand,
+        sites_covered: r.sites_covered,
+        sites_lost: r.sites_lost.clone(),
+        sites_gained: r.sites_gained.clone(),
+        sites_without_engineer: r.sites_without_engineer.clone(),
+        engineer_gaps_added: r.engineer_gaps_added.clone(),
+        engineer_gaps_removed: r.engineer_gaps_removed.clone(),
+        event_days: r.event_days,
+        delta_total_cost: r.delta_total_cost,
+        delta_fixed_cost: r.delta_fixed_cost,
+        delta_holding_cost: r.delta_holding_cost,
+        delta_expected_penalty: r.delta_expected_penalty,
+        delta_emergency_cost: r.delta_emergency_cost,
+        delta_stock_units: r.delta_stock_units,
+        delta_stock_value: r.delta_stock_value,
+        event_extra_units: event.map(|e| e.extra_units),
+        event_extra_value: event.map(|e| e.extra_value),
+        event_holding_cost: event.map(|e| e.event_holding_cost),
+        event_affected_sites: event.map(|e| e.affected_sites),
+        event_breaches_ordinary: event.map(|e| e.breaches_ordinary),
+        event_breaches_today: event.map(|e| e.breaches_today),
+        event_breaches_topped_up: event.map(|e| e.breaches_topped_up),
+        event_breaches_out_of_reach: event.map(|e| e.breaches_out_of_reach),
+        event_uncovered_sites: list(|e| &e.uncovered_sites),
+        event_short_pools: list(|e| &e.short_pools),
+        event_top_up: event
+            .map(|e| {
                 e.top_up
                     .iter()
                     .map(|t| format!("{}/{}:{}>{}", t.depot, t.part, t.stock, t.event_stock))
-                    .collect::<Vec<_>>()
-                    .join(";"),
-            ]),
-            None => record.extend(std::iter::repeat_n(String::new(), 11)),
-        }
-        for tier in &tiers {
-            match r.tiers.iter().find(|t| &t.tier == tier) {
-                Some(t) => record.extend([
-                    number(t.target),
-                    number(t.expected_attainment),
-                    number(t.attainable),
-                    number(t.expected_breaches),
-                ]),
-                None => record.extend(std::iter::repeat_n(String::new(), 4)),
-            }
-        }
-        writer.write_record(&record).map_err(io::Error::other)?;
+                    .collect()
+            })
+            .unwrap_or_default(),
+        tiers: tiers
+            .iter()
+            .map(|tier| {
+                r.tiers
+                    .iter()
+                    .find(|t| &t.tier == tier)
+                    .map(|t| TierCells {
+                        target: Some(t.target),
+                        attainment: Some(t.expected_attainment),
+                        attainable: Some(t.attainable),
+                        breaches: Some(t.expected_breaches),
+                    })
+                    .unwrap_or_default()
+            })
+            .collect(),
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| io::Error::other(e.to_string()))?;
-    String::from_utf8(bytes).map_err(io::Error::other)
 }
 
 fn json_word(value: &impl serde::Serialize) -> String {
@@ -352,7 +302,7 @@ fn json_word(value: &impl serde::Serialize) -> String {
 
 /// `compare.json`: an array with one object per scenario.
 pub fn compare_json(rows: &[CompareRow]) -> io::Result<String> {
-    Ok(format!("{}\n", serde_json::to_string_pretty(rows)?))
+    json_text(&rows)
 }
 
 /// `compare.csv` and `compare.json`; the caller nests the plans under `plans/`.
@@ -383,50 +333,27 @@ pub fn event_plan_set(
     for depot in top_up.serving.iter().flatten() {
         served[depot.index()] += 1;
     }
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record([
-            "depot",
-            "open",
-            "fixed_cost",
-            "stock_units",
-            "stock_value",
-            "sites_served",
-        ])
-        .map_err(io::Error::other)?;
-    for (d, depot) in scenario.depots.iter().enumerate() {
-        writer
-            .write_record([
-                depot.id.clone(),
-                today.open[d].to_string(),
-                format!("{}", depot.fixed_cost),
-                units[d].to_string(),
-                format!("{:.0}", value[d]),
-                served[d].to_string(),
-            ])
-            .map_err(io::Error::other)?;
-    }
-    let depots_csv = writer
-        .into_inner()
-        .map_err(|e| io::Error::other(e.to_string()))?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(["depot", "part", "stock", "demand_per_year", "fill_rate"])
-        .map_err(io::Error::other)?;
-    for line in &top_up.lines {
-        writer
-            .write_record([
-                scenario.depot(line.depot).id.clone(),
-                scenario.part(line.part).id.clone(),
-                line.event_stock.to_string(),
-                format!("{:.6}", line.event_demand),
-                format!("{:.6}", line.event_fill),
-            ])
-            .map_err(io::Error::other)?;
-    }
-    let stock_csv = writer
-        .into_inner()
-        .map_err(|e| io::Error::other(e.to_string()))?;
+    let depot_lines = scenario
+        .depots
+        .iter()
+        .enumerate()
+        .map(|(d, depot)| DepotLine {
+            depot: depot.id.clone(),
+            open: today.open[d],
+            fixed_cost: Some(depot.fixed_cost),
+            stock_units: units[d],
+            stock_value: value[d],
+            sites_served: Some(served[d] as u64),
+        });
+    let depots_csv = csv_text(DEPOT_COLUMNS, depot_lines)?;
+    let stock_lines = top_up.lines.iter().map(|line| StockLine {
+        depot: scenario.depot(line.depot).id.clone(),
+        part: scenario.part(line.part).id.clone(),
+        stock: line.event_stock,
+        demand_per_year: Some(line.event_demand),
+        fill_rate: Some(line.event_fill),
+    });
+    let stock_csv = csv_text(STOCK_COLUMNS, stock_lines)?;
     let mut set = OutputSet::new("compare");
     set.add("depots.csv", depots_csv);
     set.add("stock.csv", stock_csv);

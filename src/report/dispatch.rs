@@ -2,76 +2,16 @@
 //! stop), the terminal table and the JSON summary with reasons.
 
 use super::OutputSet;
+use super::schema::dispatch::{
+    BoundSummary, DISPATCH_COLUMNS, DispatchCsvLine, DispatchLine, DispatchSummary, ROUTE_COLUMNS,
+    RouteLine,
+};
+use super::schema::{csv_text, json_text};
 use crate::calendar::{Seconds, format_instant};
-use crate::dispatch::{Cost, Dispatch, Status};
+use crate::dispatch::{Dispatch, Status};
 use crate::scenario::Scenario;
-use serde::Serialize;
 use std::io;
 use std::path::Path;
-
-/// The columns of dispatch.csv (a fixed interface).
-pub const DISPATCH_COLUMNS: [&str; 10] = [
-    "incident",
-    "engineer",
-    "source_depot",
-    "mode",
-    "depart",
-    "pickup",
-    "arrive",
-    "deadline",
-    "slack_minutes",
-    "status",
-];
-
-/// One incident's line of the summary.
-#[derive(Clone, Debug, Serialize)]
-pub struct DispatchLine {
-    pub incident: String,
-    pub site: String,
-    pub engineer: String,
-    pub source_depot: String,
-    pub mode: String,
-    pub depart: String,
-    pub pickup: String,
-    pub arrive: String,
-    pub deadline: String,
-    pub slack_minutes: Option<i64>,
-    pub status: Status,
-    pub reason: Option<String>,
-}
-
-/// What `dispatch` prints and writes as JSON.
-#[derive(Clone, Debug, Serialize)]
-pub struct DispatchSummary {
-    pub incidents: usize,
-    pub on_time: usize,
-    pub late: usize,
-    pub unassigned: usize,
-    pub cost: Cost,
-    pub construction_cost: Cost,
-    pub iterations: u64,
-    /// Wall-clock seconds of the search: run-dependent, so printed in the
-    /// terminal table but kept out of summary.json (same input and seed,
-    /// same bytes).
-    #[serde(skip)]
-    pub seconds: f64,
-    /// What is proven about the optimum (absent with `--no-bound`).
-    pub bound: Option<BoundSummary>,
-    pub lines: Vec<DispatchLine>,
-}
-
-/// The dispatch's lower bound next to its cost.
-#[derive(Clone, Debug, Serialize)]
-pub struct BoundSummary {
-    /// Weighted breaches no dispatch can avoid.
-    pub breaches: f64,
-    /// Weighted minutes late no dispatch can avoid.
-    pub late_minutes: f64,
-    /// The dispatch's weighted breaches equal the bound: no dispatch has fewer.
-    pub breaches_proven_optimal: bool,
-    /// The exact optimum when no engineer can take two incidents.
-    pub single_job_optimum: Option<Cost>,
-}
 
 impl BoundSummary {
     fn of(dispatch: &Dispatch) -> Option<Self> {
@@ -133,83 +73,49 @@ impl DispatchSummary {
     }
 }
 
-fn csv_text(
-    write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>,
-) -> io::Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    write(&mut writer).map_err(io::Error::other)?;
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| io::Error::other(e.to_string()))?;
-    String::from_utf8(bytes).map_err(io::Error::other)
-}
-
 /// Writes dispatch.csv, routes.csv and summary.json into `dir` as one output set.
 pub fn write_dispatch(dir: &Path, scenario: &Scenario, dispatch: &Dispatch) -> io::Result<()> {
     let summary = DispatchSummary::of(scenario, dispatch);
-    let table = csv_text(|w| {
-        w.write_record(DISPATCH_COLUMNS)?;
-        for l in &summary.lines {
-            let slack = l.slack_minutes.map(|s| s.to_string()).unwrap_or_default();
-            w.write_record([
-                &l.incident,
-                &l.engineer,
-                &l.source_depot,
-                &l.mode,
-                &l.depart,
-                &l.pickup,
-                &l.arrive,
-                &l.deadline,
-                &slack,
-                l.status.as_str(),
-            ])?;
-        }
-        Ok(())
-    })?;
     let mut set = OutputSet::new("dispatch");
-    set.add("dispatch.csv", table);
-    set.add("routes.csv", routes_csv(scenario, dispatch)?);
-    let json = serde_json::to_string_pretty(&summary)?;
-    set.add("summary.json", format!("{json}\n"));
+    set.add(
+        "dispatch.csv",
+        csv_text(
+            DISPATCH_COLUMNS,
+            summary.lines.iter().map(DispatchCsvLine::from),
+        )?,
+    );
+    set.add(
+        "routes.csv",
+        csv_text(ROUTE_COLUMNS, route_lines(scenario, dispatch))?,
+    );
+    set.add("summary.json", json_text(&summary)?);
     set.write(dir)
 }
 
-fn routes_csv(scenario: &Scenario, dispatch: &Dispatch) -> io::Result<String> {
-    csv_text(|w| {
-        w.write_record([
-            "engineer",
-            "stop",
-            "incident",
-            "site",
-            "source_depot",
-            "mode",
-            "depart",
-            "arrive",
-            "finish",
-            "status",
-        ])?;
-        for (e, route) in dispatch.routes.iter().enumerate() {
-            for (stop, &k) in route.iter().enumerate() {
-                let a = &dispatch.assignments[k];
-                let Some((_, v)) = &a.visit else { continue };
-                let incident = &dispatch.incidents[k];
-                let tz = scenario.site(incident.site).tz;
-                w.write_record([
-                    scenario.engineers[e].id.as_str(),
-                    &(stop + 1).to_string(),
-                    &incident.id,
-                    &scenario.site(incident.site).id,
-                    &scenario.depot(v.job.depot).id,
-                    v.job.mode.as_str(),
-                    &format_instant(v.depart, tz),
-                    &format_instant(v.arrive, tz),
-                    &format_instant(v.finish, tz),
-                    a.status.as_str(),
-                ])?;
-            }
+/// One line per stop, engineer by engineer in scenario order.
+fn route_lines(scenario: &Scenario, dispatch: &Dispatch) -> Vec<RouteLine> {
+    let mut lines = Vec::new();
+    for (e, route) in dispatch.routes.iter().enumerate() {
+        for (stop, &k) in route.iter().enumerate() {
+            let a = &dispatch.assignments[k];
+            let Some((_, v)) = &a.visit else { continue };
+            let incident = &dispatch.incidents[k];
+            let tz = scenario.site(incident.site).tz;
+            lines.push(RouteLine {
+                engineer: scenario.engineers[e].id.clone(),
+                stop: stop as u32 + 1,
+                incident: incident.id.clone(),
+                site: scenario.site(incident.site).id.clone(),
+                source_depot: scenario.depot(v.job.depot).id.clone(),
+                mode: v.job.mode.as_str().to_string(),
+                depart: format_instant(v.depart, tz),
+                arrive: format_instant(v.arrive, tz),
+                finish: format_instant(v.finish, tz),
+                status: Some(a.status),
+            });
         }
-        Ok(())
-    })
+    }
+    lines
 }
 
 /// The terminal table: totals, then every late or unassigned incident with its reason.

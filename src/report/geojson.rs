@@ -4,7 +4,8 @@
 //! by. Coordinates are `[longitude, latitude]` in WGS84, as the RFC says.
 
 use super::DispatchSummary;
-use super::plan::{DepotTotals, PlanSummary};
+use super::plan::DepotTotals;
+use super::schema::plan::PlanSummary;
 use crate::dispatch::{Dispatch, Mode, Status};
 use crate::plan::Plan;
 use crate::scenario::{Depot, DepotKind, DepotStatus, LatLon, Scenario};

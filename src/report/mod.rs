@@ -11,6 +11,7 @@ pub mod output_set;
 mod plan;
 pub mod read;
 mod roster;
+pub mod schema;
 mod staffing;
 mod travel;
 pub mod view;
@@ -19,8 +20,9 @@ pub use atomic::{write_atomic, write_atomic_with};
 pub use compare::{compare_csv, compare_json, compare_set, compare_table, event_plan_set};
 pub use inventory::Inventory;
 pub use output_set::{Manifest, OutputSet};
-pub use plan::{PlanSummary, UnreachableSite, plan_set, plan_table, write_plan};
+pub use plan::{plan_set, plan_table, write_plan};
 pub use roster::{ROSTER_COLUMNS, ROSTER_FILE, roster_csv, write_roster, write_roster_to};
+pub use schema::plan::{PlanSummary, StaffingSummary, UnreachableSite};
 pub use travel::{TravelList, TravelPair, TravelRoute};
 
 /// How `plan` and `dispatch` print their result on stdout.
@@ -50,12 +52,11 @@ pub enum OutputFormat {
 }
 
 mod dispatch;
-pub use dispatch::{
-    DISPATCH_COLUMNS, DispatchLine, DispatchSummary, dispatch_table, write_dispatch,
-};
+pub use dispatch::{dispatch_table, write_dispatch};
+pub use schema::dispatch::{DISPATCH_COLUMNS, DispatchLine, DispatchSummary};
 
 mod simulate;
-pub use simulate::{
+pub use schema::simulate::{
     CUSTOMER_COLUMNS, CustomerLine, Interval, ReasonCounts, SimulationReport, TierLine,
-    customers_csv, simulation_table, write_simulation,
 };
+pub use simulate::{customers_csv, simulation_table, write_simulation};

@@ -2,63 +2,16 @@
 //! summary.json in the output folder, and a table for the terminal.
 
 use super::OutputSet;
-use crate::plan::{Plan, TierService};
+use super::schema::plan::{
+    ASSIGNMENT_COLUMNS, AssignmentLine, DEPOT_COLUMNS, DepotLine, PlanSummary, STOCK_COLUMNS,
+    StaffingSummary, StockLine, UnreachableSite,
+};
+use super::schema::{csv_text, json_text};
+use crate::plan::Plan;
 use crate::scenario::Scenario;
 use comfy_table::{Table, presets::NOTHING};
-use serde::{Deserialize, Serialize};
 use std::io;
 use std::path::Path;
-
-/// A site no usable depot reaches in time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct UnreachableSite {
-    pub site: String,
-    pub customer: String,
-    pub tier: String,
-    /// Hours the tier leaves for handling and travel.
-    pub allowed_hours: f64,
-    pub fastest_depot: Option<String>,
-    /// Travel hours from the fastest depot (handling not included).
-    pub fastest_hours: Option<f64>,
-}
-
-/// `summary.json`: written by `plan`, read back by the plan-folder reader
-/// (`report`, `simulate`) into this same struct.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PlanSummary {
-    pub scenario: String,
-    pub currency: String,
-    pub total_cost: f64,
-    pub fixed_cost: f64,
-    pub holding_cost: f64,
-    pub expected_penalty: f64,
-    pub emergency_cost: f64,
-    /// Engineers per year: roster positions at their matching pattern's
-    /// cost, plus the added positions (0 when people are not counted).
-    #[serde(default)]
-    pub people_cost: f64,
-    pub lower_bound: f64,
-    pub gap: f64,
-    pub solver: String,
-    pub status: crate::plan::PlanStatus,
-    /// Not read back (absent from hand-made summaries).
-    #[serde(default)]
-    pub open_sets_evaluated: usize,
-    /// Not read back (the reader takes open depots from depots.csv).
-    #[serde(default)]
-    pub depots_open: Vec<String>,
-    pub stock_units: u64,
-    pub stock_value: f64,
-    pub tiers: Vec<TierService>,
-    pub unreachable_sites: Vec<UnreachableSite>,
-    /// How engineers were counted (absent in summaries written before).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub staffing: Option<StaffingSummary>,
-    /// What the MILP solver's fallbacks did; absent when every solve went
-    /// through at the first attempt.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub solver_notes: Vec<String>,
-}
 
 impl PlanSummary {
     pub fn of(scenario: &Scenario, plan: &Plan) -> Self {
@@ -144,21 +97,8 @@ impl PlanSummary {
     }
 }
 
-/// How a plan counted engineers, for summary.json and the terminal.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StaffingSummary {
-    /// `parts_only`, `keep` or `plan`.
-    pub mode: crate::plan::Staffing,
-    pub roster_positions: usize,
-    /// Roster positions no `shifts.csv` pattern prices (counted at 0).
-    pub unpriced_positions: usize,
-    pub added_positions: usize,
-    /// Yearly cost of the added positions (part of `people_cost`).
-    pub added_cost: f64,
-}
-
 impl StaffingSummary {
-    fn of(plan: &Plan) -> Self {
+    pub(crate) fn of(plan: &Plan) -> Self {
         let people = plan.people.as_ref();
         StaffingSummary {
             mode: plan.staffing,
@@ -229,25 +169,13 @@ pub fn plan_set(scenario: &Scenario, plan: &Plan) -> io::Result<OutputSet> {
             super::staffing::planned_roster_csv(scenario, people)?,
         );
     }
-    let summary = serde_json::to_string_pretty(&summary)?;
-    set.add("summary.json", format!("{summary}\n"));
+    set.add("summary.json", json_text(&summary)?);
     Ok(set)
 }
 
 /// Writes the plan's files into `dir` as one output set.
 pub fn write_plan(dir: &Path, scenario: &Scenario, plan: &Plan) -> io::Result<()> {
     plan_set(scenario, plan)?.write(dir)
-}
-
-fn csv_text(
-    write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>,
-) -> io::Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    write(&mut writer).map_err(io::Error::other)?;
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| io::Error::other(e.to_string()))?;
-    String::from_utf8(bytes).map_err(io::Error::other)
 }
 
 /// Stock and sites served per depot (scenario order).
@@ -283,78 +211,54 @@ fn depots_csv(scenario: &Scenario, plan: &Plan) -> io::Result<String> {
         value,
         served,
     } = DepotTotals::of(scenario, plan);
-    csv_text(|w| {
-        w.write_record([
-            "depot",
-            "open",
-            "fixed_cost",
-            "stock_units",
-            "stock_value",
-            "sites_served",
-        ])?;
-        for (d, depot) in scenario.depots.iter().enumerate() {
-            w.write_record([
-                depot.id.clone(),
-                plan.open[d].to_string(),
-                format!("{}", depot.fixed_cost),
-                units[d].to_string(),
-                format!("{:.0}", value[d]),
-                served[d].to_string(),
-            ])?;
-        }
-        Ok(())
-    })
+    let lines = scenario
+        .depots
+        .iter()
+        .enumerate()
+        .map(|(d, depot)| DepotLine {
+            depot: depot.id.clone(),
+            open: plan.open[d],
+            fixed_cost: Some(depot.fixed_cost),
+            stock_units: units[d],
+            stock_value: value[d],
+            sites_served: Some(served[d] as u64),
+        });
+    csv_text(DEPOT_COLUMNS, lines)
 }
 
 fn stock_csv(scenario: &Scenario, plan: &Plan) -> io::Result<String> {
-    csv_text(|w| {
-        w.write_record(["depot", "part", "stock", "demand_per_year", "fill_rate"])?;
-        for (pool, stock) in plan.pools.iter().zip(&plan.stock) {
-            w.write_record([
-                scenario.depot(pool.depot).id.clone(),
-                scenario.part(pool.part).id.clone(),
-                stock.to_string(),
-                format!("{:.6}", pool.demand),
-                format!("{:.6}", pool.fill(*stock)),
-            ])?;
-        }
-        Ok(())
-    })
+    let lines = plan
+        .pools
+        .iter()
+        .zip(&plan.stock)
+        .map(|(pool, stock)| StockLine {
+            depot: scenario.depot(pool.depot).id.clone(),
+            part: scenario.part(pool.part).id.clone(),
+            stock: *stock,
+            demand_per_year: Some(pool.demand),
+            fill_rate: Some(pool.fill(*stock)),
+        });
+    csv_text(STOCK_COLUMNS, lines)
 }
 
 fn assignment_csv(scenario: &Scenario, plan: &Plan) -> io::Result<String> {
-    csv_text(|w| {
-        w.write_record([
-            "site",
-            "part",
-            "tier",
-            "depot",
-            "travel_hours",
-            "backup_depot",
-        ])?;
-        for site in &plan.model.sites {
-            let s = site.site.index();
-            let primary = plan.assignment.primary[s];
-            let hours = primary
-                .and_then(|d| site.reach.iter().find(|r| r.depot == d))
-                .map(|r| format!("{:.2}", r.hours))
-                .unwrap_or_default();
-            let depot_id = |d: Option<crate::scenario::DepotIdx>| {
-                d.map(|d| scenario.depot(d).id.clone()).unwrap_or_default()
-            };
-            for (part, _) in &site.demand {
-                w.write_record([
-                    scenario.site(site.site).id.clone(),
-                    scenario.part(*part).id.clone(),
-                    scenario.tier(site.tier).id.clone(),
-                    depot_id(primary),
-                    hours.clone(),
-                    depot_id(plan.assignment.backup[s]),
-                ])?;
-            }
-        }
-        Ok(())
-    })
+    let depot_id = |d: Option<crate::scenario::DepotIdx>| d.map(|d| scenario.depot(d).id.clone());
+    let lines = plan.model.sites.iter().flat_map(|site| {
+        let s = site.site.index();
+        let primary = plan.assignment.primary[s];
+        let travel_hours = primary
+            .and_then(|d| site.reach.iter().find(|r| r.depot == d))
+            .map(|r| r.hours);
+        site.demand.iter().map(move |(part, _)| AssignmentLine {
+            site: scenario.site(site.site).id.clone(),
+            part: scenario.part(*part).id.clone(),
+            tier: Some(scenario.tier(site.tier).id.clone()),
+            depot: depot_id(primary),
+            travel_hours,
+            backup_depot: depot_id(plan.assignment.backup[s]),
+        })
+    });
+    csv_text(ASSIGNMENT_COLUMNS, lines)
 }
 
 /// The plan for the terminal.

@@ -3,20 +3,17 @@
 //! terminal. Every figure is a mean over runs with its 95% interval.
 
 use super::OutputSet;
+use super::schema::simulate::{
+    CUSTOMER_COLUMNS, CostSection, CustomerCsvLine, CustomerLine, DepotLine, EngineerLine,
+    EngineerSection, Interval, ReasonCounts, SimulationReport, StockSection, TIER_COLUMNS,
+    TierCsvLine, TierLine,
+};
+use super::schema::{csv_text, json_text};
 use crate::scenario::Scenario;
 use crate::simulate::{BreachReason, Estimate, Promise, Simulation};
 use comfy_table::{Table, presets::NOTHING};
-use serde::Serialize;
 use std::io;
 use std::path::Path;
-
-/// An estimate rounded for output.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Interval {
-    pub mean: f64,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-}
 
 impl From<Estimate> for Interval {
     fn from(e: Estimate) -> Self {
@@ -32,16 +29,6 @@ fn round6(value: f64) -> f64 {
     let rounded = (value * 1e6).round() / 1e6;
     // No negative zero in the output.
     if rounded == 0.0 { 0.0 } else { rounded }
-}
-
-/// Breaches per run by reason.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
-pub struct ReasonCounts {
-    pub site_out_of_reach: f64,
-    pub no_stock_in_reach: f64,
-    pub no_qualified_engineer: f64,
-    pub engineers_busy: f64,
-    pub no_engineer_in_time: f64,
 }
 
 impl ReasonCounts {
@@ -77,100 +64,6 @@ impl ReasonCounts {
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(r, _)| r)
     }
-}
-
-/// One tier: realised next to promised.
-#[derive(Clone, Debug, Serialize)]
-pub struct TierLine {
-    pub tier: String,
-    pub target: f64,
-    /// The plan's expected attainment.
-    pub promised: Option<f64>,
-    pub attainment: Option<Interval>,
-    /// Whether the promise lies inside the realised 95% interval.
-    pub promise_inside_ci: Option<bool>,
-    pub incidents_per_run: Interval,
-    pub breaches_per_run: Interval,
-}
-
-/// One customer's service report.
-#[derive(Clone, Debug, Serialize)]
-pub struct CustomerLine {
-    pub customer: String,
-    pub tiers: Vec<String>,
-    pub sites: usize,
-    pub incidents_per_run: Interval,
-    pub attainment: Option<Interval>,
-    pub breaches_per_run: Interval,
-    pub breaches_by_reason: ReasonCounts,
-}
-
-/// Stockouts at one depot as the plan's source.
-#[derive(Clone, Debug, Serialize)]
-pub struct DepotLine {
-    pub depot: String,
-    pub demands_per_run: Interval,
-    pub stockouts_per_run: Interval,
-    pub fill_rate: Option<Interval>,
-}
-
-/// Stock performance.
-#[derive(Clone, Debug, Serialize)]
-pub struct StockSection {
-    /// Share of failures whose planned source depot had the part.
-    pub fill_rate: Option<Interval>,
-    pub stockouts_per_run: Interval,
-    pub emergency_shipments_per_run: Interval,
-    pub depots: Vec<DepotLine>,
-}
-
-/// Realised costs per run next to the plan's expectation for as many days.
-#[derive(Clone, Debug, Serialize)]
-pub struct CostSection {
-    pub penalties_per_run: Interval,
-    pub emergency_shipments_per_run: Interval,
-    pub plan_expected_penalties: f64,
-    pub plan_expected_emergency_shipments: f64,
-}
-
-/// One engineer's workload.
-#[derive(Clone, Debug, Serialize)]
-pub struct EngineerLine {
-    pub engineer: String,
-    pub base: String,
-    pub duty_hours: f64,
-    pub jobs_per_run: Interval,
-    pub utilisation: Option<Interval>,
-}
-
-/// Engineer workload.
-#[derive(Clone, Debug, Serialize)]
-pub struct EngineerSection {
-    pub mean_utilisation: Option<Interval>,
-    pub engineers: Vec<EngineerLine>,
-}
-
-/// `summary.json` of `simulate`, and its `--format json` output.
-#[derive(Clone, Debug, Serialize)]
-pub struct SimulationReport {
-    pub scenario: String,
-    pub currency: String,
-    pub start_date: String,
-    pub days: u32,
-    pub runs: u32,
-    pub seed: u64,
-    pub emergency_hours: f64,
-    pub incidents_per_run: Interval,
-    /// Failures per run whose deadline lies in a year a contract calendar
-    /// does not cover: served but not rated.
-    pub unrated_per_run: Interval,
-    pub unrated_example: Option<String>,
-    pub attainment: Option<Interval>,
-    pub tiers: Vec<TierLine>,
-    pub stock: StockSection,
-    pub costs: CostSection,
-    pub engineers: EngineerSection,
-    pub customers: Vec<CustomerLine>,
 }
 
 impl SimulationReport {
@@ -279,99 +172,21 @@ impl SimulationReport {
 /// Writes summary.json, tiers.csv and customers.csv into `dir` as one output set.
 pub fn write_simulation(dir: &Path, report: &SimulationReport) -> io::Result<()> {
     let mut set = OutputSet::new("simulate");
-    let json = serde_json::to_string_pretty(report)?;
-    set.add("summary.json", format!("{json}\n"));
-    set.add("tiers.csv", tiers_csv(report)?);
+    set.add("summary.json", json_text(report)?);
+    set.add(
+        "tiers.csv",
+        csv_text(TIER_COLUMNS, report.tiers.iter().map(TierCsvLine::from))?,
+    );
     set.add("customers.csv", customers_csv(report)?);
     set.write(dir)
 }
 
-fn csv_bytes(
-    write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>,
-) -> io::Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    write(&mut writer).map_err(io::Error::other)?;
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| io::Error::other(e.to_string()))?;
-    String::from_utf8(bytes).map_err(io::Error::other)
-}
-
-fn number(value: Option<f64>) -> String {
-    value.map(|v| format!("{v:.6}")).unwrap_or_default()
-}
-
-fn interval_cells(interval: Option<Interval>) -> [String; 3] {
-    [
-        number(interval.map(|i| i.mean)),
-        number(interval.and_then(|i| i.ci_low)),
-        number(interval.and_then(|i| i.ci_high)),
-    ]
-}
-
-/// The columns of customers.csv (a fixed interface).
-pub const CUSTOMER_COLUMNS: [&str; 13] = [
-    "customer",
-    "tiers",
-    "sites",
-    "incidents_per_run",
-    "attainment",
-    "ci_low",
-    "ci_high",
-    "breaches_per_run",
-    "site_out_of_reach",
-    "no_stock_in_reach",
-    "no_qualified_engineer",
-    "engineers_busy",
-    "no_engineer_in_time",
-];
-
 /// The customer service report as CSV text.
 pub fn customers_csv(report: &SimulationReport) -> io::Result<String> {
-    csv_bytes(|w| {
-        w.write_record(CUSTOMER_COLUMNS)?;
-        for c in &report.customers {
-            let mut row = vec![
-                c.customer.clone(),
-                c.tiers.join(";"),
-                c.sites.to_string(),
-                number(Some(c.incidents_per_run.mean)),
-            ];
-            row.extend(interval_cells(c.attainment));
-            row.push(number(Some(c.breaches_per_run.mean)));
-            row.extend(
-                c.breaches_by_reason
-                    .values()
-                    .iter()
-                    .map(|(_, v)| number(Some(*v))),
-            );
-            w.write_record(row)?;
-        }
-        Ok(())
-    })
-}
-
-fn tiers_csv(report: &SimulationReport) -> io::Result<String> {
-    csv_bytes(|w| {
-        w.write_record([
-            "tier",
-            "target",
-            "promised",
-            "attainment",
-            "ci_low",
-            "ci_high",
-            "incidents_per_run",
-            "breaches_per_run",
-        ])?;
-        for t in &report.tiers {
-            let mut row = vec![t.tier.clone(), number(Some(t.target)), number(t.promised)];
-            row.extend(interval_cells(t.attainment));
-            row.push(number(Some(t.incidents_per_run.mean)));
-            row.push(number(Some(t.breaches_per_run.mean)));
-            w.write_record(row)?;
-        }
-        Ok(())
-    })
+    csv_text(
+        CUSTOMER_COLUMNS,
+        report.customers.iter().map(CustomerCsvLine::from),
+    )
 }
 
 fn percent(share: f64) -> String {

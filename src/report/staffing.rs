@@ -3,21 +3,13 @@
 //! added positions, in the engineers.csv format `simulate --plan` and
 //! `dispatch --roster` read).
 
+use super::roster::roster_csv;
+use super::schema::csv_text;
+use super::schema::plan::{STAFFING_COLUMNS, StaffingLine};
 use crate::plan::{People, Plan};
-use crate::report::roster::roster_csv;
 use crate::scenario::{Engineer, Scenario, Shift};
 use std::collections::BTreeMap;
 use std::io;
-
-/// staffing.csv's columns, as the issue that introduced it fixes them.
-pub const STAFFING_COLUMNS: [&str; 6] = [
-    "depot",
-    "shift",
-    "skills",
-    "positions",
-    "cost_per_year",
-    "source",
-];
 
 /// The roster followed by the added positions, as engineers. Added
 /// positions get ids `ADD-001`, `ADD-002`, … (an id the roster already
@@ -98,24 +90,16 @@ pub fn staffing_csv(scenario: &Scenario, plan: &Plan) -> io::Result<Option<Strin
         row.0 += 1;
         row.1 += added.cost;
     }
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(STAFFING_COLUMNS)
-        .map_err(io::Error::other)?;
-    for ((depot, shift, skills, source), (positions, cost)) in rows {
-        writer
-            .write_record([
-                scenario.depots[depot].id.clone(),
+    let lines =
+        rows.into_iter().map(
+            |((depot, shift, skills, source), (positions, cost))| StaffingLine {
+                depot: scenario.depots[depot].id.clone(),
                 shift,
                 skills,
-                positions.to_string(),
-                format!("{cost:.2}"),
-                source.to_string(),
-            ])
-            .map_err(io::Error::other)?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| io::Error::other(e.to_string()))?;
-    String::from_utf8(bytes).map(Some).map_err(io::Error::other)
+                positions,
+                cost_per_year: cost,
+                source: source.to_string(),
+            },
+        );
+    csv_text(STAFFING_COLUMNS, lines).map(Some)
 }

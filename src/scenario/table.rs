@@ -21,6 +21,8 @@ pub struct Columns {
 #[derive(Debug)]
 pub struct Table {
     path: PathBuf,
+    /// The header as read, for deserialising rows by column name.
+    header: StringRecord,
     column_of: HashMap<String, usize>,
     rows: Vec<(u64, StringRecord)>,
     /// Rows rejected for their shape; their ids still count as present.
@@ -170,6 +172,7 @@ impl Table {
         }
         Some(Table {
             path: path.to_path_buf(),
+            header,
             column_of,
             rows,
             misshapen,
@@ -525,6 +528,85 @@ impl<'t> Cells<'t> {
         self.diagnostics.push(diagnostic);
     }
 
+    /// The whole row as `T`, deserialised by serde with the header's column
+    /// names (output folders are read into the structs they are written
+    /// from). Columns the header lacks take their serde default; a cell that
+    /// does not fit its field is reported at its column, and the row dropped.
+    /// In a `;`-separated file, numbers written with a decimal comma are read
+    /// as with a dot, as [`Self::number`] reads them.
+    pub fn deserialize<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
+        let record = if self.table.decimal_comma {
+            Cow::Owned(
+                self.record
+                    .iter()
+                    .map(decimal_point)
+                    .collect::<StringRecord>(),
+            )
+        } else {
+            Cow::Borrowed(self.record)
+        };
+        match record.deserialize::<T>(Some(&self.table.header)) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.deserialize_error(&error);
+                None
+            }
+        }
+    }
+
+    /// Reports why a row does not deserialise, at the cell that failed.
+    fn deserialize_error(&mut self, error: &csv::Error) {
+        let csv::ErrorKind::Deserialize { err, .. } = error.kind() else {
+            self.failed = true;
+            self.diagnostics
+                .push(malformed(&self.table.path, error).at(self.line, None));
+            return;
+        };
+        let column = err
+            .field()
+            .and_then(|index| self.table.header.get(index as usize))
+            .unwrap_or("")
+            .to_string();
+        let text = self.raw(&column).unwrap_or("");
+        let (code, message, action) = match err.kind() {
+            _ if text.is_empty() && !column.is_empty() => (
+                Code::E1010EmptyValue,
+                "value is empty".to_string(),
+                format!("give a value for `{column}`"),
+            ),
+            csv::DeserializeErrorKind::ParseInt(_) => whole_number_problem(&column, text),
+            csv::DeserializeErrorKind::ParseFloat(_) => (
+                Code::E1011NotANumber,
+                format!("`{text}` is not a number"),
+                NUMBER_ACTION.to_string(),
+            ),
+            csv::DeserializeErrorKind::ParseBool(_) => (
+                Code::E1015UnknownKeyword,
+                format!("`{text}` is not one of: true, false"),
+                "write one of true, false".to_string(),
+            ),
+            csv::DeserializeErrorKind::Message(message)
+                if message.starts_with("unknown variant") =>
+            {
+                let expected = message
+                    .split_once("expected ")
+                    .map_or(message.as_str(), |(_, expected)| expected)
+                    .replace('`', "");
+                (
+                    Code::E1015UnknownKeyword,
+                    format!("`{text}` is not {expected}"),
+                    format!("write {expected}"),
+                )
+            }
+            other => (
+                Code::E1002Malformed,
+                other.to_string(),
+                "give the file the command wrote, unchanged".to_string(),
+            ),
+        };
+        self.error(&column, code, message, action);
+    }
+
     /// A required, non-empty text value.
     pub fn text(&mut self, column: &str) -> Option<&'t str> {
         match self.raw(column) {
@@ -542,7 +624,7 @@ impl<'t> Cells<'t> {
     }
 
     /// An optional text value: `None` when the column is absent or empty.
-    pub fn optional_text(&mut self, column: &str) -> Option<&'t str> {
+    pub fn optional_text(&self, column: &str) -> Option<&'t str> {
         self.raw(column).filter(|s| !s.is_empty())
     }
 
@@ -623,7 +705,7 @@ impl<'t> Cells<'t> {
                     column,
                     Code::E1011NotANumber,
                     format!("`{text}` is not a number"),
-                    "write a decimal number such as 1250 or 0.35 (a dot as decimal separator, no units or thousands separators)",
+                    NUMBER_ACTION,
                 );
                 None
             }
@@ -847,6 +929,46 @@ impl<'t> Cells<'t> {
             );
         }
         None
+    }
+}
+
+/// What to write where a number is expected.
+const NUMBER_ACTION: &str = "write a decimal number such as 1250 or 0.35 (a dot as decimal separator, no units or thousands separators)";
+
+/// `31,2304` as `31.2304`: a cell of a `;`-separated file holding one
+/// decimal comma and otherwise a number. Any other cell is kept as it is.
+fn decimal_point(cell: &str) -> String {
+    if cell.matches(',').count() == 1 {
+        let dotted = cell.replace(',', ".");
+        if dotted.parse::<f64>().is_ok() {
+            return dotted;
+        }
+    }
+    cell.to_string()
+}
+
+/// Why `text` is no whole number for its field: negative or fractional
+/// (E1013), too large (E1014) or no number at all (E1011).
+fn whole_number_problem(column: &str, text: &str) -> (Code, String, String) {
+    let action = format!("`{column}` must be a whole number such as 0, 1 or 12");
+    if text.parse::<u128>().is_ok() {
+        (
+            Code::E1014OutOfRange,
+            format!("{text} is too large"),
+            action,
+        )
+    } else if text.parse::<f64>().is_ok() {
+        (
+            Code::E1013OutOfDomain,
+            format!("`{text}` is not a whole number"),
+            action,
+        )
+    } else {
+        (
+            Code::E1011NotANumber,
+            format!("`{text}` is not a whole number"),
+            action,
+        )
     }
 }
 

@@ -6,7 +6,7 @@ use super::view::{PlanningInput, TemporaryView};
 use crate::calendar::{ClockWindow, WeekdaySet};
 use crate::plan::{Plan, PlanStatus};
 use crate::scenario::{Coverage, Scenario, SiteIdx};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashSet};
 
 /// One scenario and its plan.
@@ -22,7 +22,7 @@ pub struct Planned<'a> {
 }
 
 /// A pool the event tops up.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TopUpRow {
     pub depot: String,
     pub part: String,
@@ -32,7 +32,7 @@ pub struct TopUpRow {
 
 /// What a scenario's temporary changes need on top of the plan without them
 /// (see [`super::event_top_up`]).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventRow {
     pub event_days: u32,
     pub extra_units: u64,
@@ -94,7 +94,7 @@ impl EventRow {
 }
 
 /// A tier's service in one scenario.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TierRow {
     pub tier: String,
     pub target: f64,
@@ -107,7 +107,7 @@ pub struct TierRow {
 
 /// One scenario of a comparison (a column of the table, a row of
 /// `compare.csv`, an object of `compare.json`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CompareRow {
     pub name: String,
     pub path: String,

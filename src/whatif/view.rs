@@ -30,7 +30,7 @@ use chrono::{Days, NaiveDate};
 use std::collections::{BTreeSet, HashSet};
 
 /// How the yearly planner sees temporary changes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum TemporaryView {

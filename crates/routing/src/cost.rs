@@ -1,12 +1,12 @@
 //! The lexicographic objective every route and solution is measured by.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 /// Lexicographic objective: (1) penalty-weighted misses (an SLA breach, an
 /// unserved job), (2) weighted lateness, (3) travel. Benchmarks read them
 /// as (unserved jobs, 0, distance).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cost {
     /// Penalty-weighted misses.
     pub breaches: f64,

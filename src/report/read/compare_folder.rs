@@ -3,10 +3,15 @@
 //! input"); columns and keys the report does not know are ignored, so a
 //! comparison may carry more.
 //!
-//! `compare.json` is read when present, else `compare.csv`.
+//! `compare.json` is read when present, else `compare.csv`. A compare.json
+//! that `compare` wrote is read into its own rows
+//! ([`crate::report::schema::compare::CompareRow`]); anything else is read
+//! as the documented hand-made format, key by key.
 
 use super::{FolderError, FolderReader};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::report::schema::compare as schema;
+use serde::Deserialize;
 use serde_json::Value;
 use std::path::Path;
 
@@ -233,6 +238,11 @@ fn malformed(path: &Path, error: &csv::Error) -> Diagnostic {
 
 fn read_json(reader: &mut FolderReader, path: &Path) -> Option<Vec<CompareRow>> {
     let document: Value = reader.json(path)?;
+    // What `compare` writes, read into the rows it writes from; a file in
+    // the documented hand-made format (below) falls through.
+    if let Ok(written) = Vec::<schema::CompareRow>::deserialize(&document) {
+        return Some(checked_rows(reader, path, written.iter().map(written_row)));
+    }
     let list = match &document {
         Value::Array(list) => Some(list),
         Value::Object(object) => object.get("scenarios").and_then(Value::as_array),
@@ -247,10 +257,20 @@ fn read_json(reader: &mut FolderReader, path: &Path) -> Option<Vec<CompareRow>> 
         ));
         return None;
     };
-    let mut rows = Vec::new();
-    for (i, item) in list.iter().enumerate() {
-        match json_row(item) {
-            Ok(row) => rows.push(row),
+    Some(checked_rows(reader, path, list.iter().map(json_row)))
+}
+
+/// The rows that pass the checks of [`json_row`]; each other one is
+/// reported by its place in the list.
+fn checked_rows(
+    reader: &mut FolderReader,
+    path: &Path,
+    rows: impl Iterator<Item = Result<CompareRow, String>>,
+) -> Vec<CompareRow> {
+    let mut kept = Vec::new();
+    for (i, row) in rows.enumerate() {
+        match row {
+            Ok(row) => kept.push(row),
             Err(problem) => reader.diagnostics.push(Diagnostic::file(
                 Code::E1002Malformed,
                 path,
@@ -259,7 +279,41 @@ fn read_json(reader: &mut FolderReader, path: &Path) -> Option<Vec<CompareRow>> 
             )),
         }
     }
-    Some(rows)
+    kept
+}
+
+/// A row `compare` wrote, with the checks a hand-made one gets: costs
+/// finite and zero or more, shares between 0 and 1.
+fn written_row(row: &schema::CompareRow) -> Result<CompareRow, String> {
+    let cost = |key: &str, value: f64| {
+        (value.is_finite() && value >= 0.0)
+            .then_some(value)
+            .ok_or(format!("`{key}` is not a number zero or more"))
+    };
+    let share = |tier: &str, value: f64| {
+        (0.0..=1.0)
+            .contains(&value)
+            .then(|| (tier.to_string(), value))
+            .ok_or(format!(
+                "attainment of tier `{tier}` is not a share between 0 and 1"
+            ))
+    };
+    let mut attainment = Vec::new();
+    let mut targets = Vec::new();
+    for tier in &row.tiers {
+        attainment.push(share(&tier.tier, tier.expected_attainment)?);
+        targets.push(share(&tier.tier, tier.target)?);
+    }
+    Ok(CompareRow {
+        name: row.name.clone(),
+        total_cost: cost("total_cost", row.total_cost)?,
+        fixed_cost: Some(cost("fixed_cost", row.fixed_cost)?),
+        holding_cost: Some(cost("holding_cost", row.holding_cost)?),
+        expected_penalty: Some(cost("expected_penalty", row.expected_penalty)?),
+        emergency_cost: Some(cost("emergency_cost", row.emergency_cost)?),
+        attainment,
+        targets,
+    })
 }
 
 fn json_row(item: &Value) -> Result<CompareRow, String> {

@@ -2,11 +2,11 @@
 //! and (optionally read) summary.json for the reasons of late and
 //! unassigned incidents.
 
-use super::{FolderError, FolderReader, instant, known, known_or_empty, optional_instant};
+use super::{FolderError, FolderReader, instant, known_id, known_id_or_empty, optional_instant};
 use crate::dispatch::Status;
-use crate::scenario::{Columns, DepotIdx, EngineerIdx, Scenario, SiteIdx};
+use crate::report::schema::dispatch::{DispatchCsvLine, DispatchSummary, RouteLine};
+use crate::scenario::{Cells, Columns, DepotIdx, EngineerIdx, Scenario, SiteIdx};
 use chrono::{DateTime, FixedOffset};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -20,12 +20,6 @@ const ROUTE_COLUMNS: Columns = Columns {
     ],
     optional: &["source_depot", "mode", "status"],
 };
-
-const STATUSES: [(&str, Status); 3] = [
-    ("on_time", Status::OnTime),
-    ("late", Status::Late),
-    ("unassigned", Status::Unassigned),
-];
 
 /// One incident of dispatch.csv.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,24 +60,10 @@ pub struct DispatchFiles {
 }
 
 /// What summary.json adds about one incident.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncidentDetail {
-    #[serde(default)]
     pub site: String,
-    #[serde(default)]
     pub reason: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct SummaryLines {
-    lines: Vec<SummaryLine>,
-}
-
-#[derive(Deserialize)]
-struct SummaryLine {
-    incident: String,
-    #[serde(flatten)]
-    detail: IncidentDetail,
 }
 
 /// Reads a dispatch folder written for `scenario`.
@@ -95,45 +75,62 @@ pub fn read_dispatch_folder(dir: &Path, scenario: &Scenario) -> Result<DispatchF
 
     let incidents = match reader.table(&dir.join("dispatch.csv"), |_| DISPATCH_COLUMNS) {
         Some(table) => table.read_rows(&mut reader.diagnostics, |cells| {
-            let incident = cells.text("incident").map(str::to_string);
-            let engineer = known_or_empty(cells, "engineer", "engineer", engineer);
-            let source_depot = known_or_empty(cells, "source_depot", "depot", depot);
-            let mode = cells.optional_text("mode").map(str::to_string);
-            let pickup = optional_instant(cells, "pickup");
-            let arrive = optional_instant(cells, "arrive");
-            let deadline = instant(cells, "deadline");
-            let status = cells.keyword("status", &STATUSES);
+            let line: DispatchCsvLine = cells.deserialize()?;
+            let engineer = known_id_or_empty(
+                cells,
+                "engineer",
+                "engineer",
+                Some(&line.engineer),
+                engineer,
+            );
+            let source_depot = known_id_or_empty(
+                cells,
+                "source_depot",
+                "depot",
+                Some(&line.source_depot),
+                depot,
+            );
+            let pickup = optional_instant(cells, "pickup", &line.pickup);
+            let arrive = optional_instant(cells, "arrive", &line.arrive);
+            let deadline = instant(cells, "deadline", &line.deadline);
+            let incident = non_empty(cells, "incident", line.incident);
             Some(DispatchRow {
                 incident: incident?,
                 engineer: engineer?,
                 source_depot: source_depot?,
-                mode,
+                mode: Some(line.mode).filter(|mode| !mode.is_empty()),
                 pickup: pickup?,
                 arrive: arrive?,
                 deadline: deadline?,
-                status: status?,
+                status: line.status,
             })
         }),
         None => Vec::new(),
     };
     let stops = match reader.table(&dir.join("routes.csv"), |_| ROUTE_COLUMNS) {
         Some(table) => table.read_rows(&mut reader.diagnostics, |cells| {
-            let engineer = known(cells, "engineer", "engineer", engineer);
-            let stop = cells.count("stop", 1);
-            let incident = cells.text("incident").map(str::to_string);
-            let site = known(cells, "site", "site", site);
-            let source_depot = known_or_empty(cells, "source_depot", "depot", depot);
-            let mode = cells.optional_text("mode").map(str::to_string);
-            let depart = instant(cells, "depart");
-            let arrive = instant(cells, "arrive");
-            let finish = instant(cells, "finish");
+            let line: RouteLine = cells.deserialize()?;
+            let engineer = known_id(cells, "engineer", "engineer", &line.engineer, engineer);
+            let stop = first_stop_is_one(cells, line.stop);
+            let site = known_id(cells, "site", "site", &line.site, site);
+            let source_depot = known_id_or_empty(
+                cells,
+                "source_depot",
+                "depot",
+                Some(&line.source_depot),
+                depot,
+            );
+            let depart = instant(cells, "depart", &line.depart);
+            let arrive = instant(cells, "arrive", &line.arrive);
+            let finish = instant(cells, "finish", &line.finish);
+            let incident = non_empty(cells, "incident", line.incident);
             Some(RouteStop {
                 engineer: engineer?,
                 stop: stop?,
                 incident: incident?,
                 site: site?,
                 source_depot: source_depot?,
-                mode,
+                mode: Some(line.mode).filter(|mode| !mode.is_empty()),
                 depart: depart?,
                 arrive: arrive?,
                 finish: finish?,
@@ -144,11 +141,18 @@ pub fn read_dispatch_folder(dir: &Path, scenario: &Scenario) -> Result<DispatchF
     let summary_path = dir.join("summary.json");
     let details = if summary_path.exists() {
         reader
-            .json::<SummaryLines>(&summary_path)
-            .map(|s| {
-                s.lines
+            .json::<DispatchSummary>(&summary_path)
+            .map(|summary| {
+                summary
+                    .lines
                     .into_iter()
-                    .map(|line| (line.incident, line.detail))
+                    .map(|line| {
+                        let detail = IncidentDetail {
+                            site: line.site,
+                            reason: line.reason,
+                        };
+                        (line.incident, detail)
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -160,4 +164,32 @@ pub fn read_dispatch_folder(dir: &Path, scenario: &Scenario) -> Result<DispatchF
         stops,
         details,
     }))
+}
+
+/// A text cell that must not be empty.
+fn non_empty(cells: &mut Cells<'_>, column: &str, text: String) -> Option<String> {
+    if text.is_empty() {
+        cells.error(
+            column,
+            crate::diagnostic::Code::E1010EmptyValue,
+            "value is empty",
+            format!("give a value for `{column}`"),
+        );
+        return None;
+    }
+    Some(text)
+}
+
+/// Stops are numbered from 1.
+fn first_stop_is_one(cells: &mut Cells<'_>, stop: u32) -> Option<u32> {
+    if stop == 0 {
+        cells.error(
+            "stop",
+            crate::diagnostic::Code::E1013OutOfDomain,
+            "0 is below 1",
+            "`stop` must be a whole number of at least 1",
+        );
+        return None;
+    }
+    Some(stop)
 }

@@ -1,11 +1,13 @@
 //! Readers of the folders other commands write (`plan --out`, `dispatch
-//! --out`, a comparison folder), for the report. They check what they read
+//! --out`, `simulate --out`, a comparison folder). Each file is read into
+//! the struct of [`crate::report::schema`] it is written from, then checked
 //! against the scenario (every id must be one of its depots, sites, parts,
-//! engineers) and report each problem with file, line and column.
+//! engineers); each problem is reported with file, line and column.
 
 mod compare_folder;
 mod dispatch_folder;
 mod plan_folder;
+mod simulate_folder;
 
 pub use compare_folder::{CompareRow, read_compare_folder};
 pub use dispatch_folder::{DispatchFiles, DispatchRow, RouteStop, read_dispatch_folder};
@@ -13,6 +15,7 @@ pub use plan_folder::{
     AssignmentRow, DepotRow, PlanFiles, PlanParts, PlanSummaryFile, StockRow, TierFile,
     UnreachableFile, read_plan_folder, read_plan_parts,
 };
+pub use simulate_folder::{SimulationFiles, read_simulation_folder};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::report::output_set::{
@@ -314,53 +317,128 @@ impl FolderReader {
     }
 }
 
-/// Resolves an id of the scenario, recording an unknown one at its cell.
-fn known<I>(
+/// Resolves an id the row holds in `column`, recording an empty or
+/// unknown one at its cell.
+fn known_id<I>(
     cells: &mut Cells<'_>,
     column: &str,
     what: &str,
+    id: &str,
     lookup: impl Fn(&str) -> Option<I>,
 ) -> Option<I> {
-    let text = cells.text(column)?;
-    let found = lookup(text);
+    if id.is_empty() {
+        cells.error(
+            column,
+            Code::E1010EmptyValue,
+            "value is empty",
+            format!("give a value for `{column}`"),
+        );
+        return None;
+    }
+    let found = lookup(id);
     if found.is_none() {
         cells.error(
             column,
             Code::E1031UnknownReference,
-            format!("unknown {what} `{text}`"),
+            format!("unknown {what} `{id}`"),
             "the folder was written for another scenario: give the scenario it was made from",
         );
     }
     found
 }
 
-/// Like [`known`], for a column that may be empty.
-fn known_or_empty<I>(
+/// Like [`known_id`], for a cell that may be empty (`Some(None)`).
+fn known_id_or_empty<I>(
     cells: &mut Cells<'_>,
     column: &str,
     what: &str,
+    id: Option<&str>,
     lookup: impl Fn(&str) -> Option<I>,
 ) -> Option<Option<I>> {
-    match cells.optional_text(column) {
+    match id.filter(|id| !id.is_empty()) {
         None => Some(None),
-        Some(_) => known(cells, column, what, lookup).map(Some),
+        Some(id) => known_id(cells, column, what, id, lookup).map(Some),
     }
 }
 
-/// An RFC 3339 instant with its offset.
-fn instant(cells: &mut Cells<'_>, column: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-    cells.parse(column, Code::E1019BadDateTime, parse_instant)
+/// A finite number the row holds in `column`, recording one that is not.
+fn finite(cells: &mut Cells<'_>, column: &str, value: f64) -> Option<f64> {
+    if value.is_finite() {
+        return Some(value);
+    }
+    cells.error(
+        column,
+        Code::E1012NotFinite,
+        format!("`{value}` is not a finite number"),
+        "write an ordinary decimal number; NaN and infinity are not allowed",
+    );
+    None
 }
 
-/// Like [`instant`], for a column that may be empty.
+/// A finite number zero or more, recording one that is not.
+fn non_negative(cells: &mut Cells<'_>, column: &str, value: f64) -> Option<f64> {
+    let value = finite(cells, column, value)?;
+    if value < 0.0 {
+        cells.error(
+            column,
+            Code::E1013OutOfDomain,
+            format!("{value} is negative"),
+            format!("`{column}` must be zero or more"),
+        );
+        return None;
+    }
+    Some(value)
+}
+
+/// A share between 0 and 1, recording one that is not.
+fn share(cells: &mut Cells<'_>, column: &str, value: f64) -> Option<f64> {
+    let value = finite(cells, column, value)?;
+    if !(0.0..=1.0).contains(&value) {
+        cells.error(
+            column,
+            Code::E1014OutOfRange,
+            format!("{value} is outside [0, 1]"),
+            format!("`{column}` must lie between 0 and 1"),
+        );
+        return None;
+    }
+    Some(value)
+}
+
+/// An RFC 3339 instant the row holds in `column`.
+fn instant(
+    cells: &mut Cells<'_>,
+    column: &str,
+    text: &str,
+) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    if text.is_empty() {
+        cells.error(
+            column,
+            Code::E1010EmptyValue,
+            "value is empty",
+            format!("give a value for `{column}`"),
+        );
+        return None;
+    }
+    match parse_instant(text) {
+        Ok(instant) => Some(instant),
+        Err(message) => {
+            cells.error(column, Code::E1019BadDateTime, message, "");
+            None
+        }
+    }
+}
+
+/// Like [`instant`], for a cell that may be empty (`Some(None)`).
 fn optional_instant(
     cells: &mut Cells<'_>,
     column: &str,
+    text: &str,
 ) -> Option<Option<chrono::DateTime<chrono::FixedOffset>>> {
-    match cells.optional_text(column) {
-        None => Some(None),
-        Some(_) => instant(cells, column).map(Some),
+    if text.is_empty() {
+        return Some(None);
     }
+    instant(cells, column, text).map(Some)
 }
 
 fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {

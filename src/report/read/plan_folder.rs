@@ -3,8 +3,9 @@
 //! reads all four files, `simulate` the stock and the summary, with the
 //! same checks.
 
-use super::{FolderError, FolderReader, known, known_or_empty};
+use super::{FolderError, FolderReader, known_id, known_id_or_empty, non_negative, share};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::report::schema::plan::{AssignmentLine, DepotLine, StockLine};
 use crate::scenario::{Columns, DepotIdx, PartIdx, Scenario, SiteIdx, StockLevel, TierIdx};
 use crate::simulate::{PlanDir, Promise};
 use std::collections::{HashMap, HashSet};
@@ -62,10 +63,10 @@ pub struct AssignmentRow {
 /// A tier's line of summary.json (the writer's struct).
 pub type TierFile = crate::plan::TierService;
 /// An unreachable site of summary.json (the writer's struct).
-pub type UnreachableFile = crate::report::UnreachableSite;
+pub type UnreachableFile = crate::report::schema::plan::UnreachableSite;
 /// summary.json, read into the struct `plan` writes it from; keys the
 /// struct does not know are ignored.
-pub type PlanSummaryFile = crate::report::PlanSummary;
+pub type PlanSummaryFile = crate::report::schema::plan::PlanSummary;
 
 /// Which files of a plan folder a command reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,22 +148,36 @@ fn read_depots(reader: &mut FolderReader, dir: &Path, scenario: &Scenario) -> Ve
         return Vec::new();
     };
     table.read_rows(&mut reader.diagnostics, |cells| {
-        let depot = known(cells, "depot", "depot", depot);
-        let open = cells.keyword("open", &[("true", true), ("false", false)]);
-        let stock_units = cells.count("stock_units", 0);
-        let stock_value = cells.non_negative("stock_value");
-        let sites_served = match cells.optional_text("sites_served") {
+        let line: DepotLine = cells.deserialize()?;
+        let depot = known_id(cells, "depot", "depot", &line.depot, depot);
+        let stock_units = whole_count(cells, "stock_units", line.stock_units);
+        let stock_value = non_negative(cells, "stock_value", line.stock_value);
+        let sites_served = match line.sites_served {
             None => Some(None),
-            Some(_) => cells.count("sites_served", 0).map(Some),
+            Some(count) => whole_count(cells, "sites_served", count).map(Some),
         };
         Some(DepotRow {
             depot: depot?,
-            open: open?,
+            open: line.open,
             stock_units: stock_units?,
             stock_value: stock_value?,
             sites_served: sites_served?,
         })
     })
+}
+
+/// A count of the file as the row keeps it (at most `u32::MAX`).
+fn whole_count(cells: &mut crate::scenario::Cells<'_>, column: &str, count: u64) -> Option<u32> {
+    let fits = u32::try_from(count).ok();
+    if fits.is_none() {
+        cells.error(
+            column,
+            Code::E1014OutOfRange,
+            format!("{count} is too large"),
+            format!("`{column}` must be a whole number from 0 to {}", u32::MAX),
+        );
+    }
+    fits
 }
 
 /// stock.csv: each depot and part at most once.
@@ -184,23 +199,18 @@ fn read_stock(reader: &mut FolderReader, dir: &Path, scenario: &Scenario) -> Vec
     let Some(table) = reader.table(&path, choose) else {
         return Vec::new();
     };
-    let units = if table.has_column("on_hand") {
-        "on_hand"
-    } else {
-        "stock"
-    };
     let rows = table.read_rows(&mut reader.diagnostics, |cells| {
-        let depot = known(cells, "depot", "depot", depot);
-        let part = known(cells, "part", "part", part);
-        let stock = cells.count(units, 0);
-        let fill_rate = match cells.optional_text("fill_rate") {
+        let line: StockLine = cells.deserialize()?;
+        let depot = known_id(cells, "depot", "depot", &line.depot, depot);
+        let part = known_id(cells, "part", "part", &line.part, part);
+        let fill_rate = match line.fill_rate {
             None => Some(None),
-            Some(_) => cells.in_range("fill_rate", 0.0, 1.0).map(Some),
+            Some(fill) => share(cells, "fill_rate", fill).map(Some),
         };
         let row = StockRow {
             depot: depot?,
             part: part?,
-            stock: stock?,
+            stock: line.stock,
             fill_rate: fill_rate?,
         };
         Some((row, cells.line()))
@@ -237,12 +247,13 @@ fn read_assignment(
         return Vec::new();
     };
     table.read_rows(&mut reader.diagnostics, |cells| {
-        let site = known(cells, "site", "site", site);
-        let part = known(cells, "part", "part", part);
-        let depot = known_or_empty(cells, "depot", "depot", depot);
-        let travel_hours = match cells.optional_text("travel_hours") {
+        let line: AssignmentLine = cells.deserialize()?;
+        let site = known_id(cells, "site", "site", &line.site, site);
+        let part = known_id(cells, "part", "part", &line.part, part);
+        let depot = known_id_or_empty(cells, "depot", "depot", line.depot.as_deref(), depot);
+        let travel_hours = match line.travel_hours {
             None => Some(None),
-            Some(_) => cells.non_negative("travel_hours").map(Some),
+            Some(hours) => non_negative(cells, "travel_hours", hours).map(Some),
         };
         Some(AssignmentRow {
             site: site?,

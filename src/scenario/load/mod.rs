@@ -11,6 +11,7 @@ mod roads;
 mod settings;
 mod shifts;
 mod start_date;
+pub(crate) mod tier_and_engineer;
 
 pub use calendars::{CalendarResolver, parse_calendar};
 pub use coverage::check_period;

@@ -1,17 +1,19 @@
 //! The network tables: depots, parts, sites, installed base, tiers, engineers.
 
 use super::Loader;
-use crate::calendar::{ClockWindow, WeekdaySet, parse_clock, parse_duration, parse_time_zone};
+use super::tier_and_engineer::{self, Fields};
+use crate::calendar::{ClockWindow, HolidayCalendar, WeekdaySet, parse_time_zone};
 use crate::diagnostic::Code;
 use crate::geodesy::geodesic_km;
 use crate::scenario::model::{
-    BusinessHours, Coverage, Depot, DepotIdx, DepotKind, DepotStatus, Engineer, Idx, InstalledUnit,
-    LatLon, Part, PartIdx, Response, Shift, Site, SiteIdx, Tier, TierIdx,
+    Depot, DepotIdx, DepotKind, DepotStatus, Engineer, Idx, InstalledUnit, LatLon, Part, PartIdx,
+    Site, SiteIdx, Tier, TierIdx,
 };
 use crate::scenario::ranges;
 use crate::scenario::table::{Cells, Columns, Refs, Table, drop_duplicate_ids};
 use chrono_tz::Tz;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub const DEPOT_COLUMNS: Columns = Columns {
     required: &[
@@ -237,13 +239,13 @@ pub fn read_installed_base(
     })
 }
 
-/// Resolves a calendar column through the loader's resolver.
-pub(super) fn calendar(
+/// Resolves a calendar `spec` of a `column` through the loader's resolver.
+pub(super) fn resolve_calendar(
     cells: &mut Cells<'_>,
     loader: &mut Loader,
     column: &str,
-) -> Option<std::sync::Arc<crate::calendar::HolidayCalendar>> {
-    let spec = cells.optional_text(column).unwrap_or("none");
+    spec: &str,
+) -> Option<Arc<HolidayCalendar>> {
     match loader.calendars.resolve(spec, &mut loader.diagnostics) {
         Ok(Some(calendar)) => Some(calendar),
         // The calendar file itself was bad; its own diagnostics say where.
@@ -278,90 +280,45 @@ pub fn read_tiers(loader: &mut Loader, table: &Table) -> Vec<Tier> {
         |t: &Tier| &t.id,
         |cells, loader| {
             let id = cells.text("id");
-            let all_hours = cells.keyword("coverage", &[("24x7", true), ("business", false)]);
-            let response = cells.parse("response", Code::E1018BadDuration, |text| {
-                if text == "nbd" {
-                    Ok(None)
-                } else {
-                    parse_duration(text)
-                        .map(Some)
-                        .map_err(|message| format!("{message}, or `nbd` for next business day"))
-                }
-            });
-            let target = cells.bounded("target", ranges::SHARE);
-            let penalty = cells.bounded("penalty", ranges::MONEY);
-            let cutoff = cells.parse_or("cutoff", None, Code::E1017BadTimeWindow, |text| {
-                parse_clock(text)
-                    .map(Some)
-                    .ok_or_else(|| format!("`{text}` is not a time of day HH:MM"))
-            });
-            let coverage = match all_hours? {
-                true => {
-                    for column in ["window", "days", "calendar"] {
-                        if let Some(value) = cells
-                            .optional_text(column)
-                            .filter(|value| !says_around_the_clock(column, value))
-                        {
-                            cells.error(
-                            column,
-                            Code::E1032Inconsistent,
-                            format!("a 24x7 tier runs around the clock, but `{column}` is `{value}`"),
-                            format!("leave `{column}` empty for 24x7 tiers, or make the tier `business`"),
-                        );
-                        }
-                    }
-                    Coverage::AllHours
-                }
-                false => {
-                    let window = cells.parse("window", Code::E1017BadTimeWindow, |t| {
-                        t.parse::<ClockWindow>()
-                    });
-                    let days =
-                        cells.parse_or("days", WeekdaySet::MON_FRI, Code::E1020BadWeekdays, |t| {
-                            t.parse()
-                        });
-                    let calendar = calendar(cells, loader, "calendar");
-                    Coverage::Business(BusinessHours {
-                        window: window?,
-                        days: days?,
-                        calendar: calendar?,
-                    })
-                }
-            };
-            let response = match (response?, &coverage) {
-                (Some(duration), _) => {
-                    if cutoff?.is_some() {
-                        cells.error(
-                            "cutoff",
-                            Code::E1032Inconsistent,
-                            "a cut-off only applies to `nbd` responses",
-                            "leave `cutoff` empty for tiers with a duration",
-                        );
-                    }
-                    Response::Within(duration)
-                }
-                (None, Coverage::AllHours) => {
-                    cells.error(
-                        "response",
-                        Code::E1032Inconsistent,
-                        "`nbd` needs business days, but the tier is 24x7",
-                        "give 24x7 tiers a duration such as 4h",
-                    );
-                    return None;
-                }
-                (None, Coverage::Business(_)) => Response::NextBusinessDay {
-                    cutoff_minute: cutoff?,
-                },
-            };
-            Some(Tier {
-                id: id?.to_string(),
-                coverage,
-                response,
-                target: target?,
-                penalty: penalty?,
-            })
+            let mut fields = Row { cells, loader };
+            let tier = tier_and_engineer::tier(&mut fields, id.unwrap_or_default(), None);
+            id.and(tier)
         },
     )
+}
+
+/// A row of tiers.csv or engineers.csv, for the validator they share with
+/// overlay.toml.
+struct Row<'r, 't> {
+    cells: &'r mut Cells<'t>,
+    loader: &'r mut Loader,
+}
+
+impl Fields for Row<'_, '_> {
+    fn text(&self, key: &str) -> Option<String> {
+        self.cells.optional_text(key).map(str::to_string)
+    }
+
+    fn number(&mut self, key: &str) -> Option<Option<f64>> {
+        self.cells.optional_text(key)?;
+        Some(self.cells.number(key))
+    }
+
+    fn report(&mut self, key: &str, code: Code, message: String, action: String) {
+        self.cells.error(key, code, message, action);
+    }
+
+    fn calendar(&mut self, key: &str, spec: &str) -> Option<Arc<HolidayCalendar>> {
+        resolve_calendar(self.cells, self.loader, key, spec)
+    }
+
+    fn example(&self, _key: &str, value: &str) -> String {
+        format!("`{value}`")
+    }
+
+    fn leave_unset(&self, key: &str) -> String {
+        format!("leave `{key}` empty")
+    }
 }
 
 /// Engineers; one without `tz` works in the zone of its base depot. With
@@ -382,62 +339,30 @@ pub fn read_engineers(
             let id = cells.text("id");
             let name = cells.optional_text("name").unwrap_or_default();
             let base = cells.reference("base", depot_refs);
-            let skills = cells.text("skills").map(|text| {
-                text.split(';')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            });
-            if skills.as_ref().is_some_and(Vec::is_empty) {
-                cells.error(
-                    "skills",
-                    Code::E1010EmptyValue,
-                    "no skill given",
-                    "list the engineer's skills separated by `;`, e.g. `router;switch`",
-                );
-            }
-            let shift = super::shifts::shift_window(cells, "shift");
-            let around_the_clock = matches!(shift, Some((_, true)));
-            let window = shift.map(|(window, _)| window);
-            let default_days = if around_the_clock {
-                WeekdaySet::ALL
-            } else {
-                WeekdaySet::MON_FRI
-            };
-            let days = cells.parse_or("days", default_days, Code::E1020BadWeekdays, |t| t.parse());
-            let calendar = calendar(cells, loader, "calendar");
-            let tz = match (cells.optional_text("tz"), base) {
-                (Some(_), _) => time_zone(cells, "tz"),
-                (None, Some(base)) => {
-                    let depot = &depots[base.index()];
-                    if depot.tz.is_none() && report_missing_zone {
-                        cells.error(
-                            "tz",
-                            Code::E1010EmptyValue,
-                            format!(
-                                "no time zone for the engineer's shift: base depot `{}` has no `tz`, scenario.toml no `timezone`, and there is no site to take a zone from",
-                                depot.id
-                            ),
-                            "add a `tz` column to engineers.csv or depots.csv, or set `timezone` in scenario.toml",
-                        );
-                    }
-                    depot.tz
+            let mut fields = Row { cells, loader };
+            let shift = tier_and_engineer::engineer_shift(&mut fields, |fields| {
+                // An unknown base is reported as such.
+                let depot = &depots[base?.index()];
+                if depot.tz.is_none() && report_missing_zone {
+                    fields.report(
+                        "tz",
+                        Code::E1010EmptyValue,
+                        format!(
+                            "no time zone for the engineer's shift: base depot `{}` has no `tz`, scenario.toml no `timezone`, and there is no site to take a zone from",
+                            depot.id
+                        ),
+                        "add a `tz` column to engineers.csv or depots.csv, or set `timezone` in scenario.toml".to_string(),
+                    );
                 }
-                // The base is unknown and reported as such.
-                (None, None) => None,
-            };
+                depot.tz
+            });
+            let (skills, shift) = shift?;
             Some(Engineer {
                 id: id?.to_string(),
                 name: name.to_string(),
                 base: base?,
-                skills: skills?,
-                shift: Shift {
-                    window: window?,
-                    days: days?,
-                    calendar: calendar?,
-                    tz: tz?,
-                },
+                skills,
+                shift,
             })
         },
     )

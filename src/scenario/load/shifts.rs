@@ -4,7 +4,7 @@
 
 use super::Loader;
 use super::coverage::{missing_years, years_of};
-use super::network::{calendar, read_unique, says_around_the_clock};
+use super::network::{read_unique, resolve_calendar, says_around_the_clock};
 use crate::calendar::{ClockWindow, WeekdaySet};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::scenario::model::ShiftPattern;
@@ -65,7 +65,12 @@ pub fn read_shift_patterns(loader: &mut Loader, table: &Table) -> Vec<ShiftPatte
                 WeekdaySet::MON_FRI
             };
             let days = cells.parse_or("days", default_days, Code::E1020BadWeekdays, |t| t.parse());
-            let calendar = calendar(cells, loader, "calendar");
+            // As for engineers: no calendar means `none`.
+            let spec = cells
+                .optional_text("calendar")
+                .unwrap_or("none")
+                .to_string();
+            let calendar = resolve_calendar(cells, loader, "calendar", &spec);
             let cost_per_year = cells.bounded("cost_per_year", ranges::MONEY);
             Some(ShiftPattern {
                 id: id?.to_string(),

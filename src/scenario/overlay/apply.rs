@@ -6,13 +6,12 @@
 use super::file::{
     ClosureEdit, DepotEdit, NewEngineer, Overlay, RateEdit, TierFields, TierMove, plain_date,
 };
-use crate::calendar::parse_time_zone;
-use crate::calendar::{ClockWindow, HolidayCalendar, WeekdaySet, parse_clock, parse_duration};
+use crate::calendar::HolidayCalendar;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::scenario::load::tier_and_engineer::{self, Fields};
 use crate::scenario::{
-    BusinessHours, CalendarResolver, Closure, Coverage, DepotIdx, DepotStatus, Engineer, Loaded,
-    Period, RateChange, Response, Scenario, ScenarioError, Shift, Tier, TierChange, TierIdx,
-    ranges, says_around_the_clock,
+    CalendarResolver, Closure, DepotIdx, DepotStatus, Engineer, Loaded, Period, RateChange,
+    Scenario, ScenarioError, Tier, TierChange, TierIdx, ranges,
 };
 use chrono::Days;
 use chrono_tz::Tz;
@@ -285,242 +284,19 @@ impl Application<'_> {
     }
 
     /// A tier from `fields` over `base` (an edit) or from nothing (a new
-    /// tier), checked as `tiers.csv` rows are.
+    /// tier), checked by the validator of `tiers.csv` rows.
     fn build_tier(&mut self, base: Option<&Tier>, fields: &TierFields) -> Option<Tier> {
         let errors_before = self.error_count();
-        let id_span = fields.id.span();
-        let required = |application: &mut Self, present: bool, key: &str, example: &str| {
-            if !present && base.is_none() {
-                application.error(
-                    Code::E1010EmptyValue,
-                    id_span.clone(),
-                    format!("new tier `{}` has no `{key}`", fields.id.get_ref()),
-                    format!("give every [[new_tier]] a `{key}`, e.g. {example}"),
-                );
-            }
-        };
-        required(
-            self,
-            fields.coverage.is_some(),
-            "coverage",
-            "coverage = \"24x7\"",
+        let tier = tier_and_engineer::tier(
+            &mut TomlFields {
+                application: self,
+                record: fields.id.span(),
+                keys: fields.keys(),
+            },
+            fields.id.get_ref(),
+            base,
         );
-        required(
-            self,
-            fields.response.is_some(),
-            "response",
-            "response = \"4h\"",
-        );
-        required(self, fields.target.is_some(), "target", "target = 0.99");
-        required(self, fields.penalty.is_some(), "penalty", "penalty = 20000");
-
-        let all_hours = match &fields.coverage {
-            Some(value) => match value.get_ref().as_str() {
-                "24x7" => Some(true),
-                "business" => Some(false),
-                other => {
-                    self.error(
-                        Code::E1015UnknownKeyword,
-                        value.span(),
-                        format!("`coverage` = `{other}` is not one of: 24x7, business"),
-                        "write coverage = \"24x7\" or \"business\"",
-                    );
-                    None
-                }
-            },
-            None => base.map(|t| t.coverage == Coverage::AllHours),
-        };
-        let base_hours = base.and_then(|t| match &t.coverage {
-            Coverage::Business(hours) => Some(hours.clone()),
-            Coverage::AllHours => None,
-        });
-        let coverage = match all_hours {
-            None => None,
-            Some(true) => {
-                for (key, value) in [
-                    ("window", &fields.window),
-                    ("days", &fields.days),
-                    ("calendar", &fields.calendar),
-                ] {
-                    if let Some(value) = value
-                        .as_ref()
-                        .filter(|v| !says_around_the_clock(key, v.get_ref()))
-                    {
-                        self.error(
-                            Code::E1032Inconsistent,
-                            value.span(),
-                            format!(
-                                "a 24x7 tier runs around the clock, but `{key}` is `{}`",
-                                value.get_ref()
-                            ),
-                            format!("leave `{key}` out for 24x7 tiers, or make the tier business"),
-                        );
-                    }
-                }
-                Some(Coverage::AllHours)
-            }
-            Some(false) => {
-                let window = match &fields.window {
-                    Some(value) => match value.get_ref().parse::<ClockWindow>() {
-                        Ok(window) => Some(window),
-                        Err(message) => {
-                            self.error(Code::E1017BadTimeWindow, value.span(), message, "write the daily window as HH:MM-HH:MM, e.g. window = \"08:00-18:00\"");
-                            None
-                        }
-                    },
-                    None => match &base_hours {
-                        Some(hours) => Some(hours.window),
-                        None => {
-                            self.error(
-                                Code::E1010EmptyValue,
-                                id_span.clone(),
-                                format!("business tier `{}` has no `window`", fields.id.get_ref()),
-                                "give a business tier its daily window, e.g. window = \"08:00-18:00\"",
-                            );
-                            None
-                        }
-                    },
-                };
-                let days = match &fields.days {
-                    Some(value) => match value.get_ref().parse::<WeekdaySet>() {
-                        Ok(days) => Some(days),
-                        Err(message) => {
-                            self.error(
-                                Code::E1020BadWeekdays,
-                                value.span(),
-                                message,
-                                "write weekdays such as days = \"mon-fri\" or \"mon,wed,fri\"",
-                            );
-                            None
-                        }
-                    },
-                    None => Some(base_hours.as_ref().map_or(WeekdaySet::MON_FRI, |h| h.days)),
-                };
-                let calendar =
-                    match &fields.calendar {
-                        Some(value) => self.calendar(value),
-                        None => Some(base_hours.as_ref().map_or_else(
-                            || Arc::new(HolidayCalendar::none()),
-                            |h| h.calendar.clone(),
-                        )),
-                    };
-                match (window, days, calendar) {
-                    (Some(window), Some(days), Some(calendar)) => {
-                        Some(Coverage::Business(BusinessHours {
-                            window,
-                            days,
-                            calendar,
-                        }))
-                    }
-                    _ => None,
-                }
-            }
-        };
-        let cutoff = match &fields.cutoff {
-            Some(value) => match parse_clock(value.get_ref()) {
-                Some(minute) => Some(Some(minute)),
-                None => {
-                    self.error(
-                        Code::E1017BadTimeWindow,
-                        value.span(),
-                        format!("`{}` is not a time of day HH:MM", value.get_ref()),
-                        "write the cut-off as HH:MM, e.g. cutoff = \"16:00\"",
-                    );
-                    None
-                }
-            },
-            None => Some(match base.map(|t| t.response) {
-                Some(Response::NextBusinessDay { cutoff_minute }) => cutoff_minute,
-                _ => None,
-            }),
-        };
-        let response = match &fields.response {
-            Some(value) if value.get_ref() == "nbd" => Some(Response::NextBusinessDay {
-                cutoff_minute: cutoff.flatten(),
-            }),
-            Some(value) => match parse_duration(value.get_ref()) {
-                Ok(duration) => {
-                    if let Some(cutoff) = &fields.cutoff {
-                        self.error(
-                            Code::E1032Inconsistent,
-                            cutoff.span(),
-                            "a cut-off only applies to `nbd` responses",
-                            "leave `cutoff` out for tiers with a duration",
-                        );
-                    }
-                    Some(Response::Within(duration))
-                }
-                Err(message) => {
-                    self.error(
-                        Code::E1018BadDuration,
-                        value.span(),
-                        format!("{message}, or `nbd` for next business day"),
-                        "write a duration such as response = \"4h\" or \"1h30m\", or \"nbd\"",
-                    );
-                    None
-                }
-            },
-            None => match base.map(|t| t.response) {
-                Some(Response::NextBusinessDay { .. }) => Some(Response::NextBusinessDay {
-                    cutoff_minute: cutoff.flatten(),
-                }),
-                Some(Response::Within(duration)) => {
-                    if let Some(cutoff) = &fields.cutoff {
-                        self.error(
-                            Code::E1032Inconsistent,
-                            cutoff.span(),
-                            "a cut-off only applies to `nbd` responses, and this tier has a duration",
-                            "leave `cutoff` out, or set response = \"nbd\"",
-                        );
-                    }
-                    Some(Response::Within(duration))
-                }
-                None => None,
-            },
-        };
-        if let (Some(Coverage::AllHours), Some(Response::NextBusinessDay { .. })) =
-            (&coverage, &response)
-        {
-            let span = fields
-                .response
-                .as_ref()
-                .or(fields.coverage.as_ref())
-                .map_or(id_span.clone(), Spanned::span);
-            self.error(
-                Code::E1032Inconsistent,
-                span,
-                "`nbd` needs business days, but the tier is 24x7",
-                "give 24x7 tiers a duration such as 4h",
-            );
-        }
-        let target = match &fields.target {
-            Some(value) => self.number(
-                value,
-                "target",
-                |v| ranges::SHARE.contains(v),
-                "the target is a share between 0 and 1, e.g. 0.99",
-            ),
-            None => base.map(|t| t.target),
-        };
-        let penalty = match &fields.penalty {
-            Some(value) => self.number(
-                value,
-                "penalty",
-                |v| ranges::MONEY.contains(v),
-                "the penalty of one breach is 0 to 10^12",
-            ),
-            None => base.map(|t| t.penalty),
-        };
-        if self.error_count() > errors_before {
-            return None;
-        }
-        Some(Tier {
-            id: fields.id.get_ref().clone(),
-            coverage: coverage?,
-            response: response?,
-            target: target?,
-            penalty: penalty?,
-        })
+        tier.filter(|_| self.error_count() == errors_before)
     }
 
     fn depot_edits(&mut self) {
@@ -637,88 +413,24 @@ impl Application<'_> {
                 "base the engineer at a depot of the scenario",
             );
         }
-        let skills: Vec<String> = fields
-            .skills
-            .get_ref()
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
-        if skills.is_empty() {
-            self.error(
-                Code::E1010EmptyValue,
-                fields.skills.span(),
-                "no skill given",
-                "list the engineer's skills separated by `;`, e.g. skills = \"net;opt\"",
-            );
-        }
-        let around_the_clock = fields.shift.get_ref() == "24x7";
-        let window = if around_the_clock {
-            Some(ClockWindow::ALL_DAY)
-        } else {
-            match fields.shift.get_ref().parse::<ClockWindow>() {
-                Ok(window) => Some(window),
-                Err(message) => {
-                    self.error(
-                        Code::E1017BadTimeWindow,
-                        fields.shift.span(),
-                        format!("{message}, or `24x7`"),
-                        "write the shift as HH:MM-HH:MM, e.g. shift = \"08:00-18:00\", or shift = \"24x7\"",
-                    );
-                    None
-                }
-            }
-        };
-        let days = match &fields.days {
-            Some(value) => match value.get_ref().parse::<WeekdaySet>() {
-                Ok(days) => Some(days),
-                Err(message) => {
-                    self.error(
-                        Code::E1020BadWeekdays,
-                        value.span(),
-                        message,
-                        "write weekdays such as days = \"mon-fri\" or \"mon-sun\"",
-                    );
-                    None
-                }
+        let shift = tier_and_engineer::engineer_shift(
+            &mut TomlFields {
+                application: self,
+                record: fields.id.span(),
+                keys: fields.keys(),
             },
-            None if around_the_clock => Some(WeekdaySet::ALL),
-            None => Some(WeekdaySet::MON_FRI),
-        };
-        let calendar = match &fields.calendar {
-            Some(value) => self.calendar(value),
-            None => Some(Arc::new(HolidayCalendar::none())),
-        };
-        let tz = match &fields.tz {
-            Some(tz) => match parse_time_zone(tz.get_ref()) {
-                Ok(tz) => Some(tz),
-                Err(message) => {
-                    self.error(
-                        Code::E1016UnknownTimeZone,
-                        tz.span(),
-                        message,
-                        "write an IANA zone name, e.g. tz = \"Asia/Shanghai\"",
-                    );
-                    None
-                }
-            },
-            None => base.and_then(|base| self.base_depot_zone(base, fields.base.span())),
-        };
+            |toml| base.and_then(|base| toml.application.base_depot_zone(base, fields.base.span())),
+        );
         if self.error_count() > errors_before {
             return None;
         }
+        let (skills, shift) = shift?;
         Some(Engineer {
             id: id.to_string(),
             name: fields.name.clone().unwrap_or_default(),
             base: base?,
             skills,
-            shift: Shift {
-                window: window?,
-                days: days?,
-                calendar: calendar?,
-                tz: tz?,
-            },
+            shift,
         })
     }
 
@@ -1039,4 +751,132 @@ pub fn horizon(scenario: &Scenario) -> Option<Period> {
     let from = scenario.start_date?;
     let to = from.checked_add_days(Days::new(u64::from(scenario.horizon_days.max(1)) - 1))?;
     Some(Period { from, to })
+}
+
+/// The keys of one overlay table, for the validator shared with the CSV
+/// files: each key's text or number and its place in the file.
+struct TomlFields<'a, 'o> {
+    application: &'a mut Application<'o>,
+    /// The table's `id`, where problems with absent keys are reported.
+    record: Range<usize>,
+    keys: Vec<(&'static str, TomlValue<'a>)>,
+}
+
+/// A value of an overlay table.
+#[derive(Clone, Copy)]
+enum TomlValue<'a> {
+    Text(&'a Spanned<String>),
+    Number(&'a Spanned<f64>),
+}
+
+impl TierFields {
+    fn keys(&self) -> Vec<(&'static str, TomlValue<'_>)> {
+        let texts = [
+            ("coverage", &self.coverage),
+            ("window", &self.window),
+            ("days", &self.days),
+            ("calendar", &self.calendar),
+            ("response", &self.response),
+            ("cutoff", &self.cutoff),
+        ];
+        let numbers = [("target", &self.target), ("penalty", &self.penalty)];
+        texts
+            .into_iter()
+            .filter_map(|(key, value)| Some((key, TomlValue::Text(value.as_ref()?))))
+            .chain(
+                numbers
+                    .into_iter()
+                    .filter_map(|(key, value)| Some((key, TomlValue::Number(value.as_ref()?)))),
+            )
+            .collect()
+    }
+}
+
+impl NewEngineer {
+    fn keys(&self) -> Vec<(&'static str, TomlValue<'_>)> {
+        let given = [
+            ("days", &self.days),
+            ("calendar", &self.calendar),
+            ("tz", &self.tz),
+        ];
+        [
+            ("skills", TomlValue::Text(&self.skills)),
+            ("shift", TomlValue::Text(&self.shift)),
+        ]
+        .into_iter()
+        .chain(
+            given
+                .into_iter()
+                .filter_map(|(key, value)| Some((key, TomlValue::Text(value.as_ref()?)))),
+        )
+        .collect()
+    }
+}
+
+impl<'a> TomlFields<'a, '_> {
+    fn value(&self, key: &str) -> Option<TomlValue<'a>> {
+        self.keys
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, value)| *value)
+    }
+
+    fn span(&self, key: &str) -> Range<usize> {
+        match self.value(key) {
+            Some(TomlValue::Text(text)) => text.span(),
+            Some(TomlValue::Number(number)) => number.span(),
+            None => self.record.clone(),
+        }
+    }
+}
+
+impl Fields for TomlFields<'_, '_> {
+    fn text(&self, key: &str) -> Option<String> {
+        match self.value(key)? {
+            TomlValue::Text(text) => Some(text.get_ref().clone()),
+            TomlValue::Number(number) => Some(number.get_ref().to_string()),
+        }
+    }
+
+    fn number(&mut self, key: &str) -> Option<Option<f64>> {
+        let TomlValue::Number(number) = self.value(key)? else {
+            return Some(None);
+        };
+        let value = *number.get_ref();
+        if value.is_finite() {
+            return Some(Some(value));
+        }
+        let span = number.span();
+        self.application.error(
+            Code::E1012NotFinite,
+            span,
+            format!("`{key}` is {value}"),
+            "write an ordinary decimal number",
+        );
+        Some(None)
+    }
+
+    fn report(&mut self, key: &str, code: Code, message: String, action: String) {
+        let span = self.span(key);
+        self.application.error(code, span, message, action);
+    }
+
+    fn calendar(&mut self, key: &str, _spec: &str) -> Option<Arc<HolidayCalendar>> {
+        let Some(TomlValue::Text(spec)) = self.value(key) else {
+            return None;
+        };
+        self.application.calendar(spec)
+    }
+
+    fn example(&self, key: &str, value: &str) -> String {
+        if matches!(key, "target" | "penalty") {
+            format!("{key} = {value}")
+        } else {
+            format!("{key} = \"{value}\"")
+        }
+    }
+
+    fn leave_unset(&self, key: &str) -> String {
+        format!("leave `{key}` out")
+    }
 }
