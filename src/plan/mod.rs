@@ -211,6 +211,20 @@ pub fn plan(
     );
     let attainable = attainable_demand(&widest);
     let target = target_demand(&model, &attainable);
+    if model.candidates().len() <= EXACT_EVERY_SET_CANDIDATES {
+        if let Some(staffings) = people.every_staffing(scenario, EXACT_STAFFINGS) {
+            return plan_every_staffing(
+                scenario,
+                model,
+                people,
+                staffings,
+                &attainable,
+                &target,
+                options,
+                started,
+            );
+        }
+    }
     // First the network the targets need with engineers wherever wanted:
     // its open depots are where positions may go, and its bound is a bound
     // on every staffing (more cover never costs the parts more for the
@@ -282,6 +296,73 @@ struct Solved {
     best: Candidate,
     proof: Proof,
     effort: SearchEffort,
+}
+
+/// Up to this many staffings (small scenarios), each is planned exactly.
+const EXACT_STAFFINGS: usize = 256;
+
+/// Plans every staffing exactly and keeps the cheapest plan: the least of
+/// their proven bounds (each with its people cost) bounds the whole.
+#[allow(clippy::too_many_arguments)]
+fn plan_every_staffing(
+    scenario: &Scenario,
+    model: PlanModel,
+    mut people: People,
+    staffings: Vec<Vec<AddedPosition>>,
+    attainable: &[f64],
+    target: &[f64],
+    options: PlanOptions,
+    started: Instant,
+) -> Result<Plan, PlanError> {
+    let deadline = started + options.time_limit;
+    let mut best: Option<(f64, PlanModel, Solved, Vec<AddedPosition>)> = None;
+    let mut lower_bound = f64::INFINITY;
+    let mut evaluations = 0;
+    let mut timed_out = false;
+    for added in staffings {
+        if Instant::now() >= deadline {
+            timed_out = true;
+            break;
+        }
+        let mut staffed = model.clone();
+        people.set_added(scenario, &mut staffed, added.clone())?;
+        let people_cost = people.people_cost();
+        let solved = match solve_network(&staffed, target, options, started, deadline) {
+            Ok((best, proof, effort)) => Solved {
+                best,
+                proof,
+                effort,
+            },
+            // This staffing cannot meet the targets.
+            Err(PlanError::NoFeasiblePlan) => continue,
+            Err(error) => return Err(error),
+        };
+        evaluations += solved.effort.evaluations;
+        lower_bound = lower_bound.min(solved.proof.lower_bound + people_cost);
+        let total = solved.best.cost + people_cost;
+        if best.as_ref().is_none_or(|(cost, ..)| total < cost - 1e-9) {
+            best = Some((total, staffed, solved, added));
+        }
+    }
+    let (_, staffed, mut solved, added) = best.ok_or(PlanError::NoFeasiblePlan)?;
+    let mut final_model = model;
+    people.set_added(scenario, &mut final_model, added)?;
+    debug_assert_eq!(final_model.forced_open, staffed.forced_open);
+    solved.proof.lower_bound = if timed_out {
+        f64::NEG_INFINITY.max(0.0)
+    } else {
+        lower_bound
+    };
+    solved.effort.evaluations = evaluations;
+    solved.effort.timed_out |= timed_out;
+    Ok(finish(
+        scenario,
+        final_model,
+        attainable,
+        solved,
+        options,
+        Some(people),
+    ))
 }
 
 /// Rounds of adding positions at the open depots, then planning the network.

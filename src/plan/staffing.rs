@@ -122,6 +122,96 @@ impl People {
         Ok(staff)
     }
 
+    /// Every staffing a small scenario allows: each usable depot and
+    /// pattern gets no position or one with a non-empty set of the parts'
+    /// skills. `None` when there are more than `limit` combinations.
+    pub fn every_staffing(
+        &self,
+        scenario: &Scenario,
+        limit: usize,
+    ) -> Option<Vec<Vec<AddedPosition>>> {
+        let skills = part_skills(scenario);
+        if skills.len() > 8 {
+            return None;
+        }
+        let subsets: Vec<Vec<String>> = (1..(1u32 << skills.len()))
+            .map(|mask| {
+                skills
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, s)| s.clone())
+                    .collect()
+            })
+            .collect();
+        let certification = scenario.costs.certification_cost;
+        let mut offers: Vec<Vec<Option<AddedPosition>>> = Vec::new();
+        for depot in scenario.depot_indices() {
+            if scenario.depot(depot).status == DepotStatus::Closed {
+                continue;
+            }
+            for (index, pattern) in scenario.shift_patterns.iter().enumerate() {
+                let mut choices = vec![None];
+                choices.extend(subsets.iter().map(|skills| {
+                    Some(AddedPosition {
+                        depot,
+                        pattern: index,
+                        skills: skills.clone(),
+                        cost: pattern.cost_per_year + certification * skills.len() as f64,
+                    })
+                }));
+                offers.push(choices);
+            }
+        }
+        let count = offers
+            .iter()
+            .try_fold(1usize, |n, choices| n.checked_mul(choices.len()))?;
+        if count > limit {
+            return None;
+        }
+        let mut staffings: Vec<Vec<AddedPosition>> = vec![Vec::new()];
+        for choices in &offers {
+            staffings = staffings
+                .iter()
+                .flat_map(|added| {
+                    choices.iter().map(move |choice| {
+                        let mut next = added.clone();
+                        next.extend(choice.clone());
+                        next
+                    })
+                })
+                .collect();
+        }
+        Some(staffings)
+    }
+
+    /// Sets the added positions to `added` and every demand item's cover
+    /// to the roster with them; their depots stay open.
+    pub fn set_added(
+        &mut self,
+        scenario: &Scenario,
+        model: &mut PlanModel,
+        added: Vec<AddedPosition>,
+    ) -> Result<(), CalendarError> {
+        self.staff.positions.truncate(self.roster_prices.len());
+        for position in &added {
+            let pattern = &scenario.shift_patterns[position.pattern];
+            let rule = self.cover_model.rule(
+                &mut self.staff,
+                &pattern.shift_in(depot_zone(scenario, position.depot)),
+            )?;
+            self.staff.positions.push(Position {
+                base: position.depot,
+                rule,
+                skills: position.skills.clone(),
+            });
+            model.forced_open[position.depot.index()] = true;
+        }
+        self.added = added;
+        apply(model, &self.cover_model, &mut self.staff);
+        Ok(())
+    }
+
     /// Adds positions at the `open` depots in two phases. First, while a
     /// tier's failures met with full stock fall short of `goal`, the
     /// position with the most short-tier failures met per unit of cost:
