@@ -26,7 +26,9 @@ pub mod solution;
 
 pub use cost::Cost;
 pub use lns::SearchOptions;
-pub use model::{Deadline, Job, Matrix, Model, ModelError, ModelSpec, Supply, Time, Vehicle};
+pub use model::{
+    Deadline, Job, Matrix, Model, ModelError, ModelSpec, Supply, Time, Travel, Vehicle,
+};
 pub use solution::Solution;
 
 use std::time::Instant;
