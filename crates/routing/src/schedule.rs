@@ -101,14 +101,18 @@ pub fn visit(
     job: usize,
     supply: usize,
 ) -> Option<Visit> {
+    let j = &model.jobs[job];
+    // The solver's hot path: one origin, so the legs are found once.
+    let l = legs(&model.matrix, from.place, j.place, &j.supplies[supply])?;
     let shift = vehicle.shift.map(|s| &model.shifts[s]);
-    time_visit(&model.matrix, &model.jobs[job], job, supply, shift, from)
+    in_duty(j, job, supply, shift, from.at, |_, _| Some(l))
 }
 
 /// Schedules `job` (recorded in the visit as number `index`) with its
 /// supply `supply` for a vehicle with duty blocks `shift` (`None`: always
 /// on duty) leaving from `from`; `None` if a leg is unreachable, a hard
-/// deadline is missed or no duty block fits.
+/// deadline is missed or no duty block fits. With a [`State`] origin this
+/// is [`visit`].
 #[inline]
 pub fn time_visit<T: Travel + ?Sized, O: Origin>(
     travel: &T,
@@ -119,24 +123,43 @@ pub fn time_visit<T: Travel + ?Sized, O: Origin>(
     from: O,
 ) -> Option<Visit> {
     let s = &job.supplies[supply];
-    let earliest = windows::earliest_departure(job, from.free_at());
+    // The legs of the last origin: most blocks leave from the same place.
+    let mut last: Option<(Place, Legs)> = None;
+    in_duty(job, index, supply, shift, from.free_at(), |block, leave| {
+        let origin = from.place(travel, block, leave);
+        match last {
+            Some((place, l)) if place == origin => Some(l),
+            _ => {
+                let l = legs(travel, origin, job.place, s)?;
+                last = Some((origin, l));
+                Some(l)
+            }
+        }
+    })
+}
+
+/// The duty-block rule: the vehicle, free at `free_at`, leaves in the first
+/// duty block (of at most [`MAX_BLOCKS`]) in which the job finishes before
+/// the block ends, on the legs `legs_at(block, departure)` gives; `None`
+/// if a leg is unreachable, a hard deadline is missed or no block fits.
+#[inline(always)]
+fn in_duty(
+    job: &Job,
+    index: usize,
+    supply: usize,
+    shift: Option<&DutyBlocks>,
+    free_at: Time,
+    mut legs_at: impl FnMut(&Block, Time) -> Option<Legs>,
+) -> Option<Visit> {
+    let s = &job.supplies[supply];
+    let earliest = windows::earliest_departure(job, free_at);
     let blocks: &[Block] = match shift {
         None => std::slice::from_ref(&ALWAYS),
         Some(blocks) => blocks.from(earliest),
     };
-    // The legs of the last origin: most vehicles leave from one place.
-    let mut legs_from: Option<(Place, Legs)> = None;
     for block in blocks.iter().take(MAX_BLOCKS) {
         let leave = earliest.max(block.start);
-        let origin = from.place(travel, block, leave);
-        let l = match legs_from {
-            Some((place, l)) if place == origin => l,
-            _ => {
-                let l = legs(travel, origin, job.place, s)?;
-                legs_from = Some((origin, l));
-                l
-            }
-        };
+        let l = legs_at(block, leave)?;
         // Meeting a courier or delivery, leave no earlier than needed: less
         // idle on site.
         let depart = match l.part_arrive {
@@ -167,7 +190,7 @@ pub fn time_visit<T: Travel + ?Sized, O: Origin>(
                 part_arrive,
                 start,
                 finish,
-                idle: start - (from.free_at() + l.to_first + l.after_first),
+                idle: start - (free_at + l.to_first + l.after_first),
                 block_end: block.end,
                 drive: l.drive,
                 courier: l.courier,
