@@ -312,6 +312,7 @@ fn timings<'m>(
     origin: GoesHome,
 ) -> impl Iterator<Item = Visit> + 'm {
     let shift = &model.shifts[model.engineers[engineer.index()].shift];
+    // One job at a time: its number in the visit is 0.
     (0..job.supplies.len())
         .filter_map(move |supply| time_visit(&model.drive, job, 0, supply, Some(shift), origin))
 }
