@@ -63,8 +63,54 @@ pub struct Problem<'a> {
     pub supplies: Vec<Vec<(DepotIdx, Mode)>>,
 }
 
-fn secs(hours: f64) -> Seconds {
+/// Hours as whole seconds, rounded: how the scenario's durations (handling,
+/// repair, travel) become engine time, in `dispatch` and `simulate` alike.
+pub fn secs(hours: f64) -> Seconds {
     (hours * 3600.0).round() as Seconds
+}
+
+/// A courier's seconds for a drive of `drive` seconds, at `speed_factor`
+/// times an engineer's speed (`[dispatch] courier_speed_factor`; 0 or less
+/// counts as 1).
+pub fn courier_seconds(drive: Seconds, speed_factor: f64) -> Seconds {
+    let factor = if speed_factor > 0.0 {
+        speed_factor
+    } else {
+        1.0
+    };
+    (drive as f64 / factor).round() as Seconds
+}
+
+/// The engine's ways of bringing an incident's part from the depot at place
+/// `depot` (taking a unit from stock slot `stock`), in order: the engineer
+/// collects it, spending `handling` there; or, when a courier reaches the
+/// site in `courier` seconds, a courier brings it, leaving once the part is
+/// handled after the incident `opened`.
+pub fn depot_supplies(
+    depot: usize,
+    stock: Option<usize>,
+    handling: Seconds,
+    opened: Seconds,
+    courier: Option<Seconds>,
+) -> impl Iterator<Item = (Supply, Mode)> {
+    let pickup = Supply::Pickup {
+        depot,
+        handling,
+        stock,
+        restock: false,
+    };
+    let by_courier = courier.map(|drive| {
+        let leaves = opened + handling;
+        let supply = Supply::Courier {
+            depot,
+            leaves,
+            arrives: leaves + drive,
+            cost: drive as f64 / 60.0,
+            stock,
+        };
+        (supply, Mode::Courier)
+    });
+    std::iter::once((pickup, Mode::EngineerPickup)).chain(by_courier)
 }
 
 impl<'a> Problem<'a> {
@@ -105,7 +151,8 @@ impl<'a> Problem<'a> {
             .collect::<Result<Vec<_>, _>>()?;
         let start = opened.iter().copied().min().unwrap_or(0);
         let end = opened.iter().copied().max().unwrap_or(0) + HORIZON_SECS;
-        let (shift_of, shifts) = shift_blocks(scenario, start - 86_400, end)?;
+        let (shift_of, shifts) =
+            shift_blocks(scenario, start - 86_400, end).map_err(DispatchError::Calendar)?;
         let parts = scenario.parts.len();
         let mut stock_vec = vec![0u32; scenario.depots.len() * parts];
         for level in stock {
@@ -138,14 +185,9 @@ impl<'a> Problem<'a> {
             })
             .collect();
         let courier = |depot: DepotIdx, site: usize| {
-            let factor = if courier_factor > 0.0 {
-                courier_factor
-            } else {
-                1.0
-            };
             matrix
                 .time(depot.index(), site)
-                .map(|s| (s as f64 / factor).round() as Seconds)
+                .map(|drive| courier_seconds(drive, courier_factor))
         };
         let mut supplies_of = Vec::with_capacity(incidents.len());
         let jobs: Vec<Job> = (0..incidents.len())
@@ -154,23 +196,12 @@ impl<'a> Problem<'a> {
                 let mut named = Vec::new();
                 for &d in &depots[i] {
                     let slot = Some(stock_slot(d, i));
-                    supplies.push(Supply::Pickup {
-                        depot: d.index(),
-                        handling,
-                        stock: slot,
-                        restock: false,
-                    });
-                    named.push((d, Mode::EngineerPickup));
-                    if let Some(drive) = courier(d, site_place[i]) {
-                        let leaves = opened[i] + handling;
-                        supplies.push(Supply::Courier {
-                            depot: d.index(),
-                            leaves,
-                            arrives: leaves + drive,
-                            cost: drive as f64 / 60.0,
-                            stock: slot,
-                        });
-                        named.push((d, Mode::Courier));
+                    let courier = courier(d, site_place[i]);
+                    for (supply, mode) in
+                        depot_supplies(d.index(), slot, handling, opened[i], courier)
+                    {
+                        supplies.push(supply);
+                        named.push((d, mode));
                     }
                 }
                 supplies_of.push(named);

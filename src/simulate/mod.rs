@@ -13,7 +13,7 @@ pub mod plan_dir;
 pub mod stats;
 mod trial;
 
-pub use model::{SOURCES_PER_INCIDENT, YEAR_SECS};
+pub use model::YEAR_SECS;
 pub use plan_dir::{PlanDir, Promise};
 pub use stats::{Estimate, mean, mean_share, share, t_quantile_975, wilson};
 

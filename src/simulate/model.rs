@@ -6,10 +6,11 @@
 
 use super::{SimulateError, SimulateOptions};
 use crate::calendar::{Seconds, SlaClock, local_instant};
-use crate::dispatch::engine::model::DutyBlocks;
-use crate::dispatch::shift::duty_blocks;
+use crate::dispatch::engine::model::{self as engine, DutyBlocks};
+use crate::dispatch::problem::{courier_seconds, secs};
+use crate::dispatch::shift::shift_blocks;
 use crate::scenario::{
-    DepotIdx, DepotStatus, EngineerIdx, PartIdx, Scenario, Shift, SiteIdx, StockLevel, TierIdx,
+    DepotIdx, DepotStatus, EngineerIdx, PartIdx, Scenario, SiteIdx, StockLevel, TierIdx,
 };
 use crate::scenario::{SiteClocks, scenario_years};
 use crate::travel::{Place, TravelTimes};
@@ -20,17 +21,8 @@ use std::sync::{Arc, OnceLock};
 /// Seconds in the planner's year (365 days: failure rates are per year and
 /// lead times are turned into years with the same divisor).
 pub const YEAR_SECS: f64 = 365.0 * 86_400.0;
-/// Depots with stock tried per incident, nearest first (as `dispatch` does).
-pub const SOURCES_PER_INCIDENT: usize = 4;
-/// Duty blocks tried for one job before the engineer is ruled out (as `dispatch`).
-pub const MAX_BLOCKS: usize = 16;
 /// Days of duty blocks built past the horizon, for jobs that run over it.
 const TAIL_DAYS: i64 = 30;
-
-/// Hours as whole seconds (rounded, as `dispatch` does).
-pub fn secs(hours: f64) -> Seconds {
-    (hours * 3600.0).round() as Seconds
-}
 
 /// Failures of one part at one site: a Poisson process whose rate is
 /// constant on each segment.
@@ -146,6 +138,11 @@ impl<'a> Drive<'a> {
         depot.index()
     }
 
+    /// The depot at a place index, if it is one.
+    pub fn depot_at(&self, place: usize) -> Option<DepotIdx> {
+        (place < self.depots).then(|| DepotIdx::new(place))
+    }
+
     /// The place index of a site.
     pub fn site(&self, site: SiteIdx) -> usize {
         self.depots + site.index()
@@ -168,6 +165,19 @@ impl<'a> Drive<'a> {
     }
 }
 
+/// The routing engine times visits on these travel times.
+impl engine::Travel for Drive<'_> {
+    fn time(&self, from: usize, to: usize) -> Option<Seconds> {
+        self.between(from, to)
+    }
+
+    /// Minutes of driving, as `dispatch` costs travel (the simulation ranks
+    /// visits by time, so this cost is not read).
+    fn cost(&self, from: usize, to: usize) -> f64 {
+        self.between(from, to).map_or(0.0, |s| s as f64 / 60.0)
+    }
+}
+
 /// Everything the runs share.
 pub struct SimulationModel<'a> {
     pub scenario: &'a Scenario,
@@ -182,6 +192,7 @@ pub struct SimulationModel<'a> {
     pub qualified: Vec<Vec<EngineerIdx>>,
     pub drive: Drive<'a>,
     pub handling: Seconds,
+    /// `[dispatch] courier_speed_factor`.
     pub courier_factor: f64,
     /// Repair seconds of each part.
     pub repair: Vec<Seconds>,
@@ -264,7 +275,8 @@ impl<'a> SimulationModel<'a> {
         );
 
         let streams = streams(scenario, &sites, start_date, end_date);
-        let (engineer_shift, shifts) = shift_blocks(scenario, horizon, years)?;
+        let (engineer_shift, shifts) =
+            shift_blocks(scenario, horizon.0 - 86_400, horizon.1 + TAIL_DAYS * 86_400)?;
         let engineers = scenario
             .engineer_indices()
             .zip(engineer_shift)
@@ -303,11 +315,7 @@ impl<'a> SimulationModel<'a> {
             qualified,
             drive,
             handling,
-            courier_factor: if scenario.dispatch.courier_speed_factor > 0.0 {
-                scenario.dispatch.courier_speed_factor
-            } else {
-                1.0
-            },
+            courier_factor: scenario.dispatch.courier_speed_factor,
             repair: scenario
                 .parts
                 .iter()
@@ -334,7 +342,7 @@ impl<'a> SimulationModel<'a> {
     pub fn courier(&self, depot: DepotIdx, site_place: usize) -> Option<Seconds> {
         self.drive
             .between(self.drive.depot(depot), site_place)
-            .map(|s| (s as f64 / self.courier_factor).round() as Seconds)
+            .map(|drive| courier_seconds(drive, self.courier_factor))
     }
 }
 
@@ -428,31 +436,6 @@ fn streams(
         });
     }
     streams
-}
-
-/// One [`DutyBlocks`] per distinct shift rule, and each engineer's index into them.
-fn shift_blocks(
-    scenario: &Scenario,
-    horizon: (Seconds, Seconds),
-    years: std::ops::RangeInclusive<i32>,
-) -> Result<(Vec<usize>, Vec<DutyBlocks>), SimulateError> {
-    let from = horizon.0 - 86_400;
-    let to = horizon.1 + TAIL_DAYS * 86_400;
-    let mut rules: Vec<&Shift> = Vec::new();
-    let mut blocks = Vec::new();
-    let mut shift_of = Vec::with_capacity(scenario.engineers.len());
-    for engineer in &scenario.engineers {
-        let index = match rules.iter().position(|r| **r == engineer.shift) {
-            Some(index) => index,
-            None => {
-                blocks.push(duty_blocks(&engineer.shift, years.clone(), from, to)?);
-                rules.push(&engineer.shift);
-                rules.len() - 1
-            }
-        };
-        shift_of.push(index);
-    }
-    Ok((shift_of, blocks))
 }
 
 /// Seconds on duty inside the horizon.

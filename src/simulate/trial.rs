@@ -2,11 +2,18 @@
 //! time order, each dispatched at once by the greedy rule (the cheapest
 //! single insertion at the end of an engineer's day, by the `dispatch`
 //! objective), with stock consumed from the depots and replenished one for
-//! one after each depot's lead time.
+//! one after each depot's lead time. Each visit is timed by the routing
+//! engine's rule (`engine::schedule::time_visit`), with engineers going home
+//! between jobs when they can (`engine::features::origin::GoesHome`).
 
 use super::BreachReason;
-use super::model::{MAX_BLOCKS, SOURCES_PER_INCIDENT, SimulationModel};
+use super::model::SimulationModel;
 use crate::calendar::{Seconds, format_instant};
+use crate::dispatch::engine::Cost;
+use crate::dispatch::engine::features::origin::GoesHome;
+use crate::dispatch::engine::model::{Job, Supply};
+use crate::dispatch::engine::schedule::{Visit, time_visit};
+use crate::dispatch::problem::{DEPOTS_PER_INSERTION, depot_supplies};
 use crate::scenario::{DepotIdx, EngineerIdx, PartIdx, SiteIdx};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -50,58 +57,11 @@ struct Failure {
     part: PartIdx,
 }
 
-/// Where the part comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Source {
-    /// The engineer collects it at the depot on the way.
-    Pickup(DepotIdx),
-    /// A courier brings it from the depot; the engineer drives directly.
-    Courier(DepotIdx),
-    /// From outside the network's stock, after the emergency lead time.
-    Emergency,
-}
-
-/// Where and when an engineer becomes free.
-#[derive(Clone, Copy, Debug)]
-struct EngineerState {
-    place: usize,
-    free_at: Seconds,
-    /// End of the duty block the last job finished in.
-    block_end: Seconds,
-}
-
-impl EngineerState {
-    fn idle_at(place: usize) -> Self {
-        EngineerState {
-            place,
-            free_at: Seconds::MIN,
-            block_end: Seconds::MIN,
-        }
-    }
-}
-
-/// The timing of one job.
-#[derive(Clone, Copy, Debug)]
-struct Visit {
-    engineer: EngineerIdx,
-    source: Source,
-    depart: Seconds,
-    part_arrive: Seconds,
-    /// Repair start: the later of engineer and part.
-    arrive: Seconds,
-    finish: Seconds,
-    block_end: Seconds,
-    /// Driving plus courier seconds.
-    travel: Seconds,
-}
-
-impl Visit {
-    /// The `dispatch` objective for one incident: breach, then lateness,
-    /// then travel; earlier arrival breaks ties.
-    fn key(&self, deadline: Seconds) -> (bool, Seconds, Seconds, Seconds) {
-        let late = (self.arrive - deadline).max(0);
-        (late > 0, late, self.travel, self.arrive)
-    }
+/// The `dispatch` objective for one incident: breach, then lateness, then
+/// travel (driving plus courier); earlier repair start breaks ties.
+fn rank(visit: &Visit, deadline: Seconds) -> (bool, Seconds, Seconds, Seconds) {
+    let late = (visit.start - deadline).max(0);
+    (late > 0, late, visit.drive + visit.courier, visit.start)
 }
 
 /// The random stream of run `run`: ChaCha8 seeded by the seed, one stream per
@@ -158,10 +118,10 @@ pub fn run(model: &SimulationModel, run: u32) -> RunTally {
     };
     let mut stock = model.initial_stock.clone();
     let mut arrivals: BinaryHeap<Reverse<(Seconds, usize)>> = BinaryHeap::new();
-    let mut engineers: Vec<EngineerState> = model
+    let mut engineers: Vec<GoesHome> = model
         .engineers
         .iter()
-        .map(|e| EngineerState::idle_at(model.drive.depot(e.base)))
+        .map(|e| GoesHome::idle(model.drive.depot(e.base)))
         .collect();
 
     for failure in failures {
@@ -210,37 +170,29 @@ pub fn run(model: &SimulationModel, run: u32) -> RunTally {
             .iter()
             .copied()
             .filter(|&d| stock[model.slot(d, failure.part)] > 0)
-            .take(SOURCES_PER_INCIDENT)
+            .take(DEPOTS_PER_INSERTION)
             .collect();
-        let sources: Vec<Source> = if depots.is_empty() {
-            vec![Source::Emergency]
-        } else {
-            depots
-                .iter()
-                .flat_map(|&d| [Source::Pickup(d), Source::Courier(d)])
-                .collect()
-        };
+        let job = failure_job(model, &failure, &depots);
 
-        let mut best: Option<Visit> = None;
+        let mut best: Option<(EngineerIdx, Visit)> = None;
         for &engineer in &model.qualified[failure.part.index()] {
-            let state = &engineers[engineer.index()];
-            for &source in &sources {
-                if let Some(visit) = schedule(model, engineer, state, &failure, source) {
-                    if best
-                        .as_ref()
-                        .is_none_or(|b| visit.key(ranking_deadline) < b.key(ranking_deadline))
-                    {
-                        best = Some(visit);
-                    }
+            let origin = engineers[engineer.index()];
+            for visit in timings(model, &job, engineer, origin) {
+                if best
+                    .as_ref()
+                    .is_none_or(|(_, b)| rank(&visit, ranking_deadline) < rank(b, ranking_deadline))
+                {
+                    best = Some((engineer, visit));
                 }
             }
         }
 
         // The part is committed when the failure is logged: from the chosen
         // depot, or the nearest in reach when no engineer can be scheduled.
-        let taken = match best.map(|v| v.source) {
-            Some(Source::Pickup(d) | Source::Courier(d)) => Some(d),
-            Some(Source::Emergency) => None,
+        let taken = match best {
+            Some((_, visit)) => job.supplies[visit.supply]
+                .depot()
+                .and_then(|place| model.drive.depot_at(place)),
             None => depots.first().copied(),
         };
         if let Some(depot) = taken {
@@ -251,13 +203,13 @@ pub fn run(model: &SimulationModel, run: u32) -> RunTally {
             tally.emergency_shipments += 1;
         }
 
-        if let Some(visit) = best {
-            let e = visit.engineer.index();
-            engineers[e] = EngineerState {
-                place: model.drive.site(failure.site),
-                free_at: visit.finish,
-                block_end: visit.block_end,
-            };
+        if let Some((engineer, visit)) = best {
+            let e = engineer.index();
+            engineers[e] = engineers[e].after(
+                model.drive.site(failure.site),
+                visit.finish,
+                visit.block_end,
+            );
             let busy = visit.finish.min(model.horizon.1) - visit.depart.max(model.horizon.0);
             tally.engineer_busy[e] += busy.max(0);
             tally.engineer_jobs[e] += 1;
@@ -271,12 +223,13 @@ pub fn run(model: &SimulationModel, run: u32) -> RunTally {
         tally.incidents += 1;
         tally.tier_incidents[tier] += 1;
         tally.customer_incidents[site.customer] += 1;
-        let met = best.is_some_and(|v| v.arrive <= deadline);
+        let met = best.is_some_and(|(_, v)| v.start <= deadline);
         if met {
             tally.tier_met[tier] += 1;
             tally.customer_met[site.customer] += 1;
         } else {
-            let reason = breach_reason(model, &failure, best, deadline, &sources);
+            let visit = best.map(|(_, v)| v);
+            let reason = breach_reason(model, &failure, &job, visit, deadline);
             tally.customer_breaches[site.customer][reason as usize] += 1;
             tally.penalty_cost += scenario.tier(contract.tier).penalty;
         }
@@ -288,9 +241,9 @@ pub fn run(model: &SimulationModel, run: u32) -> RunTally {
 fn breach_reason(
     model: &SimulationModel,
     failure: &Failure,
+    job: &Job,
     best: Option<Visit>,
     deadline: Seconds,
-    sources: &[Source],
 ) -> BreachReason {
     let Some(visit) = best else {
         return BreachReason::NoQualifiedEngineer;
@@ -300,15 +253,13 @@ fn breach_reason(
     if part_late && site.contract_at(failure.opened).reach.is_empty() {
         return BreachReason::SiteOutOfReach;
     }
-    if part_late && visit.source == Source::Emergency {
+    if part_late && matches!(job.supplies[visit.supply], Supply::Delivered { .. }) {
         return BreachReason::NoStockInReach;
     }
     // Would an idle engineer, at base, have made it with the same parts?
     let idle_in_time = model.qualified[failure.part.index()].iter().any(|&e| {
-        let idle = EngineerState::idle_at(model.drive.depot(model.engineers[e.index()].base));
-        sources.iter().any(|&source| {
-            schedule(model, e, &idle, failure, source).is_some_and(|v| v.arrive <= deadline)
-        })
+        let idle = GoesHome::idle(model.drive.depot(model.engineers[e.index()].base));
+        timings(model, job, e, idle).any(|v| v.start <= deadline)
     });
     if idle_in_time {
         BreachReason::EngineersBusy
@@ -317,73 +268,51 @@ fn breach_reason(
     }
 }
 
-/// Times `source` for `engineer` in state `state`, with the `dispatch` rule:
-/// the engineer departs while on duty and the repair finishes before the
-/// duty block ends, else the job waits for the next block. An engineer
-/// starts from base at a new duty block, or once there was time to drive
-/// home after the last job; otherwise from the last site.
-fn schedule(
-    model: &SimulationModel,
-    engineer: EngineerIdx,
-    state: &EngineerState,
-    failure: &Failure,
-    source: Source,
-) -> Option<Visit> {
-    let drive = &model.drive;
-    let site = drive.site(failure.site);
-    let base = drive.depot(model.engineers[engineer.index()].base);
-    let blocks = &model.shifts[model.engineers[engineer.index()].shift];
-    let earliest = state.free_at.max(failure.opened);
-    let repair = model.repair[failure.part.index()];
-    // Part legs do not depend on the engineer's start.
-    let (part_ready, courier) = match source {
-        Source::Pickup(_) => (None, 0),
-        Source::Courier(depot) => {
-            let courier = model.courier(depot, site)?;
-            (Some(failure.opened + model.handling + courier), courier)
-        }
-        Source::Emergency => (Some(failure.opened + model.emergency), 0),
+/// The failure as a job of the routing engine: the repair at the site, from
+/// when it is logged, with the part from `depots` (collected or by courier,
+/// nearest first) or, when none has it, by emergency shipment.
+fn failure_job(model: &SimulationModel, failure: &Failure, depots: &[DepotIdx]) -> Job {
+    let site = model.drive.site(failure.site);
+    let supplies = if depots.is_empty() {
+        vec![Supply::Delivered {
+            arrives: failure.opened + model.emergency,
+            // Visits are ranked by time (`rank`), not by the engine's cost.
+            cost: 0.0,
+        }]
+    } else {
+        depots
+            .iter()
+            .flat_map(|&d| {
+                let slot = Some(model.slot(d, failure.part));
+                let courier = model.courier(d, site);
+                depot_supplies(
+                    model.drive.depot(d),
+                    slot,
+                    model.handling,
+                    failure.opened,
+                    courier,
+                )
+            })
+            .map(|(supply, _)| supply)
+            .collect()
     };
-    for block in blocks.from(earliest).iter().take(MAX_BLOCKS) {
-        let start = earliest.max(block.start);
-        let origin = if state.place == base || block.start >= state.block_end {
-            base
-        } else {
-            match drive.between(state.place, base) {
-                Some(home) if start >= state.free_at.saturating_add(home) => base,
-                _ => state.place,
-            }
-        };
-        let (depart, engineer_arrive, part_arrive, driving) = match source {
-            Source::Pickup(depot) => {
-                let depot = drive.depot(depot);
-                let to_depot = drive.between(origin, depot)?;
-                let to_site = drive.between(depot, site)?;
-                let arrive = start + to_depot + model.handling + to_site;
-                (start, arrive, arrive, to_depot + to_site)
-            }
-            Source::Courier(_) | Source::Emergency => {
-                let to_site = drive.between(origin, site)?;
-                let part_arrive = part_ready.unwrap_or(start);
-                // Leave no earlier than needed to meet the part.
-                let depart = start.max(part_arrive - to_site);
-                (depart, depart + to_site, part_arrive, to_site)
-            }
-        };
-        let arrive = engineer_arrive.max(part_arrive);
-        let finish = arrive + repair;
-        if finish <= block.end {
-            return Some(Visit {
-                engineer,
-                source,
-                depart,
-                part_arrive,
-                arrive,
-                finish,
-                block_end: block.end,
-                travel: driving + courier,
-            });
-        }
+    Job {
+        release: failure.opened,
+        supplies,
+        ..Job::at(site, model.repair[failure.part.index()], Cost::default())
     }
-    None
+}
+
+/// Every way `engineer`, leaving from `origin`, can do `job`: one visit per
+/// supply that fits, in the job's order of supplies.
+fn timings<'m>(
+    model: &'m SimulationModel,
+    job: &'m Job,
+    engineer: EngineerIdx,
+    origin: GoesHome,
+) -> impl Iterator<Item = Visit> + 'm {
+    let shift = &model.shifts[model.engineers[engineer.index()].shift];
+    // One job at a time: its number in the visit is 0.
+    (0..job.supplies.len())
+        .filter_map(move |supply| time_visit(&model.drive, job, 0, supply, Some(shift), origin))
 }

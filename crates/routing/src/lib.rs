@@ -6,8 +6,10 @@
 //!
 //! - [`model`]: jobs, vehicles, travel matrix (the input);
 //! - [`features`]: one file per rule (windows, shifts, supply, skills,
-//!   carried stock, return to base), composed by [`schedule`] (timing of a
-//!   visit) and [`route`] (a route with caches for cheap evaluation);
+//!   carried stock, return to base, origin), composed by [`schedule`]
+//!   (timing of a visit, also usable without a model through the
+//!   [`Travel`] trait) and [`route`] (a route with caches for cheap
+//!   evaluation);
 //! - [`insert`] (regret and greedy insertion), [`ruin`], [`local`]
 //!   (relocate, exchange, 2-opt*) and [`lns`] (the search).
 
@@ -26,7 +28,9 @@ pub mod solution;
 
 pub use cost::Cost;
 pub use lns::SearchOptions;
-pub use model::{Deadline, Job, Matrix, Model, ModelError, ModelSpec, Supply, Time, Vehicle};
+pub use model::{
+    Deadline, Job, Matrix, Model, ModelError, ModelSpec, Supply, Time, Travel, Vehicle,
+};
 pub use solution::Solution;
 
 use std::time::Instant;

@@ -143,6 +143,28 @@ impl Matrix {
     }
 }
 
+/// Travel times and costs between places: what the timing of a visit
+/// ([`crate::schedule::time_visit`]) reads. The [`Matrix`] is the solver's;
+/// an adapter may supply its own, e.g. one that searches pairs on first use.
+pub trait Travel {
+    /// Travel time, `None` if unreachable.
+    fn time(&self, from: Place, to: Place) -> Option<Time>;
+    /// Travel cost of a reachable pair.
+    fn cost(&self, from: Place, to: Place) -> f64;
+}
+
+impl Travel for Matrix {
+    #[inline]
+    fn time(&self, from: Place, to: Place) -> Option<Time> {
+        Matrix::time(self, from, to)
+    }
+
+    #[inline]
+    fn cost(&self, from: Place, to: Place) -> f64 {
+        Matrix::cost(self, from, to)
+    }
+}
+
 /// A latest service start.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Deadline {
@@ -177,13 +199,16 @@ pub enum Supply {
         cost: f64,
         stock: Option<usize>,
     },
+    /// The part is on site at `arrives`, from outside the depots (e.g. an
+    /// emergency shipment); the vehicle drives directly.
+    Delivered { arrives: Time, cost: f64 },
 }
 
 impl Supply {
     /// The depot stock slot this supply takes a unit from, if any.
     pub fn stock_slot(&self) -> Option<usize> {
         match *self {
-            Supply::Carried => None,
+            Supply::Carried | Supply::Delivered { .. } => None,
             Supply::Pickup { stock, .. } | Supply::Courier { stock, .. } => stock,
         }
     }
@@ -196,7 +221,7 @@ impl Supply {
     /// The depot the part comes from, if any.
     pub fn depot(&self) -> Option<Place> {
         match *self {
-            Supply::Carried => None,
+            Supply::Carried | Supply::Delivered { .. } => None,
             Supply::Pickup { depot, .. } | Supply::Courier { depot, .. } => Some(depot),
         }
     }

@@ -1,14 +1,19 @@
 //! Timing of one visit: the rules of [`super::features`] composed. A vehicle
 //! free at a place and time leaves for the job (no earlier than its release,
-//! on duty), collects the part or meets the courier, starts service when
-//! vehicle and part are there and the job is ready, and must finish inside
-//! its duty block; otherwise the job waits for the next block.
+//! on duty), collects the part or meets the courier or delivery, starts
+//! service when vehicle and part are there and the job is ready, and must
+//! finish inside its duty block; otherwise the job waits for the next block.
+//!
+//! [`visit`] times a job of the model in a route; [`time_visit`] is the same
+//! rule on any [`Travel`], job, duty blocks and [`Origin`], for a caller
+//! that times jobs one at a time without building a model (the simulation).
 
 use super::cost::Cost;
+use super::features::origin::Origin;
 use super::features::shifts::MAX_BLOCKS;
-use super::features::supply::legs;
+use super::features::supply::{Legs, legs};
 use super::features::windows;
-use super::model::{ALWAYS, Block};
+use super::model::{ALWAYS, Block, DutyBlocks, Job, Travel};
 use super::model::{Model, Place, Time, Vehicle};
 
 /// Where and when a vehicle is free.
@@ -72,6 +77,19 @@ impl Visit {
     }
 }
 
+/// The vehicle leaves from where it is free.
+impl Origin for State {
+    #[inline]
+    fn free_at(&self) -> Time {
+        self.at
+    }
+
+    #[inline]
+    fn place<T: Travel + ?Sized>(&self, _: &T, _: &Block, _: Time) -> Place {
+        self.place
+    }
+}
+
 /// Schedules `job` with supply `supply` for `vehicle` free at `from`;
 /// `None` if a leg is unreachable, a hard deadline is missed or no duty
 /// block fits.
@@ -84,28 +102,79 @@ pub fn visit(
     supply: usize,
 ) -> Option<Visit> {
     let j = &model.jobs[job];
-    let s = &j.supplies[supply];
-    let l = legs(model, from.place, j.place, s)?;
-    let earliest = windows::earliest_departure(j, from.at);
-    let blocks: &[Block] = match vehicle.shift {
+    // The solver's hot path: one origin, so the legs are found once.
+    let l = legs(&model.matrix, from.place, j.place, &j.supplies[supply])?;
+    let shift = vehicle.shift.map(|s| &model.shifts[s]);
+    in_duty(j, job, supply, shift, from.at, |_, _| Some(l))
+}
+
+/// Schedules `job` (recorded in the visit as number `index`) with its
+/// supply `supply` for a vehicle with duty blocks `shift` (`None`: always
+/// on duty) leaving from `from`; `None` if a leg is unreachable, a hard
+/// deadline is missed or no duty block fits. With a [`State`] origin this
+/// is [`visit`].
+#[inline]
+pub fn time_visit<T: Travel + ?Sized, O: Origin>(
+    travel: &T,
+    job: &Job,
+    index: usize,
+    supply: usize,
+    shift: Option<&DutyBlocks>,
+    from: O,
+) -> Option<Visit> {
+    let s = &job.supplies[supply];
+    // The legs of the last origin: most blocks leave from the same place.
+    let mut last: Option<(Place, Legs)> = None;
+    in_duty(job, index, supply, shift, from.free_at(), |block, leave| {
+        let origin = from.place(travel, block, leave);
+        match last {
+            Some((place, l)) if place == origin => Some(l),
+            _ => {
+                let l = legs(travel, origin, job.place, s)?;
+                last = Some((origin, l));
+                Some(l)
+            }
+        }
+    })
+}
+
+/// The duty-block rule: the vehicle, free at `free_at`, leaves in the first
+/// duty block (of at most [`MAX_BLOCKS`]) in which the job finishes before
+/// the block ends, on the legs `legs_at(block, departure)` gives; `None`
+/// if a leg is unreachable, a hard deadline is missed or no block fits.
+#[inline(always)]
+fn in_duty(
+    job: &Job,
+    index: usize,
+    supply: usize,
+    shift: Option<&DutyBlocks>,
+    free_at: Time,
+    mut legs_at: impl FnMut(&Block, Time) -> Option<Legs>,
+) -> Option<Visit> {
+    let s = &job.supplies[supply];
+    let earliest = windows::earliest_departure(job, free_at);
+    let blocks: &[Block] = match shift {
         None => std::slice::from_ref(&ALWAYS),
-        Some(shift) => model.shifts[shift].from(earliest),
+        Some(blocks) => blocks.from(earliest),
     };
     for block in blocks.iter().take(MAX_BLOCKS) {
         let leave = earliest.max(block.start);
-        // Meeting a courier, leave no earlier than needed: less idle on site.
-        let depart = match l.part_leaves {
-            Some(_) => leave.max(l.part_arrive - l.to_first),
+        let l = legs_at(block, leave)?;
+        // Meeting a courier or delivery, leave no earlier than needed: less
+        // idle on site.
+        let depart = match l.part_arrive {
+            Some(part_arrive) => leave.max(part_arrive - l.to_first),
             None => leave,
         };
         let at_first = depart + l.to_first;
         let vehicle_arrive = at_first + l.after_first;
-        let on_site = vehicle_arrive.max(l.part_arrive);
-        let start = windows::service_start(j, on_site);
-        if windows::breaks_hard_deadline(j, start) {
+        let part_arrive = l.part_arrive.unwrap_or(vehicle_arrive);
+        let on_site = vehicle_arrive.max(part_arrive);
+        let start = windows::service_start(job, on_site);
+        if windows::breaks_hard_deadline(job, start) {
             return None;
         }
-        let finish = start + j.service;
+        let finish = start + job.service;
         if finish <= block.end {
             let pickup = l.part_leaves.unwrap_or(if s.depot().is_some() {
                 at_first
@@ -113,25 +182,80 @@ pub fn visit(
                 depart
             });
             return Some(Visit {
-                job,
+                job: index,
                 supply,
                 depart,
                 pickup,
                 vehicle_arrive,
-                part_arrive: if l.part_leaves.is_some() {
-                    l.part_arrive
-                } else {
-                    vehicle_arrive
-                },
+                part_arrive,
                 start,
                 finish,
-                idle: start - (from.at + l.to_first + l.after_first),
+                idle: start - (free_at + l.to_first + l.after_first),
                 block_end: block.end,
                 drive: l.drive,
                 courier: l.courier,
-                cost: windows::lateness(j, start).plus(Cost::travel(l.cost)),
+                cost: windows::lateness(job, start).plus(Cost::travel(l.cost)),
             });
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::origin::GoesHome;
+    use crate::model::{Matrix, Supply};
+
+    /// Travel times between `places` places, symmetric, from `(a, b, time)`.
+    fn matrix(places: usize, pairs: &[(usize, usize, Time)]) -> Matrix {
+        let mut times = vec![None; places * places];
+        for p in 0..places {
+            times[p * places + p] = Some(0);
+        }
+        for &(a, b, t) in pairs {
+            times[a * places + b] = Some(t);
+            times[b * places + a] = Some(t);
+        }
+        Matrix::from_times(places, times, 1.0).unwrap()
+    }
+
+    #[test]
+    fn a_delivery_is_met_on_site() {
+        let travel = matrix(2, &[(0, 1, 10)]);
+        let job = Job {
+            release: 0,
+            supplies: vec![Supply::Delivered {
+                arrives: 50,
+                cost: 0.0,
+            }],
+            ..Job::at(1, 5, Cost::default())
+        };
+        let from = State { place: 0, at: 0 };
+        let v = time_visit(&travel, &job, 7, 0, None, from).unwrap();
+        assert_eq!((v.job, v.depart, v.pickup), (7, 40, 40));
+        assert_eq!((v.vehicle_arrive, v.part_arrive, v.start), (50, 50, 50));
+        assert_eq!((v.finish, v.drive, v.courier), (55, 10, 0));
+    }
+
+    /// Home 0, the last job at 1, the next job at 2; duty `[0, 200)` and
+    /// `[300, 500)`. The job does not fit the first block from the last
+    /// site; the second block starts from home.
+    #[test]
+    fn a_vehicle_going_home_leaves_from_home_at_the_next_block() {
+        let travel = matrix(3, &[(0, 1, 100), (0, 2, 10), (1, 2, 30)]);
+        let shift = DutyBlocks::new([(0, 200), (300, 500)]);
+        let job = Job {
+            release: 150,
+            ..Job::at(2, 40, Cost::default())
+        };
+        let home = GoesHome::idle(0).after(1, 150, 200);
+        let v = time_visit(&travel, &job, 0, 0, Some(&shift), home).unwrap();
+        assert_eq!((v.depart, v.drive, v.start, v.finish), (300, 10, 310, 350));
+        assert_eq!(v.block_end, 500);
+        // Staying where the last job was, the drive is from there.
+        let stay = State { place: 1, at: 150 };
+        let v = time_visit(&travel, &job, 0, 0, Some(&shift), stay).unwrap();
+        assert_eq!((v.depart, v.drive, v.start), (300, 30, 330));
+    }
 }

@@ -1,10 +1,11 @@
 //! Supply: how a job's part reaches it. Carried by the vehicle (nothing to
 //! fetch), collected at a depot on the way (a detour plus handling, or a
-//! full restock), or brought by a courier while the vehicle drives
-//! directly; service starts when both vehicle and part are on site. Depot
-//! stock is shared by all routes: two jobs never take the last unit.
+//! full restock), brought by a courier while the vehicle drives directly,
+//! or delivered on site at a given instant from outside the depots; service
+//! starts when both vehicle and part are on site. Depot stock is shared by
+//! all routes: two jobs never take the last unit.
 
-use super::super::model::{Model, NO_TIME, Place, Supply, Time};
+use super::super::model::{Place, Supply, Time, Travel};
 
 /// The travel of one visit under one supply.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -15,8 +16,9 @@ pub struct Legs {
     pub after_first: Time,
     /// When the part leaves the depot by courier.
     pub part_leaves: Option<Time>,
-    /// When the part is on site by courier ([`NO_TIME`] otherwise).
-    pub part_arrive: Time,
+    /// When the part is on site by courier or delivery (`None`: it comes
+    /// with the vehicle).
+    pub part_arrive: Option<Time>,
     /// Vehicle driving time.
     pub drive: Time,
     /// Courier driving time.
@@ -28,8 +30,7 @@ pub struct Legs {
 /// The legs from `from` to the job at `site` under `supply`; `None` if a
 /// leg is unreachable.
 #[inline]
-pub fn legs(model: &Model, from: Place, site: Place, supply: &Supply) -> Option<Legs> {
-    let m = &model.matrix;
+pub fn legs<T: Travel + ?Sized>(m: &T, from: Place, site: Place, supply: &Supply) -> Option<Legs> {
     Some(match *supply {
         Supply::Carried => {
             let to_site = m.time(from, site)?;
@@ -37,7 +38,7 @@ pub fn legs(model: &Model, from: Place, site: Place, supply: &Supply) -> Option<
                 to_first: to_site,
                 after_first: 0,
                 part_leaves: None,
-                part_arrive: NO_TIME,
+                part_arrive: None,
                 drive: to_site,
                 courier: 0,
                 cost: m.cost(from, site),
@@ -52,7 +53,7 @@ pub fn legs(model: &Model, from: Place, site: Place, supply: &Supply) -> Option<
                 to_first: to_depot,
                 after_first: handling + to_site,
                 part_leaves: None,
-                part_arrive: NO_TIME,
+                part_arrive: None,
                 drive: to_depot + to_site,
                 courier: 0,
                 cost: m.cost(from, depot) + m.cost(depot, site),
@@ -69,9 +70,21 @@ pub fn legs(model: &Model, from: Place, site: Place, supply: &Supply) -> Option<
                 to_first: to_site,
                 after_first: 0,
                 part_leaves: Some(leaves),
-                part_arrive: arrives,
+                part_arrive: Some(arrives),
                 drive: to_site,
                 courier: arrives - leaves,
+                cost: m.cost(from, site) + cost,
+            }
+        }
+        Supply::Delivered { arrives, cost } => {
+            let to_site = m.time(from, site)?;
+            Legs {
+                to_first: to_site,
+                after_first: 0,
+                part_leaves: None,
+                part_arrive: Some(arrives),
+                drive: to_site,
+                courier: 0,
                 cost: m.cost(from, site) + cost,
             }
         }

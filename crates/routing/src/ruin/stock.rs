@@ -60,7 +60,8 @@ fn preferred_slots(model: &Model, job: usize) -> Vec<usize> {
         return Vec::new();
     };
     let in_time = |supply: &&Supply| match **supply {
-        Supply::Carried => false,
+        // No depot stock to prefer.
+        Supply::Carried | Supply::Delivered { .. } => false,
         Supply::Courier { arrives, .. } => arrives <= deadline.at,
         Supply::Pickup {
             depot, handling, ..
