@@ -1,0 +1,200 @@
+//! One depot, one engineer: the plan's promise (the engineer cover model,
+//! `plan --staffing keep`) against the simulation of the same plan.
+//!
+//! Three sites 1, 2 and 3 hours' road from the depot (exact road minutes,
+//! so every boundary of the cover falls on a ten-minute step), one part
+//! with 30 min handling and a 1 h repair, a 24x7 4 h tier, few failures
+//! (15 a year, so the engineer is rarely busy), a cheap part and a dear
+//! penalty (so the planner stocks it well and the shelf seldom runs dry).
+
+use sparesla::calendar::WeekdaySet;
+use sparesla::plan::{self, Backend, PlanOptions, Staffing};
+use sparesla::scenario::{self, Scenario, StockLevel, load_calendar};
+use sparesla::simulate::{BreachReason, SimulateOptions, Simulation, simulate};
+use sparesla::travel::TravelTimes;
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+/// Road hours from the depot to S1, S2, S3.
+const DRIVE_HOURS: [f64; 3] = [1.0, 2.0, 3.0];
+const HANDLING_HOURS: f64 = 0.5;
+const REPAIR_HOURS: f64 = 1.0;
+
+/// Writes the scenario with the engineer on `shift` (an `engineers.csv`
+/// `shift,calendar,days` triple) and loads it.
+fn one_engineer(dir: &Path, shift: &str) -> Scenario {
+    let write = |name: &str, text: &str| fs::write(dir.join(name), text).unwrap();
+    write(
+        "scenario.toml",
+        &format!(
+            "name = \"one-engineer\"\ncurrency = \"CNY\"\nhorizon_days = 365\n\
+             start_date = 2026-01-01\ntimezone = \"Asia/Shanghai\"\n\
+             [travel]\nspeed_kmh = 60.0\nhandling_hours = {HANDLING_HOURS}\nroads = \"roads.csv\"\n\
+             [costs]\nholding_rate = 0.25\n"
+        ),
+    );
+    write(
+        "depots.csv",
+        "id,name,lat,lon,kind,status,fixed_cost,replenish_days\n\
+         D,Depot,31.20,121.40,regional,open,0,3\n",
+    );
+    let mut roads = String::from("from,to,km,minutes\n");
+    for (i, hours) in DRIVE_HOURS.iter().enumerate() {
+        roads += &format!("D,S{},{},{}\n", i + 1, hours * 60.0, hours * 60.0);
+    }
+    write("roads.csv", &roads);
+    write(
+        "sites.csv",
+        "id,customer,lat,lon,tz,tier,region\n\
+         S1,Customer,31.30,121.50,Asia/Shanghai,7x24x4,East\n\
+         S2,Customer,31.60,121.80,Asia/Shanghai,7x24x4,East\n\
+         S3,Customer,31.90,122.10,Asia/Shanghai,7x24x4,East\n",
+    );
+    write(
+        "parts.csv",
+        &format!("id,name,unit_cost,skill,repair_hours\nP,Part,10,hw,{REPAIR_HOURS}\n"),
+    );
+    write(
+        "installed_base.csv",
+        "site,part,quantity,annual_failure_rate\nS1,P,10,0.5\nS2,P,10,0.5\nS3,P,10,0.5\n",
+    );
+    write(
+        "tiers.csv",
+        "id,coverage,window,days,calendar,response,target,penalty\n\
+         7x24x4,24x7,,,,4h,0.2,20000\n",
+    );
+    write(
+        "engineers.csv",
+        &format!("id,name,base,skills,shift,calendar,days\nE,Engineer,D,hw,{shift}\n"),
+    );
+    scenario::load(dir).expect("one-engineer scenario").scenario
+}
+
+/// The plan with the roster kept, and its stock as levels to simulate.
+fn plan_keeping_the_roster(s: &Scenario) -> (plan::Plan, Vec<StockLevel>) {
+    let travel = plan::depot_site_hours(s, &TravelTimes::build(s).unwrap());
+    let options = PlanOptions {
+        backend: Backend::default_backend(),
+        time_limit: Duration::from_secs(60),
+        gap: 0.0,
+        staffing: Staffing::Keep,
+    };
+    let planned = plan::plan(s, &travel, options).unwrap();
+    let levels = planned
+        .pools
+        .iter()
+        .zip(&planned.stock)
+        .map(|(pool, &on_hand)| StockLevel {
+            depot: pool.depot,
+            part: pool.part,
+            on_hand,
+        })
+        .collect();
+    (planned, levels)
+}
+
+fn simulated(s: &Scenario, stock: &[StockLevel]) -> Simulation {
+    let options = SimulateOptions {
+        days: 365,
+        runs: 200,
+        seed: 1,
+        emergency_hours: 24.0,
+    };
+    simulate(s, &TravelTimes::build(s).unwrap(), stock, options).unwrap()
+}
+
+/// The simulated share of failures an idle engineer would have met: those
+/// met plus those breached only because the engineer was busy (the cover
+/// model assumes an idle engineer at base).
+fn busy_share(sim: &Simulation) -> f64 {
+    let busy: f64 = sim
+        .customers
+        .iter()
+        .flat_map(|c| &c.reasons)
+        .filter(|(reason, _)| *reason == BreachReason::EngineersBusy)
+        .map(|(_, per_run)| per_run.mean)
+        .sum();
+    busy / sim.incidents.mean
+}
+
+/// Asserts the plan's attainment lies in the simulation's 95% interval,
+/// widened upwards by the share of failures lost to a busy engineer only.
+fn assert_promise_confirmed(planned: &plan::Plan, sim: &Simulation) -> (f64, f64, f64, f64) {
+    let promised = planned.tiers[0].expected_attainment;
+    let attainment = sim.tiers[0].attainment.expect("failures were simulated");
+    let (low, high) = (attainment.ci_low.unwrap(), attainment.ci_high.unwrap());
+    let busy = busy_share(sim);
+    assert!(
+        low <= promised && promised <= high + busy,
+        "promised {promised:.4}, simulated {:.4} ({low:.4}-{high:.4}), busy {busy:.4}",
+        attainment.mean
+    );
+    (promised, low, high, busy)
+}
+
+/// Working days of 2026 on the CN calendar (Monday to Friday, holidays
+/// closed, make-up days open).
+fn cn_working_days_2026() -> u32 {
+    let cn = load_calendar("CN", Path::new(".")).unwrap();
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    first
+        .iter_days()
+        .take(365)
+        .filter(|d| cn.is_working_day(*d, WeekdaySet::MON_FRI).unwrap())
+        .count() as u32
+}
+
+/// The business-day engineer (08:00-18:00, CN calendar). A failure at
+/// time of day τ on one of the engineer's working days, drive d: on duty
+/// the part comes at τ + 0.5 + d (handling, then the courier's drive, as
+/// fast as the engineer's), the repair ends at τ + 1.5 + d, by 18:00 for
+/// τ <= 16:30 - d; before the shift the engineer is there at 08:00 + d, by
+/// the deadline τ + 4 for τ >= 04:00 + d. So each working day meets
+/// [4 + d, 16.5 - d]: 10.5, 8.5 and 6.5 hours for the three sites, no other
+/// day anything. With the year's W working days the cover of the three
+/// (equal-rate) sites is W x 25.5 / 3 hours of 8760.
+#[test]
+fn a_business_day_engineer_keeps_the_plans_promise_in_simulation() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = one_engineer(dir.path(), "08:00-18:00,CN,mon-fri");
+    let (planned, stock) = plan_keeping_the_roster(&s);
+
+    let working_days = cn_working_days_2026();
+    let by_hand = f64::from(working_days) * (25.5 / 3.0) / 8760.0;
+    let tier = &planned.tiers[0];
+    assert!(
+        (tier.people_attainment - by_hand).abs() < 1e-12,
+        "people half {} against {by_hand} by hand ({working_days} working days)",
+        tier.people_attainment
+    );
+    // Stock does not bind: the promise is the engineer's.
+    assert!(tier.parts_attainment > 0.999, "{}", tier.parts_attainment);
+
+    let sim = simulated(&s, &stock);
+    let (promised, low, high, busy) = assert_promise_confirmed(&planned, &sim);
+    eprintln!(
+        "business day: {working_days} working days, cover by hand {by_hand:.5}, \
+         promised {promised:.5}, simulated {:.5} ({low:.5}-{high:.5}), busy {busy:.5}",
+        sim.tiers[0].attainment.unwrap().mean
+    );
+}
+
+/// A 24x7 engineer reaches every site (3 h + repair) within 4 h whenever
+/// the part is in reach: the people half is 1 and the promise is the shelf.
+#[test]
+fn a_round_the_clock_engineer_keeps_a_promise_of_almost_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = one_engineer(dir.path(), "24x7,none,mon-sun");
+    let (planned, stock) = plan_keeping_the_roster(&s);
+    let tier = &planned.tiers[0];
+    assert_eq!(tier.people_attainment, 1.0);
+    assert!(tier.expected_attainment > 0.999, "{tier:?}");
+
+    let sim = simulated(&s, &stock);
+    let (promised, low, high, busy) = assert_promise_confirmed(&planned, &sim);
+    eprintln!(
+        "round the clock: promised {promised:.5}, simulated {:.5} ({low:.5}-{high:.5}), busy {busy:.5}",
+        sim.tiers[0].attainment.unwrap().mean
+    );
+}
