@@ -26,8 +26,15 @@ const HOUR: Seconds = 3600;
 const DAY: Seconds = 24 * HOUR;
 const DRIVE: Seconds = HOUR;
 const REPAIR: Seconds = 2 * HOUR;
-const COURIER: Seconds = HOUR / 2;
-const EMERGENCY: Seconds = 24 * HOUR;
+/// Handling plus the courier's drive from the depot in reach.
+const COURIER_SECONDS: Seconds = HOUR / 2;
+const COURIER: PartArrival = PartArrival::OnTheShelf(COURIER_SECONDS);
+const EMERGENCY: PartArrival = PartArrival::After(24 * HOUR);
+
+/// A part on the shelf of a depot in reach, brought in `seconds`.
+fn shelf(seconds: Seconds) -> PartArrival {
+    PartArrival::OnTheShelf(seconds)
+}
 
 /// Local midnight of a date in Shanghai.
 fn midnight(y: i32, m: u32, d: u32) -> Seconds {
@@ -90,10 +97,12 @@ fn next_business_day(calendar: Arc<HolidayCalendar>) -> SlaClock {
     SlaClock::new(&Coverage::Business(hours), nbd, Shanghai, 2025..=2026).unwrap()
 }
 
-/// One engineer's duty and drive.
+/// One engineer's duty and drive, and (based where the part is) the
+/// seconds to the site with the part collected on the way.
 struct Engineer<'a> {
     duty: &'a DutyBlocks,
     drive: Seconds,
+    pickup: Option<Seconds>,
 }
 
 /// The share of failure instants in `horizon`, one per `step`, that one of
@@ -103,7 +112,7 @@ fn share(
     horizon: (Seconds, Seconds),
     step: Seconds,
     engineers: &[Engineer],
-    part_lead: Seconds,
+    part: PartArrival,
     repair: Seconds,
 ) -> f64 {
     let samples = Samples::with_step(horizon.0, horizon.1, step);
@@ -112,14 +121,10 @@ fn share(
         .map(|e| Responder {
             duty: e.duty,
             drive: e.drive,
+            pickup: e.pickup,
         })
         .collect();
-    samples.share(
-        &samples.deadlines(clock),
-        &responders,
-        PartArrival::After(part_lead),
-        repair,
-    )
+    samples.share(&samples.deadlines(clock), &responders, part, repair)
 }
 
 /// Whether a failure at exactly `instant` is met: a one-step horizon
@@ -128,7 +133,7 @@ fn met_at(
     clock: &SlaClock,
     instant: Seconds,
     engineer: &Engineer,
-    part_lead: Seconds,
+    part: PartArrival,
     repair: Seconds,
 ) -> bool {
     let horizon = (instant - HOUR / 2, instant + HOUR / 2);
@@ -137,7 +142,7 @@ fn met_at(
         horizon,
         HOUR,
         std::slice::from_ref(engineer),
-        part_lead,
+        part,
         repair,
     );
     assert!(one == 0.0 || one == 1.0, "one instant is met or not: {one}");
@@ -149,19 +154,11 @@ fn met_hours(
     clock: &SlaClock,
     day: Seconds,
     engineer: &Engineer,
-    part_lead: Seconds,
+    part: PartArrival,
     repair: Seconds,
 ) -> Vec<i64> {
     (0..24)
-        .filter(|h| {
-            met_at(
-                clock,
-                day + h * HOUR + HOUR / 2,
-                engineer,
-                part_lead,
-                repair,
-            )
-        })
+        .filter(|h| met_at(clock, day + h * HOUR + HOUR / 2, engineer, part, repair))
         .collect()
 }
 
@@ -200,6 +197,7 @@ fn four_hours_with_a_day_engineer_meets_the_failures_of_05_00_to_15_00_on_weekda
     let engineer = Engineer {
         duty: &duty,
         drive: DRIVE,
+        pickup: None,
     };
     let clock = four_hours();
     let monday = week.0;
@@ -228,6 +226,7 @@ fn four_hours_with_a_day_engineer_meets_25_of_84_failures_over_a_week() {
     let engineer = Engineer {
         duty: &duty,
         drive: DRIVE,
+        pickup: None,
     };
     let got = share(
         &four_hours(),
@@ -252,6 +251,7 @@ fn the_late_day_misses_are_the_repair_that_would_not_finish_in_the_shift() {
     let engineer = Engineer {
         duty: &duty,
         drive: DRIVE,
+        pickup: None,
     };
     let clock = four_hours();
     assert_eq!(
@@ -274,7 +274,11 @@ fn a_round_the_clock_engineer_meets_all_within_four_hours_and_none_beyond() {
             &clock,
             week,
             SAMPLE_SECONDS,
-            &[Engineer { duty: &duty, drive }],
+            &[Engineer {
+                duty: &duty,
+                drive,
+                pickup: None,
+            }],
             COURIER,
             REPAIR,
         )
@@ -293,6 +297,7 @@ fn a_day_engineer_beyond_four_hours_meets_nothing() {
     let engineer = Engineer {
         duty: &duty,
         drive: 4 * HOUR + 600,
+        pickup: None,
     };
     let got = share(
         &four_hours(),
@@ -319,6 +324,7 @@ fn weekend_failures_are_missed_at_four_hours_and_met_next_business_day() {
     let engineer = || Engineer {
         duty: &duty,
         drive: DRIVE,
+        pickup: None,
     };
     let four = share(
         &four_hours(),
@@ -351,6 +357,7 @@ fn next_business_day_with_stock_in_reach_is_met_all_week() {
     let engineer = Engineer {
         duty: &duty,
         drive: DRIVE,
+        pickup: None,
     };
     let clock = next_business_day(none());
     let friday = week.0 + 4 * DAY;
@@ -377,15 +384,85 @@ fn a_part_slower_than_the_engineer_shortens_the_day() {
     let engineer = Engineer {
         duty: &duty,
         drive: DRIVE,
+        pickup: None,
     };
     let clock = four_hours();
     assert_eq!(
-        met_hours(&clock, week.0 + DAY, &engineer, 3 * HOUR, REPAIR),
+        met_hours(&clock, week.0 + DAY, &engineer, shelf(3 * HOUR), REPAIR),
         (5..=12).collect::<Vec<_>>()
     );
-    let got = share(&clock, week, SAMPLE_SECONDS, &[engineer], 3 * HOUR, REPAIR);
+    let got = share(
+        &clock,
+        week,
+        SAMPLE_SECONDS,
+        &[engineer],
+        shelf(3 * HOUR),
+        REPAIR,
+    );
     assert_eq!(got, 240.0 / 1008.0);
     assert_eq!(got, 5.0 / 21.0);
+}
+
+/// A courier at half the engineer's speed: 30 min handling and 2 h on the
+/// road for the engineer's 1 h, so the part is on site 2 h 30 min after the
+/// failure. By courier, on duty the repair ends at failure + 4 h 30 min,
+/// by 18:00 up to 13:30; before the shift the engineer is there at 09:00,
+/// by the deadline from 05:00: [05:00, 13:30], 51 instants a weekday, 255
+/// of 1008. An engineer based at the part's depot may collect it instead
+/// (30 min handling, then the 1 h drive) and is on site 1 h 30 min after
+/// leaving: on duty the repair ends by 18:00 up to 14:30, mornings as
+/// before: [05:00, 14:30], 57 a weekday, 285 of 1008. Shipped from
+/// outside (no shelf to collect from) it stays 255.
+#[test]
+fn collecting_the_part_beats_a_slow_courier() {
+    let week = ordinary_week();
+    let duty = duty(&day_shift(none()), week);
+    let clock = four_hours();
+    let slow_seconds = COURIER_SECONDS + 2 * HOUR;
+    let slow_courier = shelf(slow_seconds);
+    let engineer = |pickup| Engineer {
+        duty: &duty,
+        drive: DRIVE,
+        pickup,
+    };
+    let collects = Some(COURIER_SECONDS + DRIVE);
+    let tuesday = week.0 + DAY;
+    assert_eq!(
+        met_hours(&clock, tuesday, &engineer(None), slow_courier, REPAIR),
+        (5..=13).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        met_hours(&clock, tuesday, &engineer(collects), slow_courier, REPAIR),
+        (5..=14).collect::<Vec<_>>()
+    );
+    let by_courier = share(
+        &clock,
+        week,
+        SAMPLE_SECONDS,
+        &[engineer(None)],
+        slow_courier,
+        REPAIR,
+    );
+    assert_eq!(by_courier, 255.0 / 1008.0);
+    let collected = share(
+        &clock,
+        week,
+        SAMPLE_SECONDS,
+        &[engineer(collects)],
+        slow_courier,
+        REPAIR,
+    );
+    assert_eq!(collected, 285.0 / 1008.0);
+    // A part that is on no shelf (an emergency shipment) cannot be collected.
+    let shipped = share(
+        &clock,
+        week,
+        SAMPLE_SECONDS,
+        &[engineer(collects)],
+        PartArrival::After(slow_seconds),
+        REPAIR,
+    );
+    assert_eq!(shipped, by_courier);
 }
 
 /// Around the clock, the part decides: in 4 h all met, in 4 h 10 min none,
@@ -403,8 +480,9 @@ fn a_part_later_than_the_deadline_misses_everything_a_round_the_clock_engineer_c
             &[Engineer {
                 duty: &duty,
                 drive: DRIVE,
+                pickup: None,
             }],
-            part_lead,
+            shelf(part_lead),
             REPAIR,
         )
     };
@@ -431,6 +509,7 @@ fn an_emergency_part_misses_four_hours_but_mostly_makes_next_business_day() {
     let engineer = || Engineer {
         duty: &duty,
         drive: DRIVE,
+        pickup: None,
     };
     let four = share(
         &four_hours(),
@@ -475,6 +554,7 @@ fn the_spring_festival_closes_the_cn_engineer_and_its_make_up_saturdays_open_it(
     let cn_engineer = Engineer {
         duty: &cn_duty,
         drive: DRIVE,
+        pickup: None,
     };
     let make_up_saturday = midnight(2026, 2, 14);
     let holiday_monday = midnight(2026, 2, 16);
@@ -501,6 +581,7 @@ fn the_spring_festival_closes_the_cn_engineer_and_its_make_up_saturdays_open_it(
     let plain = Engineer {
         duty: &plain_duty,
         drive: DRIVE,
+        pickup: None,
     };
     let on_plain = share(&clock, span, SAMPLE_SECONDS, &[plain], COURIER, REPAIR);
     assert_eq!(on_plain, 150.0 / 504.0);
@@ -526,6 +607,7 @@ fn next_business_day_across_the_spring_festival_needs_the_make_up_saturdays_work
         &[Engineer {
             duty: &cn_duty,
             drive: DRIVE,
+            pickup: None,
         }],
         COURIER,
         REPAIR,
@@ -536,6 +618,7 @@ fn next_business_day_across_the_spring_festival_needs_the_make_up_saturdays_work
     let plain = Engineer {
         duty: &plain_duty,
         drive: DRIVE,
+        pickup: None,
     };
     let friday_before = midnight(2026, 2, 13);
     assert_eq!(
@@ -580,7 +663,8 @@ proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
 
     /// More cover never loses a failure: another responder, a shorter
-    /// drive, an earlier part, a shorter repair or a longer response time
+    /// drive, collecting the part, an earlier part, a shorter repair or a
+    /// longer response time
     /// each keep every met instant met (all shares over the same instants,
     /// so they compare exactly).
     #[test]
@@ -588,6 +672,7 @@ proptest::proptest! {
         first in spans(),
         second in spans(),
         drive in 0i64..6 * 60,
+        pickup in proptest::option::of(0i64..8 * 60),
         part in 0i64..30 * 60,
         repair in 0i64..4 * 60,
         response in 1i64..48,
@@ -597,13 +682,15 @@ proptest::proptest! {
         let (a, b) = (blocks_of(week.0, &first), blocks_of(week.0, &second));
         let clock = within_hours(response);
         let at = |engineers: &[Engineer], part: i64, repair: i64, clock: &SlaClock| {
-            share(clock, week, HOUR, engineers, part * 60, repair * 60)
+            share(clock, week, HOUR, engineers, shelf(part * 60), repair * 60)
         };
-        let one = |drive: i64| Engineer { duty: &a, drive: drive * 60 };
+        let one = |drive: i64| Engineer { duty: &a, drive: drive * 60, pickup: pickup.map(|p| p * 60) };
         let base = at(&[one(drive)], part, repair, &clock);
-        let two = [one(drive), Engineer { duty: &b, drive: drive * 60 }];
+        let two = [one(drive), Engineer { duty: &b, drive: drive * 60, pickup: None }];
         proptest::prop_assert!(base <= at(&two, part, repair, &clock));
         proptest::prop_assert!(base >= at(&[one(drive + extra)], part, repair, &clock));
+        let by_courier_only = Engineer { duty: &a, drive: drive * 60, pickup: None };
+        proptest::prop_assert!(base >= at(&[by_courier_only], part, repair, &clock));
         proptest::prop_assert!(base >= at(&[one(drive)], part + extra, repair, &clock));
         proptest::prop_assert!(base >= at(&[one(drive)], part, repair + extra, &clock));
         let longer = within_hours(response + extra / 60 + 1);
