@@ -80,6 +80,14 @@ pub struct CoverModel {
     /// Per site: handling plus courier seconds from the fastest usable depot
     /// in reach (`None`: no depot reaches it in time).
     part_lead: Vec<Option<Seconds>>,
+    /// Per site: that depot, where an engineer based there may collect the
+    /// part instead (as `simulate` and `dispatch` let it).
+    part_depot: Vec<Option<DepotIdx>>,
+    handling: Seconds,
+    /// Whether collecting the part can beat the courier: only a courier
+    /// slower than the engineer (`courier_speed_factor` below 1) leaves the
+    /// engineer something to gain by fetching it.
+    collecting_helps: bool,
     emergency: Seconds,
     repair: Vec<Seconds>,
     skill: Vec<String>,
@@ -94,14 +102,14 @@ fn secs(hours: f64) -> Seconds {
 }
 
 impl CoverModel {
-    /// `travel` holds depot-to-site hours, `reach_hours` per site the travel
-    /// hours of its fastest usable depot in reach; the horizon starts on
-    /// `start_date`.
+    /// `travel` holds depot-to-site hours, `reach` per site its fastest
+    /// usable depot in reach and the travel hours from there; the horizon
+    /// starts on `start_date`.
     pub fn build(
         scenario: &Scenario,
         start_date: chrono::NaiveDate,
         travel: &[Vec<Option<f64>>],
-        reach_hours: &[Option<f64>],
+        reach: &[Option<(DepotIdx, f64)>],
     ) -> Result<Self, CalendarError> {
         let end_date = start_date + chrono::Days::new(u64::from(scenario.horizon_days));
         let midnight =
@@ -144,12 +152,17 @@ impl CoverModel {
                 .collect(),
             // As `dispatch` times a courier: handling, then the drive at
             // the courier's speed, each rounded to seconds.
-            part_lead: reach_hours
+            part_lead: reach
                 .iter()
-                .map(|h| {
-                    h.map(|h| secs(handling) + (secs(h) as f64 / courier_factor).round() as Seconds)
+                .map(|r| {
+                    r.map(|(_, h)| {
+                        secs(handling) + (secs(h) as f64 / courier_factor).round() as Seconds
+                    })
                 })
                 .collect(),
+            part_depot: reach.iter().map(|r| r.map(|(depot, _)| depot)).collect(),
+            handling: secs(handling),
+            collecting_helps: courier_factor < 1.0,
             emergency: secs(scenario.costs.emergency_hours),
             repair: scenario
                 .parts
@@ -200,8 +213,19 @@ impl CoverModel {
         Ok(staff.rules.len() - 1)
     }
 
-    /// The quickest qualified position of each shift rule that can drive to
-    /// the site, `extra` counted as one more position.
+    /// Seconds from leaving base to being on site with the part, for a
+    /// position based at the site's part depot (collecting it on the way).
+    fn pickup(&self, base: DepotIdx, site: SiteIdx) -> Option<Seconds> {
+        if !self.collecting_helps || self.part_depot[site.index()] != Some(base) {
+            return None;
+        }
+        self.drive[base.index()][site.index()].map(|drive| self.handling + drive)
+    }
+
+    /// Per shift rule, the quickest qualified drive to the site and the
+    /// quickest pickup of its positions, `extra` counted as one more
+    /// position. Positions of one rule are on duty at the same times, so
+    /// the quickest of each kind decides.
     fn responders<'a>(
         &self,
         staff: &'a Staff,
@@ -209,9 +233,11 @@ impl CoverModel {
         site: SiteIdx,
         skill: &str,
     ) -> Vec<Responder<'a>> {
-        // Per rule: the quickest drive, and the chance that every position
-        // that quick is busy (an added position counts as free).
+        // Per rule: the quickest drive, the chance that every position that
+        // quick is busy (an added position counts as free), and the quickest
+        // way to be on site with the part collected at the base depot.
         let mut quickest: Vec<Option<(Seconds, f64)>> = vec![None; staff.rules.len()];
+        let mut pickups: Vec<Option<Seconds>> = vec![None; staff.rules.len()];
         let busy = |index: usize| staff.busy.get(index).copied().unwrap_or(0.0);
         let positions = staff
             .positions
@@ -221,6 +247,10 @@ impl CoverModel {
         for (position, busy) in positions.chain(extra.map(|p| (p, 0.0))) {
             if !position.has_skill(skill) {
                 continue;
+            }
+            if let Some(pickup) = self.pickup(position.base, site) {
+                let best = &mut pickups[position.rule];
+                *best = Some(best.map_or(pickup, |b| b.min(pickup)));
             }
             if let Some(drive) = self.drive[position.base.index()][site.index()] {
                 let best = &mut quickest[position.rule];
@@ -233,11 +263,13 @@ impl CoverModel {
         }
         quickest
             .iter()
+            .zip(&pickups)
             .enumerate()
-            .filter_map(|(rule, quickest)| {
+            .filter_map(|(rule, (quickest, pickup))| {
                 quickest.map(|(drive, busy)| Responder {
                     duty: &staff.duties[rule],
                     drive,
+                    pickup: *pickup,
                     busy,
                 })
             })
@@ -268,9 +300,10 @@ impl CoverModel {
             repair,
         );
         let with_stock = match self.part_lead[site.index()] {
-            Some(lead) => self
-                .samples
-                .share(clock, &responders, PartArrival::After(lead), repair),
+            Some(lead) => {
+                self.samples
+                    .share(clock, &responders, PartArrival::OnTheShelf(lead), repair)
+            }
             // No depot in reach: stock never helps.
             None => by_emergency,
         };
@@ -292,11 +325,21 @@ impl CoverModel {
         let Some(drive) = self.drive[position.base.index()][site.index()] else {
             return false;
         };
-        !staff.positions.iter().any(|p| {
-            p.rule == position.rule
-                && p.has_skill(skill)
-                && self.drive[p.base.index()][site.index()].is_some_and(|d| d <= drive)
-        })
+        let same_rule = |p: &&Position| p.rule == position.rule && p.has_skill(skill);
+        let quicker_drive = !staff
+            .positions
+            .iter()
+            .filter(same_rule)
+            .any(|p| self.drive[p.base.index()][site.index()].is_some_and(|d| d <= drive));
+        // Collecting the part beats a slow courier: the first of its rule
+        // based at the part's depot can be quicker on that count alone.
+        let first_to_collect = self.pickup(position.base, site).is_some()
+            && !staff
+                .positions
+                .iter()
+                .filter(same_rule)
+                .any(|p| self.pickup(p.base, site).is_some());
+        quicker_drive || first_to_collect
     }
 
     /// Whether an engineer based at `depot` can ever make one of the
@@ -314,8 +357,8 @@ impl CoverModel {
     /// Estimates each position's chance of being on another job when a
     /// failure comes. A position takes its share of the failures it is the
     /// quickest of its rule for (split evenly between the rules that
-    /// respond and the equally quick positions of a rule), each a round
-    /// trip and the repair; over its yearly duty time that is its offered
+    /// respond and the equally quick positions of a rule), each the drive
+    /// there and the repair; over its yearly duty time that is its offered
     /// load ρ, and a single-server loss system is busy ρ / (1 + ρ) of the
     /// time (Erlang's loss formula with one server).
     pub fn estimate_busy(&self, staff: &mut Staff, demand: &[(SiteIdx, Vec<(PartIdx, f64)>)]) {
@@ -341,7 +384,11 @@ impl CoverModel {
                 }
                 let rules = quickest.iter().flatten().count() as f64;
                 for (drive, set) in quickest.iter().flatten() {
-                    let job = (2 * drive + self.repair[part.index()]) as f64;
+                    // The drive there and the repair: the drive home mostly
+                    // overlaps the next call's slack (or the next call
+                    // starts from the site), and counting it overstated
+                    // busy engineers against simulation.
+                    let job = (drive + self.repair[part.index()]) as f64;
                     for index in set {
                         load[*index] += rate * job / rules / set.len() as f64;
                     }

@@ -4,8 +4,9 @@
 //! [`SAMPLE_SECONDS`], at the centre of its step. For each instant the
 //! timing is the one `dispatch` and `simulate` use for an idle engineer at
 //! base: leave at the failure or at the start of the next duty block, be on
-//! site when both engineer and part are there, and finish the repair inside
-//! the block, else try the next block.
+//! site when both engineer and part are there (the part by courier, or
+//! collected by the engineer on the way), and finish the repair inside the
+//! block, else try the next block.
 
 use crate::calendar::{Seconds, SlaClock};
 use sparesla_routing::features::shifts::MAX_BLOCKS;
@@ -26,14 +27,32 @@ pub struct Responder<'a> {
     /// The chance that all of them are on other jobs when a failure
     /// comes (0: always free).
     pub busy: f64,
+    /// Seconds from leaving base to being on site with the part collected
+    /// on the way (`None`: none of them is based where the part is). It
+    /// only wins over a courier slower than the engineer.
+    pub pickup: Option<Seconds>,
+}
+
+impl Responder<'_> {
+    /// When the engineer, leaving at `leave`, is on site with the part: the
+    /// later of engineer and courier, or sooner by collecting the part.
+    fn arrival(&self, leave: Seconds, part_on_site: Seconds) -> Seconds {
+        let by_courier = (leave + self.drive).max(part_on_site);
+        self.pickup
+            .map_or(by_courier, |pickup| by_courier.min(leave + pickup))
+    }
 }
 
 /// When a failure's part can be on site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PartArrival {
-    /// This many seconds after the failure (stock in reach, or an
-    /// emergency shipment).
+    /// This many seconds after the failure, and no sooner (an emergency
+    /// shipment).
     After(Seconds),
+    /// On the shelf of the site's part depot: a courier brings it this many
+    /// seconds after the failure, or an engineer based there collects it
+    /// on the way ([`Responder::pickup`]).
+    OnTheShelf(Seconds),
 }
 
 /// The deadlines of one contract clock at every sampled failure instant.
@@ -134,10 +153,22 @@ impl Samples {
         part: PartArrival,
         repair: Seconds,
     ) -> f64 {
-        let PartArrival::After(part_lead) = part;
         if responders.is_empty() {
             return 0.0;
         }
+        let (part_lead, collectable) = match part {
+            PartArrival::After(lead) => (lead, false),
+            PartArrival::OnTheShelf(lead) => (lead, true),
+        };
+        // Only a part on a depot's shelf can be collected.
+        let responders: Vec<Responder> = responders
+            .iter()
+            .map(|r| Responder {
+                pickup: r.pickup.filter(|_| collectable),
+                ..*r
+            })
+            .collect();
+        let responders = responders.as_slice();
         let rated = clock.deadlines.iter().flatten().count();
         if rated == 0 {
             return 1.0;
@@ -168,14 +199,8 @@ impl Samples {
                 while *cursor < blocks.len() && blocks[*cursor].end <= t {
                     *cursor += 1;
                 }
-                let able = responds_in_time(
-                    &blocks[*cursor..],
-                    t,
-                    deadline,
-                    r.drive,
-                    t + part_lead,
-                    repair,
-                );
+                let able =
+                    responds_in_time(&blocks[*cursor..], t, deadline, r, t + part_lead, repair);
                 if able {
                     all_busy *= r.busy;
                     if all_busy == 0.0 {
@@ -202,7 +227,7 @@ fn always_on_time(
     let (Some(&first), Some(&last)) = (instants.first(), instants.last()) else {
         return true;
     };
-    let arrive = responder.drive.max(part_lead);
+    let arrive = responder.arrival(0, part_lead);
     arrive <= clock.least_allowed
         && responder
             .duty
@@ -212,23 +237,23 @@ fn always_on_time(
 
 /// The `dispatch` timing for an idle engineer at base and a failure at `t`:
 /// leave at `t` or at the next block's start, arrive when engineer and part
-/// are both there, and finish inside the block (else try the next block).
-/// `blocks` are those ending after `t`, in order.
+/// are both there (or with the part collected on the way), and finish
+/// inside the block (else try the next block). `blocks` are those ending
+/// after `t`, in order.
 pub fn responds_in_time(
     blocks: &[sparesla_routing::model::Block],
     t: Seconds,
     deadline: Seconds,
-    drive: Seconds,
+    responder: &Responder,
     part_on_site: Seconds,
     repair: Seconds,
 ) -> bool {
     for block in blocks.iter().take(MAX_BLOCKS) {
-        let leave = t.max(block.start);
-        if leave + drive > deadline || part_on_site > deadline {
+        let arrive = responder.arrival(t.max(block.start), part_on_site);
+        if arrive > deadline {
             // Later blocks only start later.
             return false;
         }
-        let arrive = (leave + drive).max(part_on_site);
         if arrive + repair <= block.end {
             return true;
         }

@@ -7,7 +7,7 @@ use super::stock_model::fill_rate;
 use super::{CostBreakdown, TravelHours};
 use crate::people::{Cover, CoverModel};
 use crate::scenario::SiteClocks;
-use crate::scenario::{DepotStatus, Engineer, PartIdx, Scenario, SiteIdx};
+use crate::scenario::{DepotIdx, DepotStatus, Engineer, PartIdx, Scenario, SiteIdx};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A plan as its output files state it.
@@ -59,7 +59,7 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
     let mut serving: Vec<Option<usize>> = vec![None; scenario.sites.len()];
     // (site, part, failures per year, serving depot) of every installed-base row.
     let mut items: Vec<(SiteIdx, PartIdx, f64, Option<String>)> = Vec::new();
-    let mut fastest_reach: Vec<Option<f64>> = vec![None; scenario.sites.len()];
+    let mut fastest_reach: Vec<Option<(DepotIdx, f64)>> = vec![None; scenario.sites.len()];
     for s in scenario.site_indices() {
         let site = scenario.site(s);
         let allowed = clocks.of(s).guaranteed_response_hours();
@@ -74,10 +74,11 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
         if (0..scenario.depots.len()).any(in_time) {
             serving[s.index()] = Some(usize::MAX);
         }
-        fastest_reach[s.index()] = (0..scenario.depots.len())
-            .filter(|d| in_time(*d))
-            .filter_map(|d| travel[d][s.index()])
-            .min_by(f64::total_cmp);
+        fastest_reach[s.index()] = scenario
+            .depot_indices()
+            .filter(|d| in_time(d.index()))
+            .filter_map(|d| travel[d.index()][s.index()].map(|h| (d, h)))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
         let claimed = claims.serving_depot.get(&site.id).cloned().flatten();
         // A site that never fails has no rows in assignment.csv to name a
         // depot: nothing to serve, so nothing to check.
@@ -289,7 +290,7 @@ impl Covers {
 fn covers(
     scenario: &Scenario,
     travel: &TravelHours,
-    fastest_reach: &[Option<f64>],
+    fastest_reach: &[Option<(DepotIdx, f64)>],
     roster: &[Engineer],
     demand: &[(SiteIdx, Vec<(PartIdx, f64)>)],
 ) -> Result<Covers, String> {

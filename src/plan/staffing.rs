@@ -641,12 +641,12 @@ pub fn count_roster(
     start_date: chrono::NaiveDate,
     model: &mut PlanModel,
 ) -> Result<People, CalendarError> {
-    let reach_hours: Vec<Option<f64>> = model
+    let reach: Vec<Option<(DepotIdx, f64)>> = model
         .sites
         .iter()
-        .map(|s| s.reach.first().map(|r| r.hours))
+        .map(|s| s.reach.first().map(|r| (r.depot, r.hours)))
         .collect();
-    let cover_model = CoverModel::build(scenario, start_date, travel, &reach_hours)?;
+    let cover_model = CoverModel::build(scenario, start_date, travel, &reach)?;
     let mut staff = cover_model.roster(scenario)?;
     apply(model, &cover_model, &mut staff);
     let roster_pattern: Vec<Option<usize>> = scenario
@@ -713,12 +713,12 @@ pub fn count_engineers(
     let Some(start_date) = scenario.start_date else {
         return Ok(());
     };
-    let reach_hours: Vec<Option<f64>> = model
+    let reach: Vec<Option<(DepotIdx, f64)>> = model
         .sites
         .iter()
-        .map(|s| s.reach.first().map(|r| r.hours))
+        .map(|s| s.reach.first().map(|r| (r.depot, r.hours)))
         .collect();
-    let cover_model = CoverModel::build(scenario, start_date, travel, &reach_hours)?;
+    let cover_model = CoverModel::build(scenario, start_date, travel, &reach)?;
     let mut staff = cover_model.staff_of(engineers)?;
     apply(model, &cover_model, &mut staff);
     Ok(())
