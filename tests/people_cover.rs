@@ -698,3 +698,89 @@ proptest::proptest! {
         proptest::prop_assert!(base <= at(&[one(drive)], part, repair, &longer));
     }
 }
+
+/// Travel between the engineer's base (place 0, where the part is) and the
+/// site (place 1).
+struct TwoPlaces {
+    drive: i64,
+}
+
+impl sparesla_routing::model::Travel for TwoPlaces {
+    fn time(&self, from: usize, to: usize) -> Option<i64> {
+        Some(if from == to { 0 } else { self.drive })
+    }
+    fn cost(&self, _: usize, _: usize) -> f64 {
+        0.0
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+    /// The cover model's timing is the routing engine's: for an idle
+    /// engineer at base, `responds_in_time` says met exactly when the
+    /// engine's `time_visit` (courier, or collecting the part at the base
+    /// depot) starts the repair by the deadline. The cover model writes the
+    /// rule in closed form because it runs it for every sampled instant of
+    /// every site, skill and staffing the planner tries.
+    #[test]
+    fn the_cover_timing_is_the_routing_engines(
+        spans in spans(),
+        at in 0i64..9 * 24 * 60,
+        allowed in 0i64..3 * 24 * 60,
+        drive in 0i64..6 * 60,
+        lead in 0i64..8 * 60,
+        repair in 0i64..5 * 60,
+        handling in proptest::option::of(0i64..90),
+    ) {
+        use sparesla_routing::features::origin::GoesHome;
+        use sparesla_routing::cost::Cost;
+        use sparesla_routing::model::{Job, Supply};
+        use sparesla_routing::schedule::time_visit;
+        let minutes = |m: i64| m * 60;
+        let duty = DutyBlocks::new(
+            spans.iter().map(|(start, length)| (minutes(*start), minutes(start + length))),
+        );
+        let (t, deadline) = (minutes(at), minutes(at + allowed));
+        let part_on_site = t + minutes(lead);
+        let responder = Responder {
+            duty: &duty,
+            drive: minutes(drive),
+            pickup: handling.map(|h| minutes(h + drive)),
+            busy: 0.0,
+        };
+        let ours = sparesla::people::responds_in_time(
+            duty.from(t),
+            t,
+            deadline,
+            &responder,
+            part_on_site,
+            minutes(repair),
+        );
+        let mut job = Job::at(1, minutes(repair), Cost::default());
+        job.release = t;
+        // Not carried: the part comes by courier or is collected.
+        job.supplies.clear();
+        job.supplies.push(Supply::Courier {
+            depot: 0,
+            leaves: t,
+            arrives: part_on_site,
+            cost: 0.0,
+            stock: None,
+        });
+        if let Some(h) = handling {
+            job.supplies.push(Supply::Pickup {
+                depot: 0,
+                handling: minutes(h),
+                stock: None,
+                restock: false,
+            });
+        }
+        let travel = TwoPlaces { drive: minutes(drive) };
+        let engine = (0..job.supplies.len()).any(|supply| {
+            time_visit(&travel, &job, 0, supply, Some(&duty), GoesHome::idle(0))
+                .is_some_and(|visit| visit.start <= deadline)
+        });
+        proptest::prop_assert_eq!(ours, engine);
+    }
+}

@@ -235,7 +235,12 @@ fn always_on_time(
             .is_some_and(|block| block.end >= last + arrive + repair)
 }
 
-/// The `dispatch` timing for an idle engineer at base and a failure at `t`:
+/// The routing engine's timing (`sparesla_routing::schedule::time_visit`)
+/// for an idle engineer at base and a failure at `t`, in closed form: the
+/// cover model runs it for every sampled instant of every site, skill and
+/// staffing the planner tries, where building the engine's job per instant
+/// would dominate the run. `tests/people_cover.rs` checks the two agree on
+/// random duty blocks, drives, part leads and repairs. The rule:
 /// leave at `t` or at the next block's start, arrive when engineer and part
 /// are both there (or with the part collected on the way), and finish
 /// inside the block (else try the next block). `blocks` are those ending
