@@ -225,7 +225,13 @@ fn planned_target(planned: &plan::Plan) -> Vec<f64> {
     planned
         .tiers
         .iter()
-        .map(|t| (t.target.min(t.attainable - plan::UNATTAINABLE_MARGIN)) * t.demand)
+        .map(|t| {
+            if t.target <= t.attainable - 1e-9 {
+                t.target * t.demand
+            } else {
+                (t.attainable - plan::UNATTAINABLE_MARGIN) * t.demand
+            }
+        })
         .collect()
 }
 

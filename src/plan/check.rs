@@ -264,7 +264,11 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
             ));
         }
         // A target out of reach is planned one point below the attainable.
-        let required = tier.target.min(attainable - super::UNATTAINABLE_MARGIN);
+        let required = if tier.target <= attainable - 1e-9 {
+            tier.target
+        } else {
+            attainable - super::UNATTAINABLE_MARGIN
+        };
         if attainment < required - TOLERANCE {
             problems.push(format!(
                 "tier {} attains {attainment}, below its target {} (attainable {attainable})",

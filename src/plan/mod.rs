@@ -604,15 +604,19 @@ fn forced_fixed_cost(model: &PlanModel) -> f64 {
 /// proportion (every pool at `max_stock`), and no plan can promise more.
 pub const UNATTAINABLE_MARGIN: f64 = 0.01;
 
-/// Failures per year each tier must have met in time: the target share,
-/// capped one point ([`UNATTAINABLE_MARGIN`]) below what the best possible
-/// plan reaches (`attainable`).
+/// Failures per year each tier must have met in time: the target share
+/// where the best possible plan (`attainable`) reaches it, else one point
+/// ([`UNATTAINABLE_MARGIN`]) below what that plan reaches.
 fn target_demand(model: &PlanModel, attainable: &[f64]) -> Vec<f64> {
     (0..model.tier_count())
         .map(|k| {
             let demand = model.tier_demand[k];
-            let cap = attainable[k] - (UNATTAINABLE_MARGIN * demand).max(1e-9);
-            (model.tier_targets[k] * demand).min(cap).max(0.0)
+            let target = model.tier_targets[k] * demand;
+            if target <= attainable[k] - 1e-9 * demand.max(1.0) {
+                target
+            } else {
+                (attainable[k] - UNATTAINABLE_MARGIN * demand).max(0.0)
+            }
         })
         .collect()
 }
