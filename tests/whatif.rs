@@ -948,6 +948,139 @@ fn compare_rejects_bad_input_with_exit_code_3() {
     assert_eq!(output.status.code(), Some(3));
 }
 
+/// The tiny workspace with the bundled rota patterns (each tiny roster
+/// engineer works one of them) and an overlay that adds an on-call engineer.
+fn staffed_compare_workspace() -> Workspace {
+    let w = Workspace::new();
+    w.write(
+        "base/shifts.csv",
+        &fs::read_to_string(common::root().join("scenarios/china-baseline/shifts.csv")).unwrap(),
+    );
+    w.overlay(
+        "on-call-hz",
+        "[[new_engineer]]\nid = \"E9\"\nbase = \"D-HZ\"\nskills = \"net;sto\"\nshift = \"24x7\"\ndays = \"mon-sun\"\ncalendar = \"none\"\n",
+    );
+    w
+}
+
+fn compare_json_rows(w: &Workspace, extra: &[&str], out: &Path) -> Vec<serde_json::Value> {
+    let base = w.path("base");
+    let staffed = w.path("on-call-hz");
+    let mut args = vec![
+        "compare",
+        base.to_str().unwrap(),
+        staffed.to_str().unwrap(),
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    let output = sparesla(&args);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    serde_json::from_str::<serde_json::Value>(&stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn compare_shows_the_people_cost_of_each_plan_and_its_difference() {
+    let w = staffed_compare_workspace();
+    let out = w.path("compare-keep");
+    let rows = compare_json_rows(&w, &["--staffing", "keep"], &out);
+    // Each row's people cost is its plan's, as summary.json states it, and
+    // part of the total.
+    for (row, folder) in rows.iter().zip(["tiny", "on-call-hz"]) {
+        let summary: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(out.join("plans").join(folder).join("summary.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(row["staffing"], "keep");
+        assert_eq!(row["people_cost"], summary["people_cost"], "{folder}");
+        assert_eq!(row["added_positions"], 0);
+    }
+    // The tiny roster: one on-call (420,000), one 08:00-18:00 (200,000),
+    // one 08:30-17:30 (180,000); the overlay adds one on-call position.
+    assert_eq!(rows[0]["roster_positions"], 3);
+    assert_eq!(rows[0]["people_cost"].as_f64().unwrap(), 800_000.0);
+    assert_eq!(rows[1]["roster_positions"], 4);
+    assert_eq!(rows[1]["people_cost"].as_f64().unwrap(), 1_220_000.0);
+    assert_eq!(rows[1]["delta_people_cost"].as_f64().unwrap(), 420_000.0);
+    for tier in rows[0]["tiers"].as_array().unwrap() {
+        let (parts, people) = (
+            tier["parts_attainment"].as_f64().unwrap(),
+            tier["people_attainment"].as_f64().unwrap(),
+        );
+        assert!((0.0..=1.0).contains(&parts) && (0.0..=1.0).contains(&people));
+    }
+
+    // compare.csv carries the same figures in its engineer columns.
+    let mut csv = csv::Reader::from_path(out.join("compare.csv")).unwrap();
+    let header = csv.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let records: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(&records[1][column("staffing")], "keep");
+    assert_eq!(&records[1][column("people_cost")], "1220000.000000");
+    assert_eq!(&records[1][column("delta_people_cost")], "420000.000000");
+    assert_eq!(&records[1][column("roster_positions")], "4");
+
+    // The table has the engineers' cost row and line.
+    let table = {
+        let output = sparesla(&[
+            "compare",
+            w.path("base").to_str().unwrap(),
+            w.path("on-call-hz").to_str().unwrap(),
+            "--staffing",
+            "keep",
+        ]);
+        text(&output).0
+    };
+    let engineer_lines: Vec<&str> = table
+        .lines()
+        .filter(|l| l.trim_start().starts_with("engineers"))
+        .collect();
+    assert!(
+        engineer_lines
+            .iter()
+            .any(|l| l.contains("800,000") && l.contains("1,220,000 (+420,000)")),
+        "{table}"
+    );
+    assert!(
+        engineer_lines
+            .iter()
+            .any(|l| l.contains("keep: 3 roster + 0 added") && l.contains("keep: 4 roster")),
+        "{table}"
+    );
+    assert!(table.contains("parts / people"), "{table}");
+
+    // Parts only: nobody is counted or priced.
+    let rows = compare_json_rows(&w, &["--staffing", "parts-only"], &w.path("compare-parts"));
+    for row in &rows {
+        assert_eq!(row["staffing"], "parts_only");
+        assert_eq!(row["people_cost"].as_f64().unwrap(), 0.0);
+    }
+}
+
+#[test]
+fn compare_staffing_plan_needs_shift_patterns() {
+    let w = compare_workspace();
+    let output = sparesla(&[
+        "compare",
+        w.path("base").to_str().unwrap(),
+        "--staffing",
+        "plan",
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        text(&output).1.contains("no shifts.csv"),
+        "{}",
+        text(&output).1
+    );
+}
+
 #[test]
 fn the_bundled_overlays_load_without_warnings() {
     let root = common::root().join("scenarios");

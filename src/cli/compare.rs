@@ -2,6 +2,7 @@
 
 use super::InvalidInput;
 use super::next::{self, Next, ShellWord};
+use super::plan::StaffingArg;
 use anyhow::Context;
 use rayon::prelude::*;
 use sparesla::calendar::parse_duration;
@@ -41,6 +42,12 @@ pub struct Args {
     /// Relative optimality gap at which to stop (default: each scenario's [planning] gap).
     #[arg(long)]
     gap: Option<f64>,
+    /// How engineers count in every plan, as for `plan`: `plan` adds
+    /// positions from shifts.csv, `keep` counts the roster as it is,
+    /// `parts-only` leaves engineers out. Default: each scenario's own
+    /// (`plan` with a shifts.csv, else `keep`; parts-only without engineers).
+    #[arg(long, value_enum, value_name = "MODE")]
+    staffing: Option<StaffingArg>,
 }
 
 fn parse_backend(text: &str) -> Result<Backend, String> {
@@ -94,6 +101,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut inputs: Vec<PlanningInput> = Vec::with_capacity(args.scenarios.len());
     for dir in &args.scenarios {
         let scenario = super::load_scenario(dir)?;
+        if args
+            .staffing
+            .is_some_and(|s| s.mode() == plan::Staffing::Plan)
+            && scenario.shift_patterns.is_empty()
+        {
+            return Err(InvalidInput(format!(
+                "--staffing plan: {} has no shifts.csv, so there are no rota patterns to add positions from (see docs/scenario-format.md)",
+                dir.display()
+            ))
+            .into());
+        }
         let travel = super::travel_hours(&scenario)?;
         inputs.push(planning_input(&scenario, &travel, args.temporary));
         scenarios.push((scenario, travel));
@@ -125,7 +143,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .to_std()
                     .unwrap_or_default(),
                 gap: args.gap.unwrap_or(scenario.planning.gap),
-                staffing: sparesla::plan::Staffing::default_for(scenario),
+                staffing: args
+                    .staffing
+                    .map_or_else(|| plan::Staffing::default_for(scenario), StaffingArg::mode),
             };
             let plan = plan::plan(scenario, &input.travel, options)
                 .with_context(|| format!("planning {}", scenario.name));

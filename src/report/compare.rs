@@ -7,7 +7,7 @@ use super::plan::format_money;
 use super::schema::compare::{CompareCsvLine, TierCells, compare_header};
 use super::schema::plan::{DEPOT_COLUMNS, DepotLine, STOCK_COLUMNS, StockLine};
 use super::schema::{csv_text, json_text};
-use crate::plan::Plan;
+use crate::plan::{Plan, Staffing};
 use crate::scenario::Scenario;
 use crate::whatif::{CompareRow, EventRow, EventTopUp};
 use comfy_table::{Table, presets::NOTHING};
@@ -82,6 +82,9 @@ pub fn compare_table(rows: &[CompareRow]) -> String {
     line("  emergency shipments".into(), &|i, r| {
         money_with_delta(r.emergency_cost, r.delta_emergency_cost, i)
     });
+    line("  engineers".into(), &|i, r| {
+        money_with_delta(r.people_cost, r.delta_people_cost, i)
+    });
     line("lower bound (gap)".into(), &|_, r| {
         format!("{} ({:.2}%)", format_money(r.lower_bound), r.gap * 100.0)
     });
@@ -94,6 +97,9 @@ pub fn compare_table(rows: &[CompareRow]) -> String {
     });
     line(format!("stock value {currency}"), &|i, r| {
         money_with_delta(r.stock_value, r.delta_stock_value, i)
+    });
+    line("engineers".into(), &|i, r| {
+        engineers_cell(r, i == 0, currency)
     });
     line("depots open".into(), &|i, r| {
         if i == 0 {
@@ -108,6 +114,8 @@ pub fn compare_table(rows: &[CompareRow]) -> String {
     });
     line("  opened".into(), &|_, r| list(&r.depots_opened));
     line("  closed".into(), &|_, r| list(&r.depots_closed));
+    // The split of each tier's promise, when some plan counted engineers.
+    let counts_people = rows.iter().any(|r| r.staffing != Staffing::PartsOnly);
     for tier in tier_ids(rows) {
         let find = |r: &CompareRow| r.tiers.iter().find(|t| t.tier == tier).cloned();
         let first_attainment = find(&rows[0]).map(|t| t.expected_attainment);
@@ -125,6 +133,17 @@ pub fn compare_table(rows: &[CompareRow]) -> String {
                 ),
             },
         });
+        if counts_people {
+            line("  parts / people".into(), &|_, r| {
+                find(r).map_or("-".into(), |t| {
+                    format!(
+                        "{} / {}",
+                        percent(t.parts_attainment),
+                        percent(t.people_attainment)
+                    )
+                })
+            });
+        }
     }
     line("sites covered".into(), &|_, r| {
         format!("{} of {}", r.sites_covered, r.sites_with_demand)
@@ -183,6 +202,31 @@ pub fn compare_table(rows: &[CompareRow]) -> String {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default()
     )
+}
+
+/// The engineers a plan counts: its staffing mode, the roster and the
+/// positions it added with their yearly cost (and, after the first column,
+/// the change in added positions).
+fn engineers_cell(row: &CompareRow, first: bool, currency: &str) -> String {
+    if row.staffing == Staffing::PartsOnly {
+        return "not counted (parts-only)".into();
+    }
+    let mut cell = format!(
+        "{}: {} roster + {} added",
+        row.staffing.name(),
+        row.roster_positions,
+        row.added_positions
+    );
+    if !first {
+        cell.push_str(&format!(" ({:+})", row.delta_added_positions));
+    }
+    if row.added_positions > 0 {
+        cell.push_str(&format!(
+            " for {} {currency}",
+            format_money(row.added_people_cost)
+        ));
+    }
+    cell
 }
 
 /// A cell of the event rows; `-` for a scenario without temporary changes.
@@ -275,6 +319,13 @@ fn csv_line(r: &CompareRow, tiers: &[String]) -> CompareCsvLine {
                     .collect()
             })
             .unwrap_or_default(),
+        staffing: json_word(&r.staffing),
+        people_cost: r.people_cost,
+        roster_positions: r.roster_positions,
+        added_positions: r.added_positions,
+        added_people_cost: r.added_people_cost,
+        delta_people_cost: r.delta_people_cost,
+        delta_added_positions: r.delta_added_positions,
         tiers: tiers
             .iter()
             .map(|tier| {

@@ -4,7 +4,7 @@
 use super::topup::EventTopUp;
 use super::view::{PlanningInput, TemporaryView};
 use crate::calendar::{ClockWindow, WeekdaySet};
-use crate::plan::{Plan, PlanStatus};
+use crate::plan::{Plan, PlanStatus, Staffing};
 use crate::scenario::{Coverage, Scenario, SiteIdx};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashSet};
@@ -103,6 +103,24 @@ pub struct TierRow {
     /// Failures per year.
     pub demand: f64,
     pub expected_breaches: f64,
+    /// The parts half of the promise (see `plan::TierService`).
+    #[serde(default = "whole")]
+    pub parts_attainment: f64,
+    /// The people half: a qualified engineer in time when the part is in
+    /// reach (1 when people are not counted).
+    #[serde(default = "whole")]
+    pub people_attainment: f64,
+}
+
+/// A half of the promise that comparisons written before the split did
+/// not state.
+fn whole() -> f64 {
+    1.0
+}
+
+/// How comparisons written before engineers were planned counted them.
+fn parts_only() -> Staffing {
+    Staffing::PartsOnly
 }
 
 /// One scenario of a comparison (a column of the table, a row of
@@ -157,6 +175,27 @@ pub struct CompareRow {
     pub delta_stock_value: f64,
     /// The event top-up, for a scenario with temporary changes.
     pub event: Option<EventRow>,
+    /// How the plan counted engineers (`parts_only` in comparisons written
+    /// before engineers were planned).
+    #[serde(default = "parts_only")]
+    pub staffing: Staffing,
+    /// Engineers per year: roster positions at their `shifts.csv` pattern's
+    /// cost plus the added positions (part of `total_cost`).
+    #[serde(default)]
+    pub people_cost: f64,
+    /// Engineers of the roster (`engineers.csv` and overlay `[[new_engineer]]`).
+    #[serde(default)]
+    pub roster_positions: usize,
+    /// Positions the plan added from `shifts.csv` (`--staffing plan`).
+    #[serde(default)]
+    pub added_positions: usize,
+    /// Yearly cost of the added positions (part of `people_cost`).
+    #[serde(default)]
+    pub added_people_cost: f64,
+    #[serde(default)]
+    pub delta_people_cost: f64,
+    #[serde(default)]
+    pub delta_added_positions: i64,
 }
 
 /// Facts of one scenario before deltas are taken.
@@ -171,6 +210,7 @@ fn facts(planned: &Planned<'_>) -> Facts {
     let scenario = &planned.input.scenario;
     let plan = planned.plan;
     let costs = plan.costs;
+    let people = plan.people.as_ref();
     let depots_open: Vec<String> = scenario
         .depots
         .iter()
@@ -225,6 +265,8 @@ fn facts(planned: &Planned<'_>) -> Facts {
                 attainable: t.attainable,
                 demand: t.demand,
                 expected_breaches: t.expected_breaches,
+                parts_attainment: t.parts_attainment,
+                people_attainment: t.people_attainment,
             })
             .collect(),
         sites_with_demand: real_sites().count(),
@@ -246,6 +288,13 @@ fn facts(planned: &Planned<'_>) -> Facts {
         delta_stock_units: 0,
         delta_stock_value: 0.0,
         event: planned.top_up.map(|t| EventRow::of(scenario, t)),
+        staffing: plan.staffing,
+        people_cost: costs.people_cost,
+        roster_positions: people.map_or(0, |p| p.roster_prices.len()),
+        added_positions: people.map_or(0, |p| p.added.len()),
+        added_people_cost: people.map_or(0.0, |p| p.added_cost()),
+        delta_people_cost: 0.0,
+        delta_added_positions: 0,
     };
     Facts {
         row,
@@ -304,6 +353,8 @@ pub fn compare(planned: &[Planned<'_>]) -> Vec<CompareRow> {
             row.delta_emergency_cost = row.emergency_cost - base.emergency_cost;
             row.delta_stock_units = row.stock_units as i64 - base.stock_units as i64;
             row.delta_stock_value = row.stock_value - base.stock_value;
+            row.delta_people_cost = row.people_cost - base.people_cost;
+            row.delta_added_positions = row.added_positions as i64 - base.added_positions as i64;
             row
         })
         .collect()

@@ -13,7 +13,7 @@ pub use crate::whatif::{CompareRow, EventRow, TierRow, TopUpRow};
 
 /// The columns of compare.csv before the per-tier ones, in the order of
 /// [`CompareCsvLine`].
-pub const COMPARE_COLUMNS: [&str; 45] = [
+pub const COMPARE_COLUMNS: [&str; 52] = [
     "name",
     "path",
     "currency",
@@ -59,6 +59,13 @@ pub const COMPARE_COLUMNS: [&str; 45] = [
     "event_uncovered_sites",
     "event_short_pools",
     "event_top_up",
+    "staffing",
+    "people_cost",
+    "roster_positions",
+    "added_positions",
+    "added_people_cost",
+    "delta_people_cost",
+    "delta_added_positions",
 ];
 
 /// The columns each tier adds to compare.csv, as `<what>_<tier>`, in the
@@ -149,6 +156,18 @@ pub struct CompareCsvLine {
     /// `depot/part:stock>event_stock` per topped-up pool.
     #[serde(serialize_with = "joined")]
     pub event_top_up: Vec<String>,
+    /// `parts_only`, `keep` or `plan`. The engineer columns come after the
+    /// event ones (they were added later), before the per-tier cells.
+    pub staffing: String,
+    #[serde(serialize_with = "fixed6")]
+    pub people_cost: f64,
+    pub roster_positions: usize,
+    pub added_positions: usize,
+    #[serde(serialize_with = "fixed6")]
+    pub added_people_cost: f64,
+    #[serde(serialize_with = "fixed6")]
+    pub delta_people_cost: f64,
+    pub delta_added_positions: i64,
     /// One group of four cells per tier of the header (columns
     /// `<what>_<tier>`, see [`TIER_COLUMN_PREFIXES`]); written flat.
     pub tiers: Vec<TierCells>,
