@@ -38,6 +38,7 @@ pub fn costs(view: &CompareView, currency: &str) -> String {
             ("holding", row.holding_cost, "c-holding"),
             ("expected penalties", row.expected_penalty, "c-penalty"),
             ("emergency", row.emergency_cost, "c-emergency"),
+            ("engineers", row.people_cost, "c-people"),
         ];
         let known: f64 = parts.iter().filter_map(|(_, v, _)| *v).sum();
         let mut start = 0.0;
