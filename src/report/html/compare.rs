@@ -81,7 +81,11 @@ pub fn costs(view: &CompareView, currency: &str) -> String {
         (WIDTH - 4.0, height - 4.0),
         "end",
         "axis-title",
-        &format!("{currency} per year: fixed, holding, penalties, emergency"),
+        &if view.rows.iter().any(|r| r.people_cost.is_some()) {
+            format!("{currency} per year: fixed, holding, penalties, emergency, engineers")
+        } else {
+            format!("{currency} per year: fixed, holding, penalties, emergency")
+        },
     );
     svg.finish()
 }
