@@ -328,6 +328,280 @@ fn a_tampered_plan_is_reported_not_believed() {
     assert!(text(&run).1.contains("recomputes"), "{}", text(&run).1);
 }
 
+/// Rota patterns for the tiny fixture: its roster matches `oncall`,
+/// `day10` and `day9`, and the planner adds an on-call position.
+const SHIFTS: &str = "id,window,days,calendar,cost_per_year\n\
+    day9,08:30-17:30,mon-fri,CN,180000\n\
+    day10,08:00-18:00,mon-fri,CN,200000\n\
+    oncall,24x7,mon-sun,none,420000\n";
+
+/// The tiny fixture with shifts.csv, planned into `dir/plan` (staffing `plan`).
+fn staffed_plan(dir: &Path) -> ScenarioCopy {
+    let copy = ScenarioCopy::fixture("tiny");
+    copy.write("shifts.csv", SHIFTS);
+    let plan = dir.join("plan");
+    let run = sparesla(&[
+        "plan",
+        copy.path().to_str().unwrap(),
+        "--out",
+        plan.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", text(&run).1);
+    copy
+}
+
+/// The text of each cell of the table row opened by `<tr {attribute}="{value}"`.
+fn row_cells(html: &str, attribute: &str, value: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("<tr {attribute}=\"{value}\""))
+        .unwrap_or_else(|| panic!("no row {attribute}={value}"));
+    let row = &html[start..start + html[start..].find("</tr>").unwrap()];
+    row.split("<td")
+        .skip(1)
+        .map(|cell| {
+            let content = &cell[cell.find('>').unwrap() + 1..];
+            let content = &content[..content.find("</td>").unwrap_or(content.len())];
+            content.replace("<b>", "").replace("</b>", "")
+        })
+        .collect()
+}
+
+#[test]
+fn the_staffing_section_shows_the_numbers_of_staffing_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = staffed_plan(dir.path());
+    let run = report(copy.path(), dir.path(), &[], "s.html");
+    assert!(run.status.success(), "{}", text(&run).1);
+    assert!(!text(&run).1.contains("warning"), "{}", text(&run).1);
+    let html = fs::read_to_string(dir.path().join("s.html")).unwrap();
+    assert!(html.contains("<section id=\"staffing\">"));
+    let staffing = csv_rows(&dir.path().join("plan/staffing.csv"));
+    assert!(
+        staffing.iter().any(|r| r["source"] == "added")
+            && staffing.iter().any(|r| r["source"] == "roster"),
+        "the fixture should have roster and added positions: {staffing:?}"
+    );
+
+    // Every row of staffing.csv, with its positions and yearly cost.
+    for row in &staffing {
+        let key = format!(
+            "{}|{}|{}|{}",
+            row["depot"], row["shift"], row["skills"], row["source"]
+        );
+        let cells = row_cells(&html, "data-staff-row", &key);
+        let cost: f64 = row["cost_per_year"].parse().unwrap();
+        assert_eq!(cells[3], row["positions"], "{key}");
+        assert_eq!(cells[4], money(cost), "{key}");
+        assert_eq!(cells[5], row["source"], "{key}");
+    }
+    // Per depot: roster and added positions, per shift, and the cost.
+    let mut depots: BTreeMap<&str, (u32, u32, f64)> = BTreeMap::new();
+    let mut per_shift: BTreeMap<(&str, &str), (u32, u32)> = BTreeMap::new();
+    for row in &staffing {
+        let positions: u32 = row["positions"].parse().unwrap();
+        let depot = depots.entry(&row["depot"]).or_default();
+        let shift = per_shift.entry((&row["depot"], &row["shift"])).or_default();
+        if row["source"] == "added" {
+            depot.1 += positions;
+            shift.1 += positions;
+        } else {
+            depot.0 += positions;
+            shift.0 += positions;
+        }
+        depot.2 += row["cost_per_year"].parse::<f64>().unwrap();
+    }
+    let shifts: Vec<&str> = ["day9", "day10", "oncall"]
+        .into_iter()
+        .filter(|s| staffing.iter().any(|r| r["shift"] == *s))
+        .collect();
+    for (depot, (roster, added, cost)) in &depots {
+        let cells = row_cells(&html, "data-staff-depot", depot);
+        assert!(
+            html.contains(&format!(
+                "data-staff-depot=\"{depot}\" data-roster=\"{roster}\" data-added=\"{added}\""
+            )),
+            "{depot}"
+        );
+        for (i, shift) in shifts.iter().enumerate() {
+            let expected = match per_shift.get(&(*depot, *shift)).copied() {
+                None | Some((0, 0)) => String::new(),
+                Some((r, 0)) => r.to_string(),
+                Some((0, a)) => format!("+{a}"),
+                Some((r, a)) => format!("{r} +{a}"),
+            };
+            assert_eq!(cells[1 + i], expected, "{depot} {shift}");
+        }
+        let n = shifts.len();
+        assert_eq!(cells[1 + n], roster.to_string(), "{depot}");
+        assert_eq!(cells[2 + n], added.to_string(), "{depot}");
+        assert_eq!(cells[3 + n], money(*cost), "{depot}");
+    }
+
+    // The people cost next to the parts costs, and the promise split per tier.
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("plan/summary.json")).unwrap())
+            .unwrap();
+    let people = summary["people_cost"].as_f64().unwrap();
+    assert!(people > 0.0);
+    assert!(
+        html.contains(&format!("engineers (people): {} CNY", money(people))),
+        "the cost chart lacks the people cost"
+    );
+    assert!(html.contains(&format!(
+        "data-total-roster=\"{}\"",
+        summary["staffing"]["roster_positions"]
+    )));
+    assert!(html.contains(&format!(
+        "data-total-added=\"{}\"",
+        summary["staffing"]["added_positions"]
+    )));
+    for tier in summary["tiers"].as_array().unwrap() {
+        let pct = |key: &str| format!("{:.2}%", tier[key].as_f64().unwrap() * 100.0);
+        let split = format!(
+            "parts {} · people {}",
+            pct("parts_attainment"),
+            pct("people_attainment")
+        );
+        assert!(html.contains(&split), "tier card: {split}");
+        let cells = row_cells(&html, "data-tier", tier["tier"].as_str().unwrap());
+        assert_eq!(
+            cells[1..5],
+            [
+                pct("target"),
+                pct("expected_attainment"),
+                pct("parts_attainment"),
+                pct("people_attainment")
+            ]
+        );
+    }
+
+    // A comparison of plan summaries shows their people cost too.
+    let compare = dir.path().join("compare");
+    fs::create_dir_all(&compare).unwrap();
+    fs::write(
+        compare.join("compare.json"),
+        serde_json::to_string(&serde_json::json!([summary])).unwrap(),
+    )
+    .unwrap();
+    let compare_arg = compare.to_str().unwrap().to_string();
+    let run = report(
+        copy.path(),
+        dir.path(),
+        &["--compare", &compare_arg],
+        "c.html",
+    );
+    assert!(run.status.success(), "{}", text(&run).1);
+    let html = fs::read_to_string(dir.path().join("c.html")).unwrap();
+    assert!(html.contains(&format!("tiny: engineers {} CNY", money(people))));
+}
+
+#[test]
+fn plans_without_staffing_show_no_staffing_section() {
+    // Parts only: no staffing.csv, no people in the cards.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = ScenarioCopy::fixture("tiny");
+    copy.write("shifts.csv", SHIFTS);
+    let plan = dir.path().join("plan");
+    let run = sparesla(&[
+        "plan",
+        copy.path().to_str().unwrap(),
+        "--out",
+        plan.to_str().unwrap(),
+        "--staffing",
+        "parts-only",
+    ]);
+    assert!(run.status.success(), "{}", text(&run).1);
+    assert!(!plan.join("staffing.csv").exists());
+    let no_people = |page: &str| {
+        let run = report(copy.path(), dir.path(), &[], page);
+        assert!(run.status.success(), "{}", text(&run).1);
+        // No cost or staffing warning (the folder without manifest gets W2008).
+        assert!(!text(&run).1.contains("warning: "), "{}", text(&run).1);
+        let html = fs::read_to_string(dir.path().join(page)).unwrap();
+        assert!(html.contains("id=\"plan\""));
+        assert!(!html.contains("id=\"staffing\""));
+        assert!(!html.contains("engineers (people)"));
+        assert!(!html.contains("<small>parts "));
+        assert!(!html.contains("<th class=\"n\">people</th>"));
+    };
+    no_people("parts-only.html");
+
+    // The same folder as written before plans counted people: summary.json
+    // without `staffing` and `people_cost` (read unchecked without its manifest).
+    fs::remove_file(plan.join("manifest.json")).unwrap();
+    let mut summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(plan.join("summary.json")).unwrap()).unwrap();
+    let object = summary.as_object_mut().unwrap();
+    assert!(object.remove("staffing").is_some());
+    assert!(object.remove("people_cost").is_some());
+    fs::write(
+        plan.join("summary.json"),
+        serde_json::to_string_pretty(&summary).unwrap(),
+    )
+    .unwrap();
+    no_people("old.html");
+}
+
+#[test]
+fn a_bad_staffing_csv_is_reported_at_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = staffed_plan(dir.path());
+    let plan = dir.path().join("plan");
+    fs::remove_file(plan.join("manifest.json")).unwrap();
+    let path = plan.join("staffing.csv");
+    let original = fs::read_to_string(&path).unwrap();
+    let edit_second_row = |column: usize, value: &str| {
+        let mut lines: Vec<String> = original.lines().map(str::to_string).collect();
+        let mut cells: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+        cells[column] = value.to_string();
+        lines[2] = cells.join(",");
+        fs::write(&path, lines.join("\n") + "\n").unwrap();
+    };
+    for (column, value, code) in [
+        (0, "XX", "E1031"),
+        (3, "two", "E1011"),
+        (4, "-5", "E1013"),
+        (5, "hired", "E1015"),
+    ] {
+        edit_second_row(column, value);
+        let run = report(copy.path(), dir.path(), &[], "bad.html");
+        let stderr = text(&run).1;
+        assert_eq!(run.status.code(), Some(3), "{value}: {stderr}");
+        let place = format!("staffing.csv:3:{}", column + 1);
+        assert!(
+            stderr.contains(&place) && stderr.contains(code),
+            "{value}: want {place} {code} in {stderr}"
+        );
+        assert!(!dir.path().join("bad.html").exists());
+    }
+
+    // A row listed twice.
+    let first_row = original.lines().nth(1).unwrap();
+    fs::write(&path, format!("{original}{first_row}\n")).unwrap();
+    let run = report(copy.path(), dir.path(), &[], "bad.html");
+    let stderr = text(&run).1;
+    let line = original.lines().count() + 1;
+    assert!(
+        stderr.contains(&format!("staffing.csv:{line}:1")) && stderr.contains("E1030"),
+        "{stderr}"
+    );
+
+    // Costs that no longer add up to summary.json's people cost: a warning,
+    // and the page still shows the file's numbers.
+    let mut lines: Vec<String> = original.lines().map(str::to_string).collect();
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+    cells[4] = "1.00".to_string();
+    lines[1] = cells.join(",");
+    fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let run = report(copy.path(), dir.path(), &[], "edited.html");
+    let stderr = text(&run).1;
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning") && stderr.contains("people_cost"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn comparisons_are_read_from_csv_or_json_with_extra_columns() {
     let fixture = common::fixtures().join("tiny");

@@ -1,7 +1,8 @@
-//! The report in a real browser: plan and dispatch the bundled scenario,
-//! write its report, open it in headless Chromium, and check that the
-//! screenshot is not blank (the map's depots, the trouble colour and the
-//! Gantt chart's bars are there), that the page made no network request
+//! The report in a real browser: plan (engineers included, with the
+//! scenario's shifts.csv) and dispatch the bundled scenario, write its
+//! report, open it in headless Chromium, and check that the screenshot is
+//! not blank (the map's depots, the trouble colour, the staffing chart's
+//! shift colours and the Gantt chart's bars are there), that the page made no network request
 //! (Chromium's net log) and logged nothing to the console (no script
 //! error, no Content-Security-Policy violation).
 //!
@@ -214,10 +215,16 @@ fn the_report_renders_in_chromium_without_requests_or_errors() {
         page.to_str().unwrap(),
     ]);
     assert!(run.status.success(), "{}", text(&run).1);
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<section id=\"staffing\">") && html.contains("data-staff-depot="),
+        "the plan counts engineers, so the page has a staffing section"
+    );
 
     let screenshot = target_dir().join("report-screenshot.png");
     let _ = fs::remove_file(&screenshot);
-    let seen = visit(&browser, &page, &screenshot, "1200,4600");
+    // Tall enough for the whole page, staffing and the comparison included.
+    let seen = visit(&browser, &page, &screenshot, "1200,6400");
     assert!(
         seen.requests.is_empty(),
         "the page made requests: {:?}",
@@ -230,7 +237,7 @@ fn the_report_renders_in_chromium_without_requests_or_errors() {
     );
 
     let (width, height, rgb) = pixels(&screenshot);
-    assert_eq!((width, height), (1200, 4600));
+    assert_eq!((width, height), (1200, 6400));
     let count = |colour: [u8; 3], tolerance: i32| {
         rgb.iter().filter(|p| near(**p, colour, tolerance)).count()
     };
@@ -261,6 +268,16 @@ fn the_report_renders_in_chromium_without_requests_or_errors() {
     assert!(
         on_time > 1000,
         "stock bars and on-time repairs: {on_time} pixels"
+    );
+    // The staffing chart: the day10 and on-call bars (on-call's colour is
+    // also the people cost's).
+    let day10 = count([0x56, 0xb4, 0xe9], 10);
+    let oncall = count([0xcc, 0x79, 0xa7], 10);
+    eprintln!("pixels: staffing day10 {day10}, on-call and people {oncall}");
+    assert!(day10 > 2000, "staffing day10 bars: {day10} pixels");
+    assert!(
+        oncall > 2000,
+        "on-call bars and people cost: {oncall} pixels"
     );
     // The Gantt chart in the lower half has ink too.
     let lower = &rgb[rgb.len() / 2..];

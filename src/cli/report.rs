@@ -90,6 +90,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.plan.join("summary.json").display()
         );
     }
+    if let Some(mismatch) = plan.staffing_mismatch() {
+        eprintln!(
+            "warning: {} does not match summary.json: {mismatch}; the staffing section shows staffing.csv, \
+             the cost cards summary.json",
+            args.plan.join("staffing.csv").display()
+        );
+    }
     let view = ReportView::build(ReportInputs {
         scenario: &scenario,
         model: &model,

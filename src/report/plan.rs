@@ -372,10 +372,7 @@ pub fn plan_table(summary: &PlanSummary) -> String {
 
 /// Whether the plan counted engineers (the table then shows them).
 fn counts_people(summary: &PlanSummary) -> bool {
-    summary
-        .staffing
-        .as_ref()
-        .is_some_and(|s| s.mode != crate::plan::Staffing::PartsOnly)
+    summary.counts_people()
 }
 
 fn staffing_line(staffing: &StaffingSummary, currency: &str) -> String {

@@ -10,6 +10,9 @@ use crate::scenario::{DepotStatus, LatLon, Scenario};
 use chrono::{DateTime, FixedOffset};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod staffing;
+pub use staffing::{DepotStaffing, ShiftPositions, StaffingView};
+
 /// Everything the report shows.
 #[derive(Clone, Debug)]
 pub struct ReportView {
@@ -21,6 +24,8 @@ pub struct ReportView {
     pub plan: PlanView,
     pub map: MapView,
     pub curve: CurveView,
+    /// The plan's engineers, when it counted them and wrote staffing.csv.
+    pub staffing: Option<StaffingView>,
     pub dispatch: Option<DispatchView>,
     pub compare: Option<CompareView>,
 }
@@ -36,6 +41,11 @@ pub struct PlanView {
     pub holding_cost: f64,
     pub expected_penalty: f64,
     pub emergency_cost: f64,
+    /// Engineers per year (roster and added positions).
+    pub people_cost: f64,
+    /// Whether the plan counted engineers: then the people cost and the
+    /// tiers' parts/people split are shown.
+    pub counts_people: bool,
     pub total_cost: f64,
     pub depots_open: usize,
     pub depots_usable: usize,
@@ -273,6 +283,8 @@ impl ReportView {
             holding_cost: summary.holding_cost,
             expected_penalty: summary.expected_penalty,
             emergency_cost: summary.emergency_cost,
+            people_cost: summary.people_cost,
+            counts_people: summary.counts_people(),
             total_cost: summary.total_cost,
             depots_open: plan.depots.iter().filter(|d| d.open).count(),
             depots_usable: scenario
@@ -306,6 +318,7 @@ impl ReportView {
                 plan: plan_point,
                 overall_target,
             },
+            staffing: staffing::staffing_view(scenario, plan),
             dispatch: dispatch.map(|d| dispatch_view(scenario, d)),
             compare: compare.map(compare_view),
             tiers,

@@ -18,8 +18,9 @@ pub fn axis_floor(shares: impl Iterator<Item = f64>) -> f64 {
     (((lowest - 0.05) * 20.0).floor() / 20.0).clamp(0.0, 0.95)
 }
 
-/// The tiers' attainment as an SVG element.
-pub fn render(tiers: &[TierFile]) -> String {
+/// The tiers' attainment as an SVG element; with `people`, each bar's hover
+/// text splits the promise into its parts and people halves.
+pub fn render(tiers: &[TierFile], people: bool) -> String {
     let floor = axis_floor(
         tiers
             .iter()
@@ -49,13 +50,22 @@ pub fn render(tiers: &[TierFile]) -> String {
             ROW - 12.0,
             &format!("bar {}{}", tier_class(i), if met { "" } else { " missed" }),
             Some(&format!(
-                "{}: expected {} on time, target {}, attainable {}; {:.1} failures a year, {:.2} expected breaches",
+                "{}: expected {} on time, target {}, attainable {}; {:.1} failures a year, {:.2} expected breaches{}",
                 tier.tier,
                 percent(tier.expected_attainment, 2),
                 percent(tier.target, 2),
                 percent(tier.attainable, 2),
                 tier.demand,
-                tier.expected_breaches
+                tier.expected_breaches,
+                if people {
+                    format!(
+                        "; parts {}, people {}",
+                        percent(tier.parts_attainment, 2),
+                        percent(tier.people_attainment, 2)
+                    )
+                } else {
+                    String::new()
+                }
             )),
         );
         let tx = x.at(tier.target.max(floor));

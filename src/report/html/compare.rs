@@ -38,6 +38,7 @@ pub fn costs(view: &CompareView, currency: &str) -> String {
             ("holding", row.holding_cost, "c-holding"),
             ("expected penalties", row.expected_penalty, "c-penalty"),
             ("emergency", row.emergency_cost, "c-emergency"),
+            ("engineers", row.people_cost, "c-people"),
         ];
         let known: f64 = parts.iter().filter_map(|(_, v, _)| *v).sum();
         let mut start = 0.0;
@@ -80,7 +81,11 @@ pub fn costs(view: &CompareView, currency: &str) -> String {
         (WIDTH - 4.0, height - 4.0),
         "end",
         "axis-title",
-        &format!("{currency} per year: fixed, holding, penalties, emergency"),
+        &if view.rows.iter().any(|r| r.people_cost.is_some()) {
+            format!("{currency} per year: fixed, holding, penalties, emergency, engineers")
+        } else {
+            format!("{currency} per year: fixed, holding, penalties, emergency")
+        },
     );
     svg.finish()
 }

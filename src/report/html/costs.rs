@@ -1,5 +1,6 @@
-//! Cost breakdown: the plan's yearly cost by part, with the total as one
-//! stacked bar and the proven lower bound marked on it.
+//! Cost breakdown: the plan's yearly cost by part (engineers next to the
+//! parts costs when the plan counts them), with the total as one stacked
+//! bar and the proven lower bound marked on it.
 
 use super::svg::{Scale, Svg, money, short_money, ticks};
 use crate::report::view::PlanView;
@@ -10,12 +11,15 @@ const ROW: f64 = 26.0;
 
 /// The cost breakdown as an SVG element.
 pub fn render(plan: &PlanView, currency: &str) -> String {
-    let parts = [
+    let mut parts = vec![
         ("fixed (open depots)", plan.fixed_cost, "c-fixed"),
         ("holding (stock)", plan.holding_cost, "c-holding"),
         ("expected SLA penalties", plan.expected_penalty, "c-penalty"),
         ("emergency shipments", plan.emergency_cost, "c-emergency"),
     ];
+    if plan.counts_people || plan.people_cost > 0.0 {
+        parts.push(("engineers (people)", plan.people_cost, "c-people"));
+    }
     let top = plan.total_cost.max(plan.lower_bound).max(1.0);
     let height = 30.0 + ROW * (parts.len() + 1) as f64 + 40.0;
     let mut svg = Svg::new(WIDTH, height, "chart", "Yearly cost by part");
@@ -34,7 +38,7 @@ pub fn render(plan: &PlanView, currency: &str) -> String {
     let mut y = 20.0;
     svg.text((LABEL - 8.0, y + 15.0), "end", "bar-label strong", "total");
     let mut start = 0.0;
-    for (name, value, class) in parts {
+    for &(name, value, class) in &parts {
         svg.rect(
             x.at(start),
             y + 3.0,
@@ -67,7 +71,7 @@ pub fn render(plan: &PlanView, currency: &str) -> String {
             )),
         );
     }
-    for (name, value, class) in parts {
+    for &(name, value, class) in &parts {
         y += ROW;
         svg.text((LABEL - 8.0, y + 15.0), "end", "bar-label", name);
         svg.rect(

@@ -13,6 +13,7 @@ mod curve;
 mod depot_stock;
 mod gantt;
 mod map;
+mod staffing;
 /// The SVG writer and number formats the charts share.
 pub mod svg;
 
@@ -51,6 +52,7 @@ section { padding: 14px 16px; margin-top: 14px; }
 .kpi { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; min-width: 150px; }
 .kpi b { display: block; font-size: 18px; }
 .kpi span { color: var(--muted); font-size: 12px; }
+.kpi small { display: block; color: var(--muted); font-size: 11.5px; }
 .kpi.bad b { color: var(--trouble); }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 14px; }
 .grid2 > div { min-width: 0; }
@@ -61,6 +63,9 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+table.compact { font-size: 12px; }
+table.compact th, table.compact td { padding: 3px 4px; }
+table.tiers td:first-child { white-space: nowrap; }
 footer { color: var(--muted); font-size: 12px; margin-top: 22px; }
 .sea { fill: #fbfcfd; }
 .grid { stroke: #e7e9ed; stroke-width: 1; }
@@ -93,6 +98,7 @@ footer { color: var(--muted); font-size: 12px; margin-top: 22px; }
 .c-holding { fill: #009E73; }
 .c-penalty { fill: #D55E00; }
 .c-emergency { fill: #E69F00; }
+.c-people { fill: #CC79A7; }
 .c-other { fill: #aab1bb; }
 .bar.missed { stroke: var(--trouble); stroke-width: 2; }
 .target { stroke: #111; stroke-width: 2; }
@@ -127,6 +133,7 @@ pub fn render(view: &ReportView) -> String {
         );
     }
     css.push_str(".tx.site { fill: #777; } .tx.link { stroke: #777; }\n");
+    css.push_str(staffing::STYLE);
 
     let tier_ids: Vec<String> = view.tiers.iter().map(|t| t.tier.clone()).collect();
     let currency = &view.currency;
@@ -159,10 +166,19 @@ pub fn render(view: &ReportView) -> String {
         currency = esc(currency),
     );
     html.push_str("<div class=\"kpis\">\n");
+    let total_label = if plan.counts_people {
+        format!(
+            "total cost per year<small>parts {} · people {}</small>",
+            short_money(plan.total_cost - plan.people_cost),
+            short_money(plan.people_cost)
+        )
+    } else {
+        "total cost per year".to_string()
+    };
     kpi(
         &mut html,
         &format!("{} {}", short_money(plan.total_cost), esc(currency)),
-        "total cost per year",
+        &total_label,
         false,
     );
     kpi(
@@ -181,16 +197,42 @@ pub fn render(view: &ReportView) -> String {
         ),
         false,
     );
+    if let Some(staffing) = &view.staffing {
+        kpi(
+            &mut html,
+            &format!(
+                "{} engineers",
+                staffing.roster_positions + staffing.added_positions
+            ),
+            &format!(
+                "{} added by the plan; people {} {} a year",
+                staffing.added_positions,
+                short_money(plan.people_cost),
+                esc(currency)
+            ),
+            false,
+        );
+    }
     for tier in &view.tiers {
         let missed = tier.expected_attainment + 1e-9 < tier.target.min(tier.attainable);
+        let label = format!(
+            "{} on time (target {})",
+            esc(&tier.tier),
+            percent(tier.target, 0)
+        );
+        let label = if plan.counts_people {
+            format!(
+                "{label}<small>parts {} · people {}</small>",
+                percent(tier.parts_attainment, 2),
+                percent(tier.people_attainment, 2)
+            )
+        } else {
+            label
+        };
         kpi(
             &mut html,
             &percent(tier.expected_attainment, 2),
-            &format!(
-                "{} on time (target {})",
-                esc(&tier.tier),
-                percent(tier.target, 0)
-            ),
+            &label,
             missed,
         );
     }
@@ -245,7 +287,7 @@ pub fn render(view: &ReportView) -> String {
     let _ = writeln!(
         html,
         "<div><h3>Attainment per tier</h3><figure>{}</figure>{}</div>",
-        attainment::render(&view.tiers),
+        attainment::render(&view.tiers, plan.counts_people),
         tier_table(view)
     );
     let _ = writeln!(
@@ -262,6 +304,10 @@ pub fn render(view: &ReportView) -> String {
     html.push_str("</div>\n");
     unreachable_table(&mut html, view);
     html.push_str("</section>\n");
+
+    if let Some(staffing) = &view.staffing {
+        staffing_section(&mut html, staffing, currency);
+    }
 
     if let Some(dispatch) = &view.dispatch {
         let _ = write!(
@@ -327,24 +373,80 @@ fn kpi(html: &mut String, value: &str, label: &str, bad: bool) {
 }
 
 fn tier_table(view: &ReportView) -> String {
-    let mut out = String::from(
-        "<table><tr><th>tier</th><th class=\"n\">target</th><th class=\"n\">expected</th><th class=\"n\">attainable</th>\
-         <th class=\"n\">failures/yr</th><th class=\"n\">breaches/yr</th></tr>",
+    let people = view.plan.counts_people;
+    // Two more columns must still fit half the page's width.
+    let mut out = String::from(if people {
+        "<table class=\"tiers compact\"><tr><th>tier</th><th class=\"n\">target</th><th class=\"n\">expected</th>\
+         <th class=\"n\">parts</th><th class=\"n\">people</th>"
+    } else {
+        "<table class=\"tiers\"><tr><th>tier</th><th class=\"n\">target</th><th class=\"n\">expected</th>"
+    });
+    out.push_str(
+        "<th class=\"n\">attain&shy;able</th><th class=\"n\">failures a year</th><th class=\"n\">breaches a year</th></tr>",
     );
     for tier in &view.tiers {
         let _ = write!(
             out,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}</td><td class=\"n\">{:.2}</td></tr>",
+            "<tr data-tier=\"{}\"><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+            esc(&tier.tier),
             esc(&tier.tier),
             percent(tier.target, 2),
             percent(tier.expected_attainment, 2),
+        );
+        if people {
+            let _ = write!(
+                out,
+                "<td class=\"n\">{}</td><td class=\"n\">{}</td>",
+                percent(tier.parts_attainment, 2),
+                percent(tier.people_attainment, 2)
+            );
+        }
+        let _ = write!(
+            out,
+            "<td class=\"n\">{}</td><td class=\"n\">{:.1}</td><td class=\"n\">{:.2}</td></tr>",
             percent(tier.attainable, 2),
             tier.demand,
             tier.expected_breaches
         );
     }
     out.push_str("</table>");
+    if people {
+        out.push_str(
+            "<p class=\"note\">A failure is met when its part and a qualified engineer both make the deadline. \
+             <b>parts</b>: the share whose part is on the shelf of the serving depot (a backup depot or an emergency \
+             shipment can still meet the others in time); <b>people</b>: the share a qualified engineer on duty or on \
+             call, and free, reaches in time when the part is in reach.</p>",
+        );
+    }
     out
+}
+
+fn staffing_section(html: &mut String, staffing: &super::view::StaffingView, currency: &str) {
+    let total = staffing.roster_positions + staffing.added_positions;
+    let _ = write!(
+        html,
+        "<section id=\"staffing\">\n<h2>Staffing</h2>\n<p class=\"note\">{total} engineer positions (staffing mode <b>{mode}</b>): \
+         {roster} on the roster for {roster_cost} {currency} a year, {added} added by the plan for {added_cost} {currency} a year. \
+         Each bar is one depot's positions by shift pattern; the roster is solid, positions the plan adds are light and outlined.{unpriced}</p>\n\
+         <figure>{chart}</figure>\n{table}\n{rows}\n</section>\n",
+        mode = esc(&staffing.mode),
+        roster = staffing.roster_positions,
+        roster_cost = money(staffing.roster_cost),
+        added = staffing.added_positions,
+        added_cost = money(staffing.added_cost),
+        currency = esc(currency),
+        unpriced = if staffing.unpriced_positions > 0 {
+            format!(
+                " {} roster position(s) match no shifts.csv pattern: they are named by their shift rule and cost 0 (nothing prices them).",
+                staffing.unpriced_positions
+            )
+        } else {
+            String::new()
+        },
+        chart = staffing::chart(staffing, currency),
+        table = staffing::table(staffing, currency),
+        rows = staffing::rows(staffing, currency),
+    );
 }
 
 fn curve_caption(view: &ReportView) -> String {

@@ -24,17 +24,20 @@ pub struct CompareRow {
     pub holding_cost: Option<f64>,
     pub expected_penalty: Option<f64>,
     pub emergency_cost: Option<f64>,
+    /// Engineers per year (a plan's summary.json has it).
+    pub people_cost: Option<f64>,
     /// Expected share met in time, per tier id, in the order given.
     pub attainment: Vec<(String, f64)>,
     /// Tier targets, where given.
     pub targets: Vec<(String, f64)>,
 }
 
-const COST_PARTS: [&str; 4] = [
+const COST_PARTS: [&str; 5] = [
     "fixed_cost",
     "holding_cost",
     "expected_penalty",
     "emergency_cost",
+    "people_cost",
 ];
 
 /// Reads `compare.json` or `compare.csv` from `dir`.
@@ -85,7 +88,7 @@ fn read_csv(reader: &mut FolderReader, path: &Path) -> Option<Vec<CompareRow>> {
                 Code::E1003MissingColumn,
                 path,
                 "required column `scenario` (or `name`) is missing",
-                "the header must name the columns scenario,total_cost and may add fixed_cost, holding_cost, expected_penalty, emergency_cost, attainment_<tier>, target_<tier>",
+                "the header must name the columns scenario,total_cost and may add fixed_cost, holding_cost, expected_penalty, emergency_cost, people_cost, attainment_<tier>, target_<tier>",
             )
             .at(1, None),
         );
@@ -216,6 +219,7 @@ fn read_csv(reader: &mut FolderReader, path: &Path) -> Option<Vec<CompareRow>> {
             holding_cost: parts[1],
             expected_penalty: parts[2],
             emergency_cost: parts[3],
+            people_cost: parts[4],
             attainment,
             targets,
         });
@@ -311,6 +315,8 @@ fn written_row(row: &schema::CompareRow) -> Result<CompareRow, String> {
         holding_cost: Some(cost("holding_cost", row.holding_cost)?),
         expected_penalty: Some(cost("expected_penalty", row.expected_penalty)?),
         emergency_cost: Some(cost("emergency_cost", row.emergency_cost)?),
+        // Not in what `compare` writes: the rest of the total shows it.
+        people_cost: None,
         attainment,
         targets,
     })
@@ -373,6 +379,7 @@ fn json_row(item: &Value) -> Result<CompareRow, String> {
         holding_cost: cost("holding_cost")?,
         expected_penalty: cost("expected_penalty")?,
         emergency_cost: cost("emergency_cost")?,
+        people_cost: cost("people_cost")?,
         attainment,
         targets,
     })

@@ -12,8 +12,8 @@ mod simulate_folder;
 pub use compare_folder::{CompareRow, read_compare_folder};
 pub use dispatch_folder::{DispatchFiles, DispatchRow, RouteStop, read_dispatch_folder};
 pub use plan_folder::{
-    AssignmentRow, DepotRow, PlanFiles, PlanParts, PlanSummaryFile, StockRow, TierFile,
-    UnreachableFile, read_plan_folder, read_plan_parts,
+    AssignmentRow, DepotRow, PlanFiles, PlanParts, PlanSummaryFile, StaffingRow, StaffingSource,
+    StockRow, TierFile, UnreachableFile, read_plan_folder, read_plan_parts,
 };
 pub use simulate_folder::{SimulationFiles, read_simulation_folder};
 

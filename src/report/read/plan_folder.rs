@@ -1,11 +1,11 @@
 //! The folder `sparesla plan --out` writes: depots.csv, stock.csv,
-//! assignment.csv and summary.json. The one reader of plan folders: `report`
-//! reads all four files, `simulate` the stock and the summary, with the
-//! same checks.
+//! assignment.csv, summary.json and, when the plan counts engineers,
+//! staffing.csv. The one reader of plan folders: `report` reads them all,
+//! `simulate` the stock and the summary, with the same checks.
 
 use super::{FolderError, FolderReader, known_id, known_id_or_empty, non_negative, share};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::report::schema::plan::{AssignmentLine, DepotLine, StockLine};
+use crate::report::schema::plan::{AssignmentLine, DepotLine, StaffingLine, StockLine};
 use crate::scenario::{Columns, DepotIdx, PartIdx, Scenario, SiteIdx, StockLevel, TierIdx};
 use crate::simulate::{PlanDir, Promise};
 use std::collections::{HashMap, HashSet};
@@ -28,6 +28,17 @@ const ON_HAND_COLUMNS: Columns = Columns {
 const ASSIGNMENT_COLUMNS: Columns = Columns {
     required: &["site", "part", "depot"],
     optional: &["tier", "travel_hours", "backup_depot"],
+};
+const STAFFING_COLUMNS: Columns = Columns {
+    required: &[
+        "depot",
+        "shift",
+        "skills",
+        "positions",
+        "cost_per_year",
+        "source",
+    ],
+    optional: &[],
 };
 
 /// One row of depots.csv.
@@ -60,6 +71,39 @@ pub struct AssignmentRow {
     pub travel_hours: Option<f64>,
 }
 
+/// Where the positions of a staffing.csv row come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StaffingSource {
+    /// The scenario's engineers.csv.
+    Roster,
+    /// Added by the plan from a `shifts.csv` pattern.
+    Added,
+}
+
+impl StaffingSource {
+    /// The word staffing.csv uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffingSource::Roster => "roster",
+            StaffingSource::Added => "added",
+        }
+    }
+}
+
+/// One row of staffing.csv: positions of one depot, shift and skill set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StaffingRow {
+    pub depot: DepotIdx,
+    /// The `shifts.csv` pattern, or the roster shift's rule where none matches.
+    pub shift: String,
+    /// Sorted, as staffing.csv lists them.
+    pub skills: Vec<String>,
+    pub positions: u32,
+    /// Yearly cost of the row's positions together.
+    pub cost_per_year: f64,
+    pub source: StaffingSource,
+}
+
 /// A tier's line of summary.json (the writer's struct).
 pub type TierFile = crate::plan::TierService;
 /// An unreachable site of summary.json (the writer's struct).
@@ -84,6 +128,9 @@ pub struct PlanFiles {
     pub stock: Vec<StockRow>,
     pub assignment: Vec<AssignmentRow>,
     pub summary: PlanSummaryFile,
+    /// staffing.csv; `None` for a plan that does not count engineers (or
+    /// one written before plans did), and when only stock and summary are read.
+    pub staffing: Option<Vec<StaffingRow>>,
 }
 
 impl PlanFiles {
@@ -132,6 +179,11 @@ pub fn read_plan_parts(
     } else {
         Vec::new()
     };
+    let staffing = if all {
+        read_staffing(&mut reader, dir, scenario)
+    } else {
+        None
+    };
     let summary = read_summary(&mut reader, &dir.join("summary.json"), scenario);
     let summary = reader.finish(summary)?;
     Ok(PlanFiles {
@@ -139,6 +191,7 @@ pub fn read_plan_parts(
         stock,
         assignment,
         summary,
+        staffing,
     })
 }
 
@@ -264,6 +317,81 @@ fn read_assignment(
     })
 }
 
+/// staffing.csv, when the folder has one (a manifest that lists it makes
+/// it required: its absence is reported as a partial folder). Each depot,
+/// shift, skill set and source at most once.
+fn read_staffing(
+    reader: &mut FolderReader,
+    dir: &Path,
+    scenario: &Scenario,
+) -> Option<Vec<StaffingRow>> {
+    let path = dir.join("staffing.csv");
+    if std::fs::symlink_metadata(&path).is_err() {
+        return None;
+    }
+    let depot = |id: &str| scenario.depot_by_id(id);
+    let table = reader.table(&path, |_| STAFFING_COLUMNS)?;
+    let rows = table.read_rows(&mut reader.diagnostics, |cells| {
+        let line: StaffingLine = cells.deserialize()?;
+        let depot = known_id(cells, "depot", "depot", &line.depot, depot);
+        let cost = non_negative(cells, "cost_per_year", line.cost_per_year);
+        let source = staffing_source(cells, &line.source);
+        let row = StaffingRow {
+            depot: depot?,
+            shift: line.shift,
+            skills: line
+                .skills
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            positions: line.positions,
+            cost_per_year: cost?,
+            source: source?,
+        };
+        Some((row, cells.line()))
+    });
+    let mut first_line = HashMap::new();
+    let mut kept = Vec::with_capacity(rows.len());
+    for (row, line) in rows {
+        let key = (row.depot, row.shift.clone(), row.skills.clone(), row.source);
+        if let Some(first) = first_line.insert(key, line) {
+            reader.diagnostics.push(
+                Diagnostic::file(
+                    Code::E1030DuplicateId,
+                    &path,
+                    format!(
+                        "this depot, shift, skill set and source are listed again (first on line {first})"
+                    ),
+                    "give each depot, shift, skill set and source one row",
+                )
+                .at(line, Some(1)),
+            );
+            continue;
+        }
+        kept.push(row);
+    }
+    Some(kept)
+}
+
+/// The `source` cell of staffing.csv: `roster` or `added`.
+fn staffing_source(cells: &mut crate::scenario::Cells<'_>, source: &str) -> Option<StaffingSource> {
+    match source.trim() {
+        "roster" => Some(StaffingSource::Roster),
+        "added" => Some(StaffingSource::Added),
+        other => {
+            cells.error(
+                "source",
+                Code::E1015UnknownKeyword,
+                format!("unknown source `{other}`"),
+                "`source` is `roster` (engineers.csv) or `added` (added by the plan)",
+            );
+            None
+        }
+    }
+}
+
 /// summary.json, with every id known to the scenario, every share between
 /// 0 and 1 and every cost 0 or more, each problem at its line and column.
 fn read_summary(
@@ -283,6 +411,7 @@ fn read_summary(
         ("holding_cost", summary.holding_cost),
         ("expected_penalty", summary.expected_penalty),
         ("emergency_cost", summary.emergency_cost),
+        ("people_cost", summary.people_cost),
         ("lower_bound", summary.lower_bound),
         ("gap", summary.gap),
         ("stock_value", summary.stock_value),
@@ -316,6 +445,8 @@ fn read_summary(
             ("target", tier.target),
             ("expected_attainment", tier.expected_attainment),
             ("attainable", tier.attainable),
+            ("parts_attainment", tier.parts_attainment),
+            ("people_attainment", tier.people_attainment),
         ] {
             if !(0.0..=1.0).contains(&share) {
                 check.at(
@@ -399,6 +530,51 @@ fn locate(text: &str, needle: &str) -> (u64, u64) {
 }
 
 impl PlanFiles {
+    /// How staffing.csv disagrees with summary.json (the yearly people cost,
+    /// the roster and added positions), or `None` when they agree or there
+    /// is nothing to compare. A folder whose manifest holds cannot disagree;
+    /// one edited by hand can, and the report would show two truths.
+    pub fn staffing_mismatch(&self) -> Option<String> {
+        let rows = self.staffing.as_ref()?;
+        let staffing = self.summary.staffing.as_ref()?;
+        let positions = |source: StaffingSource| -> u64 {
+            rows.iter()
+                .filter(|r| r.source == source)
+                .map(|r| u64::from(r.positions))
+                .sum()
+        };
+        let cost: f64 = rows.iter().map(|r| r.cost_per_year).sum();
+        let mut found = Vec::new();
+        // staffing.csv rounds each row's cost to cents.
+        let tolerance = 0.005 * rows.len() as f64 + 1e-9 * self.summary.people_cost.abs();
+        if (cost - self.summary.people_cost).abs() > tolerance {
+            found.push(format!(
+                "its costs add up to {cost:.2} a year, summary.json's people_cost is {:.2}",
+                self.summary.people_cost
+            ));
+        }
+        for (what, source, claimed) in [
+            (
+                "roster",
+                StaffingSource::Roster,
+                staffing.roster_positions as u64,
+            ),
+            (
+                "added",
+                StaffingSource::Added,
+                staffing.added_positions as u64,
+            ),
+        ] {
+            let listed = positions(source);
+            if listed != claimed {
+                found.push(format!(
+                    "it lists {listed} {what} positions, summary.json {claimed}"
+                ));
+            }
+        }
+        (!found.is_empty()).then(|| found.join("; "))
+    }
+
     /// What `simulate` takes from this plan: its stock and its promise, for
     /// the `scenario` it was read against.
     pub fn for_simulation(&self, scenario: &Scenario) -> PlanDir {

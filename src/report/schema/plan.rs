@@ -128,6 +128,17 @@ pub struct PlanSummary {
     pub solver_notes: Vec<String>,
 }
 
+impl PlanSummary {
+    /// Whether the plan counted engineers inside its promise (`keep` or
+    /// `plan`): then `people_cost` and the tiers' parts/people split mean
+    /// something.
+    pub fn counts_people(&self) -> bool {
+        self.staffing
+            .as_ref()
+            .is_some_and(|s| s.mode != crate::plan::Staffing::PartsOnly)
+    }
+}
+
 /// How a plan counted engineers, in summary.json.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StaffingSummary {
