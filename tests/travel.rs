@@ -8,7 +8,7 @@ use common::{ScenarioCopy, sparesla, text};
 use proptest::prelude::*;
 use sparesla::scenario::{self, LatLon, Scenario};
 use sparesla::travel::{
-    Link, Model, Place, Reach, RoadGraph, RoadIsland, TravelError, TravelTimes, geodesic_km,
+    Endpoint, Link, Model, Reach, RoadGraph, RoadIsland, TravelError, TravelTimes, geodesic_km,
 };
 
 fn at(lat: f64, lon: f64) -> LatLon {
@@ -25,8 +25,8 @@ fn baseline() -> ScenarioCopy {
     ScenarioCopy::of(&common::root().join("scenarios/china-baseline"))
 }
 
-fn place(s: &Scenario, id: &str) -> Place {
-    Place::find(s, id).unwrap_or_else(|| panic!("no place {id}"))
+fn place(s: &Scenario, id: &str) -> Endpoint {
+    Endpoint::find(s, id).unwrap_or_else(|| panic!("no place {id}"))
 }
 
 /// Every depot-to-site answer, depot-major.
@@ -148,8 +148,11 @@ fn road_times_follow_the_roads_and_legs() {
     for d in s.depot_indices() {
         for t in s.site_indices() {
             let reach = times.depot_to_site(d, t);
-            assert_eq!(reach, times.hours_between(Place::Depot(d), Place::Site(t)));
-            let route = times.route(Place::Depot(d), Place::Site(t)).unwrap();
+            assert_eq!(
+                reach,
+                times.hours_between(Endpoint::Depot(d), Endpoint::Site(t))
+            );
+            let route = times.route(Endpoint::Depot(d), Endpoint::Site(t)).unwrap();
             assert_eq!(Some(route.hours), reach.hours());
             assert_eq!(route.steps.last().map(|s| s.hours), reach.hours());
         }

@@ -4,16 +4,12 @@ use super::InvalidInput;
 use super::next::{self, Next, ShellWord};
 use super::plan::StaffingArg;
 use anyhow::Context;
-use rayon::prelude::*;
 use sparesla::calendar::parse_duration;
-use sparesla::plan::{self, Backend, PlanOptions};
+use sparesla::plan::{self, Backend};
 use sparesla::report::{
     OutputFormat, compare_csv, compare_json, compare_set, compare_table, event_plan_set, plan_set,
 };
-use sparesla::scenario::Scenario;
-use sparesla::whatif::{
-    EventTopUp, Planned, PlanningInput, TemporaryView, compare, event_top_up, planning_input,
-};
+use sparesla::whatif::{StudyError, StudyOptions, StudyScenario, TemporaryView, run_study};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -96,9 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .into());
         }
     }
-    let backend = args.solver.unwrap_or_else(Backend::default_backend);
     let mut scenarios = Vec::with_capacity(args.scenarios.len());
-    let mut inputs: Vec<PlanningInput> = Vec::with_capacity(args.scenarios.len());
     for dir in &args.scenarios {
         let scenario = super::load_scenario(dir)?;
         if args
@@ -113,97 +107,50 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .into());
         }
         let travel = super::travel_hours(&scenario)?;
-        inputs.push(planning_input(&scenario, &travel, args.temporary));
-        scenarios.push((scenario, travel));
+        scenarios.push(StudyScenario {
+            path: dir.display().to_string(),
+            scenario,
+            travel,
+        });
     }
-    // A scenario with temporary changes is also planned without them
-    // ("today"), the plan its event top-up adds to.
-    let todays: Vec<Option<PlanningInput>> = scenarios
-        .iter()
-        .map(|(scenario, travel)| {
-            has_temporary_changes(scenario).then(|| {
-                let mut today = scenario.clone();
-                today.rate_changes.clear();
-                today.tier_changes.clear();
-                planning_input(&today, travel, args.temporary)
-            })
-        })
-        .collect();
-    let jobs: Vec<&PlanningInput> = inputs.iter().chain(todays.iter().flatten()).collect();
-    // Plans are independent: one per thread while there are cores.
-    let progress = super::progress::bar(jobs.len() as u64, "planning scenarios");
-    let plans: anyhow::Result<Vec<plan::Plan>> = jobs
-        .par_iter()
-        .map(|input| {
-            let scenario = &input.scenario;
-            let options = PlanOptions {
-                backend,
-                time_limit: time_limit
-                    .unwrap_or(scenario.planning.time_limit)
-                    .to_std()
-                    .unwrap_or_default(),
-                gap: args.gap.unwrap_or(scenario.planning.gap),
-                staffing: args
-                    .staffing
-                    .map_or_else(|| plan::Staffing::default_for(scenario), StaffingArg::mode),
-            };
-            let plan = plan::plan(scenario, &input.travel, options)
-                .with_context(|| format!("planning {}", scenario.name));
-            progress.inc(1);
-            plan
-        })
-        .collect();
+    let options = StudyOptions {
+        backend: args.solver.unwrap_or_else(Backend::default_backend),
+        time_limit: time_limit.map(|t| t.to_std().unwrap_or_default()),
+        gap: args.gap,
+        staffing: args.staffing.map(StaffingArg::mode),
+        view: args.temporary,
+    };
+    let plan_count = scenarios.len()
+        + scenarios
+            .iter()
+            .filter(|s| !s.scenario.rate_changes.is_empty() || !s.scenario.tier_changes.is_empty())
+            .count();
+    let progress = super::progress::bar(plan_count as u64, "planning scenarios");
+    let study = run_study(&scenarios, options, || progress.inc(1));
     progress.finish_and_clear();
-    let mut plans = plans?;
-    let today_plans = plans.split_off(inputs.len());
-    let mut today_plans = today_plans.into_iter();
-    let today_of: Vec<Option<plan::Plan>> = todays
-        .iter()
-        .map(|t| t.as_ref().and_then(|_| today_plans.next()))
-        .collect();
-    let top_ups: Vec<Option<EventTopUp>> = scenarios
-        .iter()
-        .zip(&today_of)
-        .map(|((scenario, travel), today)| match today {
-            Some(today) => event_top_up(scenario, travel, today)
-                .map_err(|e| InvalidInput(format!("{}: {e}", scenario.name))),
-            None => Ok(None),
-        })
-        .collect::<Result<_, _>>()?;
-    let planned: Vec<Planned<'_>> = inputs
-        .iter()
-        .zip(&plans)
-        .zip(&args.scenarios)
-        .zip(&top_ups)
-        .map(|(((input, plan), path), top_up)| Planned {
-            path: path.display().to_string(),
-            input,
-            plan,
-            view: args.temporary,
-            top_up: top_up.as_ref(),
-        })
-        .collect();
-    let rows = compare(&planned);
+    let study = study.map_err(|error| match error {
+        StudyError::TopUp { .. } => anyhow::Error::from(InvalidInput(error.to_string())),
+        StudyError::Plan { .. } => anyhow::Error::from(error),
+    })?;
+    let rows = &study.rows;
     if let Some(out) = &args.out {
-        let mut set = compare_set(&rows)?;
+        let mut set = compare_set(rows)?;
         let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
         let folders = folder_names(&names);
         for (i, folder) in folders.iter().enumerate() {
             set.nest(
                 &format!("plans/{folder}"),
-                plan_set(&inputs[i].scenario, &plans[i])?,
+                plan_set(&study.inputs[i].scenario, &study.plans[i])?,
             )?;
-            if let (Some(today), Some(top_up)) = (&today_of[i], &top_ups[i]) {
-                let today_input = todays[i]
-                    .as_ref()
-                    .expect("today's input exists with its plan");
+            if let (Some((today_input, today)), Some(top_up)) = (&study.today[i], &study.top_ups[i])
+            {
                 set.nest(
                     &format!("plans/{folder}-today"),
                     plan_set(&today_input.scenario, today)?,
                 )?;
                 set.nest(
                     &format!("plans/{folder}-event"),
-                    event_plan_set(&scenarios[i].0, today, top_up)?,
+                    event_plan_set(&scenarios[i].scenario, today, top_up)?,
                 )?;
             }
         }
@@ -211,9 +158,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("writing the comparison to {}", out.display()))?;
     }
     let text = match args.format {
-        OutputFormat::Table => compare_table(&rows),
-        OutputFormat::Json => compare_json(&rows)?,
-        OutputFormat::Csv => compare_csv(&rows)?,
+        OutputFormat::Table => compare_table(rows),
+        OutputFormat::Json => compare_json(rows)?,
+        OutputFormat::Csv => compare_csv(rows)?,
     };
     super::print_stdout(text.trim_end())?;
     match &args.out {
@@ -252,10 +199,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn has_temporary_changes(scenario: &Scenario) -> bool {
-    !scenario.rate_changes.is_empty() || !scenario.tier_changes.is_empty()
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use super::InvalidInput;
 use sparesla::report::{OutputFormat, TravelList, TravelRoute};
 use sparesla::scenario::Scenario;
-use sparesla::travel::{Place, TravelTimes};
+use sparesla::travel::{Endpoint, TravelTimes};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -47,8 +47,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         (from, to) => {
             let from = match from {
                 None => depots(scenario),
-                Some(Place::Depot(d)) => vec![Place::Depot(d)],
-                Some(Place::Site(_)) => {
+                Some(Endpoint::Depot(d)) => vec![Endpoint::Depot(d)],
+                Some(Endpoint::Site(_)) => {
                     return Err(InvalidInput(format!(
                         "--from `{}` is a site; without --to, --from takes a depot id",
                         args.from.unwrap_or_default()
@@ -69,8 +69,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn place(scenario: &Scenario, id: &str, flag: &str) -> Result<Place, InvalidInput> {
-    Place::find(scenario, id).ok_or_else(|| {
+fn place(scenario: &Scenario, id: &str, flag: &str) -> Result<Endpoint, InvalidInput> {
+    Endpoint::find(scenario, id).ok_or_else(|| {
         InvalidInput(format!(
             "{flag} `{id}` is neither a depot nor a site of scenario `{}`",
             scenario.name
@@ -78,10 +78,10 @@ fn place(scenario: &Scenario, id: &str, flag: &str) -> Result<Place, InvalidInpu
     })
 }
 
-fn depots(scenario: &Scenario) -> Vec<Place> {
-    scenario.depot_indices().map(Place::Depot).collect()
+fn depots(scenario: &Scenario) -> Vec<Endpoint> {
+    scenario.depot_indices().map(Endpoint::Depot).collect()
 }
 
-fn sites(scenario: &Scenario) -> Vec<Place> {
-    scenario.site_indices().map(Place::Site).collect()
+fn sites(scenario: &Scenario) -> Vec<Endpoint> {
+    scenario.site_indices().map(Endpoint::Site).collect()
 }

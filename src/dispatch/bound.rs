@@ -18,7 +18,7 @@
 //! solved to optimality is the optimum, so it bounds the heuristic exactly.
 
 use super::problem::Problem;
-use super::schedule::{Cost, Free, Visit, options_alone, options_from, unassigned_cost};
+use super::schedule::{Cost, Free, JobTiming, options_alone, options_from, unassigned_cost};
 use crate::calendar::Seconds;
 use crate::milp::{self, Backend, Column, Limits, Milp, MilpStatus, Row};
 use crate::scenario::EngineerIdx;
@@ -190,7 +190,7 @@ pub fn bound(
 }
 
 /// Every incident's options alone (see [`options_alone`]).
-type Options = Vec<Vec<(EngineerIdx, Visit)>>;
+type Options = Vec<Vec<(EngineerIdx, JobTiming)>>;
 
 fn all_options(problem: &Problem) -> Options {
     (0..problem.len())

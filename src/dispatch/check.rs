@@ -6,7 +6,7 @@ use super::{Dispatch, Live, Mode, Status};
 use crate::calendar::{BusinessRule, BusinessTimeline, Seconds};
 use crate::scenario::{Engineer, Incident, Location, Scenario, StockLevel};
 use crate::scenario::{SiteClocks, scenario_years};
-use crate::travel::{Place, TravelTimes};
+use crate::travel::{Endpoint, TravelTimes};
 use std::collections::HashMap;
 
 /// Seconds of rounding allowed between the solver's and the checker's times.
@@ -175,7 +175,7 @@ fn check_stock(
     }
 }
 
-fn hours_secs(travel: &TravelTimes, from: Place, to: Place) -> Option<Seconds> {
+fn hours_secs(travel: &TravelTimes, from: Endpoint, to: Endpoint) -> Option<Seconds> {
     if from == to {
         return Some(0);
     }
@@ -209,9 +209,9 @@ fn check_routes(
         };
         let state = live.engineers.iter().find(|s| s.engineer.index() == e);
         let mut place = match state.map(|s| s.location) {
-            Some(Location::Site(site)) => Place::Site(site),
-            Some(Location::Depot(depot)) => Place::Depot(depot),
-            None => Place::Depot(engineer.base),
+            Some(Location::Site(site)) => Endpoint::Site(site),
+            Some(Location::Depot(depot)) => Endpoint::Depot(depot),
+            None => Endpoint::Depot(engineer.base),
         };
         let mut free: Option<Seconds> = state.map(|s| s.available_from.timestamp());
         for &k in route {
@@ -246,7 +246,7 @@ fn check_routes(
             if let Some(gap) = off_duty(&timeline, v.depart, v.finish) {
                 errors.push(format!("{id}: {} off duty at {gap}", engineer.id));
             }
-            place = Place::Site(incidents[k].site);
+            place = Endpoint::Site(incidents[k].site);
             free = Some(v.finish);
         }
     }
@@ -266,14 +266,14 @@ struct Leg<'a> {
     scenario: &'a Scenario,
     travel: &'a TravelTimes,
     incident: &'a Incident,
-    from: Place,
+    from: Endpoint,
 }
 
 impl Leg<'_> {
-    fn check(&self, v: &super::Visit) -> Vec<String> {
+    fn check(&self, v: &super::JobTiming) -> Vec<String> {
         let mut errors = Vec::new();
-        let site = Place::Site(self.incident.site);
-        let depot = Place::Depot(v.job.depot);
+        let site = Endpoint::Site(self.incident.site);
+        let depot = Endpoint::Depot(v.job.depot);
         let handling = (self.scenario.travel.handling_hours * 3600.0).round() as Seconds;
         let opened = self.incident.opened.timestamp();
         if v.depart < opened {

@@ -24,7 +24,7 @@ use crate::calendar::{CalendarError, Seconds};
 use crate::scenario::{EngineerIdx, EngineerState, Incident, Pin, Scenario, StockLevel};
 use crate::travel::TravelTimes;
 pub use problem::Problem;
-pub use schedule::{Cost, Mode, Visit};
+pub use schedule::{Cost, JobTiming, Mode};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -105,7 +105,7 @@ pub struct Assignment {
     pub incident: usize,
     pub deadline: Seconds,
     /// The engineer and the timing, if assigned.
-    pub visit: Option<(EngineerIdx, Visit)>,
+    pub visit: Option<(EngineerIdx, JobTiming)>,
     pub status: Status,
     /// What a dispatcher can act on, for late and unassigned incidents.
     pub reason: Option<String>,
@@ -264,7 +264,7 @@ fn finish(problem: &Problem, outcome: &engine::Outcome, started: std::time::Inst
         routes.push(route.visits.iter().map(|v| v.job).collect());
         for visit in &route.visits {
             let a = &mut assignments[visit.job];
-            let visit = Visit::of(problem, visit);
+            let visit = JobTiming::of(problem, visit);
             a.status = if visit.arrive <= a.deadline {
                 Status::OnTime
             } else {

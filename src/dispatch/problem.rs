@@ -15,7 +15,7 @@ use crate::scenario::{
     DepotIdx, EngineerIdx, EngineerState, Incident, IncidentKind, Location, Scenario, SiteIdx,
     StockLevel,
 };
-use crate::travel::{Place, TravelTimes};
+use crate::travel::{Endpoint, TravelTimes};
 use rayon::prelude::*;
 
 /// Minutes late charged for an unassigned incident (a week): worse than any
@@ -44,7 +44,7 @@ pub struct Problem<'a> {
     /// Weight of a minute late (1 reactive, [`PROACTIVE_WEIGHT`] proactive).
     pub late_weight: Vec<f64>,
     pub repair: Vec<Seconds>,
-    /// Place index of each incident's site in the travel matrix.
+    /// Place index (the engine's) of each incident's site in the travel matrix.
     pub site_place: Vec<usize>,
     /// Qualified engineers of each incident.
     pub qualified: Vec<Vec<EngineerIdx>>,
@@ -382,8 +382,8 @@ fn travel_matrix(
     }));
     sites.sort();
     sites.dedup();
-    let mut places: Vec<Place> = scenario.depot_indices().map(Place::Depot).collect();
-    places.extend(sites.iter().map(|&s| Place::Site(s)));
+    let mut places: Vec<Endpoint> = scenario.depot_indices().map(Endpoint::Depot).collect();
+    places.extend(sites.iter().map(|&s| Endpoint::Site(s)));
     let depots = scenario.depots.len();
     let site_place = incidents
         .iter()

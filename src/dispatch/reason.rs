@@ -4,7 +4,7 @@
 
 use super::engine::Solution;
 use super::problem::Problem;
-use super::schedule::{Visit, options_alone};
+use super::schedule::{JobTiming, options_alone};
 use super::{Assignment, Status};
 use crate::calendar::{Seconds, format_instant};
 use crate::scenario::EngineerIdx;
@@ -69,7 +69,7 @@ fn contention(
     problem: &Problem,
     solution: &Solution,
     assignment: &Assignment,
-    alone: Vec<(EngineerIdx, Visit)>,
+    alone: Vec<(EngineerIdx, JobTiming)>,
 ) -> String {
     let i = assignment.incident;
     let scenario = problem.scenario;
@@ -138,6 +138,6 @@ pub fn earliest_alone(problem: &Problem, incident: usize) -> Option<Seconds> {
 }
 
 /// The earliest arrival among `options`.
-fn earliest(options: &[(EngineerIdx, Visit)]) -> Option<Seconds> {
+fn earliest(options: &[(EngineerIdx, JobTiming)]) -> Option<Seconds> {
     options.iter().map(|(_, visit)| visit.arrive).min()
 }

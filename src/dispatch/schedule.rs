@@ -22,7 +22,7 @@ pub struct Job {
 
 /// The timing of a scheduled job.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Visit {
+pub struct JobTiming {
     pub job: Job,
     pub depart: Seconds,
     /// Engineer at the depot (pickup), or part leaving the depot (courier).
@@ -37,11 +37,11 @@ pub struct Visit {
     pub cost: Cost,
 }
 
-impl Visit {
+impl JobTiming {
     /// The dispatch view of an engine visit.
-    pub fn of(problem: &Problem, v: &super::engine::schedule::Visit) -> Visit {
+    pub fn of(problem: &Problem, v: &super::engine::schedule::Visit) -> JobTiming {
         let (depot, mode) = problem.supplies[v.job][v.supply];
-        Visit {
+        JobTiming {
             job: Job {
                 incident: v.job,
                 depot,
@@ -80,10 +80,10 @@ pub fn schedule_job(
     engineer: EngineerIdx,
     free: Free,
     job: Job,
-) -> Option<Visit> {
+) -> Option<JobTiming> {
     let supply = problem.supply_index(job.incident, job.depot, job.mode)?;
     let vehicle = &problem.model.vehicles[engineer.index()];
-    visit(&problem.model, vehicle, free, job.incident, supply).map(|v| Visit::of(problem, &v))
+    visit(&problem.model, vehicle, free, job.incident, supply).map(|v| JobTiming::of(problem, &v))
 }
 
 /// Every way `engineer`, free at `free`, can do `incident`: one visit per
@@ -93,7 +93,7 @@ pub fn options_from<'p>(
     engineer: EngineerIdx,
     free: Free,
     incident: usize,
-) -> impl Iterator<Item = Visit> + 'p {
+) -> impl Iterator<Item = JobTiming> + 'p {
     problem.depots[incident].iter().flat_map(move |&depot| {
         Mode::ALL.into_iter().filter_map(move |mode| {
             let job = Job {
@@ -108,7 +108,7 @@ pub fn options_from<'p>(
 
 /// Every way a qualified engineer, at base and free from the start, can do
 /// `incident` if it were the only one.
-pub fn options_alone(problem: &Problem, incident: usize) -> Vec<(EngineerIdx, Visit)> {
+pub fn options_alone(problem: &Problem, incident: usize) -> Vec<(EngineerIdx, JobTiming)> {
     problem.qualified[incident]
         .iter()
         .flat_map(|&engineer| {
@@ -124,7 +124,7 @@ pub fn schedule_from(
     engineer: EngineerIdx,
     mut free: Free,
     jobs: &[Job],
-) -> Option<Vec<Visit>> {
+) -> Option<Vec<JobTiming>> {
     let mut visits = Vec::with_capacity(jobs.len());
     for &job in jobs {
         let visit = schedule_job(problem, engineer, free, job)?;
@@ -138,7 +138,7 @@ pub fn schedule_from(
 }
 
 /// The cost of a sequence of visits.
-pub fn total(visits: &[Visit]) -> Cost {
+pub fn total(visits: &[JobTiming]) -> Cost {
     visits
         .iter()
         .fold(Cost::default(), |sum, v| sum.plus(v.cost))

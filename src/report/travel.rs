@@ -1,7 +1,7 @@
 //! What `sparesla travel` prints: travel times between places, and the route
 //! of one pair.
 
-use crate::travel::{Model, Place, Step, TravelTimes};
+use crate::travel::{Endpoint, Model, Step, TravelTimes};
 use comfy_table::{CellAlignment, Table, presets::NOTHING};
 use serde::Serialize;
 
@@ -19,7 +19,7 @@ pub struct TravelPair {
 }
 
 impl TravelPair {
-    pub fn of(times: &TravelTimes, from: Place, to: Place) -> Self {
+    pub fn of(times: &TravelTimes, from: Endpoint, to: Endpoint) -> Self {
         let reach = times.hours_between(from, to);
         TravelPair {
             from: times.id(from).to_string(),
@@ -45,7 +45,7 @@ pub struct TravelList {
 
 impl TravelList {
     /// Every pair of `from` x `to`, row by row.
-    pub fn of(scenario: &str, times: &TravelTimes, from: &[Place], to: &[Place]) -> Self {
+    pub fn of(scenario: &str, times: &TravelTimes, from: &[Endpoint], to: &[Endpoint]) -> Self {
         let pairs: Vec<TravelPair> = from
             .iter()
             .flat_map(|&a| to.iter().map(move |&b| TravelPair::of(times, a, b)))
@@ -105,7 +105,7 @@ pub struct TravelRoute {
 }
 
 impl TravelRoute {
-    pub fn of(times: &TravelTimes, from: Place, to: Place) -> Self {
+    pub fn of(times: &TravelTimes, from: Endpoint, to: Endpoint) -> Self {
         TravelRoute {
             pair: TravelPair::of(times, from, to),
             path: times.route(from, to).map(|r| r.steps),

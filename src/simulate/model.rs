@@ -13,7 +13,7 @@ use crate::scenario::{
     DepotIdx, DepotStatus, EngineerIdx, PartIdx, Scenario, SiteIdx, StockLevel, TierIdx,
 };
 use crate::scenario::{SiteClocks, scenario_years};
-use crate::travel::{Place, TravelTimes};
+use crate::travel::{Endpoint, TravelTimes};
 use chrono::{NaiveDate, NaiveTime};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -125,11 +125,11 @@ impl<'a> Drive<'a> {
         }
     }
 
-    fn place(&self, index: usize) -> Place {
+    fn place(&self, index: usize) -> Endpoint {
         if index < self.depots {
-            Place::Depot(DepotIdx::new(index))
+            Endpoint::Depot(DepotIdx::new(index))
         } else {
-            Place::Site(SiteIdx::new(index - self.depots))
+            Endpoint::Site(SiteIdx::new(index - self.depots))
         }
     }
 

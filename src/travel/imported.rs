@@ -1,11 +1,11 @@
 //! Times from an external routing engine (`[travel] matrix`), by place pair.
 
-use super::{Place, TravelError};
+use super::{Endpoint, TravelError};
 use crate::scenario::{ImportedMatrix, Scenario};
 use std::collections::HashMap;
 
 /// Imported hours by `(from, to)`; `None` where the engine found no route.
-pub type ImportedTimes = HashMap<(Place, Place), Option<f64>>;
+pub type ImportedTimes = HashMap<(Endpoint, Endpoint), Option<f64>>;
 
 /// Checks an imported matrix against the scenario and indexes it. When a
 /// place appears twice among the sources or destinations, its first row or
@@ -39,7 +39,7 @@ pub fn index(scenario: &Scenario, matrix: &ImportedMatrix) -> Result<ImportedTim
     Ok(times)
 }
 
-fn places(scenario: &Scenario, ids: &[String], list: &str) -> Result<Vec<Place>, TravelError> {
+fn places(scenario: &Scenario, ids: &[String], list: &str) -> Result<Vec<Endpoint>, TravelError> {
     let index = scenario.id_index();
     ids.iter()
         .enumerate()
@@ -47,8 +47,8 @@ fn places(scenario: &Scenario, ids: &[String], list: &str) -> Result<Vec<Place>,
             index
                 .depots
                 .get(id)
-                .map(|&d| Place::Depot(d))
-                .or_else(|| index.sites.get(id).map(|&s| Place::Site(s)))
+                .map(|&d| Endpoint::Depot(d))
+                .or_else(|| index.sites.get(id).map(|&s| Endpoint::Site(s)))
                 .ok_or_else(|| TravelError::UnknownPlace {
                     context: format!("imported matrix {list}[{i}]"),
                     id: id.clone(),

@@ -78,20 +78,21 @@ pub enum TravelError {
     BadLinkHours { link: usize, hours: f64 },
 }
 
-/// A depot or a site.
+/// A depot or a site: one end of a travel query (the routing engine's
+/// `Place` is its index in a matrix).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Place {
+pub enum Endpoint {
     Depot(DepotIdx),
     Site(SiteIdx),
 }
 
-impl Place {
+impl Endpoint {
     /// The depot or site with this id (depots first).
-    pub fn find(scenario: &Scenario, id: &str) -> Option<Place> {
+    pub fn find(scenario: &Scenario, id: &str) -> Option<Endpoint> {
         scenario
             .depot_by_id(id)
-            .map(Place::Depot)
-            .or_else(|| scenario.site_by_id(id).map(Place::Site))
+            .map(Endpoint::Depot)
+            .or_else(|| scenario.site_by_id(id).map(Endpoint::Site))
     }
 }
 
@@ -264,9 +265,9 @@ impl TravelTimes {
     /// Computes both depot matrices, then lays imported times over them.
     fn fill_depot_matrices(&mut self) -> Result<(), TravelError> {
         let (d, s) = (self.depots.len(), self.sites.len());
-        let targets: Vec<Place> = (0..s)
-            .map(|i| Place::Site(SiteIdx::new(i)))
-            .chain((0..d).map(|i| Place::Depot(DepotIdx::new(i))))
+        let targets: Vec<Endpoint> = (0..s)
+            .map(|i| Endpoint::Site(SiteIdx::new(i)))
+            .chain((0..d).map(|i| Endpoint::Depot(DepotIdx::new(i))))
             .collect();
         let mut depot_site = Vec::with_capacity(d * s);
         let mut depot_depot = Vec::with_capacity(d * d);
@@ -277,8 +278,12 @@ impl TravelTimes {
         }
         for (&(from, to), &hours) in &self.imported {
             let cell = match (from, to) {
-                (Place::Depot(a), Place::Site(b)) => &mut depot_site[a.index() * s + b.index()],
-                (Place::Depot(a), Place::Depot(b)) => &mut depot_depot[a.index() * d + b.index()],
+                (Endpoint::Depot(a), Endpoint::Site(b)) => {
+                    &mut depot_site[a.index() * s + b.index()]
+                }
+                (Endpoint::Depot(a), Endpoint::Depot(b)) => {
+                    &mut depot_depot[a.index() * d + b.index()]
+                }
                 _ => continue,
             };
             *cell = Reach::from_hours(hours, Model::Imported);
@@ -289,9 +294,9 @@ impl TravelTimes {
     }
 
     /// One row per depot: road or geodesic times to `targets`.
-    fn base_rows(&self, targets: &[Place]) -> Result<Vec<Vec<Reach>>, TravelError> {
-        let depots: Vec<Place> = (0..self.depots.len())
-            .map(|i| Place::Depot(DepotIdx::new(i)))
+    fn base_rows(&self, targets: &[Endpoint]) -> Result<Vec<Vec<Reach>>, TravelError> {
+        let depots: Vec<Endpoint> = (0..self.depots.len())
+            .map(|i| Endpoint::Depot(DepotIdx::new(i)))
             .collect();
         let Some(network) = &self.network else {
             return Ok(depots
@@ -333,7 +338,7 @@ impl TravelTimes {
     }
 
     /// Whether an imported matrix holds this pair.
-    pub fn imports(&self, from: Place, to: Place) -> bool {
+    pub fn imports(&self, from: Endpoint, to: Endpoint) -> bool {
         self.imported.contains_key(&(from, to))
     }
 
@@ -366,10 +371,10 @@ impl TravelTimes {
     ///
     /// # Panics
     /// If an index is not from the scenario these times were built for.
-    pub fn hours_between(&self, from: Place, to: Place) -> Reach {
+    pub fn hours_between(&self, from: Endpoint, to: Endpoint) -> Reach {
         match (from, to) {
-            (Place::Depot(a), Place::Site(b)) => self.depot_to_site(a, b),
-            (Place::Depot(a), Place::Depot(b)) => self.depot_to_depot(a, b),
+            (Endpoint::Depot(a), Endpoint::Site(b)) => self.depot_to_site(a, b),
+            (Endpoint::Depot(a), Endpoint::Depot(b)) => self.depot_to_depot(a, b),
             _ => match self.imported.get(&(from, to)) {
                 Some(&hours) => Reach::from_hours(hours, Model::Imported),
                 None => match self.road_route(from, to) {
@@ -381,7 +386,7 @@ impl TravelTimes {
     }
 
     /// The route behind [`Self::hours_between`], `None` when unreachable.
-    pub fn route(&self, from: Place, to: Place) -> Option<Route> {
+    pub fn route(&self, from: Endpoint, to: Endpoint) -> Option<Route> {
         let reach = self.hours_between(from, to);
         let hours = reach.hours()?;
         let model = reach.model();
@@ -410,12 +415,12 @@ impl TravelTimes {
 
     /// Node ids of the route from a depot to a site.
     pub fn path(&self, depot: DepotIdx, site: SiteIdx) -> Option<Vec<String>> {
-        let route = self.route(Place::Depot(depot), Place::Site(site))?;
+        let route = self.route(Endpoint::Depot(depot), Endpoint::Site(site))?;
         Some(route.steps.into_iter().map(|s| s.id).collect())
     }
 
     /// `Some(path or None if unreachable)` on the road graph; `None` without one.
-    fn road_route(&self, from: Place, to: Place) -> Option<Option<Path>> {
+    fn road_route(&self, from: Endpoint, to: Endpoint) -> Option<Option<Path>> {
         let network = self.network.as_ref()?;
         // Both nodes exist by construction, so the search cannot fail.
         network
@@ -435,29 +440,29 @@ impl TravelTimes {
     ///
     /// # Panics
     /// If the index is not from the scenario these times were built for.
-    pub fn id(&self, place: Place) -> &str {
+    pub fn id(&self, place: Endpoint) -> &str {
         &self.entry(place).0
     }
 
-    fn entry(&self, place: Place) -> &(String, LatLon) {
+    fn entry(&self, place: Endpoint) -> &(String, LatLon) {
         match place {
-            Place::Depot(d) => &self.depots[d.index()],
-            Place::Site(s) => &self.sites[s.index()],
+            Endpoint::Depot(d) => &self.depots[d.index()],
+            Endpoint::Site(s) => &self.sites[s.index()],
         }
     }
 
     /// Straight-line (geodesic) km between two places.
-    pub fn geodesic_km(&self, from: Place, to: Place) -> f64 {
+    pub fn geodesic_km(&self, from: Endpoint, to: Endpoint) -> f64 {
         geodesic_km(self.entry(from).1, self.entry(to).1)
     }
 
     /// The geodesic model's hours: km x circuity / speed, whatever model
     /// answers the pair, for comparison.
-    pub fn geodesic_hours(&self, from: Place, to: Place) -> f64 {
+    pub fn geodesic_hours(&self, from: Endpoint, to: Endpoint) -> f64 {
         self.geodesic_km(from, to) * self.circuity / self.speed_kmh
     }
 
-    fn geodesic_reach(&self, from: Place, to: Place) -> Reach {
+    fn geodesic_reach(&self, from: Endpoint, to: Endpoint) -> Reach {
         Reach::Hours {
             hours: self.geodesic_hours(from, to),
             model: Model::Geodesic,

@@ -4,12 +4,12 @@
 
 use super::graph::{Link, RoadGraph};
 use super::nearest::NearestNode;
-use super::{Place, TravelError};
+use super::{Endpoint, TravelError};
 use crate::scenario::{Closure, LatLon, Road, Scenario};
 use std::collections::HashMap;
 
 /// Node numbering: depots first, then sites, then junctions, each in file
-/// order, so `Place`s map to nodes without a lookup.
+/// order, so `Endpoint`s map to nodes without a lookup.
 pub struct RoadNetwork {
     pub graph: RoadGraph,
     /// Id of every node.
@@ -60,10 +60,10 @@ impl RoadNetwork {
         })
     }
 
-    pub fn node(&self, place: Place) -> usize {
+    pub fn node(&self, place: Endpoint) -> usize {
         match place {
-            Place::Depot(d) => d.index(),
-            Place::Site(s) => self.depots + s.index(),
+            Endpoint::Depot(d) => d.index(),
+            Endpoint::Site(s) => self.depots + s.index(),
         }
     }
 
