@@ -8,7 +8,7 @@ use common::{ScenarioCopy, sparesla, text};
 use proptest::prelude::*;
 use sparesla::scenario::{self, LatLon, Scenario};
 use sparesla::travel::{
-    Endpoint, Link, Model, Reach, RoadGraph, RoadIsland, TravelError, TravelTimes, geodesic_km,
+    Endpoint, Link, Reach, RoadGraph, RoadIsland, TimeSource, TravelError, TravelTimes, geodesic_km,
 };
 
 fn at(lat: f64, lon: f64) -> LatLon {
@@ -87,14 +87,14 @@ fn geodesic_distances_match_published_values() {
 fn without_roads_times_are_geodesic() {
     let s = load(&ScenarioCopy::fixture("tiny"));
     let times = TravelTimes::build(&s).unwrap();
-    assert_eq!(times.base_model(), Model::Geodesic);
+    assert_eq!(times.base_model(), TimeSource::Geodesic);
     let (cw, s3) = (place(&s, "CW"), place(&s, "S3"));
     let expected = geodesic_km(s.depots[0].location, s.sites[2].location) * 1.3 / 60.0;
     assert_eq!(
         times.hours_between(cw, s3),
         Reach::Hours {
             hours: expected,
-            model: Model::Geodesic
+            model: TimeSource::Geodesic
         }
     );
     let route = times.route(cw, s3).unwrap();
@@ -105,7 +105,7 @@ fn without_roads_times_are_geodesic() {
         times
             .hours_between(place(&s, "S1"), place(&s, "S3"))
             .model(),
-        Model::Geodesic
+        TimeSource::Geodesic
     );
 }
 
@@ -113,7 +113,7 @@ fn without_roads_times_are_geodesic() {
 fn road_times_follow_the_roads_and_legs() {
     let s = load(&tiny_with_roads(TINY_ROADS));
     let times = TravelTimes::build(&s).unwrap();
-    assert_eq!(times.base_model(), Model::Road);
+    assert_eq!(times.base_model(), TimeSource::Road);
     let leg = |site: &str, node: LatLon| {
         let i = s.site_by_id(site).unwrap().index();
         geodesic_km(s.sites[i].location, node) * 1.3 / 60.0
@@ -176,7 +176,9 @@ fn unreachable_pairs_are_reported() {
     let s3 = place(&s, "S3");
     assert_eq!(
         times.hours_between(cw, s3),
-        Reach::Unreachable { model: Model::Road }
+        Reach::Unreachable {
+            model: TimeSource::Road
+        }
     );
     assert_eq!(times.route(cw, s3), None);
     assert_eq!(
@@ -340,7 +342,12 @@ fn slowdowns_multiply_one_link_both_ways() {
     let s = load(&copy);
     let cut = TravelTimes::build(&s).unwrap();
     let reach = cut.hours_between(place(&s, "CW"), place(&s, "S3"));
-    assert_eq!(reach, Reach::Unreachable { model: Model::Road });
+    assert_eq!(
+        reach,
+        Reach::Unreachable {
+            model: TimeSource::Road
+        }
+    );
 }
 
 #[test]
@@ -365,13 +372,13 @@ fn imported_times_take_precedence() {
         times.hours_between(p("CW"), p("S3")),
         Reach::Hours {
             hours: 2.5,
-            model: Model::Imported
+            model: TimeSource::Imported
         }
     );
     assert_eq!(
         times.hours_between(p("CW"), p("S2")),
         Reach::Unreachable {
-            model: Model::Imported
+            model: TimeSource::Imported
         }
     );
     assert_eq!(times.hours_between(p("CW"), p("D-NJ")).hours(), Some(2.0));
@@ -379,14 +386,20 @@ fn imported_times_take_precedence() {
         times.hours_between(p("S1"), p("S2")),
         Reach::Hours {
             hours: 0.5,
-            model: Model::Imported
+            model: TimeSource::Imported
         }
     );
     // Pairs the matrix does not hold come from the road graph.
-    assert_eq!(times.hours_between(p("CW"), p("S4")).model(), Model::Road);
-    assert_eq!(times.hours_between(p("S3"), p("CW")).model(), Model::Road);
+    assert_eq!(
+        times.hours_between(p("CW"), p("S4")).model(),
+        TimeSource::Road
+    );
+    assert_eq!(
+        times.hours_between(p("S3"), p("CW")).model(),
+        TimeSource::Road
+    );
     let route = times.route(p("CW"), p("S3")).unwrap();
-    assert_eq!(route.model, Model::Imported);
+    assert_eq!(route.model, TimeSource::Imported);
     assert_eq!(route.steps.len(), 2);
     let output = sparesla(&[
         "travel",
@@ -411,7 +424,7 @@ fn road_and_geodesic_answers_differ_in_the_mountains() {
     for barkam in ["S0327", "S0328"] {
         let site = place(&s, barkam);
         let road = times.hours_between(cd, site);
-        assert_eq!(road.model(), Model::Road);
+        assert_eq!(road.model(), TimeSource::Road);
         let road = road.hours().unwrap();
         let geodesic = times.geodesic_hours(cd, site);
         // About 8.9 h over the pass against 5.0 h as the crow flies.

@@ -1,7 +1,7 @@
 //! What `sparesla travel` prints: travel times between places, and the route
 //! of one pair.
 
-use crate::travel::{Endpoint, Model, Step, TravelTimes};
+use crate::travel::{Endpoint, Step, TimeSource, TravelTimes};
 use comfy_table::{CellAlignment, Table, presets::NOTHING};
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ pub struct TravelPair {
     pub reachable: bool,
     /// `None` when unreachable.
     pub hours: Option<f64>,
-    pub model: Model,
+    pub model: TimeSource,
     pub geodesic_km: f64,
     pub geodesic_hours: f64,
 }
@@ -37,8 +37,8 @@ impl TravelPair {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TravelList {
     pub scenario: String,
-    /// Model of the pairs an imported matrix does not hold.
-    pub base_model: Model,
+    /// TimeSource of the pairs an imported matrix does not hold.
+    pub base_model: TimeSource,
     pub unreachable: usize,
     pub pairs: Vec<TravelPair>,
 }
@@ -168,11 +168,11 @@ impl TravelRoute {
     }
 }
 
-fn by(model: Model) -> &'static str {
+fn by(model: TimeSource) -> &'static str {
     match model {
-        Model::Road => "by road",
-        Model::Geodesic => "by the geodesic model",
-        Model::Imported => "by the imported matrix",
+        TimeSource::Road => "by road",
+        TimeSource::Geodesic => "by the geodesic model",
+        TimeSource::Imported => "by the imported matrix",
     }
 }
 

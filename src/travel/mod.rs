@@ -96,10 +96,10 @@ impl Endpoint {
     }
 }
 
-/// Which model gave a travel time.
+/// Which travel model gave a time (road graph, geodesic, imported matrix).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Model {
+pub enum TimeSource {
     /// Shortest path on the road graph (with closures and geodesic legs).
     Road,
     /// Geodesic km x circuity / speed.
@@ -108,12 +108,12 @@ pub enum Model {
     Imported,
 }
 
-impl fmt::Display for Model {
+impl fmt::Display for TimeSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Model::Road => "road",
-            Model::Geodesic => "geodesic",
-            Model::Imported => "imported",
+            TimeSource::Road => "road",
+            TimeSource::Geodesic => "geodesic",
+            TimeSource::Imported => "imported",
         })
     }
 }
@@ -123,17 +123,17 @@ impl fmt::Display for Model {
 pub enum Reach {
     Hours {
         hours: f64,
-        model: Model,
+        model: TimeSource,
     },
     /// No route: the road graph does not connect the pair (closures
     /// included), or the imported matrix says so.
     Unreachable {
-        model: Model,
+        model: TimeSource,
     },
 }
 
 impl Reach {
-    fn from_hours(hours: Option<f64>, model: Model) -> Reach {
+    fn from_hours(hours: Option<f64>, model: TimeSource) -> Reach {
         match hours {
             Some(hours) => Reach::Hours { hours, model },
             None => Reach::Unreachable { model },
@@ -148,7 +148,7 @@ impl Reach {
         }
     }
 
-    pub fn model(self) -> Model {
+    pub fn model(self) -> TimeSource {
         match self {
             Reach::Hours { model, .. } | Reach::Unreachable { model } => model,
         }
@@ -162,7 +162,7 @@ impl Reach {
 /// A route between two places.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Route {
-    pub model: Model,
+    pub model: TimeSource,
     pub hours: f64,
     /// Places and junctions passed, from start to end; a geodesic or
     /// imported route has just its two ends.
@@ -286,7 +286,7 @@ impl TravelTimes {
                 }
                 _ => continue,
             };
-            *cell = Reach::from_hours(hours, Model::Imported);
+            *cell = Reach::from_hours(hours, TimeSource::Imported);
         }
         self.depot_site = depot_site;
         self.depot_depot = depot_depot;
@@ -317,18 +317,18 @@ impl TravelTimes {
                 matrix
                     .row(r)
                     .iter()
-                    .map(|&h| Reach::from_hours(h, Model::Road))
+                    .map(|&h| Reach::from_hours(h, TimeSource::Road))
                     .collect()
             })
             .collect())
     }
 
     /// The model that answers pairs the imported matrix does not hold.
-    pub fn base_model(&self) -> Model {
+    pub fn base_model(&self) -> TimeSource {
         if self.network.is_some() {
-            Model::Road
+            TimeSource::Road
         } else {
-            Model::Geodesic
+            TimeSource::Geodesic
         }
     }
 
@@ -376,9 +376,9 @@ impl TravelTimes {
             (Endpoint::Depot(a), Endpoint::Site(b)) => self.depot_to_site(a, b),
             (Endpoint::Depot(a), Endpoint::Depot(b)) => self.depot_to_depot(a, b),
             _ => match self.imported.get(&(from, to)) {
-                Some(&hours) => Reach::from_hours(hours, Model::Imported),
+                Some(&hours) => Reach::from_hours(hours, TimeSource::Imported),
                 None => match self.road_route(from, to) {
-                    Some(found) => Reach::from_hours(found.map(|p| p.hours), Model::Road),
+                    Some(found) => Reach::from_hours(found.map(|p| p.hours), TimeSource::Road),
                     None => self.geodesic_reach(from, to),
                 },
             },
@@ -390,7 +390,7 @@ impl TravelTimes {
         let reach = self.hours_between(from, to);
         let hours = reach.hours()?;
         let model = reach.model();
-        if model != Model::Road {
+        if model != TimeSource::Road {
             let steps = vec![self.step(self.id(from), 0.0), self.step(self.id(to), hours)];
             return Some(Route {
                 model,
@@ -465,7 +465,7 @@ impl TravelTimes {
     fn geodesic_reach(&self, from: Endpoint, to: Endpoint) -> Reach {
         Reach::Hours {
             hours: self.geodesic_hours(from, to),
-            model: Model::Geodesic,
+            model: TimeSource::Geodesic,
         }
     }
 
