@@ -37,7 +37,7 @@ impl TravelPair {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TravelList {
     pub scenario: String,
-    /// TimeSource of the pairs an imported matrix does not hold.
+    /// The travel model of the pairs an imported matrix does not hold.
     pub base_model: TimeSource,
     pub unreachable: usize,
     pub pairs: Vec<TravelPair>,
