@@ -220,18 +220,12 @@ fn best_stock(s: &Scenario, model: &plan::PlanModel, open: &[bool], target: &[f6
 }
 
 /// The planner's per-tier target in failures a year: the target share,
-/// or one point below the attainable share when that is lower.
+/// or a tenth of a point below the attainable share when that is lower.
 fn planned_target(planned: &plan::Plan) -> Vec<f64> {
     planned
         .tiers
         .iter()
-        .map(|t| {
-            if t.target <= t.attainable - 1e-9 {
-                t.target * t.demand
-            } else {
-                (t.attainable - plan::UNATTAINABLE_MARGIN) * t.demand
-            }
-        })
+        .map(|t| t.target.min(t.attainable - plan::UNATTAINABLE_MARGIN) * t.demand)
         .collect()
 }
 

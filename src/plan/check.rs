@@ -263,12 +263,9 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
                 reachable[k] / tier_demand[k]
             ));
         }
-        // A target out of reach is planned one point below the attainable.
-        let required = if tier.target <= attainable - 1e-9 {
-            tier.target
-        } else {
-            attainable - super::UNATTAINABLE_MARGIN
-        };
+        // A target at or above the attainable share is planned a tenth of a
+        // point below it.
+        let required = tier.target.min(attainable - super::UNATTAINABLE_MARGIN);
         if attainment < required - TOLERANCE {
             problems.push(format!(
                 "tier {} attains {attainment}, below its target {} (attainable {attainable})",

@@ -239,11 +239,12 @@ pub fn plan(
     // Enough engineers that stock can reach the target, as far as any
     // staffing can.
     let goal: Vec<f64> = (0..model.tier_count())
-        .map(|k| (target[k] + UNATTAINABLE_MARGIN * model.tier_demand[k]).min(attainable[k]))
+        .map(|k| (target[k] + STAFFING_HEADROOM * model.tier_demand[k]).min(attainable[k]))
         .collect();
     let mut open = ideal.open.clone();
     let mut availability = stock_availability(&model, &ideal);
     let mut rounds = 0;
+    let mut previous: Option<(Solved, PlanModel, usize)> = None;
     let (best, mut proof, effort) = loop {
         rounds += 1;
         let added =
@@ -263,12 +264,35 @@ pub fn plan(
             .map(|(t, r)| t.min(*r))
             .collect();
         let (best, proof, effort) =
-            solve_network(&model, &round_target, options, started, round_deadline)?;
+            match solve_network(&model, &round_target, options, started, round_deadline) {
+                Ok(found) => found,
+                // Out of time with nothing feasible for the new staffing:
+                // the previous round's plan stands, without its additions.
+                Err(PlanError::NoFeasiblePlan) if previous.is_some() => {
+                    let (solved, kept, added) = previous.take().expect("checked");
+                    model = kept;
+                    people.truncate_added(added);
+                    tracing::warn!(
+                        "staffing round {rounds} found no plan in time; the previous one stands"
+                    );
+                    break (solved.best, solved.proof, solved.effort);
+                }
+                Err(error) => return Err(error),
+            };
         if !added || rounds >= STAFFING_ROUNDS || Instant::now() >= deadline {
             break (best, proof, effort);
         }
         open.clone_from(&best.open);
         availability = stock_availability(&model, &best);
+        previous = Some((
+            Solved {
+                best,
+                proof,
+                effort,
+            },
+            model.clone(),
+            people.added.len(),
+        ));
     };
     proof.lower_bound = ideal_proof.lower_bound + people.roster_cost();
     tracing::info!(
@@ -364,6 +388,11 @@ fn plan_every_staffing(
         Some(people),
     ))
 }
+
+/// Share of a tier's demand the engineers' cover (with full stock) is
+/// staffed above its target, so that stock can reach the target at a sane
+/// cost.
+const STAFFING_HEADROOM: f64 = 0.01;
 
 /// Rounds of adding positions at the open depots, then planning the network.
 const STAFFING_ROUNDS: u32 = 4;
@@ -600,23 +629,20 @@ fn forced_fixed_cost(model: &PlanModel) -> f64 {
 }
 
 /// How far below the attainable share a tier is planned when its target is
-/// out of reach: the last fraction of a point costs stock out of all
-/// proportion (every pool at `max_stock`), and no plan can promise more.
-pub const UNATTAINABLE_MARGIN: f64 = 0.01;
+/// at or above it: the last fraction of a point costs stock out of all
+/// proportion (every pool at `max_stock`, rows a solver's tolerance from
+/// infeasible), and no plan can promise more.
+pub const UNATTAINABLE_MARGIN: f64 = 0.001;
 
-/// Failures per year each tier must have met in time: the target share
-/// where the best possible plan (`attainable`) reaches it, else one point
-/// ([`UNATTAINABLE_MARGIN`]) below what that plan reaches.
+/// Failures per year each tier must have met in time: the target share,
+/// capped a tenth of a point ([`UNATTAINABLE_MARGIN`]) below what the best
+/// possible plan reaches (`attainable`).
 fn target_demand(model: &PlanModel, attainable: &[f64]) -> Vec<f64> {
     (0..model.tier_count())
         .map(|k| {
             let demand = model.tier_demand[k];
-            let target = model.tier_targets[k] * demand;
-            if target <= attainable[k] - 1e-9 * demand.max(1.0) {
-                target
-            } else {
-                (attainable[k] - UNATTAINABLE_MARGIN * demand).max(0.0)
-            }
+            let cap = attainable[k] - UNATTAINABLE_MARGIN * demand;
+            (model.tier_targets[k] * demand).min(cap).max(0.0)
         })
         .collect()
 }

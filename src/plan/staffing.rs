@@ -185,6 +185,16 @@ impl People {
         Some(staffings)
     }
 
+    /// Keeps the first `count` added positions (their covers are the
+    /// caller's to restore).
+    pub fn truncate_added(&mut self, count: usize) {
+        self.added.truncate(count);
+        self.staff
+            .positions
+            .truncate(self.roster_prices.len() + count);
+        self.staff.busy.truncate(self.staff.positions.len());
+    }
+
     /// Sets the added positions to `added` and every demand item's cover
     /// to the roster with them; their depots stay open.
     pub fn set_added(
