@@ -18,6 +18,7 @@ pub use staffing::{AddedPosition, People, Staffing, count_engineers};
 pub use stock_model::{erlang_b, expected_backorders, fill_curve, fill_rate, poisson_pmf};
 pub use stocking::{Assignment, Pool, Unserved};
 
+use crate::people::Staff;
 use crate::scenario::{DepotIdx, Scenario, SiteIdx};
 use std::time::{Duration, Instant};
 
@@ -339,7 +340,9 @@ fn plan_every_staffing(
     started: Instant,
 ) -> Result<Plan, PlanError> {
     let deadline = started + options.time_limit;
-    let mut best: Option<(f64, PlanModel, Solved, Vec<AddedPosition>)> = None;
+    // The cheapest: its cost, its model (covers set), its plan, and the
+    // staff and positions that gave them.
+    let mut best: Option<(f64, PlanModel, Solved, Staff, Vec<AddedPosition>)> = None;
     let mut lower_bound = f64::INFINITY;
     let mut evaluations = 0;
     let mut timed_out = false;
@@ -365,18 +368,15 @@ fn plan_every_staffing(
         lower_bound = lower_bound.min(solved.proof.lower_bound + people_cost);
         let total = solved.best.cost + people_cost;
         if best.as_ref().is_none_or(|(cost, ..)| total < cost - 1e-9) {
-            best = Some((total, staffed, solved, added));
+            best = Some((total, staffed, solved, people.staff.clone(), added));
         }
     }
-    let (_, staffed, mut solved, added) = best.ok_or(PlanError::NoFeasiblePlan)?;
-    let mut final_model = model;
-    people.set_added(scenario, &mut final_model, added)?;
-    debug_assert_eq!(final_model.forced_open, staffed.forced_open);
-    solved.proof.lower_bound = if timed_out {
-        f64::NEG_INFINITY.max(0.0)
-    } else {
-        lower_bound
-    };
+    let (_, final_model, mut solved, staff, added) = best.ok_or(PlanError::NoFeasiblePlan)?;
+    people.staff = staff;
+    people.added = added;
+    // Staffings cut short by the time limit prove nothing: costs are only
+    // known to be non-negative.
+    solved.proof.lower_bound = if timed_out { 0.0 } else { lower_bound };
     solved.effort.evaluations = evaluations;
     solved.effort.timed_out |= timed_out;
     Ok(finish(

@@ -379,7 +379,7 @@ fn best_bound(bounds: &[f64]) -> Option<usize> {
     bounds
         .iter()
         .enumerate()
-        .filter(|(_, b)| b.is_finite() || **b == f64::INFINITY)
+        // Offers that cannot score are at minus infinity.
         .filter(|(_, b)| **b > f64::NEG_INFINITY)
         .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
         .map(|(i, _)| i)
@@ -649,6 +649,22 @@ fn depot_zone(scenario: &Scenario, depot: DepotIdx) -> chrono_tz::Tz {
     scenario.depot(depot).tz.unwrap_or(chrono_tz::UTC)
 }
 
+/// The cover model of `model`'s sites: each part comes from the site's
+/// fastest usable depot in reach.
+fn cover_model(
+    scenario: &Scenario,
+    travel: &[Vec<Option<f64>>],
+    start_date: chrono::NaiveDate,
+    model: &PlanModel,
+) -> Result<CoverModel, CalendarError> {
+    let reach: Vec<Option<(DepotIdx, f64)>> = model
+        .sites
+        .iter()
+        .map(|s| s.reach.first().map(|r| (r.depot, r.hours)))
+        .collect();
+    CoverModel::build(scenario, start_date, travel, &reach)
+}
+
 /// Builds the cover model and the roster's staff, prices the roster at its
 /// matching patterns, and sets the covers of every demand item of `model`.
 pub fn count_roster(
@@ -657,12 +673,7 @@ pub fn count_roster(
     start_date: chrono::NaiveDate,
     model: &mut PlanModel,
 ) -> Result<People, CalendarError> {
-    let reach: Vec<Option<(DepotIdx, f64)>> = model
-        .sites
-        .iter()
-        .map(|s| s.reach.first().map(|r| (r.depot, r.hours)))
-        .collect();
-    let cover_model = CoverModel::build(scenario, start_date, travel, &reach)?;
+    let cover_model = cover_model(scenario, travel, start_date, model)?;
     let mut staff = cover_model.roster(scenario)?;
     apply(model, &cover_model, &mut staff);
     let roster_pattern: Vec<Option<usize>> = scenario
@@ -729,12 +740,7 @@ pub fn count_engineers(
     let Some(start_date) = scenario.start_date else {
         return Ok(());
     };
-    let reach: Vec<Option<(DepotIdx, f64)>> = model
-        .sites
-        .iter()
-        .map(|s| s.reach.first().map(|r| (r.depot, r.hours)))
-        .collect();
-    let cover_model = CoverModel::build(scenario, start_date, travel, &reach)?;
+    let cover_model = cover_model(scenario, travel, start_date, model)?;
     let mut staff = cover_model.staff_of(engineers)?;
     apply(model, &cover_model, &mut staff);
     Ok(())
