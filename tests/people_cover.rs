@@ -125,7 +125,31 @@ fn share(
             busy: 0.0,
         })
         .collect();
-    samples.share(&samples.deadlines(clock), &responders, part, repair)
+    let clock = samples.deadlines(clock);
+    let by_instant = samples.share(&clock, &responders, part, repair);
+    let by_class = by_class(&samples, &clock, &responders, part, repair);
+    // Summed in another order: equal to rounding.
+    assert!(
+        (by_class - by_instant).abs() < 1e-12,
+        "by class {by_class}, by instant {by_instant}"
+    );
+    by_instant
+}
+
+/// The same share summed over the instants' classes (what the planner
+/// runs), each responder its own rule.
+fn by_class(
+    samples: &Samples,
+    clock: &sparesla::people::ClockSamples,
+    responders: &[Responder],
+    part: PartArrival,
+    repair: Seconds,
+) -> f64 {
+    let duties: Vec<DutyBlocks> = responders.iter().map(|r| r.duty.clone()).collect();
+    let classes = samples.classes(clock, &duties, repair);
+    let ruled: Vec<(usize, Responder)> = responders.iter().copied().enumerate().collect();
+    assert!(classes.len() <= samples.len());
+    classes.share(&ruled, part, repair)
 }
 
 /// Whether a failure at exactly `instant` is met: a one-step horizon
@@ -696,6 +720,41 @@ proptest::proptest! {
         proptest::prop_assert!(base >= at(&[one(drive)], part, repair + extra, &clock));
         let longer = within_hours(response + extra / 60 + 1);
         proptest::prop_assert!(base <= at(&[one(drive)], part, repair, &longer));
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Summing over the classes of instants gives the share instant by
+    /// instant, with busy engineers, pickups, both kinds of part arrival
+    /// and a 24x7 clock or a business-day one.
+    #[test]
+    fn the_share_by_class_is_the_share_by_instant(
+        first in spans(),
+        second in spans(),
+        drives in (0i64..6 * 60, 0i64..6 * 60),
+        busy in (0.0f64..1.0, 0.0f64..1.0),
+        pickup in proptest::option::of(0i64..8 * 60),
+        part in 0i64..30 * 60,
+        emergency in proptest::bool::ANY,
+        repair in 0i64..4 * 60,
+        response in 1i64..48,
+        business in proptest::bool::ANY,
+    ) {
+        let week = ordinary_week();
+        let (a, b) = (blocks_of(week.0, &first), blocks_of(week.0, &second));
+        let clock = if business { next_business_day(none()) } else { within_hours(response) };
+        let samples = Samples::with_step(week.0, week.1, 600);
+        let clock = samples.deadlines(&clock);
+        let responders = [
+            Responder { duty: &a, drive: drives.0 * 60, pickup: pickup.map(|p| p * 60), busy: busy.0 },
+            Responder { duty: &b, drive: drives.1 * 60, pickup: None, busy: busy.1 },
+        ];
+        let arrival = if emergency { PartArrival::After(part * 60) } else { shelf(part * 60) };
+        let by_instant = samples.share(&clock, &responders, arrival, repair * 60);
+        let by_class = by_class(&samples, &clock, &responders, arrival, repair * 60);
+        proptest::prop_assert!((by_class - by_instant).abs() < 1e-12, "{by_class} vs {by_instant}");
     }
 }
 

@@ -11,7 +11,7 @@ mod on_time;
 
 pub use duty::duty_blocks;
 pub use on_time::{
-    ClockSamples, PartArrival, Responder, SAMPLE_SECONDS, Samples, responds_in_time,
+    ClockSamples, PartArrival, Responder, SAMPLE_SECONDS, SampleClasses, Samples, responds_in_time,
 };
 
 use crate::calendar::{CalendarError, Seconds, local_instant};
@@ -48,6 +48,10 @@ pub struct Staff {
     /// Per position, the chance it is on another job when a failure comes
     /// (missing: free; see [`CoverModel::estimate_busy`]).
     pub busy: Vec<f64>,
+    /// Per clock of the cover model, its sampled instants grouped for
+    /// these rules (kept by [`CoverModel::rule`]; stale or missing, covers
+    /// are summed instant by instant instead).
+    pub classes: Vec<SampleClasses>,
 }
 
 /// What the engineers give one site's demand for one part: the share of its
@@ -210,6 +214,14 @@ impl CoverModel {
             self.span.1,
         )?);
         staff.rules.push(shift.clone());
+        staff.classes = self
+            .clocks
+            .par_iter()
+            .map(|clock| {
+                let longest_repair = self.repair.iter().copied().max().unwrap_or(0);
+                self.samples.classes(clock, &staff.duties, longest_repair)
+            })
+            .collect();
         Ok(staff.rules.len() - 1)
     }
 
@@ -232,7 +244,7 @@ impl CoverModel {
         extra: Option<&Position>,
         site: SiteIdx,
         skill: &str,
-    ) -> Vec<Responder<'a>> {
+    ) -> Vec<(usize, Responder<'a>)> {
         // Per rule: the quickest drive, the chance that every position that
         // quick is busy (an added position counts as free), and the quickest
         // way to be on site with the part collected at the base depot.
@@ -266,11 +278,14 @@ impl CoverModel {
             .zip(&pickups)
             .enumerate()
             .filter_map(|(rule, (quickest, pickup))| {
-                quickest.map(|(drive, busy)| Responder {
-                    duty: &staff.duties[rule],
-                    drive,
-                    pickup: *pickup,
-                    busy,
+                quickest.map(|(drive, busy)| {
+                    let responder = Responder {
+                        duty: &staff.duties[rule],
+                        drive,
+                        pickup: *pickup,
+                        busy,
+                    };
+                    (rule, responder)
                 })
             })
             .collect()
@@ -291,19 +306,21 @@ impl CoverModel {
         part: PartIdx,
     ) -> Cover {
         let responders = self.responders(staff, extra, site, &self.skill[part.index()]);
-        let clock = &self.clocks[self.clock_of_site[site.index()]];
+        let clock_index = self.clock_of_site[site.index()];
         let repair = self.repair[part.index()];
-        let by_emergency = self.samples.share(
-            clock,
-            &responders,
-            PartArrival::After(self.emergency),
-            repair,
-        );
-        let with_stock = match self.part_lead[site.index()] {
-            Some(lead) => {
-                self.samples
-                    .share(clock, &responders, PartArrival::OnTheShelf(lead), repair)
+        let share = |part: PartArrival| match staff.classes.get(clock_index) {
+            Some(classes) if classes.rules() == staff.rules.len() => {
+                classes.share(&responders, part, repair)
             }
+            _ => {
+                let responders: Vec<Responder> = responders.iter().map(|(_, r)| *r).collect();
+                let clock = &self.clocks[clock_index];
+                self.samples.share(clock, &responders, part, repair)
+            }
+        };
+        let by_emergency = share(PartArrival::After(self.emergency));
+        let with_stock = match self.part_lead[site.index()] {
+            Some(lead) => share(PartArrival::OnTheShelf(lead)),
             // No depot in reach: stock never helps.
             None => by_emergency,
         };
@@ -340,6 +357,24 @@ impl CoverModel {
                 .filter(same_rule)
                 .any(|p| self.pickup(p.base, site).is_some());
         quicker_drive || first_to_collect
+    }
+
+    /// The `count` depots among `usable` (indexed by depot) an engineer
+    /// drives from to the site quickest, quickest first (ties by index).
+    pub fn nearest_bases(&self, site: SiteIdx, usable: &[bool], count: usize) -> Vec<DepotIdx> {
+        let mut bases: Vec<(Seconds, usize)> = self
+            .drive
+            .iter()
+            .enumerate()
+            .filter(|(depot, _)| usable.get(*depot).copied().unwrap_or(false))
+            .filter_map(|(depot, row)| row[site.index()].map(|drive| (drive, depot)))
+            .collect();
+        bases.sort_unstable();
+        bases
+            .into_iter()
+            .take(count)
+            .map(|(_, depot)| DepotIdx::new(depot))
+            .collect()
     }
 
     /// Whether an engineer based at `depot` can ever make one of the

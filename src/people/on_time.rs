@@ -265,3 +265,147 @@ pub fn responds_in_time(
     }
     false
 }
+
+/// The sampled failure instants of one clock, grouped by what an engineer
+/// of each duty rule faces at them: the time to the deadline and the duty
+/// blocks ahead, both relative to the failure. The timing rule is
+/// translation-invariant, so instants that face the same are met alike, and
+/// a share sums over the classes instead of the instants: a year's 52,560
+/// instants fall into a few hundred classes (every night-time instant of a
+/// day rule under a 4-hour clock is one class), which is what lets the
+/// planner score every position it might add at national scale.
+#[derive(Clone, Debug, Default)]
+pub struct SampleClasses {
+    /// Per class: how many rated instants it stands for.
+    weights: Vec<u32>,
+    /// Per class: seconds from the failure to its deadline.
+    allowed: Vec<Seconds>,
+    /// Per class and rule (`class * rules + rule`): the blocks that end
+    /// after the failure and start by its deadline (at most
+    /// [`MAX_BLOCKS`]), relative to the failure, starts before it at 0.
+    blocks: Vec<Vec<sparesla_routing::model::Block>>,
+    rules: usize,
+    rated: u64,
+}
+
+impl SampleClasses {
+    /// How many duty rules the classes tell apart.
+    pub fn rules(&self) -> usize {
+        self.rules
+    }
+
+    /// How many classes the instants fall into.
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+
+    /// The share of rated failure instants at which one of `responders`
+    /// (each with the index of its rule among the duties the classes were
+    /// built for) is on site by the deadline with the repair done on duty:
+    /// exactly [`Samples::share`], summed by class.
+    pub fn share(
+        &self,
+        responders: &[(usize, Responder)],
+        part: PartArrival,
+        repair: Seconds,
+    ) -> f64 {
+        if responders.is_empty() {
+            return 0.0;
+        }
+        if self.rated == 0 {
+            return 1.0;
+        }
+        let (part_lead, collectable) = match part {
+            PartArrival::After(lead) => (lead, false),
+            PartArrival::OnTheShelf(lead) => (lead, true),
+        };
+        let responders: Vec<(usize, Responder)> = responders
+            .iter()
+            .map(|(rule, r)| {
+                let pickup = r.pickup.filter(|_| collectable);
+                (*rule, Responder { pickup, ..*r })
+            })
+            .collect();
+        let mut met = 0.0;
+        for (class, (&weight, &allowed)) in self.weights.iter().zip(&self.allowed).enumerate() {
+            let mut all_busy = 1.0;
+            for (rule, r) in &responders {
+                let blocks = &self.blocks[class * self.rules + rule];
+                if responds_in_time(blocks, 0, allowed, r, part_lead, repair) {
+                    all_busy *= r.busy;
+                    if all_busy == 0.0 {
+                        break;
+                    }
+                }
+            }
+            met += f64::from(weight) * (1.0 - all_busy);
+        }
+        met / self.rated as f64
+    }
+}
+
+impl Samples {
+    /// The instants of `clock` grouped into [`SampleClasses`] for engineers
+    /// on the duty rules `duties` and repairs of at most `longest_repair`.
+    pub fn classes(
+        &self,
+        clock: &ClockSamples,
+        duties: &[DutyBlocks],
+        longest_repair: Seconds,
+    ) -> SampleClasses {
+        type Key = (Seconds, Vec<Vec<(Seconds, Seconds)>>);
+        let mut index: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
+        let mut classes = SampleClasses {
+            rules: duties.len(),
+            ..SampleClasses::default()
+        };
+        let mut cursors = vec![0usize; duties.len()];
+        for (&t, deadline) in self.instants.iter().zip(&clock.deadlines) {
+            let Some(deadline) = *deadline else { continue };
+            classes.rated += 1;
+            let ahead: Vec<Vec<(Seconds, Seconds)>> = duties
+                .iter()
+                .zip(&mut cursors)
+                .map(|(duty, cursor)| {
+                    let blocks = duty.blocks();
+                    while *cursor < blocks.len() && blocks[*cursor].end <= t {
+                        *cursor += 1;
+                    }
+                    blocks[*cursor..]
+                        .iter()
+                        .take(MAX_BLOCKS)
+                        .take_while(|b| b.start <= deadline)
+                        // A block ending after the deadline and the
+                        // longest repair fits every repair that starts in
+                        // time: how much later it ends tells nothing (and
+                        // would make every instant of a 24x7 rule unique).
+                        .map(|b| {
+                            let end = (b.end - t).min(deadline - t + longest_repair + 1);
+                            ((b.start - t).max(0), end)
+                        })
+                        .collect()
+                })
+                .collect();
+            let key = (deadline - t, ahead);
+            match index.get(&key) {
+                Some(&class) => classes.weights[class] += 1,
+                None => {
+                    index.insert(key.clone(), classes.weights.len());
+                    classes.weights.push(1);
+                    classes.allowed.push(key.0);
+                    classes.blocks.extend(key.1.into_iter().map(|blocks| {
+                        blocks
+                            .into_iter()
+                            .map(|(start, end)| sparesla_routing::model::Block { start, end })
+                            .collect()
+                    }));
+                }
+            }
+        }
+        classes
+    }
+}

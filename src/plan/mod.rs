@@ -181,6 +181,7 @@ pub fn plan(
         return Ok(finish(scenario, model, &attainable, parts, options, None));
     };
     let mut people = staffing::count_roster(scenario, travel, start_date, &mut model)?;
+    tracing::info!("roster counted, {:.1?}", started.elapsed());
     if options.staffing == Staffing::Keep {
         let attainable = attainable_demand(&model);
         let target = target_demand(&model, &attainable);
@@ -212,6 +213,7 @@ pub fn plan(
     );
     let attainable = attainable_demand(&widest);
     let target = target_demand(&model, &attainable);
+    tracing::info!("widest staffing counted, {:.1?}", started.elapsed());
     if model.candidates().len() <= EXACT_EVERY_SET_CANDIDATES {
         if let Some(staffings) = people.every_staffing(scenario, EXACT_STAFFINGS) {
             return plan_every_staffing(
@@ -250,6 +252,11 @@ pub fn plan(
         rounds += 1;
         let added =
             people.add_positions(scenario, &mut model, &goal, &open, &availability, deadline)?;
+        tracing::info!(
+            "staffing round {rounds}: {} position(s), {:.1?}",
+            people.added.len(),
+            started.elapsed()
+        );
         // A position's depot stays open.
         for position in &people.added {
             model.forced_open[position.depot.index()] = true;

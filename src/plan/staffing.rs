@@ -244,7 +244,7 @@ impl People {
             .iter()
             .map(|s| s.reach.iter().any(|r| open[r.depot.index()]))
             .collect();
-        let mut groups = Groups::build(model, &self.cover_model, availability, &serving);
+        let mut groups = Groups::build(model, &self.cover_model, availability, &serving, open);
         let certification = scenario.costs.certification_cost;
         let mut offers = Vec::new();
         for depot in scenario.depot_indices().filter(|d| open[d.index()]) {
@@ -278,9 +278,19 @@ impl People {
                 bounds.fill(f64::INFINITY);
                 continue;
             }
+            // Short of a target, only the short tiers' gains count;
+            // otherwise every tier's savings do.
+            let wanted: Vec<bool> = deficit.iter().map(|d| !short || *d > 1e-9).collect();
             let evaluate = |index: usize| {
                 let offer = &offers[index];
-                let gains = groups.gains(&self.cover_model, &self.staff, offer, &skills, deadline);
+                let gains = groups.gains(
+                    &self.cover_model,
+                    &self.staff,
+                    offer,
+                    &skills,
+                    &wanted,
+                    deadline,
+                );
                 let penalties = &model.tier_penalties;
                 choose(
                     index,
@@ -384,6 +394,14 @@ fn best_bound(bounds: &[f64]) -> Option<usize> {
         .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
         .map(|(i, _)| i)
 }
+
+/// A site's demand scores positions at its this many nearest open depots
+/// only. A position farther away than the third-nearest depot serves the
+/// site later than one there would, at the same price, so the greedy would
+/// not pick it for the site; scoring it for every site of the country is
+/// what made the search run out of time at national scale (180 offers
+/// times every site's demand).
+const NEAREST_BASES: usize = 3;
 
 /// Positions one round of [`People::add_positions`] adds at most.
 const MAX_ADDED_PER_ROUND: usize = 200;
@@ -516,20 +534,27 @@ impl Group {
 
 struct Groups {
     groups: Vec<Group>,
+    /// Per model site, the open depots a position that serves it is
+    /// offered at (see [`NEAREST_BASES`]).
+    nearest_bases: Vec<Vec<DepotIdx>>,
     /// Whether [`Group::met`] counts full stock (the first phase).
     full_stock: bool,
 }
 
 impl Groups {
-    /// `serving[site]`: whether an open depot reaches the site in time.
+    /// `serving[site]`: whether an open depot reaches the site in time;
+    /// `open[depot]`: where positions may go.
     fn build(
         model: &PlanModel,
         cover_model: &CoverModel,
         availability: &[Vec<f64>],
         serving: &[bool],
+        open: &[bool],
     ) -> Self {
         let mut groups: Vec<Group> = Vec::new();
+        let mut nearest_bases = Vec::with_capacity(model.sites.len());
         for (model_site, site) in model.sites.iter().enumerate() {
+            nearest_bases.push(cover_model.nearest_bases(site.site, open, NEAREST_BASES));
             let first = groups.len();
             for (item, (part, rate)) in site.demand.iter().enumerate() {
                 let (skill, repair) = cover_model.skill_of(*part);
@@ -559,6 +584,7 @@ impl Groups {
         }
         Groups {
             groups,
+            nearest_bases,
             full_stock: true,
         }
     }
@@ -580,6 +606,7 @@ impl Groups {
         staff: &Staff,
         offer: &Offer,
         skills: &[String],
+        wanted: &[bool],
         deadline: Instant,
     ) -> Vec<(String, Vec<f64>)> {
         let tiers = self.groups.iter().map(|g| g.tier + 1).max().unwrap_or(0);
@@ -593,7 +620,10 @@ impl Groups {
             if index % 64 == 0 && Instant::now() >= deadline {
                 break;
             }
-            if group.open_demand(self.full_stock) <= 1e-9
+            // Short of a target, only short tiers score (see `choose`).
+            if !wanted[group.tier]
+                || !self.nearest_bases[group.model_site].contains(&offer.depot)
+                || group.open_demand(self.full_stock) <= 1e-9
                 || !cover_model.can_respond(offer.depot, group.site)
             {
                 continue;
