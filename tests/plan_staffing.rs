@@ -326,3 +326,64 @@ fn on_call_cover_is_bought_only_when_the_target_or_the_penalties_justify_it() {
         "{added:?}"
     );
 }
+
+/// The least yearly cost of positions added to the roster with which some
+/// open set and stock vector reach `target` (infinite when none does).
+fn least_added_cost(s: &Scenario, target: &[f64]) -> f64 {
+    let travel = travel(s);
+    let staffings = every_staffing(s);
+    let roster_cost = staffings[0].1;
+    let mut least = f64::INFINITY;
+    for (engineers, people_cost) in staffings {
+        if people_cost - roster_cost >= least {
+            continue;
+        }
+        let mut model = plan::PlanModel::build(s, &travel).unwrap();
+        plan::count_engineers(s, &travel, &mut model, &engineers).unwrap();
+        let feasible = [[true, false], [true, true]]
+            .iter()
+            .any(|open| best_stock(s, &model, open, target).is_finite());
+        if feasible {
+            least = people_cost - roster_cost;
+        }
+    }
+    least
+}
+
+/// The planner's bound on what added positions must cost (used when a
+/// scenario has too many staffings to plan each) never exceeds the least
+/// any staffing that meets the targets adds, found by enumeration; and it
+/// is not idle: a 4-hour target the day engineer cannot meet bounds it
+/// above zero.
+#[test]
+fn the_bound_on_added_positions_is_below_every_staffing_that_meets_the_target() {
+    for target_share in ["0.6", "0.9"] {
+        let dir = tempfile::tempdir().unwrap();
+        let s = write_scenario(
+            dir.path(),
+            &format!(
+                "id,coverage,window,days,calendar,response,target,penalty\n\
+                 fast,24x7,,,,4h,{target_share},20000\n\
+                 business,business,08:00-18:00,mon-fri,CN,nbd,0.95,5000\n"
+            ),
+            SHIFTS,
+            0.0,
+        );
+        let planned = plan::plan(&s, &travel(&s), options()).unwrap();
+        let target = planned_target(&planned);
+        let travel = travel(&s);
+        let mut model = plan::PlanModel::build(&s, &travel).unwrap();
+        let people = plan::count_roster(&s, &travel, s.start_date.unwrap(), &mut model).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let bound = plan::added_cost_bound(&people, &s, &model, &target, deadline).unwrap();
+        let least = least_added_cost(&s, &target);
+        assert!(
+            bound <= least + 1e-6,
+            "bound {bound} above the least added {least}"
+        );
+        assert!(
+            bound > 0.0,
+            "a binding 4-hour target bounds added positions above 0"
+        );
+    }
+}

@@ -7,6 +7,7 @@ pub mod check;
 pub mod curve;
 mod model;
 mod network;
+mod people_bound;
 mod staffing;
 mod stock_model;
 mod stocking;
@@ -14,7 +15,8 @@ mod stocking;
 pub use crate::milp::{Backend, Limits, MilpError, MilpStatus};
 pub use bound::LagrangianBound;
 pub use model::{ModelError, PlanModel, Reach, SiteModel, TravelHours, depot_site_hours};
-pub use staffing::{AddedPosition, People, Staffing, count_engineers};
+pub use people_bound::added_cost_bound;
+pub use staffing::{AddedPosition, People, Staffing, count_engineers, count_roster};
 pub use stock_model::{erlang_b, expected_backorders, fill_curve, fill_rate, poisson_pmf};
 pub use stocking::{Assignment, Pool, Unserved};
 
@@ -239,6 +241,19 @@ pub fn plan(
         started,
         Instant::now() + options.time_limit.mul_f64(IDEAL_NETWORK_SHARE),
     )?;
+    // What the positions any plan must add cost at least (a share of the
+    // time; cut short, the bound is weaker, not wrong).
+    let added_bound = people_bound::added_cost_bound(
+        &people,
+        scenario,
+        &model,
+        &target,
+        Instant::now() + options.time_limit.mul_f64(ADDED_BOUND_SHARE),
+    )?;
+    tracing::info!(
+        "added positions cost at least {added_bound:.0}, {:.1?}",
+        started.elapsed()
+    );
     // Enough engineers that stock can reach the target, as far as any
     // staffing can.
     let goal: Vec<f64> = (0..model.tier_count())
@@ -302,7 +317,13 @@ pub fn plan(
             people.added.len(),
         ));
     };
-    proof.lower_bound = ideal_proof.lower_bound + people.roster_cost();
+    // The added positions' bound holds for plans that meet the targets;
+    // a plan this staffing could not bring to them is bounded without it.
+    let reachable = target_demand(&model, &attainable_demand(&model));
+    let meets_targets = reachable.iter().zip(&target).all(|(r, t)| r >= t);
+    proof.lower_bound = ideal_proof.lower_bound
+        + people.roster_cost()
+        + if meets_targets { added_bound } else { 0.0 };
     tracing::info!(
         "staffing: {} position(s) added in {rounds} round(s)",
         people.added.len()
@@ -405,6 +426,9 @@ const STAFFING_HEADROOM: f64 = 0.01;
 const STAFFING_ROUNDS: u32 = 4;
 /// Share of the time limit the network planned with the widest staffing may use.
 const IDEAL_NETWORK_SHARE: f64 = 0.25;
+
+/// Share of the time limit the bound on added positions may take.
+const ADDED_BOUND_SHARE: f64 = 0.1;
 
 /// Per demand item, the share of failures stock in reach serves: the fill
 /// rate of the serving pool at its stock (0 where no open depot reaches).

@@ -489,26 +489,26 @@ fn choose(
 /// The demand items of one site that share a skill and a repair time, and
 /// so one cover.
 #[derive(Clone, Debug)]
-struct Group {
+pub(super) struct Group {
     /// Index into the model's sites.
     model_site: usize,
-    site: SiteIdx,
+    pub(super) site: SiteIdx,
     /// One of its parts (they all time alike).
-    part: PartIdx,
-    skill: String,
-    tier: usize,
+    pub(super) part: PartIdx,
+    pub(super) skill: String,
+    pub(super) tier: usize,
     /// Indices into the site's demand.
     items: Vec<usize>,
     /// Per item: failures per year, the share stock in reach serves, and
     /// whether an open depot reaches the site at all.
     rates: Vec<(f64, f64, bool)>,
-    cover: Cover,
+    pub(super) cover: Cover,
 }
 
 impl Group {
     /// Failures per year met in time under `cover`, stock as planned or
     /// (`full_stock`) never short where a depot is in reach.
-    fn met(&self, cover: Cover, full_stock: bool) -> f64 {
+    pub(super) fn met(&self, cover: Cover, full_stock: bool) -> f64 {
         self.rates
             .iter()
             .map(|(rate, stock, served)| {
@@ -523,7 +523,7 @@ impl Group {
     }
 
     /// Failures per year better cover could still win.
-    fn open_demand(&self, full_stock: bool) -> f64 {
+    pub(super) fn open_demand(&self, full_stock: bool) -> f64 {
         let full = Cover {
             with_stock: 1.0,
             by_emergency: 1.0,
@@ -532,8 +532,8 @@ impl Group {
     }
 }
 
-struct Groups {
-    groups: Vec<Group>,
+pub(super) struct Groups {
+    pub(super) groups: Vec<Group>,
     /// Per model site, the open depots a position that serves it is
     /// offered at (see [`NEAREST_BASES`]).
     nearest_bases: Vec<Vec<DepotIdx>>,
@@ -544,7 +544,7 @@ struct Groups {
 impl Groups {
     /// `serving[site]`: whether an open depot reaches the site in time;
     /// `open[depot]`: where positions may go.
-    fn build(
+    pub(super) fn build(
         model: &PlanModel,
         cover_model: &CoverModel,
         availability: &[Vec<f64>],
@@ -590,7 +590,7 @@ impl Groups {
     }
 
     /// Failures per year met in time per tier.
-    fn met(&self, model: &PlanModel) -> Vec<f64> {
+    pub(super) fn met(&self, model: &PlanModel) -> Vec<f64> {
         let mut met = vec![0.0; model.tier_count()];
         for group in &self.groups {
             met[group.tier] += group.met(group.cover, self.full_stock);
@@ -669,13 +669,13 @@ impl Groups {
 }
 
 /// The skills of the scenario's parts, sorted.
-fn part_skills(scenario: &Scenario) -> Vec<String> {
+pub(super) fn part_skills(scenario: &Scenario) -> Vec<String> {
     let skills: BTreeSet<&str> = scenario.parts.iter().map(|p| p.skill.as_str()).collect();
     skills.into_iter().map(str::to_string).collect()
 }
 
 /// The zone a position at `depot` works in: the depot's (as for its engineers).
-fn depot_zone(scenario: &Scenario, depot: DepotIdx) -> chrono_tz::Tz {
+pub(super) fn depot_zone(scenario: &Scenario, depot: DepotIdx) -> chrono_tz::Tz {
     scenario.depot(depot).tz.unwrap_or(chrono_tz::UTC)
 }
 
