@@ -387,3 +387,52 @@ fn the_bound_on_added_positions_is_below_every_staffing_that_meets_the_target() 
         );
     }
 }
+
+/// With engineers on call round the clock at both depots, nearer than any
+/// part, engineers never bind: the planned open set and stock are the
+/// parts-only plan's, and planning staffing adds nobody. (Engineers are
+/// still busy now and then, so the expected penalties differ by a hair.)
+#[test]
+fn with_round_the_clock_engineers_everywhere_the_plan_is_the_parts_only_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    write_scenario(
+        dir.path(),
+        "id,coverage,window,days,calendar,response,target,penalty\n\
+         fast,24x7,,,,4h,0.9,20000\n\
+         business,business,08:00-18:00,mon-fri,CN,nbd,0.95,5000\n",
+        SHIFTS,
+        0.0,
+    );
+    fs::write(
+        dir.path().join("engineers.csv"),
+        "id,name,base,skills,shift,calendar,days\n\
+         E1,On call A,A,net;srv,24x7,none,mon-sun\n\
+         E2,On call A2,A,net;srv,24x7,none,mon-sun\n\
+         E3,On call B,B,net;srv,24x7,none,mon-sun\n\
+         E4,On call B2,B,net;srv,24x7,none,mon-sun\n",
+    )
+    .unwrap();
+    let s = scenario::load(dir.path()).unwrap().scenario;
+    let with = |staffing| {
+        let options = PlanOptions {
+            staffing,
+            ..options()
+        };
+        plan::plan(&s, &travel(&s), options).unwrap()
+    };
+    let parts_only = with(Staffing::PartsOnly);
+    for staffing in [Staffing::Keep, Staffing::Plan] {
+        let planned = with(staffing);
+        assert_eq!(planned.open, parts_only.open, "{staffing:?}");
+        assert_eq!(planned.stock, parts_only.stock, "{staffing:?}");
+        assert!(planned.people.as_ref().unwrap().added.is_empty());
+        let parts_cost = planned.costs.total_cost - planned.costs.people_cost;
+        let relative =
+            (parts_cost - parts_only.costs.total_cost).abs() / parts_only.costs.total_cost;
+        assert!(
+            relative < 1e-3,
+            "{staffing:?}: {parts_cost} vs {}",
+            parts_only.costs.total_cost
+        );
+    }
+}
