@@ -66,6 +66,19 @@ struct PlanningFile {
 #[serde(deny_unknown_fields)]
 struct DispatchFile {
     courier_speed_factor: Option<Spanned<f64>>,
+    engineer_hour_cost: Option<Spanned<f64>>,
+    overtime_after: Option<Spanned<f64>>,
+    overtime_factor: Option<Spanned<f64>>,
+    max_overtime: Option<Spanned<f64>>,
+    #[serde(default)]
+    objective: ObjectiveFile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ObjectiveFile {
+    travel: Option<Spanned<f64>>,
+    paid_time: Option<Spanned<f64>>,
 }
 
 /// Everything `scenario.toml` says, checked.
@@ -343,15 +356,7 @@ pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) ->
             }
         },
     };
-    let dispatch = DispatchSettings {
-        courier_speed_factor: check.number(
-            &file.dispatch.courier_speed_factor,
-            "courier_speed_factor",
-            DispatchSettings::default().courier_speed_factor,
-            ranges::COURIER_SPEED_FACTOR,
-            "courier speed relative to the travel speed is more than 0 and at most 100",
-        ),
-    };
+    let dispatch = dispatch_settings(&mut check, &file.dispatch);
     if check.diagnostics.error_count() > errors_before {
         return None;
     }
@@ -375,6 +380,65 @@ pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) ->
         closures_file: file.travel.closures.map(PathBuf::from),
         matrix_file: file.travel.matrix.map(PathBuf::from),
     })
+}
+
+/// `[dispatch]`, checked; absent keys keep today's behaviour.
+fn dispatch_settings(check: &mut Checker, file: &DispatchFile) -> DispatchSettings {
+    let defaults = DispatchSettings::default();
+    let weight = "an objective weight is from 0 to 1000 (cost per minute)";
+    DispatchSettings {
+        courier_speed_factor: check.number(
+            &file.courier_speed_factor,
+            "courier_speed_factor",
+            defaults.courier_speed_factor,
+            ranges::COURIER_SPEED_FACTOR,
+            "courier speed relative to the travel speed is more than 0 and at most 100",
+        ),
+        travel_weight: check.number(
+            &file.objective.travel,
+            "travel",
+            defaults.travel_weight,
+            ranges::OBJECTIVE_WEIGHT,
+            weight,
+        ),
+        paid_time_weight: check.number(
+            &file.objective.paid_time,
+            "paid_time",
+            defaults.paid_time_weight,
+            ranges::OBJECTIVE_WEIGHT,
+            weight,
+        ),
+        engineer_hour_cost: check.number(
+            &file.engineer_hour_cost,
+            "engineer_hour_cost",
+            defaults.engineer_hour_cost,
+            ranges::ENGINEER_HOUR_COST,
+            "an engineer hour costs from 0 to 1000000 in the scenario's currency",
+        ),
+        overtime_after_hours: file.overtime_after.as_ref().map(|_| {
+            check.number(
+                &file.overtime_after,
+                "overtime_after",
+                0.0,
+                ranges::OVERTIME_AFTER,
+                "overtime starts after 0 to 168 paid hours of a route",
+            )
+        }),
+        overtime_factor: check.number(
+            &file.overtime_factor,
+            "overtime_factor",
+            defaults.overtime_factor,
+            ranges::OVERTIME_FACTOR,
+            "an overtime hour costs 1 to 10 times a normal hour",
+        ),
+        max_overtime_hours: check.number(
+            &file.max_overtime,
+            "max_overtime",
+            defaults.max_overtime_hours,
+            ranges::MAX_OVERTIME,
+            "engineers may work 0 to 24 hours past the end of their shift",
+        ),
+    }
 }
 
 #[cfg(test)]
