@@ -542,6 +542,38 @@ mod tests {
     }
 
     #[test]
+    fn dispatch_pay_and_overtime_are_read_and_checked() {
+        let head = "name = \"x\"\ncurrency = \"CNY\"\nhorizon_days = 365\n[dispatch]\n";
+        let (settings, diagnostics) = parse(&format!("{head}[dispatch.objective]\n"));
+        assert!(!diagnostics.has_errors(), "{diagnostics}");
+        assert_eq!(settings.unwrap().dispatch, DispatchSettings::default());
+        let (settings, diagnostics) = parse(&format!(
+            "{head}engineer_hour_cost = 80\novertime_after = 8\novertime_factor = 2\nmax_overtime = 1.5\n[dispatch.objective]\ntravel = 0.5\npaid_time = 1\n"
+        ));
+        assert!(!diagnostics.has_errors(), "{diagnostics}");
+        let d = settings.unwrap().dispatch;
+        assert_eq!(
+            (
+                d.engineer_hour_cost,
+                d.overtime_after_hours,
+                d.overtime_factor
+            ),
+            (80.0, Some(8.0), 2.0)
+        );
+        assert_eq!(
+            (d.max_overtime_hours, d.travel_weight, d.paid_time_weight),
+            (1.5, 0.5, 1.0)
+        );
+        let (settings, diagnostics) = parse(&format!("{head}overtime_factor = 0.5\n"));
+        assert!(settings.is_none());
+        let error = diagnostics.errors().next().unwrap();
+        assert_eq!(
+            (error.code, error.location()),
+            (Code::E1013OutOfDomain, "scenario.toml:5:19".to_string())
+        );
+    }
+
+    #[test]
     fn unknown_keys_and_syntax_errors_are_located() {
         let (_, diagnostics) =
             parse("name = \"x\"\ncurrency = \"CNY\"\nhorizon_days = 365\n[travel]\nsped_kmh = 5\n");
