@@ -59,6 +59,9 @@ pub enum Objective {
 
 /// Share of a working-time search spent first on distance ([`Instance::solve`]).
 pub const DISTANCE_SHARE: f64 = 0.3;
+/// Further rounds of that length (fresh starts, other seeds) while requests
+/// stay unserved; the best is kept.
+pub const EXTRA_DISTANCE_ROUNDS: u64 = 2;
 
 /// A stop of a technician's route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -339,7 +342,8 @@ impl Instance {
     /// [`DISTANCE_SHARE`] of the time searches on distance, whose search
     /// serves every request more reliably under tight windows, and the rest
     /// minimises working time from its routes (served requests come first in
-    /// both, so none is lost).
+    /// both, so none is lost). While requests stay unserved, up to
+    /// [`EXTRA_DISTANCE_ROUNDS`] more such shares continue on distance.
     pub fn solve(
         &self,
         objective: Objective,
@@ -355,7 +359,23 @@ impl Instance {
             time_limit: options.time_limit.mul_f64(DISTANCE_SHARE),
             ..*options
         };
-        let found = crate::solve(&distance, &first);
+        let mut found = crate::solve(&distance, &first);
+        // Served requests come first: while some stay unserved, search on.
+        for round in 1..=EXTRA_DISTANCE_ROUNDS {
+            if found.solution.unassigned().is_empty() {
+                break;
+            }
+            let more = SearchOptions {
+                seed: options.seed.wrapping_add(round),
+                ..first
+            };
+            // A fresh start: the same search from its own optimum tends to stay there.
+            let next = crate::solve(&distance, &more);
+            found.iterations += next.iterations;
+            if next.solution.cost.is_better(&found.solution.cost) {
+                found.solution = next.solution;
+            }
+        }
         let model = self.model_for(Objective::WorkingTime)?;
         let mut initial = Solution::empty(&model);
         for route in &found.solution.routes {
