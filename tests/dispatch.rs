@@ -376,3 +376,36 @@ fn bundled_scenario_dispatch_is_feasible() {
     assert!(!result.cost.is_better(&Cost::default()));
     assert!(!result.construction_cost.is_better(&result.cost));
 }
+
+/// Paid time priced with overtime and a shift end extended by the overtime
+/// allowed: the dispatch passes the checker (which allows that overtime),
+/// each engineer's paid time runs at most from their first departure to
+/// their last finish, and overtime is the paid time beyond `overtime_after`.
+#[test]
+fn paid_time_and_overtime_are_priced_and_reported() {
+    let copy = tiny(INCIDENTS, STOCK);
+    let mut s = load(copy.path());
+    s.dispatch.paid_time_weight = 1.0;
+    s.dispatch.overtime_after_hours = Some(0.5);
+    s.dispatch.overtime_factor = 2.0;
+    s.dispatch.max_overtime_hours = 2.0;
+    let result = solve_checked(&s, &s.incidents, &s.stock, 200);
+    let mut worked = 0;
+    for (e, route) in result.routes.iter().enumerate() {
+        let timings: Vec<_> = route
+            .iter()
+            .filter_map(|&k| result.assignments[k].visit.as_ref().map(|(_, v)| v))
+            .collect();
+        let (Some(first), Some(last)) = (timings.first(), timings.last()) else {
+            assert_eq!(result.paid[e], 0);
+            continue;
+        };
+        assert!(result.paid[e] > 0 && result.paid[e] <= last.finish - first.depart);
+        assert_eq!(result.overtime[e], (result.paid[e] - 1800).max(0));
+        worked += result.overtime[e];
+    }
+    assert!(
+        worked > 0,
+        "half an hour before overtime: some engineer works overtime"
+    );
+}

@@ -8,9 +8,11 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sparesla::dispatch::bench_formats::{solomon, trsp};
 use sparesla::dispatch::engine::features::capacity::{drop_redundant_restocks, fits_jobs};
+use sparesla::dispatch::engine::features::return_to_base::end_leg;
 use sparesla::dispatch::engine::model::DutyBlocks;
-use sparesla::dispatch::engine::model::{Deadline, Job, Matrix, ModelSpec, Supply, Vehicle};
-use sparesla::dispatch::engine::route::Route;
+use sparesla::dispatch::engine::model::{Deadline, Job, Matrix, ModelSpec, Pay, Supply, Vehicle};
+use sparesla::dispatch::engine::route::{Head, Route};
+use sparesla::dispatch::engine::schedule::{State, visit};
 use sparesla::dispatch::engine::{Cost, Model, SearchOptions, solve};
 use std::time::Duration;
 
@@ -109,12 +111,34 @@ fn same(a: Option<Cost>, b: Option<Cost>) -> bool {
     }
 }
 
+/// Paid time with overtime priced (the third cost term).
+fn pay() -> Pay {
+    Pay {
+        per_time: 0.7,
+        overtime_after: 250,
+        overtime_extra: 0.5,
+    }
+}
+
 #[test]
 fn cached_evaluations_match_full_retiming() {
+    cached_evaluations_match(None);
+}
+
+#[test]
+fn cached_evaluations_with_paid_time_match_full_retiming() {
+    cached_evaluations_match(Some(pay()));
+}
+
+fn cached_evaluations_match(pay: Option<Pay>) {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let mut checked = 0;
     for _ in 0..300 {
         let model = random_model(&mut rng, 8);
+        let model = match pay {
+            Some(pay) => model.with_pay(pay),
+            None => model,
+        };
         for vehicle in 0..model.vehicles.len() {
             // A feasible route built job by job.
             let mut route = Route::empty(vehicle);
@@ -183,7 +207,8 @@ fn cached_evaluations_match_full_retiming() {
                 if !fits_jobs(&model, &model.vehicles[other], &jobs[cut..]) {
                     continue;
                 }
-                let tail = route.tail_cost(&model, &model.vehicles[other], cut, from, same_timing);
+                let vehicle = &model.vehicles[other];
+                let tail = route.tail_cost(&model, vehicle, cut, from, Head::START, same_timing);
                 let full = Route::cost_of_jobs(&model, other, &jobs[cut..]);
                 assert!(same(tail, full), "tail from {cut} of {jobs:?} on {other}");
             }
@@ -314,20 +339,29 @@ fn trsp_text(rng: &mut ChaCha8Rng, n: usize) -> String {
 }
 
 /// Every assignment of requests to route positions (or unserved) and every
-/// depot visit position per route; the best by the TRSP checker.
-fn brute_force_trsp(instance: &trsp::Instance) -> (usize, f64, Vec<Vec<trsp::Stop>>) {
+/// depot visit position per route; the best by the TRSP checker (most
+/// served, then least distance or working time as `objective` says).
+fn brute_force_trsp(
+    instance: &trsp::Instance,
+    objective: trsp::Objective,
+) -> (usize, f64, Vec<Vec<trsp::Stop>>) {
     use trsp::Stop;
     fn with_depots(
         instance: &trsp::Instance,
+        objective: trsp::Objective,
         routes: &[Vec<usize>],
         t: usize,
         built: &mut Vec<Vec<Stop>>,
         best: &mut (usize, f64, Vec<Vec<Stop>>),
     ) {
         if t == routes.len() {
-            if let Ok((served, distance, _)) = instance.check(built) {
-                if served > best.0 || (served == best.0 && distance < best.1 - 1e-9) {
-                    *best = (served, distance, built.clone());
+            if let Ok((served, distance, working)) = instance.check(built) {
+                let measure = match objective {
+                    trsp::Objective::Distance => distance,
+                    trsp::Objective::WorkingTime => working,
+                };
+                if served > best.0 || (served == best.0 && measure < best.1 - 1e-9) {
+                    *best = (served, measure, built.clone());
                 }
             }
             return;
@@ -343,25 +377,26 @@ fn brute_force_trsp(instance: &trsp::Instance) -> (usize, f64, Vec<Vec<trsp::Sto
                 stops.push(Stop::Request(r));
             }
             built.push(stops);
-            with_depots(instance, routes, t + 1, built, best);
+            with_depots(instance, objective, routes, t + 1, built, best);
             built.pop();
         }
     }
     fn rec(
         instance: &trsp::Instance,
+        objective: trsp::Objective,
         next: usize,
         routes: &mut Vec<Vec<usize>>,
         best: &mut (usize, f64, Vec<Vec<Stop>>),
     ) {
         if next == instance.requests.len() {
-            with_depots(instance, routes, 0, &mut Vec::new(), best);
+            with_depots(instance, objective, routes, 0, &mut Vec::new(), best);
             return;
         }
-        rec(instance, next + 1, routes, best);
+        rec(instance, objective, next + 1, routes, best);
         for t in 0..routes.len() {
             for p in 0..=routes[t].len() {
                 routes[t].insert(p, next);
-                rec(instance, next + 1, routes, best);
+                rec(instance, objective, next + 1, routes, best);
                 routes[t].remove(p);
             }
         }
@@ -369,6 +404,7 @@ fn brute_force_trsp(instance: &trsp::Instance) -> (usize, f64, Vec<Vec<trsp::Sto
     let mut best = (0, 0.0, Vec::new());
     rec(
         instance,
+        objective,
         0,
         &mut vec![Vec::new(); instance.technicians.len()],
         &mut best,
@@ -378,21 +414,37 @@ fn brute_force_trsp(instance: &trsp::Instance) -> (usize, f64, Vec<Vec<trsp::Sto
 
 #[test]
 fn trsp_fixtures_match_brute_force() {
+    trsp_fixtures_match(trsp::Objective::Distance);
+}
+
+/// The authors' objective: working time, departures delayed.
+#[test]
+fn trsp_fixtures_match_brute_force_on_working_time() {
+    trsp_fixtures_match(trsp::Objective::WorkingTime);
+}
+
+fn trsp_fixtures_match(objective: trsp::Objective) {
     let mut rng = ChaCha8Rng::seed_from_u64(9);
     for case in 0..12 {
         let text = trsp_text(&mut rng, 5);
         let instance = trsp::parse(&text).expect("fixture parses");
-        let model = instance.model().expect("model");
-        let outcome = solve(&model, &options(case, 1000));
+        let (model, outcome) = instance
+            .solve(objective, &options(case, 1000))
+            .expect("model");
         let routes = instance.routes_of(&outcome.solution, &model);
-        let (served, distance, _) = instance
+        let (served, distance, working) = instance
             .check(&routes)
             .unwrap_or_else(|e| panic!("case {case} infeasible: {e:?}\n{text}"));
-        let (best_served, best_distance, best_routes) = brute_force_trsp(&instance);
+        let measure = match objective {
+            trsp::Objective::Distance => distance,
+            trsp::Objective::WorkingTime => working,
+        };
+        let (best_served, best, best_routes) = brute_force_trsp(&instance, objective);
         assert_eq!(served, best_served, "case {case}\n{text}");
+        // Engine times are rounded up to a millionth per leg.
         assert!(
-            (distance - best_distance).abs() < 1e-6,
-            "case {case}: {distance} vs brute force {best_distance}\n{text}\n{routes:?}\n{best_routes:?}"
+            (measure - best).abs() < 1e-4,
+            "case {case}: {measure} vs brute force {best}\n{text}\n{routes:?}\n{best_routes:?}"
         );
     }
 }
@@ -418,4 +470,165 @@ fn malformed_fixtures_are_rejected_with_line_and_column() {
     assert!(e.message.contains("skills below 2"), "{e}");
     let e = solomon::parse("X\n\nVEHICLE\nNUMBER CAPACITY\n  two 10\n").unwrap_err();
     assert_eq!((e.line, e.column), (5, 3));
+}
+
+/// The departure and paid time of `jobs` on `vehicle` found by trying
+/// every departure: the latest up to which the route stays feasible with
+/// the same lateness cost and the same end as from the earliest one, and
+/// the time on duty from it to the end, minute by minute.
+fn brute_force_paid(model: &Model, vehicle: usize, jobs: &[(usize, usize)]) -> Option<(i64, i64)> {
+    let v = &model.vehicles[vehicle];
+    // The lateness cost and the end of the route leaving at `departure`.
+    let timed = |departure: i64| -> Option<(Cost, i64)> {
+        let mut from = State {
+            place: v.start,
+            at: departure,
+        };
+        let mut cost = Cost::default();
+        for &(job, supply) in jobs {
+            let visit = visit(model, v, from, job, supply)?;
+            cost = cost.plus(visit.cost);
+            from = visit.state(model);
+        }
+        let leg = end_leg(model, v, from.place, from.at)?;
+        Some((cost, leg.arrive))
+    };
+    let earliest = timed(v.available_from)?;
+    let unchanged = |t: Option<(Cost, i64)>| {
+        t.is_some_and(|(cost, arrive)| same(Some(cost), Some(earliest.0)) && arrive == earliest.1)
+    };
+    let mut departure = v.available_from;
+    while unchanged(timed(departure + 1)) {
+        departure += 1;
+    }
+    // Paid: the minutes on duty between departure and end.
+    let arrive = earliest.1;
+    let paid = match v.shift {
+        None => arrive - departure,
+        Some(s) => (departure..arrive)
+            .filter(|&t| model.shifts[s].containing(t).is_some())
+            .count() as i64,
+    };
+    Some((departure, paid))
+}
+
+#[test]
+fn paid_time_departs_as_late_as_brute_force_finds() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let mut checked = 0;
+    for _ in 0..200 {
+        let model = random_model(&mut rng, 6).with_pay(pay());
+        for vehicle in 0..model.vehicles.len() {
+            let mut route = Route::empty(vehicle);
+            let mut jobs: Vec<(usize, usize)> = Vec::new();
+            for j in 0..model.len() {
+                let s = rng.random_range(0..model.jobs[j].supplies.len());
+                let mut candidate = jobs.clone();
+                candidate.insert(rng.random_range(0..=jobs.len()), (j, s));
+                if route.set_jobs(&model, &candidate) {
+                    jobs = candidate;
+                }
+            }
+            if jobs.is_empty() {
+                continue;
+            }
+            let (departure, paid) = brute_force_paid(&model, vehicle, &jobs).expect("feasible");
+            assert_eq!(route.departure, departure, "route {jobs:?} on {vehicle}");
+            assert_eq!(route.paid, paid, "route {jobs:?} on {vehicle}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "{checked} routes checked");
+}
+
+/// The best cost of serving `model`'s jobs (each from the van, or left
+/// unserved) by any assignment and order, each route timed from scratch.
+fn brute_force_model(model: &Model) -> Cost {
+    fn rec(
+        model: &Model,
+        next: usize,
+        routes: &mut Vec<Vec<(usize, usize)>>,
+        best: &mut Option<Cost>,
+    ) {
+        if next == model.len() {
+            let mut total = Cost::default();
+            for (v, jobs) in routes.iter().enumerate() {
+                match Route::cost_of_jobs(model, v, jobs) {
+                    Some(cost) => total = total.plus(cost),
+                    None => return,
+                }
+            }
+            for j in 0..model.len() {
+                if !routes.iter().flatten().any(|&(k, _)| k == j) {
+                    total = total.plus(model.jobs[j].unassigned);
+                }
+            }
+            if best.is_none_or(|b| total.is_better(&b)) {
+                *best = Some(total);
+            }
+            return;
+        }
+        rec(model, next + 1, routes, best);
+        for v in 0..routes.len() {
+            for p in 0..=routes[v].len() {
+                routes[v].insert(p, (next, 0));
+                rec(model, next + 1, routes, best);
+                routes[v].remove(p);
+            }
+        }
+    }
+    let mut best = None;
+    rec(
+        model,
+        0,
+        &mut vec![Vec::new(); model.vehicles.len()],
+        &mut best,
+    );
+    best.expect("leaving every job unserved is feasible")
+}
+
+/// Breaches, minutes late and paid time with overtime on small models:
+/// the search finds the breaches and minutes late that trying every
+/// assignment and order finds, and a cost within 1 % of its cost (a
+/// heuristic: on one case of ten it ends 0.25 % above).
+#[test]
+fn breaches_lateness_and_overtime_match_brute_force() {
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    let mut overtime = 0;
+    for case in 0..10 {
+        let mut model = random_model(&mut rng, 5);
+        for job in &mut model.jobs {
+            job.supplies.truncate(1);
+            job.unassigned = Cost {
+                breaches: 20.0,
+                ..Cost::default()
+            };
+        }
+        let model = model.with_pay(Pay {
+            per_time: 0.3,
+            overtime_after: 120,
+            overtime_extra: 0.6,
+        });
+        let found = solve(&model, &options(case, 1500)).solution;
+        let best = brute_force_model(&model);
+        assert!(
+            found.cost.same_or_better_service(&best) && best.same_or_better_service(&found.cost),
+            "case {case}: {:?} vs brute force {best:?}",
+            found.cost
+        );
+        assert!(
+            found.cost.travel_minutes <= best.travel_minutes * 1.01 + 1e-9,
+            "case {case}: {:?} vs brute force {best:?}",
+            found.cost
+        );
+        overtime += found
+            .routes
+            .iter()
+            .map(|r| model.pay.overtime(r.paid))
+            .sum::<i64>();
+    }
+    assert!(
+        overtime > 0,
+        "no case worked overtime: the term went untested"
+    );
 }

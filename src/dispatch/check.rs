@@ -194,6 +194,7 @@ fn check_routes(
     errors: &mut Vec<String>,
 ) {
     let years = scenario_years(scenario);
+    let overtime = (scenario.dispatch.max_overtime_hours * 3600.0).round() as Seconds;
     let mut seen = vec![0usize; incidents.len()];
     for (e, route) in dispatch.routes.iter().enumerate() {
         let Some(engineer) = scenario.engineers.get(e) else {
@@ -243,7 +244,7 @@ fn check_routes(
                     "{id}: departs before the engineer is free (previous job or availability)"
                 ));
             }
-            if let Some(gap) = off_duty(&timeline, v.depart, v.finish) {
+            if let Some(gap) = off_duty(&timeline, v.depart, v.finish, overtime) {
                 errors.push(format!("{id}: {} off duty at {gap}", engineer.id));
             }
             place = Endpoint::Site(incidents[k].site);
@@ -345,14 +346,21 @@ fn timeline_of(
     BusinessTimeline::new(rule, years).map_err(|e| format!("{}: shift: {e}", engineer.id))
 }
 
-/// The first instant of `[from, to)` the engineer is off duty, if any.
-fn off_duty(timeline: &BusinessTimeline, from: Seconds, to: Seconds) -> Option<Seconds> {
+/// The first instant of `[from, to)` the engineer is off duty, if any,
+/// each duty window lengthened by the `overtime` allowed past its end.
+fn off_duty(
+    timeline: &BusinessTimeline,
+    from: Seconds,
+    to: Seconds,
+    overtime: Seconds,
+) -> Option<Seconds> {
     let mut covered = from;
-    for (_, start, end) in timeline.windows_between(from, to.max(from + 1)) {
+    let windows_from = from - overtime;
+    for (_, start, end) in timeline.windows_between(windows_from, to.max(from + 1)) {
         if start > covered {
             return Some(covered);
         }
-        covered = covered.max(end);
+        covered = covered.max(end + overtime);
         if covered >= to.max(from + 1) {
             return None;
         }

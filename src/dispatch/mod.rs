@@ -129,6 +129,11 @@ pub struct Dispatch {
     pub assignments: Vec<Assignment>,
     /// Incident indices of each engineer's route, in order (scenario engineer order).
     pub routes: Vec<Vec<usize>>,
+    /// Each engineer's paid time: from the departure (as late as the route
+    /// allows) to the last job's finish, off-duty time not counted.
+    pub paid: Vec<Seconds>,
+    /// The part of each engineer's paid time beyond `[dispatch] overtime_after`.
+    pub overtime: Vec<Seconds>,
     pub cost: Cost,
     /// Cost after the construction, before improvement.
     pub construction_cost: Cost,
@@ -260,6 +265,9 @@ fn finish(problem: &Problem, outcome: &engine::Outcome, started: std::time::Inst
         })
         .collect();
     let mut routes = Vec::with_capacity(solution.routes.len());
+    let pay = problem::pay(&problem.scenario.dispatch);
+    let paid: Vec<Seconds> = solution.routes.iter().map(|r| r.paid).collect();
+    let overtime = paid.iter().map(|&p| pay.overtime(p)).collect();
     for (e, route) in solution.routes.iter().enumerate() {
         routes.push(route.visits.iter().map(|v| v.job).collect());
         for visit in &route.visits {
@@ -280,6 +288,8 @@ fn finish(problem: &Problem, outcome: &engine::Outcome, started: std::time::Inst
         incidents: problem.incidents.clone(),
         assignments,
         routes,
+        paid,
+        overtime,
         cost: solution.cost,
         construction_cost: outcome.construction,
         iterations: outcome.iterations,

@@ -5,16 +5,18 @@
 
 use super::DispatchError;
 use super::engine::features::skills::SkillSet;
-use super::engine::model::{Deadline, Job, Matrix, ModelSpec, NO_TIME, Supply, Vehicle};
+use super::engine::model::{
+    Deadline, DutyBlocks, Job, Matrix, ModelSpec, NEVER, NO_TIME, Pay, Supply, Vehicle,
+};
 use super::engine::{Cost, Model};
 use super::shift::shift_blocks;
 use crate::calendar::Seconds;
 use crate::scenario::DeliveryMode as Mode;
-use crate::scenario::SiteClocks;
 use crate::scenario::{
     DepotIdx, EngineerIdx, EngineerState, Incident, IncidentKind, Location, Scenario, SiteIdx,
     StockLevel,
 };
+use crate::scenario::{DispatchSettings, SiteClocks};
 use crate::travel::{Endpoint, TravelTimes};
 use rayon::prelude::*;
 
@@ -153,6 +155,8 @@ impl<'a> Problem<'a> {
         let end = opened.iter().copied().max().unwrap_or(0) + HORIZON_SECS;
         let (shift_of, shifts) =
             shift_blocks(scenario, start - 86_400, end).map_err(DispatchError::Calendar)?;
+        let settings = &scenario.dispatch;
+        let shifts = with_overtime(shifts, secs(settings.max_overtime_hours));
         let parts = scenario.parts.len();
         let mut stock_vec = vec![0u32; scenario.depots.len() * parts];
         for level in stock {
@@ -161,7 +165,7 @@ impl<'a> Problem<'a> {
         }
         let (site_place, places, times, place_of_site) =
             travel_matrix(scenario, travel, incidents, states);
-        let matrix = Matrix::from_times(places, times, 1.0 / 60.0)
+        let matrix = Matrix::from_times(places, times, settings.travel_weight / 60.0)
             .map_err(|e| DispatchError::Model(e.to_string()))?;
         let handling = secs(scenario.travel.handling_hours.max(0.0));
         let courier_factor = scenario.dispatch.courier_speed_factor;
@@ -260,7 +264,8 @@ impl<'a> Problem<'a> {
             restock_level: Vec::new(),
         }
         .build()
-        .map_err(|e| DispatchError::Model(e.to_string()))?;
+        .map_err(|e| DispatchError::Model(e.to_string()))?
+        .with_pay(pay(settings));
         let qualified = model
             .qualified
             .iter()
@@ -345,6 +350,29 @@ impl SkillNumbers {
                 })
                 .collect(),
         )
+    }
+}
+
+/// Duty blocks lengthened by the overtime allowed past their end.
+fn with_overtime(shifts: Vec<DutyBlocks>, overtime: Seconds) -> Vec<DutyBlocks> {
+    if overtime <= 0 {
+        return shifts;
+    }
+    shifts
+        .iter()
+        .map(|d| DutyBlocks::new(d.blocks().iter().map(|b| (b.start, b.end + overtime))))
+        .collect()
+}
+
+/// The price of paid time, per second, in the cost term's minutes: a paid
+/// minute costs the `paid_time` weight, an overtime minute
+/// `overtime_factor` times that.
+pub fn pay(settings: &DispatchSettings) -> Pay {
+    let per_time = settings.paid_time_weight / 60.0;
+    Pay {
+        per_time,
+        overtime_after: settings.overtime_after_hours.map_or(NEVER, secs),
+        overtime_extra: per_time * (settings.overtime_factor - 1.0),
     }
 }
 

@@ -58,6 +58,11 @@ impl DispatchSummary {
             })
             .collect();
         let count = |s: Status| lines.iter().filter(|l| l.status == s).count();
+        let hours = |t: &[Seconds]| t.iter().sum::<Seconds>() as f64 / 3600.0;
+        let (paid_hours, overtime_hours) = (hours(&dispatch.paid), hours(&dispatch.overtime));
+        let settings = &scenario.dispatch;
+        let labour_cost = settings.engineer_hour_cost
+            * (paid_hours + overtime_hours * (settings.overtime_factor - 1.0));
         DispatchSummary {
             incidents: lines.len(),
             on_time: count(Status::OnTime),
@@ -66,11 +71,20 @@ impl DispatchSummary {
             cost: dispatch.cost,
             construction_cost: dispatch.construction_cost,
             iterations: dispatch.iterations,
+            paid_hours: round2(paid_hours),
+            overtime_hours: round2(overtime_hours),
+            engineers_out: dispatch.routes.iter().filter(|r| !r.is_empty()).count(),
+            labour_cost: round2(labour_cost),
             seconds: dispatch.seconds,
             bound: BoundSummary::of(dispatch),
             lines,
         }
     }
+}
+
+/// Two decimals: the summary's hours and money.
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 /// Writes dispatch.csv, routes.csv and summary.json into `dir` as one output set.
@@ -137,6 +151,14 @@ pub fn dispatch_table(summary: &DispatchSummary) -> String {
         summary.iterations,
         summary.seconds,
     );
+    out.push_str(&format!(
+        "paid time: {:.1} h over {} engineer(s), {:.1} h overtime",
+        summary.paid_hours, summary.engineers_out, summary.overtime_hours
+    ));
+    if summary.labour_cost > 0.0 {
+        out.push_str(&format!("; labour cost {:.0}", summary.labour_cost));
+    }
+    out.push('\n');
     if let Some(bound) = &summary.bound {
         out.push_str(&format!(
             "lower bound: {:.1} weighted breaches, {:.0} minutes late (part arrival and stock alone){}\n",

@@ -385,6 +385,20 @@ pub struct PlanningSettings {
 pub struct DispatchSettings {
     /// Courier speed relative to the travel speed.
     pub courier_speed_factor: f64,
+    /// `[dispatch.objective] travel`: cost of a travel minute.
+    pub travel_weight: f64,
+    /// `[dispatch.objective] paid_time`: cost of a paid minute (an
+    /// overtime minute costs `overtime_factor` times as much).
+    pub paid_time_weight: f64,
+    /// Currency per paid hour, for the summary's labour cost.
+    pub engineer_hour_cost: f64,
+    /// Paid hours of a route before overtime starts (`None`: no overtime).
+    pub overtime_after_hours: Option<f64>,
+    /// What an overtime hour costs relative to a normal one.
+    pub overtime_factor: f64,
+    /// Hours an engineer may work past the end of a duty block (0: the
+    /// shift end is hard).
+    pub max_overtime_hours: f64,
 }
 
 /// Days a temporary change applies, both ends inclusive, as calendar dates
@@ -608,6 +622,12 @@ impl Default for DispatchSettings {
     fn default() -> Self {
         DispatchSettings {
             courier_speed_factor: 1.0,
+            travel_weight: 1.0,
+            paid_time_weight: 0.0,
+            engineer_hour_cost: 0.0,
+            overtime_after_hours: None,
+            overtime_factor: 1.5,
+            max_overtime_hours: 0.0,
         }
     }
 }

@@ -95,6 +95,16 @@ pub const EMERGENCY_HOURS: Bounds = Bounds::above(0.0, 8760.0);
 pub const GAP: Bounds = Bounds::closed(0.0, 0.999);
 /// `[dispatch] courier_speed_factor`.
 pub const COURIER_SPEED_FACTOR: Bounds = Bounds::above(0.0, 100.0);
+/// `[dispatch.objective]` weights.
+pub const OBJECTIVE_WEIGHT: Bounds = Bounds::closed(0.0, 1000.0);
+/// `[dispatch] engineer_hour_cost`.
+pub const ENGINEER_HOUR_COST: Bounds = Bounds::closed(0.0, 1_000_000.0);
+/// `[dispatch] overtime_after`, paid hours of a route.
+pub const OVERTIME_AFTER: Bounds = Bounds::closed(0.0, 168.0);
+/// `[dispatch] overtime_factor`.
+pub const OVERTIME_FACTOR: Bounds = Bounds::closed(1.0, 10.0);
+/// `[dispatch] max_overtime`, hours past a duty block's end.
+pub const MAX_OVERTIME: Bounds = Bounds::closed(0.0, 24.0);
 
 #[cfg(test)]
 mod tests {

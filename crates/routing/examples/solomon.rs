@@ -20,6 +20,10 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return code,
     };
+    if args.objective.as_deref().is_some_and(|o| o != "distance") {
+        eprintln!("error: --objective: Solomon instances minimise distance");
+        return ExitCode::from(2);
+    }
     let instance = match args.read(solomon::parse) {
         Ok(instance) => instance,
         Err(code) => return code,

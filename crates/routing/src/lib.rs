@@ -29,7 +29,7 @@ pub mod solution;
 pub use cost::Cost;
 pub use lns::SearchOptions;
 pub use model::{
-    Deadline, Job, Matrix, Model, ModelError, ModelSpec, Supply, Time, Travel, Vehicle,
+    Deadline, Job, Matrix, Model, ModelError, ModelSpec, Pay, Supply, Time, Travel, Vehicle,
 };
 pub use solution::Solution;
 

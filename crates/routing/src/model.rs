@@ -365,6 +365,51 @@ pub struct Model {
     pub twin_of: Vec<usize>,
     /// Whether any carried stock, tool or restock rule is in play.
     pub has_resources: bool,
+    /// What a route's paid time costs (nothing unless set by [`Model::with_pay`]).
+    pub pay: Pay,
+}
+
+/// The price of a route's paid time: from the departure (delayed as far as
+/// it goes without changing anything after it) to the return, or to the
+/// last job's finish for a vehicle that does not return. Added to the
+/// third (cost) term of [`Cost`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Pay {
+    /// Cost per time unit of paid time.
+    pub per_time: f64,
+    /// Paid time beyond this is overtime ([`NEVER`]: none).
+    pub overtime_after: Time,
+    /// Extra cost per time unit of overtime, on top of `per_time`.
+    pub overtime_extra: f64,
+}
+
+impl Pay {
+    /// Paid time costs `per_time` a unit, no overtime.
+    pub fn flat(per_time: f64) -> Pay {
+        Pay {
+            per_time,
+            overtime_after: NEVER,
+            overtime_extra: 0.0,
+        }
+    }
+
+    /// Whether paid time is priced at all (otherwise routes skip its bookkeeping).
+    #[inline]
+    pub fn is_priced(&self) -> bool {
+        self.per_time != 0.0 || self.overtime_extra != 0.0
+    }
+
+    /// Overtime in `paid` time.
+    #[inline]
+    pub fn overtime(&self, paid: Time) -> Time {
+        (paid - self.overtime_after).max(0)
+    }
+
+    /// The cost of a route paid for `paid` time units.
+    #[inline]
+    pub fn cost(&self, paid: Time) -> f64 {
+        paid as f64 * self.per_time + self.overtime(paid) as f64 * self.overtime_extra
+    }
 }
 
 impl ModelSpec {
@@ -484,6 +529,7 @@ impl ModelSpec {
             skill_class,
             twin_of,
             has_resources,
+            pay: Pay::default(),
         })
     }
 }
@@ -497,6 +543,11 @@ fn classes<T>(items: &[T], same: impl Fn(&T, &T) -> bool) -> Vec<usize> {
 }
 
 impl Model {
+    /// The same model with routes' paid time priced by `pay`.
+    pub fn with_pay(self, pay: Pay) -> Model {
+        Model { pay, ..self }
+    }
+
     /// Number of jobs.
     pub fn len(&self) -> usize {
         self.jobs.len()
@@ -543,6 +594,8 @@ pub const ALWAYS: Block = Block {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DutyBlocks {
     blocks: Vec<Block>,
+    /// `duty_before[i]`: the length of the blocks before block `i`.
+    duty_before: Vec<Time>,
 }
 
 impl DutyBlocks {
@@ -556,7 +609,29 @@ impl DutyBlocks {
                 _ => {}
             }
         }
-        DutyBlocks { blocks }
+        let mut duty_before = Vec::with_capacity(blocks.len() + 1);
+        let mut sum: Time = 0;
+        for b in &blocks {
+            duty_before.push(sum);
+            sum = sum.saturating_add(b.end - b.start);
+        }
+        duty_before.push(sum);
+        DutyBlocks {
+            blocks,
+            duty_before,
+        }
+    }
+
+    /// Time on duty in `[from, to)`: paid time, the gaps between blocks not.
+    pub fn on_duty(&self, from: Time, to: Time) -> Time {
+        (self.duty_until(to) - self.duty_until(from)).max(0)
+    }
+
+    /// Time on duty before `instant` since the first block.
+    fn duty_until(&self, instant: Time) -> Time {
+        let i = self.blocks.partition_point(|b| b.end <= instant);
+        let within = self.blocks.get(i).map_or(0, |b| (instant - b.start).max(0));
+        self.duty_before.get(i).copied().unwrap_or(0) + within
     }
 
     /// The blocks ending after `instant`, in order: the one on duty at
@@ -592,5 +667,8 @@ mod tests {
         assert_eq!(d.containing(25), None);
         assert_eq!(d.from(25)[0].start, 30);
         assert!(d.from(40).is_empty());
+        assert_eq!(d.on_duty(5, 35), 15 + 5);
+        assert_eq!(d.on_duty(-10, 100), 30);
+        assert_eq!(d.on_duty(22, 28), 0);
     }
 }

@@ -7,6 +7,12 @@
 //! the visits next to the change: once a re-timed visit finishes within its
 //! slack of the old time (or at the same time), the rest of the route keeps
 //! its cost and feasibility, so its cached suffix cost is used as is.
+//!
+//! Paid time (when the model prices it, [`crate::model::Pay`]) is kept the
+//! same way: every prefix's idle time and forward slack ([`Head`]) and every
+//! suffix's least forward slack give the delayed departure and the return of
+//! a changed route without re-timing the unchanged rest (Savelsbergh's
+//! forward time slack).
 
 use super::cost::Cost;
 use super::features::capacity::{
@@ -16,6 +22,7 @@ use super::features::return_to_base::{EndLeg, end_leg, end_slack};
 use super::features::windows;
 use super::model::{Model, NEVER, Time, Vehicle};
 use super::schedule::{State, Visit, start_state, visit};
+use std::cmp::Ordering;
 
 /// A scheduled route.
 #[derive(Clone, Debug)]
@@ -28,12 +35,78 @@ pub struct Route {
     pub cost: Cost,
     /// Visits before this position are pinned: no move touches them.
     pub locked: usize,
+    /// Paid time: from the delayed departure to the end, off-duty time not
+    /// counted (zero when empty).
+    pub paid: Time,
+    /// The departure from the start, delayed as far as it goes without
+    /// changing anything after it (meaningless when empty).
+    pub departure: Time,
     slack: Vec<Time>,
+    /// `heads[k]`: idle time and forward slack of the visits before `k`.
+    heads: Vec<Head>,
+    /// `onward[k]`: the least forward-slack term of the visits from `k` on
+    /// and of the end, as counted from the route's start.
+    onward: Vec<Time>,
     late_after: Vec<bool>,
     prefix_cost: Vec<Cost>,
     suffix_cost: Vec<Cost>,
     prefix: Summaries,
     suffix: Summaries,
+}
+
+/// The paid-time summary of a route's first visits: their idle time
+/// (waiting for windows, duty, parts) and how far the departure could be
+/// delayed without changing any of them (their forward slack).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Head {
+    pub idle: Time,
+    pub slack: Time,
+}
+
+impl Head {
+    /// No visit yet.
+    pub const START: Head = Head {
+        idle: 0,
+        slack: NEVER,
+    };
+
+    /// The head followed by visit `v`: delaying the departure by `d` delays
+    /// `v` by `d` minus the idle time up to `v`, within `v`'s own slack.
+    #[inline]
+    pub fn then(self, model: &Model, v: &Visit) -> Head {
+        let idle = self.idle + v.idle;
+        Head {
+            idle,
+            slack: self.slack.min(idle.saturating_add(v.own_slack(model))),
+        }
+    }
+
+    /// The head closed by the end of the route, `end_slack` of which is left.
+    #[inline]
+    pub fn close(self, end_slack: Time) -> Head {
+        Head {
+            idle: self.idle,
+            slack: self.slack.min(self.idle.saturating_add(end_slack)),
+        }
+    }
+
+    /// How much the departure from `start` is delayed: as far as the slack
+    /// allows, but not beyond the idle time (any more would move the end).
+    #[inline]
+    pub fn departure_delay(self) -> Time {
+        self.slack.min(self.idle).max(0)
+    }
+
+    /// Paid time of a closed route of `vehicle` ending at `arrive`: from
+    /// the delayed departure, off-duty time between duty blocks not counted.
+    #[inline]
+    pub fn paid(self, model: &Model, vehicle: &Vehicle, arrive: Time) -> Time {
+        let departure = vehicle.available_from + self.departure_delay();
+        match vehicle.shift {
+            None => arrive - departure,
+            Some(s) => model.shifts[s].on_duty(departure, arrive),
+        }
+    }
 }
 
 impl Route {
@@ -45,7 +118,11 @@ impl Route {
             end: EndLeg::default(),
             cost: Cost::default(),
             locked: 0,
+            paid: 0,
+            departure: 0,
             slack: Vec::new(),
+            heads: vec![Head::START],
+            onward: vec![NEVER],
             late_after: Vec::new(),
             prefix_cost: vec![Cost::default()],
             suffix_cost: vec![Cost::default()],
@@ -90,6 +167,12 @@ impl Route {
         self.suffix_cost[k]
     }
 
+    /// Paid-time summary of the visits before position `k`.
+    #[inline]
+    pub fn head(&self, k: usize) -> Head {
+        self.heads[k]
+    }
+
     /// Carried-stock summary of the visits before position `k`.
     #[inline]
     pub fn prefix_piece(&self, k: usize) -> Piece<'_> {
@@ -103,36 +186,81 @@ impl Route {
     }
 
     /// The cost of visits `k..` and the end leg when `vehicle` reaches the
-    /// job at `k` from `from`; `None` if infeasible. With `same_timing` (the
-    /// vehicle times like this route's) re-timing stops as soon as a visit
-    /// finishes within its slack.
+    /// job at `k` from `from` after a head summarised by `head`, plus the
+    /// whole route's paid time when priced; `None` if infeasible. With
+    /// `same_timing` (the vehicle times like this route's) re-timing stops
+    /// as soon as a visit finishes within its slack (or, paid time priced,
+    /// no earlier than before).
     pub fn tail_cost(
         &self,
         model: &Model,
         vehicle: &Vehicle,
         k: usize,
         mut from: State,
+        mut head: Head,
         same_timing: bool,
     ) -> Option<Cost> {
+        let priced = model.pay.is_priced();
         let n = self.visits.len();
         let mut sum = Cost::default();
         for i in k..n {
             let old = &self.visits[i];
             let v = visit(model, vehicle, from, old.job, old.supply)?;
             sum = sum.plus(v.cost);
+            if priced {
+                head = head.then(model, &v);
+            }
             if same_timing {
                 let delay = v.finish - old.finish;
-                if delay == 0
-                    || (delay > 0 && delay <= self.slack[i])
-                    || (delay < 0 && !self.late_after[i])
-                {
-                    return Some(sum.plus(self.suffix_cost[i + 1]));
+                let settled = match delay.cmp(&0) {
+                    Ordering::Equal => true,
+                    Ordering::Greater => delay <= self.slack[i],
+                    // Earlier: the cost after stays, but the end may move.
+                    Ordering::Less => !priced && !self.late_after[i],
+                };
+                if settled {
+                    let rest = sum.plus(self.suffix_cost[i + 1]);
+                    if !priced {
+                        return Some(rest);
+                    }
+                    let paid = self.paid_with_delayed_rest(model, vehicle, i, head, delay);
+                    return Some(rest.plus(Cost::travel(model.pay.cost(paid))));
                 }
             }
             from = v.state(model);
         }
         let leg = end_leg(model, vehicle, from.place, from.at)?;
-        Some(sum.plus(Cost::travel(leg.cost)))
+        let mut cost = sum.plus(Cost::travel(leg.cost));
+        if priced {
+            let closed = head.close(end_slack(vehicle, &leg));
+            let paid = closed.paid(model, vehicle, leg.arrive);
+            cost = cost.plus(Cost::travel(model.pay.cost(paid)));
+        }
+        Some(cost)
+    }
+
+    /// Paid time of a route whose visits up to `i` (re-timed) are summarised
+    /// by `head` and whose visit `i` finishes `delay` (at least 0, within
+    /// its slack) later than here, the visits after it unchanged: the delay
+    /// shrinks by each later visit's idle time, and every later slack term
+    /// moves by the change of idle time up to `i` minus the delay.
+    fn paid_with_delayed_rest(
+        &self,
+        model: &Model,
+        vehicle: &Vehicle,
+        i: usize,
+        head: Head,
+        delay: Time,
+    ) -> Time {
+        let n = self.visits.len();
+        let rest_idle = self.heads[n].idle - self.heads[i + 1].idle;
+        let end_delay = (delay - rest_idle).max(0);
+        let shifted = head.idle - self.heads[i + 1].idle - delay;
+        let closed = Head {
+            idle: head.idle + rest_idle - (delay - end_delay),
+            slack: head.slack.min(self.onward[i + 1].saturating_add(shifted)),
+        };
+        closed.paid(model, vehicle, self.end.arrive + end_delay)
     }
 
     /// Whether this route's timing caches apply to `vehicle`.
@@ -172,7 +300,8 @@ impl Route {
         }
         let from = self.state_before(model, position);
         let v = visit(model, vehicle, from, job, supply)?;
-        let tail = self.tail_cost(model, vehicle, position, v.state(model), true)?;
+        let head = self.heads[position].then(model, &v);
+        let tail = self.tail_cost(model, vehicle, position, v.state(model), head, true)?;
         Some(self.prefix_cost[position].plus(v.cost).plus(tail))
     }
 
@@ -199,7 +328,8 @@ impl Route {
         }
         let from = self.state_before(model, position);
         let v = visit(model, vehicle, from, job, supply)?;
-        let tail = self.tail_cost(model, vehicle, position + 1, v.state(model), true)?;
+        let head = self.heads[position].then(model, &v);
+        let tail = self.tail_cost(model, vehicle, position + 1, v.state(model), head, true)?;
         Some(self.prefix_cost[position].plus(v.cost).plus(tail))
     }
 
@@ -215,13 +345,16 @@ impl Route {
         }
         let mut from = start_state(v);
         let mut sum = Cost::default();
+        let mut head = Head::START;
         for &(job, supply) in jobs {
             let visit = visit(model, v, from, job, supply)?;
             sum = sum.plus(visit.cost);
+            head = head.then(model, &visit);
             from = visit.state(model);
         }
         let leg = end_leg(model, v, from.place, from.at)?;
-        Some(sum.plus(Cost::travel(leg.cost)))
+        let paid = head.close(end_slack(v, &leg)).paid(model, v, leg.arrive);
+        Some(sum.plus(Cost::travel(leg.cost + model.pay.cost(paid))))
     }
 
     /// The route's cost without the visit at `position`; `None` if the rest
@@ -241,7 +374,8 @@ impl Route {
             return None;
         }
         let from = self.state_before(model, position);
-        let tail = self.tail_cost(model, vehicle, position + 1, from, true)?;
+        let head = self.heads[position];
+        let tail = self.tail_cost(model, vehicle, position + 1, from, head, true)?;
         Some(self.prefix_cost[position].plus(tail))
     }
 
@@ -346,6 +480,40 @@ impl Route {
         dropped
     }
 
+    /// Recomputes the paid-time summaries and adds the paid time's price to
+    /// the cost.
+    fn refresh_paid(&mut self, model: &Model) {
+        let n = self.visits.len();
+        let vehicle = &model.vehicles[self.vehicle];
+        self.heads.clear();
+        self.heads.push(Head::START);
+        for v in &self.visits {
+            let last = *self.heads.last().expect("seeded");
+            self.heads.push(last.then(model, v));
+        }
+        self.onward.clear();
+        self.onward.resize(n + 1, NEVER);
+        if n == 0 {
+            self.paid = 0;
+            return;
+        }
+        self.onward[n] = self.heads[n]
+            .idle
+            .saturating_add(end_slack(vehicle, &self.end));
+        for k in (0..n).rev() {
+            let own = self.heads[k + 1]
+                .idle
+                .saturating_add(self.visits[k].own_slack(model));
+            self.onward[k] = self.onward[k + 1].min(own);
+        }
+        let closed = self.heads[n].close(end_slack(vehicle, &self.end));
+        self.paid = closed.paid(model, vehicle, self.end.arrive);
+        self.departure = vehicle.available_from + closed.departure_delay();
+        if model.pay.is_priced() {
+            self.cost = self.cost.plus(Cost::travel(model.pay.cost(self.paid)));
+        }
+    }
+
     /// Recomputes costs, slacks and summaries from the visits.
     fn refresh(&mut self, model: &Model) {
         let n = self.visits.len();
@@ -365,6 +533,7 @@ impl Route {
             }
         }
         self.cost = self.suffix_cost[0];
+        self.refresh_paid(model);
         self.slack.clear();
         self.slack.resize(n, NEVER);
         self.late_after.clear();

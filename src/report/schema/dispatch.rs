@@ -137,6 +137,20 @@ pub struct DispatchSummary {
     pub construction_cost: Cost,
     #[serde(default)]
     pub iterations: u64,
+    /// Engineers' paid hours, summed: each from the departure (as late as
+    /// the route allows) to the last job's finish, off-duty time not counted.
+    #[serde(default)]
+    pub paid_hours: f64,
+    /// The part of the paid hours beyond `[dispatch] overtime_after`.
+    #[serde(default)]
+    pub overtime_hours: f64,
+    /// Engineers with at least one job.
+    #[serde(default)]
+    pub engineers_out: usize,
+    /// Paid hours at `[dispatch] engineer_hour_cost`, overtime hours at
+    /// `overtime_factor` times that (0 when no hour cost is set).
+    #[serde(default)]
+    pub labour_cost: f64,
     /// Wall-clock seconds of the search: run-dependent, so printed in the
     /// terminal table but kept out of summary.json (same input and seed,
     /// same bytes); 0 when read.

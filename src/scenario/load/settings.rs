@@ -66,6 +66,19 @@ struct PlanningFile {
 #[serde(deny_unknown_fields)]
 struct DispatchFile {
     courier_speed_factor: Option<Spanned<f64>>,
+    engineer_hour_cost: Option<Spanned<f64>>,
+    overtime_after: Option<Spanned<f64>>,
+    overtime_factor: Option<Spanned<f64>>,
+    max_overtime: Option<Spanned<f64>>,
+    #[serde(default)]
+    objective: ObjectiveFile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ObjectiveFile {
+    travel: Option<Spanned<f64>>,
+    paid_time: Option<Spanned<f64>>,
 }
 
 /// Everything `scenario.toml` says, checked.
@@ -343,15 +356,7 @@ pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) ->
             }
         },
     };
-    let dispatch = DispatchSettings {
-        courier_speed_factor: check.number(
-            &file.dispatch.courier_speed_factor,
-            "courier_speed_factor",
-            DispatchSettings::default().courier_speed_factor,
-            ranges::COURIER_SPEED_FACTOR,
-            "courier speed relative to the travel speed is more than 0 and at most 100",
-        ),
-    };
+    let dispatch = dispatch_settings(&mut check, &file.dispatch);
     if check.diagnostics.error_count() > errors_before {
         return None;
     }
@@ -375,6 +380,65 @@ pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) ->
         closures_file: file.travel.closures.map(PathBuf::from),
         matrix_file: file.travel.matrix.map(PathBuf::from),
     })
+}
+
+/// `[dispatch]`, checked; absent keys keep today's behaviour.
+fn dispatch_settings(check: &mut Checker, file: &DispatchFile) -> DispatchSettings {
+    let defaults = DispatchSettings::default();
+    let weight = "an objective weight is from 0 to 1000 (cost per minute)";
+    DispatchSettings {
+        courier_speed_factor: check.number(
+            &file.courier_speed_factor,
+            "courier_speed_factor",
+            defaults.courier_speed_factor,
+            ranges::COURIER_SPEED_FACTOR,
+            "courier speed relative to the travel speed is more than 0 and at most 100",
+        ),
+        travel_weight: check.number(
+            &file.objective.travel,
+            "travel",
+            defaults.travel_weight,
+            ranges::OBJECTIVE_WEIGHT,
+            weight,
+        ),
+        paid_time_weight: check.number(
+            &file.objective.paid_time,
+            "paid_time",
+            defaults.paid_time_weight,
+            ranges::OBJECTIVE_WEIGHT,
+            weight,
+        ),
+        engineer_hour_cost: check.number(
+            &file.engineer_hour_cost,
+            "engineer_hour_cost",
+            defaults.engineer_hour_cost,
+            ranges::ENGINEER_HOUR_COST,
+            "an engineer hour costs from 0 to 1000000 in the scenario's currency",
+        ),
+        overtime_after_hours: file.overtime_after.as_ref().map(|_| {
+            check.number(
+                &file.overtime_after,
+                "overtime_after",
+                0.0,
+                ranges::OVERTIME_AFTER,
+                "overtime starts after 0 to 168 paid hours of a route",
+            )
+        }),
+        overtime_factor: check.number(
+            &file.overtime_factor,
+            "overtime_factor",
+            defaults.overtime_factor,
+            ranges::OVERTIME_FACTOR,
+            "an overtime hour costs 1 to 10 times a normal hour",
+        ),
+        max_overtime_hours: check.number(
+            &file.max_overtime,
+            "max_overtime",
+            defaults.max_overtime_hours,
+            ranges::MAX_OVERTIME,
+            "engineers may work 0 to 24 hours past the end of their shift",
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -474,6 +538,38 @@ mod tests {
         assert_eq!(
             (error.code, error.location()),
             (Code::E1014OutOfRange, "scenario.toml:5:19".to_string())
+        );
+    }
+
+    #[test]
+    fn dispatch_pay_and_overtime_are_read_and_checked() {
+        let head = "name = \"x\"\ncurrency = \"CNY\"\nhorizon_days = 365\n[dispatch]\n";
+        let (settings, diagnostics) = parse(&format!("{head}[dispatch.objective]\n"));
+        assert!(!diagnostics.has_errors(), "{diagnostics}");
+        assert_eq!(settings.unwrap().dispatch, DispatchSettings::default());
+        let (settings, diagnostics) = parse(&format!(
+            "{head}engineer_hour_cost = 80\novertime_after = 8\novertime_factor = 2\nmax_overtime = 1.5\n[dispatch.objective]\ntravel = 0.5\npaid_time = 1\n"
+        ));
+        assert!(!diagnostics.has_errors(), "{diagnostics}");
+        let d = settings.unwrap().dispatch;
+        assert_eq!(
+            (
+                d.engineer_hour_cost,
+                d.overtime_after_hours,
+                d.overtime_factor
+            ),
+            (80.0, Some(8.0), 2.0)
+        );
+        assert_eq!(
+            (d.max_overtime_hours, d.travel_weight, d.paid_time_weight),
+            (1.5, 0.5, 1.0)
+        );
+        let (settings, diagnostics) = parse(&format!("{head}overtime_factor = 0.5\n"));
+        assert!(settings.is_none());
+        let error = diagnostics.errors().next().unwrap();
+        assert_eq!(
+            (error.code, error.location()),
+            (Code::E1013OutOfDomain, "scenario.toml:5:19".to_string())
         );
     }
 

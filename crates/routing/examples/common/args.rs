@@ -1,4 +1,5 @@
-//! Command line of the benchmark examples: `<path> [--seconds N] [--seed N]`.
+//! Command line of the benchmark examples:
+//! `<path> [--seconds N] [--seed N] [--objective NAME]`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,18 +8,21 @@ pub struct Args {
     pub path: PathBuf,
     pub seconds: f64,
     pub seed: u64,
+    /// `--objective`, if given (each example says which it knows).
+    pub objective: Option<String>,
 }
 
 impl Args {
     /// Parses the process arguments; on error prints usage and returns the exit code.
     pub fn parse(name: &str) -> Result<Args, ExitCode> {
         let usage = || {
-            eprintln!("usage: {name} <instance file> [--seconds N] [--seed N]");
+            eprintln!("usage: {name} <instance file> [--seconds N] [--seed N] [--objective NAME]");
             ExitCode::from(2)
         };
         let mut path = None;
         let mut seconds = 10.0;
         let mut seed = 0;
+        let mut objective = None;
         let mut it = std::env::args().skip(1);
         while let Some(arg) = it.next() {
             match arg.as_str() {
@@ -28,6 +32,10 @@ impl Args {
                 },
                 "--seed" => match it.next().and_then(|s| s.parse().ok()) {
                     Some(s) => seed = s,
+                    None => return Err(usage()),
+                },
+                "--objective" => match it.next() {
+                    Some(name) => objective = Some(name),
                     None => return Err(usage()),
                 },
                 "-h" | "--help" => return Err(usage()),
@@ -40,6 +48,7 @@ impl Args {
                 path,
                 seconds,
                 seed,
+                objective,
             }),
             None => Err(usage()),
         }

@@ -34,7 +34,8 @@ fn spliced_cost(model: &Model, a: &Route, cut_a: usize, b: &Route, cut_b: usize)
         return None;
     }
     let from = a.state_before(model, cut_a);
-    let tail = b.tail_cost(model, vehicle, cut_b, from, b.same_timing(model, a.vehicle))?;
+    let same = b.same_timing(model, a.vehicle);
+    let tail = b.tail_cost(model, vehicle, cut_b, from, a.head(cut_a), same)?;
     Some(a.prefix_cost(cut_a).plus(tail))
 }
 
