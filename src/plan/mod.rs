@@ -158,6 +158,9 @@ const EXHAUSTIVE_CANDIDATES: usize = 10;
 const EXACT_EVERY_SET_CANDIDATES: usize = 4;
 /// Share of the time limit the lower bound may use.
 const BOUND_SHARE: f64 = 0.4;
+/// Share of the time left after the assignment bound that the search may
+/// use before the bound resumes.
+const SEARCH_SHARE: f64 = 0.5;
 /// Share of the time left after the search that the stock polish keeps
 /// when the bound goes on.
 const POLISH_SHARE: f64 = 0.15;
@@ -588,10 +591,21 @@ fn solve_network(
         (search.exhaustive(&candidates), None)
     } else {
         let stop_below = lower_bound / (1.0 - options.gap).max(1e-9);
-        (
-            search.local(&candidates, starts, incumbent, stop_below),
-            None,
-        )
+        // With the bound to resume, the search gets half the time left: on
+        // large networks one pass of its moves can outlast the limit, while
+        // the bound's minimisers keep bringing plans.
+        let resumable = ascent.as_ref().is_some_and(|a| !a.converged());
+        if resumable {
+            let left = deadline.saturating_duration_since(Instant::now());
+            search.deadline = Instant::now() + left.mul_f64(SEARCH_SHARE);
+        }
+        let found = search.local(&candidates, starts, incumbent, stop_below);
+        if resumable {
+            // Its own share ran out, not the run's time.
+            search.deadline = deadline;
+            search.timed_out = Instant::now() >= deadline;
+        }
+        (found, None)
     };
     let mut best = best;
     report_progress(lower_bound, best.as_ref(), started);
@@ -611,6 +625,9 @@ fn solve_network(
                 |bound| report_progress(bound, None, started),
             );
             lower_bound = lower_bound.max(bound.lower_bound);
+            // Stopped by its deadline unless it converged or proved the gap
+            // (which the status states first).
+            search.timed_out |= !ascent.converged();
         }
     }
     let mut best = best.ok_or(PlanError::NoFeasiblePlan)?;

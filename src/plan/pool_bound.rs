@@ -39,7 +39,7 @@ use super::model::PlanModel;
 use super::stock_model::fill_rate;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Demand intervals per stock level, each `INTERVAL_SHRINK` times the
 /// next larger one, from the pool's total down.
@@ -47,6 +47,8 @@ const INTERVALS: usize = 40;
 const INTERVAL_SHRINK: f64 = 0.8;
 /// Iterations without improvement before the step is halved.
 const PATIENCE: usize = 30;
+/// Share of the ascent's time the plans of its minimisers may take.
+const PLANNING_SHARE: f64 = 0.3;
 /// Smallest step before the ascent gives up.
 const MIN_STEP: f64 = 1e-4;
 
@@ -314,9 +316,18 @@ impl<'a> Relaxation<'a> {
     fn pool_choice(&self, pool: &BoundPool, weights: &[f64], pi: &[f64]) -> PoolChoice {
         let model = self.model;
         let count = pool.entries.len();
-        let rate = |k: usize| self.items[self.entries[pool.entries[k]].item].rate;
-        let weight = |k: usize| weights[self.entries[pool.entries[k]].item];
-        let value_of = |k: usize| pi[pool.entries[k]];
+        // (rate, priced weight, value) of each entry, read once.
+        let data: Vec<(f64, f64, f64)> = pool
+            .entries
+            .iter()
+            .map(|e| {
+                let item = self.entries[*e].item;
+                (self.items[item].rate, weights[item], pi[*e])
+            })
+            .collect();
+        let rate = |k: usize| data[k].0;
+        let weight = |k: usize| data[k].1;
+        let value_of = |k: usize| data[k].2;
         // No stock: every item taken pays its whole priced breach.
         let mut best = PoolChoice {
             value: 0.0,
@@ -503,6 +514,9 @@ pub struct AssignmentAscent<'a> {
     seen: BTreeSet<Vec<bool>>,
     step: f64,
     since_improvement: usize,
+    /// When the ascent began, and the time its plans took.
+    started: Instant,
+    planning: Duration,
 }
 
 impl<'a> AssignmentAscent<'a> {
@@ -521,6 +535,8 @@ impl<'a> AssignmentAscent<'a> {
             seen: BTreeSet::new(),
             step: 1.0,
             since_improvement: 0,
+            started: Instant::now(),
+            planning: Duration::ZERO,
         }
     }
 
@@ -559,10 +575,16 @@ impl<'a> AssignmentAscent<'a> {
                     self.since_improvement = 0;
                 }
             }
-            if self.seen.insert(evaluation.open.clone()) {
+            // Plans of new minimisers, while they take at most a share of
+            // the ascent's time (on large networks one costs several
+            // evaluations of the relaxation).
+            let affordable = self.planning <= self.started.elapsed().mul_f64(PLANNING_SHARE);
+            if affordable && self.seen.insert(evaluation.open.clone()) {
+                let planning = Instant::now();
                 if let Some(cost) = upper(&evaluation.open) {
                     self.best_plan = self.best_plan.min(cost);
                 }
+                self.planning += planning.elapsed();
             }
             let best_plan = self.best_plan;
             if best_plan.is_finite() && best_plan - self.result.lower_bound <= stop_gap * best_plan
