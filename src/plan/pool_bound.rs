@@ -645,3 +645,107 @@ fn ascend(multipliers: &mut Multipliers, evaluation: &Evaluation, step: f64, tar
         *l = (*l + length * g).max(0.0);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::FillModel;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    fn one_depot_model(fill_model: FillModel, holding: f64, lead_years: f64) -> PlanModel {
+        PlanModel {
+            sites: Vec::new(),
+            usable: Vec::new(),
+            forced_open: vec![false],
+            tier_demand: vec![0.0],
+            stock_demand: vec![0.0],
+            floor_met: vec![0.0],
+            floor_cost: 0.0,
+            tier_targets: vec![0.9],
+            tier_penalties: vec![1000.0],
+            fixed_cost: vec![0.0],
+            lead_years: vec![lead_years],
+            holding: vec![holding],
+            emergency_cost: 0.0,
+            fill_model,
+            max_stock: 8,
+            depot_count: 1,
+            part_count: 1,
+        }
+    }
+
+    #[test]
+    fn the_pool_bracket_is_below_every_choice_of_items() {
+        // Phi = min over item sets T of G(T) - pi(T), checked against every
+        // subset of up to 8 items with random values of either sign.
+        let mut rng = ChaCha8Rng::seed_from_u64(19);
+        for case in 0..300 {
+            let fill_model = if case % 2 == 0 {
+                FillModel::ErlangLoss
+            } else {
+                FillModel::Metric
+            };
+            let model = one_depot_model(
+                fill_model,
+                rng.random_range(50.0..5_000.0),
+                rng.random_range(0.005..0.3),
+            );
+            let count = rng.random_range(1..=8usize);
+            let items: Vec<Item> = (0..count)
+                .map(|i| Item {
+                    tier: 0,
+                    rate: rng.random_range(0.05..20.0),
+                    cost: rng.random_range(100.0..30_000.0),
+                    met: 1.0,
+                    entries: i..i + 1,
+                    may_go_unserved: true,
+                })
+                .collect();
+            let entries: Vec<Entry> = (0..count)
+                .map(|item| Entry {
+                    item,
+                    pool: 0,
+                    candidate: true,
+                })
+                .collect();
+            let pool = BoundPool {
+                depot: 0,
+                holding: model.holding[0],
+                lead_years: model.lead_years[0],
+                entries: (0..count).collect(),
+            };
+            let relaxation = Relaxation {
+                model: &model,
+                required: &[0.0],
+                items: items.clone(),
+                entries,
+                pools: vec![pool.clone()],
+                depot_pools: vec![vec![0]],
+                unreachable: vec![(0.0, 0.0)],
+            };
+            let weights: Vec<f64> = items.iter().map(|i| i.cost).collect();
+            let pi: Vec<f64> = (0..count)
+                .map(|_| rng.random_range(-5_000.0..40_000.0))
+                .collect();
+            let bound = relaxation.pool_choice(&pool, &weights, &pi).value;
+            for mask in 0..(1u32 << count) {
+                let chosen: Vec<usize> = (0..count).filter(|k| mask & (1 << k) != 0).collect();
+                let rate: f64 = chosen.iter().map(|k| items[*k].rate).sum();
+                let weight: f64 = chosen.iter().map(|k| weights[*k]).sum();
+                let value: f64 = chosen.iter().map(|k| pi[*k]).sum();
+                let cost = (0..=model.max_stock)
+                    .map(|s| {
+                        pool.holding * f64::from(s)
+                            + weight * (1.0 - fill_rate(fill_model, s, rate * pool.lead_years))
+                    })
+                    .fold(f64::INFINITY, f64::min);
+                let exact = cost - value;
+                assert!(
+                    bound <= exact + 1e-6 * exact.abs().max(1.0),
+                    "case {case}, items {chosen:?}: bound {bound} above {exact}"
+                );
+            }
+        }
+    }
+}
