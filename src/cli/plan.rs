@@ -59,6 +59,18 @@ impl StaffingArg {
     }
 }
 
+/// The spinner's line while a plan runs: the bound, the best plan and the
+/// gap between them.
+fn progress_message(lower_bound: f64, best_cost: Option<f64>) -> String {
+    match best_cost {
+        Some(best) if best > 0.0 => format!(
+            "planning: best plan {best:.0}, lower bound {lower_bound:.0}, gap {:.2}%",
+            ((best - lower_bound) / best).max(0.0) * 100.0
+        ),
+        _ => format!("planning: lower bound {lower_bound:.0}, no plan yet"),
+    }
+}
+
 fn parse_backend(text: &str) -> Result<Backend, String> {
     text.parse()
 }
@@ -107,7 +119,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         options.time_limit,
         options.gap * 100.0
     ));
-    let plan = plan::plan(&scenario, &travel, options);
+    let plan = {
+        let spinner = progress.clone();
+        let mut best_cost: Option<f64> = None;
+        plan::observed(
+            move |report: plan::PlanProgress| {
+                best_cost = report.best_cost.or(best_cost);
+                spinner.set_message(progress_message(report.lower_bound, best_cost));
+            },
+            || plan::plan(&scenario, &travel, options),
+        )
+    };
     progress.finish_and_clear();
     let plan = plan?;
     write_plan(&args.out, &scenario, &plan)

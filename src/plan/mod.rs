@@ -8,6 +8,8 @@ pub mod curve;
 mod model;
 mod network;
 mod people_bound;
+mod pool_bound;
+mod progress;
 mod staffing;
 mod stock_model;
 mod stocking;
@@ -16,12 +18,15 @@ pub use crate::milp::{Backend, Limits, MilpError, MilpStatus};
 pub use bound::LagrangianBound;
 pub use model::{ModelError, PlanModel, Reach, SiteModel, TravelHours, depot_site_hours};
 pub use people_bound::added_cost_bound;
+pub use progress::{PlanProgress, observed};
 pub use staffing::{AddedPosition, People, Staffing, count_engineers, count_roster};
 pub use stock_model::{erlang_b, expected_backorders, fill_curve, fill_rate, poisson_pmf};
 pub use stocking::{Assignment, Pool, Unserved};
 
 use crate::people::Staff;
 use crate::scenario::{DepotIdx, Scenario, SiteIdx};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use std::time::{Duration, Instant};
 
 /// Options of one planning run.
@@ -155,6 +160,21 @@ const EXHAUSTIVE_CANDIDATES: usize = 10;
 const EXACT_EVERY_SET_CANDIDATES: usize = 4;
 /// Share of the time limit the lower bound may use.
 const BOUND_SHARE: f64 = 0.4;
+/// Share of the time left after the assignment bound that the search may
+/// use before the bound resumes.
+const SEARCH_SHARE: f64 = 0.5;
+/// Share of the time left after the search that the stock polish keeps
+/// when the bound goes on.
+const POLISH_SHARE: f64 = 0.15;
+/// Solver attempts the stock polish's time is shared among.
+const POLISH_ATTEMPTS: f64 = 5.0;
+/// Seed of the search's random large moves (fixed: same input, same moves).
+const KICK_SEED: u64 = 19;
+/// Large moves in a row without improvement before the search stops.
+const MAX_KICKS_WITHOUT_IMPROVEMENT: usize = 200;
+/// Share of the time left after the region bound that the assignment bound
+/// may use when a region was too large to enumerate.
+const ASSIGNMENT_SHARE: f64 = 0.6;
 
 /// Plans a scenario. `travel` holds depot-to-site travel hours.
 pub fn plan(
@@ -472,6 +492,40 @@ fn promise_halves(model: &PlanModel, best: &Candidate) -> (Vec<f64>, Vec<f64>) {
     (parts, people)
 }
 
+/// The assignment relaxation's lower bound on its own, parts only (see
+/// `pool_bound.rs`): the bound the planner uses when every depot is a
+/// candidate, for comparison with other bounds and exact models. The ascent
+/// runs until it converges or `time_limit` passes.
+pub fn assignment_lower_bound(
+    scenario: &Scenario,
+    travel: &TravelHours,
+    time_limit: Duration,
+) -> Result<f64, PlanError> {
+    let deadline = Instant::now() + time_limit;
+    let model = PlanModel::build(scenario, travel)?;
+    let target = target_demand(&model, &attainable_demand(&model));
+    let required = stock_requirement(&model, &target);
+    let mu = vec![0.0; model.tier_count()];
+    let mut search = Search {
+        model: &model,
+        required: &required,
+        evaluations: 0,
+        timed_out: false,
+        deadline,
+        solver_trouble: SolverTrouble::default(),
+    };
+    let mut ascent = pool_bound::AssignmentAscent::new(&model, &required, &mu);
+    // The minimisers' plans give the ascent its targets.
+    let bound = ascent.run(
+        deadline,
+        0.0,
+        f64::INFINITY,
+        |open| search.evaluate(open).map(|found| found.cost),
+        |_| {},
+    );
+    Ok(bound.lower_bound)
+}
+
 /// Searches open sets and stock for `model`, each tier meeting `target`
 /// failures per year in time (less what is met whatever the stock).
 fn solve_network(
@@ -522,8 +576,26 @@ fn solve_network(
         started.elapsed().as_secs_f64()
     );
     let mut lower_bound = lagrangian.lower_bound.max(forced_fixed_cost(model));
+    report_progress(lower_bound, incumbent.as_ref(), started);
     let mut starts = Vec::new();
-    if !lagrangian.every_region_exact {
+    // Regions too large to enumerate and too many candidates to enumerate
+    // open sets: the assignment relaxation bounds them (tighter than the
+    // facility-location one, measured), and its minimisers are plans.
+    let mut ascent = (!lagrangian.every_region_exact && candidates.len() > EXHAUSTIVE_CANDIDATES)
+        .then(|| pool_bound::AssignmentAscent::new(model, &required, &lagrangian.multipliers));
+    if let Some(ascent) = ascent.as_mut() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let known = incumbent.as_ref().map_or(f64::INFINITY, |c| c.cost);
+        let bound = ascent.run(
+            Instant::now() + left.mul_f64(ASSIGNMENT_SHARE),
+            options.gap * 0.5,
+            known,
+            |open| keep_better(search.evaluate(open), &mut incumbent),
+            |bound| report_progress(bound, None, started),
+        );
+        lower_bound = lower_bound.max(bound.lower_bound);
+        report_progress(lower_bound, incumbent.as_ref(), started);
+    } else if !lagrangian.every_region_exact {
         // Some region was too large to enumerate: the facility-location
         // relaxation may bound it better, and its open set is a start.
         match network::relaxation_bound(
@@ -550,11 +622,45 @@ fn solve_network(
         (search.exhaustive(&candidates), None)
     } else {
         let stop_below = lower_bound / (1.0 - options.gap).max(1e-9);
-        (
-            search.local(&candidates, starts, incumbent, stop_below),
-            None,
-        )
+        // With the bound to resume, the search gets half the time left: on
+        // large networks one pass of its moves can outlast the limit, while
+        // the bound's minimisers keep bringing plans.
+        let resumable = ascent.as_ref().is_some_and(|a| !a.converged());
+        if resumable {
+            let left = deadline.saturating_duration_since(Instant::now());
+            search.deadline = Instant::now() + left.mul_f64(SEARCH_SHARE);
+        }
+        let found = search.local(&candidates, starts, incumbent, stop_below);
+        if resumable {
+            // Its own share ran out, not the run's time.
+            search.deadline = deadline;
+            search.timed_out = Instant::now() >= deadline;
+        }
+        (found, None)
     };
+    let mut best = best;
+    report_progress(lower_bound, best.as_ref(), started);
+    // The search has stalled short of the gap: the rest of the time (less
+    // the stock polish's share) goes to the bound, whose minimisers are
+    // still plans.
+    if let (Some(ascent), Some(found)) = (ascent.as_mut(), best.as_ref()) {
+        let gap_proven = found.cost - lower_bound <= options.gap * found.cost;
+        if !gap_proven && !ascent.converged() && !search.out_of_time() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let known = found.cost;
+            let bound = ascent.run(
+                Instant::now() + left.mul_f64(1.0 - POLISH_SHARE),
+                options.gap * 0.5,
+                known,
+                |open| keep_better(search.evaluate(open), &mut best),
+                |bound| report_progress(bound, None, started),
+            );
+            lower_bound = lower_bound.max(bound.lower_bound);
+            // Stopped by its deadline unless it converged or proved the gap
+            // (which the status states first).
+            search.timed_out |= !ascent.converged();
+        }
+    }
     let mut best = best.ok_or(PlanError::NoFeasiblePlan)?;
     tracing::info!(
         "search: {} open sets evaluated, best cost {:.0}, {:.1}s",
@@ -589,6 +695,25 @@ fn solve_network(
         lagrangian,
     };
     Ok((best, proof, effort))
+}
+
+/// Keeps `found` in `best` when it is cheaper; returns its cost.
+fn keep_better(found: Option<Candidate>, best: &mut Option<Candidate>) -> Option<f64> {
+    let found = found?;
+    let cost = found.cost;
+    if best.as_ref().is_none_or(|b| cost < b.cost - 1e-9) {
+        *best = Some(found);
+    }
+    Some(cost)
+}
+
+/// Tells the run's observer (if any) the bound and the best plan so far.
+fn report_progress(lower_bound: f64, best: Option<&Candidate>, started: Instant) {
+    progress::report(PlanProgress {
+        lower_bound,
+        best_cost: best.map(|b| b.cost),
+        elapsed: started.elapsed(),
+    });
 }
 
 /// What bounds the cost of every plan.
@@ -844,7 +969,39 @@ impl Search<'_> {
                 }
             }
         }
-        let mut current = best?;
+        let mut best = self.descend(best?, candidates, stop_below);
+        // Large-neighbourhood moves from the best set (close two and open
+        // one, or one of each at random), each followed by a descent, until
+        // the bound proves the gap or time runs out.
+        let mut rng = ChaCha8Rng::seed_from_u64(KICK_SEED);
+        let mut kicks_since_improvement = 0;
+        while best.cost > stop_below
+            && kicks_since_improvement < MAX_KICKS_WITHOUT_IMPROVEMENT
+            && !self.out_of_time()
+        {
+            kicks_since_improvement += 1;
+            let kicked = kick(candidates, &best.open, &mut rng);
+            let Some(found) = self.evaluate(&kicked) else {
+                continue;
+            };
+            let found = self.descend(found, candidates, stop_below);
+            if found.cost < best.cost * (1.0 - 1e-9) {
+                tracing::debug!("kick {kicks_since_improvement}: {:.0}", found.cost);
+                best = found;
+                kicks_since_improvement = 0;
+            }
+        }
+        Some(best)
+    }
+
+    /// Open, close or swap one candidate while that lowers the cost, until
+    /// the cost is at most `stop_below` or time runs out.
+    fn descend(
+        &mut self,
+        mut current: Candidate,
+        candidates: &[DepotIdx],
+        stop_below: f64,
+    ) -> Candidate {
         loop {
             if current.cost <= stop_below {
                 break;
@@ -866,8 +1023,40 @@ impl Search<'_> {
                 break;
             }
         }
-        Some(current)
+        current
     }
+}
+
+/// A random large move from `open`: close two open candidates and open a
+/// closed one when there are enough of each, else toggle two candidates.
+fn kick(candidates: &[DepotIdx], open: &[bool], rng: &mut ChaCha8Rng) -> Vec<bool> {
+    let mut next = open.to_vec();
+    let opened: Vec<usize> = candidates
+        .iter()
+        .map(|d| d.index())
+        .filter(|d| open[*d])
+        .collect();
+    let closed: Vec<usize> = candidates
+        .iter()
+        .map(|d| d.index())
+        .filter(|d| !open[*d])
+        .collect();
+    if opened.len() >= 2 && !closed.is_empty() && rng.random_bool(0.5) {
+        let first = rng.random_range(0..opened.len());
+        let mut second = rng.random_range(0..opened.len() - 1);
+        if second >= first {
+            second += 1;
+        }
+        next[opened[first]] = false;
+        next[opened[second]] = false;
+        next[closed[rng.random_range(0..closed.len())]] = true;
+    } else {
+        for _ in 0..2 {
+            let depot = candidates[rng.random_range(0..candidates.len())].index();
+            next[depot] = !next[depot];
+        }
+    }
+    next
 }
 
 /// Neighbouring open sets: each candidate toggled, then each swap of an
@@ -925,10 +1114,15 @@ fn polish_stock(
     if stocking::exact_size(&best.pools) > stocking::EXACT_COLUMN_LIMIT {
         return false;
     }
+    // The solver's fallback chain may try several copies of the model,
+    // each with this limit: keep their sum within the time left.
     let limits = Limits {
-        time: left.max(Duration::from_secs(1)),
+        time: left.div_f64(POLISH_ATTEMPTS),
         gap: 0.0,
     };
+    if limits.time < Duration::from_millis(200) {
+        return true;
+    }
     match stocking::exact(&best.pools, required, backend, limits) {
         Ok(found) => {
             trouble.recovered(found.recovery);
@@ -940,7 +1134,8 @@ fn polish_stock(
                 best.stock = stock;
                 best.cost = cost;
             }
-            status == MilpStatus::TimeLimit
+            // Its own share ran out, not the run's time.
+            status == MilpStatus::TimeLimit && Instant::now() >= deadline
         }
         Err(error) => {
             trouble.failed(error);

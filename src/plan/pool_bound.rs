@@ -1,0 +1,751 @@
+//! A lower bound that stays tight when every depot is a candidate: a
+//! Lagrangian relaxation of who serves whom, so the remaining problem
+//! splits into one small problem per (depot, part) pool.
+//!
+//! # Why the bound is valid
+//!
+//! With the tier targets priced by mu >= 0 (as in `bound.rs`), a plan costs
+//! its fixed costs, plus per pool `G(T) = min_S h S + W(T) B(S, L R(T))` for
+//! the set T of demand items (site, part) it serves (R their failures per
+//! year, W their priced breach cost, B the share that finds no stock), plus
+//! the priced cost w of every item no depot serves. Write `x_io` for "item i
+//! is served by the o-th depot of its site's list of possible servers" and
+//! `y_d` for "d is open". Every plan satisfies
+//!
+//! - (a) `sum_o x_io + unserved_i = 1` for every item, and
+//! - (b) `sum over o' up to o of x_io' >= y_d(o)`: when the o-th depot is
+//!   open, the item is served by it or a faster one (the dispatch rule).
+//!
+//! Pricing (a) with free multipliers v and (b) with lambda >= 0 leaves, for
+//! every open set and assignment, a cost at least
+//! `sum_i v_i + sum_d y_d (f_d + Lambda_d + sum_p Phi_dp) + sum_i min(0, w_i - v_i)`
+//! where `Lambda_d` sums d's lambdas and `Phi_dp = min over T of
+//! G(T) - sum_(i in T) pi_i` with `pi` the item's v plus the lambdas of its
+//! own and slower options. A candidate is then open exactly when its bracket
+//! is negative. Dropping that a site's parts go to one depot only loosens
+//! the relaxation, so the value stays a bound.
+//!
+//! `Phi` itself is bounded below, not solved: for each stock level S and
+//! each interval `[R_j, R_(j+1)]` of pooled demand, B is at least
+//! `B(S, L R_j)` (B grows with load), and the best items to pool within the
+//! capacity `R_(j+1)` form a fractional knapsack whose greedy solution is a
+//! lower bound on every integral choice. The least over S and intervals,
+//! and the no-stock choice, bound `Phi`. Every piece is linear in
+//! (v, lambda, mu) for a fixed choice, so the bound is concave in the
+//! multipliers and a subgradient ascent (Polyak steps towards the best
+//! plan's cost) tightens it; the best value seen is kept.
+
+use super::model::PlanModel;
+use super::stock_model::fill_rate;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+/// Demand intervals per stock level, each `INTERVAL_SHRINK` times the
+/// next larger one, from the pool's total down.
+const INTERVALS: usize = 40;
+const INTERVAL_SHRINK: f64 = 0.8;
+/// Iterations without improvement before the step is halved.
+const PATIENCE: usize = 30;
+/// Share of the ascent's time the plans of its minimisers may take.
+const PLANNING_SHARE: f64 = 0.3;
+/// Smallest step before the ascent gives up.
+const MIN_STEP: f64 = 1e-4;
+
+/// The assignment bound and how far the ascent went.
+#[derive(Clone, Debug)]
+pub struct AssignmentBound {
+    /// A valid lower bound on the yearly cost of any plan.
+    pub lower_bound: f64,
+    /// Relaxations evaluated.
+    pub evaluations: usize,
+}
+
+/// One demand item (a site's failures of one part) as the relaxation sees it.
+#[derive(Clone, Debug)]
+struct Item {
+    tier: usize,
+    rate: f64,
+    /// Cost avoided per unit of fill (`SiteModel::stock_cost`).
+    cost: f64,
+    /// Failures met per unit of fill (`SiteModel::stock_met`).
+    met: f64,
+    /// Its entries (one per possible server), fastest first.
+    entries: std::ops::Range<usize>,
+    /// Whether no must-open depot ends its list, so it may go unserved.
+    may_go_unserved: bool,
+}
+
+/// An item at one of its possible servers.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    item: usize,
+    pool: usize,
+    /// Whether the depot is a candidate (its dispatch-rule row is priced).
+    candidate: bool,
+}
+
+#[derive(Clone, Debug)]
+struct BoundPool {
+    depot: usize,
+    holding: f64,
+    lead_years: f64,
+    entries: Vec<usize>,
+}
+
+/// The relaxation's data.
+struct Relaxation<'a> {
+    model: &'a PlanModel,
+    required: &'a [f64],
+    items: Vec<Item>,
+    entries: Vec<Entry>,
+    pools: Vec<BoundPool>,
+    /// Pools of each depot.
+    depot_pools: Vec<Vec<usize>>,
+    /// Items no usable depot can serve: per tier (met, cost).
+    unreachable: Vec<(f64, f64)>,
+}
+
+/// The multipliers of the relaxation.
+#[derive(Clone, Debug)]
+struct Multipliers {
+    mu: Vec<f64>,
+    /// Per item, its assignment row (a).
+    v: Vec<f64>,
+    /// Per entry, its dispatch-rule row (b); unused for must-open depots.
+    lambda: Vec<f64>,
+}
+
+/// What one evaluation gives.
+struct Evaluation {
+    value: f64,
+    open: Vec<bool>,
+    /// Supergradients in the order of [`Multipliers`].
+    mu_gradient: Vec<f64>,
+    v_gradient: Vec<f64>,
+    lambda_gradient: Vec<f64>,
+}
+
+/// The least of one pool's bracket and the choice that gave it.
+struct PoolChoice {
+    value: f64,
+    /// Share of each of the pool's entries taken (in the pool's order).
+    taken: Vec<f64>,
+    /// The breach share the value counted for taken items.
+    blocking: f64,
+}
+
+impl<'a> Relaxation<'a> {
+    fn build(model: &'a PlanModel, required: &'a [f64]) -> Self {
+        let tiers = model.tier_count();
+        let forced = &model.forced_open;
+        let mut items = Vec::new();
+        let mut entries = Vec::new();
+        let mut pools: Vec<BoundPool> = Vec::new();
+        let mut pool_of: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+        let mut unreachable = vec![(0.0, 0.0); tiers];
+        for site in &model.sites {
+            let servers = site.possible_servers(forced);
+            let may_go_unserved = servers.last().is_none_or(|r| !forced[r.depot.index()]);
+            for (index, (part, rate)) in site.demand.iter().enumerate() {
+                let tier = site.tier.index();
+                if servers.is_empty() {
+                    unreachable[tier].0 += site.stock_met(index);
+                    unreachable[tier].1 += site.stock_cost(index);
+                    continue;
+                }
+                let item = items.len();
+                let first = entries.len();
+                for reach in servers {
+                    let depot = reach.depot.index();
+                    let pool = *pool_of.entry((depot, part.index())).or_insert_with(|| {
+                        pools.push(BoundPool {
+                            depot,
+                            holding: model.holding[part.index()],
+                            lead_years: model.lead_years[depot],
+                            entries: Vec::new(),
+                        });
+                        pools.len() - 1
+                    });
+                    pools[pool].entries.push(entries.len());
+                    entries.push(Entry {
+                        item,
+                        pool,
+                        candidate: !forced[depot],
+                    });
+                }
+                items.push(Item {
+                    tier,
+                    rate: *rate,
+                    cost: site.stock_cost(index),
+                    met: site.stock_met(index),
+                    entries: first..entries.len(),
+                    may_go_unserved,
+                });
+            }
+        }
+        let mut depot_pools = vec![Vec::new(); model.depot_count];
+        for (q, pool) in pools.iter().enumerate() {
+            depot_pools[pool.depot].push(q);
+        }
+        Relaxation {
+            model,
+            required,
+            items,
+            entries,
+            pools,
+            depot_pools,
+            unreachable,
+        }
+    }
+
+    fn priced_weight(&self, item: &Item, mu: &[f64]) -> f64 {
+        item.cost + mu[item.tier] * item.met
+    }
+
+    /// Per entry, the value pi of serving its item there: v plus the
+    /// lambdas of this and every slower option.
+    fn entry_values(&self, multipliers: &Multipliers) -> Vec<f64> {
+        let mut pi = vec![0.0; self.entries.len()];
+        for (i, item) in self.items.iter().enumerate() {
+            let mut suffix = 0.0;
+            for e in item.entries.clone().rev() {
+                if self.entries[e].candidate {
+                    suffix += multipliers.lambda[e];
+                }
+                pi[e] = multipliers.v[i] + suffix;
+            }
+        }
+        pi
+    }
+
+    fn evaluate(&self, multipliers: &Multipliers, deadline: Instant) -> Option<Evaluation> {
+        let model = self.model;
+        let tiers = model.tier_count();
+        let mu = &multipliers.mu;
+        let weights: Vec<f64> = self
+            .items
+            .iter()
+            .map(|item| self.priced_weight(item, mu))
+            .collect();
+        let pi = self.entry_values(multipliers);
+        let choices: Vec<Option<PoolChoice>> = self
+            .pools
+            .par_iter()
+            .enumerate()
+            .map(|(q, pool)| {
+                if q % 64 == 0 && Instant::now() >= deadline {
+                    return None;
+                }
+                Some(self.pool_choice(pool, &weights, &pi))
+            })
+            .collect();
+        let choices: Vec<PoolChoice> = choices.into_iter().collect::<Option<_>>()?;
+        // The constant: fixed costs of must-open depots, breaches no stock
+        // avoids, the priced targets.
+        let mut value = model.floor_cost;
+        let mut mu_gradient = vec![0.0; tiers];
+        for k in 0..tiers {
+            let (met, cost) = self.unreachable[k];
+            let gap = self.required[k] - model.stock_demand[k] + met;
+            value += mu[k] * gap + cost;
+            mu_gradient[k] += gap;
+        }
+        value += multipliers.v.iter().sum::<f64>();
+        let mut v_gradient = vec![1.0; self.items.len()];
+        let mut lambda_gradient = vec![0.0; self.entries.len()];
+        let mut open = model.forced_open.clone();
+        let mut entry_taken = vec![0.0; self.entries.len()];
+        for depot in &model.usable {
+            let d = depot.index();
+            let mut bracket = model.fixed_cost[d];
+            for q in &self.depot_pools[d] {
+                bracket += choices[*q].value;
+                for e in &self.pools[*q].entries {
+                    if self.entries[*e].candidate {
+                        bracket += multipliers.lambda[*e];
+                    }
+                }
+            }
+            let is_open = model.forced_open[d] || bracket < 0.0;
+            open[d] = is_open;
+            if !is_open {
+                continue;
+            }
+            value += bracket;
+            for q in &self.depot_pools[d] {
+                let pool = &self.pools[*q];
+                let choice = &choices[*q];
+                for (e, taken) in pool.entries.iter().zip(&choice.taken) {
+                    let entry = self.entries[*e];
+                    let item = &self.items[entry.item];
+                    entry_taken[*e] = *taken;
+                    v_gradient[entry.item] -= taken;
+                    mu_gradient[item.tier] += taken * choice.blocking * item.met;
+                    if entry.candidate {
+                        lambda_gradient[*e] += 1.0;
+                    }
+                }
+            }
+        }
+        for (i, item) in self.items.iter().enumerate() {
+            if item.may_go_unserved && weights[i] < multipliers.v[i] {
+                value += weights[i] - multipliers.v[i];
+                v_gradient[i] -= 1.0;
+                mu_gradient[item.tier] += item.met;
+            }
+            // Row (b): y_d(o) - sum of x up to o, for candidate options.
+            let mut served_so_far = 0.0;
+            for e in item.entries.clone() {
+                served_so_far += entry_taken[e];
+                if self.entries[e].candidate {
+                    lambda_gradient[e] -= served_so_far;
+                }
+            }
+        }
+        Some(Evaluation {
+            value,
+            open,
+            mu_gradient,
+            v_gradient,
+            lambda_gradient,
+        })
+    }
+
+    /// The bracket `min over T of G(T) - pi(T)` of one pool, bounded below.
+    fn pool_choice(&self, pool: &BoundPool, weights: &[f64], pi: &[f64]) -> PoolChoice {
+        let model = self.model;
+        let count = pool.entries.len();
+        // (rate, priced weight, value) of each entry, read once.
+        let data: Vec<(f64, f64, f64)> = pool
+            .entries
+            .iter()
+            .map(|e| {
+                let item = self.entries[*e].item;
+                (self.items[item].rate, weights[item], pi[*e])
+            })
+            .collect();
+        let rate = |k: usize| data[k].0;
+        let weight = |k: usize| data[k].1;
+        let value_of = |k: usize| data[k].2;
+        // No stock: every item taken pays its whole priced breach.
+        let mut best = PoolChoice {
+            value: 0.0,
+            taken: vec![0.0; count],
+            blocking: 1.0,
+        };
+        let mut positive = 0.0;
+        let mut total_rate = 0.0;
+        for k in 0..count {
+            let gain = value_of(k) - weight(k);
+            if gain > 0.0 {
+                best.value -= gain;
+                best.taken[k] = 1.0;
+            }
+            positive += value_of(k).max(0.0);
+            total_rate += rate(k);
+        }
+        let mut order: Vec<(f64, usize)> = Vec::with_capacity(count);
+        // The most any capacity can gain, breaches free: a bound on every
+        // interval's gain, to skip intervals that cannot beat the best.
+        let most_gain = MostGain::new(&self.items, &self.entries, pool, pi);
+        for stock in 1..=model.max_stock {
+            let holding = pool.holding * f64::from(stock);
+            // Any choice with this much stock costs at least its holding
+            // less every positive value, which only grows with the stock.
+            if holding - positive >= best.value {
+                break;
+            }
+            for j in 0..INTERVALS {
+                // Interval j covers pooled demand [low, cap]; the last
+                // starts at nothing.
+                let cap = total_rate * INTERVAL_SHRINK.powi(j as i32);
+                let low = if j + 1 == INTERVALS {
+                    0.0
+                } else {
+                    cap * INTERVAL_SHRINK
+                };
+                if holding - most_gain.within(cap) >= best.value {
+                    continue;
+                }
+                let blocking = 1.0 - fill_rate(model.fill_model, stock, low * pool.lead_years);
+                order.clear();
+                for k in 0..count {
+                    let gain = value_of(k) - weight(k) * blocking;
+                    if gain > 0.0 {
+                        order.push((gain / rate(k), k));
+                    }
+                }
+                order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                let mut room = cap;
+                let mut value = holding;
+                for (ratio, k) in &order {
+                    if room <= 0.0 {
+                        break;
+                    }
+                    let share = (room / rate(*k)).min(1.0);
+                    value -= share * ratio * rate(*k);
+                    room -= share * rate(*k);
+                }
+                if value < best.value {
+                    best.value = value;
+                    best.blocking = blocking;
+                    best.taken.fill(0.0);
+                    let mut room = cap;
+                    for (_, k) in &order {
+                        if room <= 0.0 {
+                            break;
+                        }
+                        let share = (room / rate(*k)).min(1.0);
+                        best.taken[*k] = share;
+                        room -= share * rate(*k);
+                    }
+                }
+            }
+        }
+        best
+    }
+}
+
+/// The fractional knapsack of a pool's values with breaches free: the most
+/// any set of its items within a pooled demand can gain.
+struct MostGain {
+    /// Cumulative rate and gain of the items by gain per rate, best first.
+    rate: Vec<f64>,
+    gain: Vec<f64>,
+}
+
+impl MostGain {
+    fn new(items: &[Item], entries: &[Entry], pool: &BoundPool, pi: &[f64]) -> Self {
+        let mut order: Vec<(f64, f64, f64)> = pool
+            .entries
+            .iter()
+            .filter(|e| pi[**e] > 0.0)
+            .map(|e| {
+                let rate = items[entries[*e].item].rate;
+                (pi[*e] / rate, rate, pi[*e])
+            })
+            .collect();
+        order.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut rate = Vec::with_capacity(order.len() + 1);
+        let mut gain = Vec::with_capacity(order.len() + 1);
+        rate.push(0.0);
+        gain.push(0.0);
+        for (_, r, g) in order {
+            rate.push(rate[rate.len() - 1] + r);
+            gain.push(gain[gain.len() - 1] + g);
+        }
+        MostGain { rate, gain }
+    }
+
+    fn within(&self, cap: f64) -> f64 {
+        // Items wholly within the cap, then a share of the next.
+        let whole = self.rate.partition_point(|r| *r <= cap) - 1;
+        let mut gain = self.gain[whole];
+        if whole + 1 < self.rate.len() {
+            let next_rate = self.rate[whole + 1] - self.rate[whole];
+            let next_gain = self.gain[whole + 1] - self.gain[whole];
+            gain += next_gain * ((cap - self.rate[whole]) / next_rate).min(1.0);
+        }
+        // Rounding in the sums must not make the skip test too eager.
+        gain * (1.0 + 1e-9) + 1e-9
+    }
+}
+
+impl Relaxation<'_> {
+    /// Starting multipliers: each item valued at what it costs where it
+    /// would be cheapest to serve on its own share of a fully pooled depot.
+    fn start(&self, mu: &[f64]) -> Multipliers {
+        let model = self.model;
+        let mut pool_rate = vec![0.0; self.pools.len()];
+        let mut pool_weight = vec![0.0; self.pools.len()];
+        for entry in &self.entries {
+            let item = &self.items[entry.item];
+            pool_rate[entry.pool] += item.rate;
+            pool_weight[entry.pool] += self.priced_weight(item, mu);
+        }
+        let per_rate: Vec<f64> = self
+            .pools
+            .iter()
+            .enumerate()
+            .map(|(q, pool)| {
+                let cost = (0..=model.max_stock)
+                    .map(|s| {
+                        pool.holding * f64::from(s)
+                            + pool_weight[q]
+                                * (1.0
+                                    - fill_rate(
+                                        model.fill_model,
+                                        s,
+                                        pool_rate[q] * pool.lead_years,
+                                    ))
+                    })
+                    .fold(f64::INFINITY, f64::min);
+                cost / pool_rate[q].max(1e-12)
+            })
+            .collect();
+        let v = self
+            .items
+            .iter()
+            .map(|item| {
+                let cheapest = item
+                    .entries
+                    .clone()
+                    .map(|e| per_rate[self.entries[e].pool] * item.rate)
+                    .fold(f64::INFINITY, f64::min);
+                cheapest.min(self.priced_weight(item, mu))
+            })
+            .collect();
+        Multipliers {
+            mu: mu.to_vec(),
+            v,
+            lambda: vec![0.0; self.entries.len()],
+        }
+    }
+}
+
+/// The ascent on the assignment relaxation, resumable: [`Self::run`] may be
+/// called again with a later deadline and goes on where it stopped.
+pub struct AssignmentAscent<'a> {
+    relaxation: Relaxation<'a>,
+    multipliers: Multipliers,
+    result: AssignmentBound,
+    best_plan: f64,
+    seen: BTreeSet<Vec<bool>>,
+    step: f64,
+    since_improvement: usize,
+    /// When the ascent began, and the time its plans took.
+    started: Instant,
+    planning: Duration,
+}
+
+impl<'a> AssignmentAscent<'a> {
+    /// `mu` starts the tier multipliers (those of the region bound).
+    pub fn new(model: &'a PlanModel, required: &'a [f64], mu: &[f64]) -> Self {
+        let relaxation = Relaxation::build(model, required);
+        let multipliers = relaxation.start(mu);
+        AssignmentAscent {
+            relaxation,
+            multipliers,
+            result: AssignmentBound {
+                lower_bound: f64::NEG_INFINITY,
+                evaluations: 0,
+            },
+            best_plan: f64::INFINITY,
+            seen: BTreeSet::new(),
+            step: 1.0,
+            since_improvement: 0,
+            started: Instant::now(),
+            planning: Duration::ZERO,
+        }
+    }
+
+    /// Whether the step has shrunk so far that more iterations are futile.
+    pub fn converged(&self) -> bool {
+        self.step < MIN_STEP
+    }
+
+    /// Tightens the bound until `deadline`, convergence, or until it is
+    /// within `stop_gap` of the best plan. `upper` is shown each new
+    /// minimiser's open set and returns that plan's cost; `known_plan` is the
+    /// best cost found elsewhere; `progress` hears each better bound.
+    pub fn run(
+        &mut self,
+        deadline: Instant,
+        stop_gap: f64,
+        known_plan: f64,
+        mut upper: impl FnMut(&[bool]) -> Option<f64>,
+        mut progress: impl FnMut(f64),
+    ) -> AssignmentBound {
+        self.best_plan = self.best_plan.min(known_plan);
+        while Instant::now() < deadline && !self.converged() {
+            let Some(evaluation) = self.relaxation.evaluate(&self.multipliers, deadline) else {
+                break;
+            };
+            self.result.evaluations += 1;
+            let bound = &mut self.result.lower_bound;
+            if evaluation.value > *bound + 1e-9 * evaluation.value.abs() {
+                *bound = evaluation.value;
+                self.since_improvement = 0;
+                progress(*bound);
+            } else {
+                self.since_improvement += 1;
+                if self.since_improvement >= PATIENCE {
+                    self.step /= 2.0;
+                    self.since_improvement = 0;
+                }
+            }
+            // Plans of new minimisers, while they take at most a share of
+            // the ascent's time (on large networks one costs several
+            // evaluations of the relaxation).
+            let affordable = self.planning <= self.started.elapsed().mul_f64(PLANNING_SHARE);
+            if affordable && self.seen.insert(evaluation.open.clone()) {
+                let planning = Instant::now();
+                if let Some(cost) = upper(&evaluation.open) {
+                    self.best_plan = self.best_plan.min(cost);
+                }
+                self.planning += planning.elapsed();
+            }
+            let best_plan = self.best_plan;
+            if best_plan.is_finite() && best_plan - self.result.lower_bound <= stop_gap * best_plan
+            {
+                break;
+            }
+            let target = if best_plan.is_finite() {
+                best_plan
+            } else {
+                evaluation.value.abs() * 1.05 + 1.0
+            };
+            ascend(&mut self.multipliers, &evaluation, self.step, target);
+        }
+        tracing::info!(
+            "assignment bound {:.0} after {} evaluations",
+            self.result.lower_bound,
+            self.result.evaluations
+        );
+        self.result.clone()
+    }
+}
+
+/// One projected Polyak step along the supergradient.
+fn ascend(multipliers: &mut Multipliers, evaluation: &Evaluation, step: f64, target: f64) {
+    let project = |value: f64, gradient: f64| {
+        if value <= 0.0 && gradient < 0.0 {
+            0.0
+        } else {
+            gradient
+        }
+    };
+    let mu_gradient: Vec<f64> = multipliers
+        .mu
+        .iter()
+        .zip(&evaluation.mu_gradient)
+        .map(|(m, g)| project(*m, *g))
+        .collect();
+    let lambda_gradient: Vec<f64> = multipliers
+        .lambda
+        .iter()
+        .zip(&evaluation.lambda_gradient)
+        .map(|(l, g)| project(*l, *g))
+        .collect();
+    let norm: f64 = mu_gradient.iter().map(|g| g * g).sum::<f64>()
+        + evaluation.v_gradient.iter().map(|g| g * g).sum::<f64>()
+        + lambda_gradient.iter().map(|g| g * g).sum::<f64>();
+    if norm <= 0.0 {
+        return;
+    }
+    let length = step * (target - evaluation.value).max(0.0) / norm;
+    for (m, g) in multipliers.mu.iter_mut().zip(&mu_gradient) {
+        *m = (*m + length * g).max(0.0);
+    }
+    for (v, g) in multipliers.v.iter_mut().zip(&evaluation.v_gradient) {
+        *v += length * g;
+    }
+    for (l, g) in multipliers.lambda.iter_mut().zip(&lambda_gradient) {
+        *l = (*l + length * g).max(0.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::FillModel;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    fn one_depot_model(fill_model: FillModel, holding: f64, lead_years: f64) -> PlanModel {
+        PlanModel {
+            sites: Vec::new(),
+            usable: Vec::new(),
+            forced_open: vec![false],
+            tier_demand: vec![0.0],
+            stock_demand: vec![0.0],
+            floor_met: vec![0.0],
+            floor_cost: 0.0,
+            tier_targets: vec![0.9],
+            tier_penalties: vec![1000.0],
+            fixed_cost: vec![0.0],
+            lead_years: vec![lead_years],
+            holding: vec![holding],
+            emergency_cost: 0.0,
+            fill_model,
+            max_stock: 8,
+            depot_count: 1,
+            part_count: 1,
+        }
+    }
+
+    #[test]
+    fn the_pool_bracket_is_below_every_choice_of_items() {
+        // Phi = min over item sets T of G(T) - pi(T), checked against every
+        // subset of up to 8 items with random values of either sign.
+        let mut rng = ChaCha8Rng::seed_from_u64(19);
+        for case in 0..300 {
+            let fill_model = if case % 2 == 0 {
+                FillModel::ErlangLoss
+            } else {
+                FillModel::Metric
+            };
+            let model = one_depot_model(
+                fill_model,
+                rng.random_range(50.0..5_000.0),
+                rng.random_range(0.005..0.3),
+            );
+            let count = rng.random_range(1..=8usize);
+            let items: Vec<Item> = (0..count)
+                .map(|i| Item {
+                    tier: 0,
+                    rate: rng.random_range(0.05..20.0),
+                    cost: rng.random_range(100.0..30_000.0),
+                    met: 1.0,
+                    entries: i..i + 1,
+                    may_go_unserved: true,
+                })
+                .collect();
+            let entries: Vec<Entry> = (0..count)
+                .map(|item| Entry {
+                    item,
+                    pool: 0,
+                    candidate: true,
+                })
+                .collect();
+            let pool = BoundPool {
+                depot: 0,
+                holding: model.holding[0],
+                lead_years: model.lead_years[0],
+                entries: (0..count).collect(),
+            };
+            let relaxation = Relaxation {
+                model: &model,
+                required: &[0.0],
+                items: items.clone(),
+                entries,
+                pools: vec![pool.clone()],
+                depot_pools: vec![vec![0]],
+                unreachable: vec![(0.0, 0.0)],
+            };
+            let weights: Vec<f64> = items.iter().map(|i| i.cost).collect();
+            let pi: Vec<f64> = (0..count)
+                .map(|_| rng.random_range(-5_000.0..40_000.0))
+                .collect();
+            let bound = relaxation.pool_choice(&pool, &weights, &pi).value;
+            for mask in 0..(1u32 << count) {
+                let chosen: Vec<usize> = (0..count).filter(|k| mask & (1 << k) != 0).collect();
+                let rate: f64 = chosen.iter().map(|k| items[*k].rate).sum();
+                let weight: f64 = chosen.iter().map(|k| weights[*k]).sum();
+                let value: f64 = chosen.iter().map(|k| pi[*k]).sum();
+                let cost = (0..=model.max_stock)
+                    .map(|s| {
+                        pool.holding * f64::from(s)
+                            + weight * (1.0 - fill_rate(fill_model, s, rate * pool.lead_years))
+                    })
+                    .fold(f64::INFINITY, f64::min);
+                let exact = cost - value;
+                assert!(
+                    bound <= exact + 1e-6 * exact.abs().max(1.0),
+                    "case {case}, items {chosen:?}: bound {bound} above {exact}"
+                );
+            }
+        }
+    }
+}
