@@ -520,21 +520,45 @@ fn clusters(map: &MapView, projection: &Projection) -> Vec<Cluster> {
         );
         cells.entry(cell).or_default().push(index);
     }
-    cells
+    let centre = |members: &[usize]| {
+        let n = members.len() as f64;
+        let (sx, sy) = members.iter().fold((0.0, 0.0), |(sx, sy), s| {
+            let (x, y) = projection.xy(map.sites[*s].location);
+            (sx + x, sy + y)
+        });
+        (sx / n, sy / n)
+    };
+    let mut clusters: Vec<Cluster> = cells
         .into_values()
         .filter(|members| members.len() >= CLUSTER_MIN)
-        .map(|members| {
-            let n = members.len() as f64;
-            let (sx, sy) = members.iter().fold((0.0, 0.0), |(sx, sy), s| {
-                let (x, y) = projection.xy(map.sites[*s].location);
-                (sx + x, sy + y)
-            });
-            Cluster {
-                at: (sx / n, sy / n),
-                members,
-            }
+        .map(|members| Cluster {
+            at: centre(&members),
+            members,
         })
-        .collect()
+        .collect();
+    // Badges that would touch become one, until none do: their counts
+    // must stay readable.
+    while let Some((i, j)) = touching(&clusters) {
+        let absorbed = clusters.remove(j);
+        clusters[i].members.extend(absorbed.members);
+        clusters[i].members.sort_unstable();
+        clusters[i].at = centre(&clusters[i].members);
+    }
+    clusters
+}
+
+/// The first two clusters whose badges touch, if any.
+fn touching(clusters: &[Cluster]) -> Option<(usize, usize)> {
+    for i in 0..clusters.len() {
+        for j in i + 1..clusters.len() {
+            let (a, b) = (&clusters[i], &clusters[j]);
+            let gap = (a.at.0 - b.at.0).hypot(a.at.1 - b.at.1);
+            if gap < a.radius() + b.radius() + 2.0 {
+                return Some((i, j));
+            }
+        }
+    }
+    None
 }
 
 impl Cluster {

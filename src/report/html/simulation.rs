@@ -23,7 +23,7 @@ pub fn section(report: &SimulationReport, tier_order: &[String]) -> String {
         html,
         "<section id=\"simulation\">\n<h2>Promise against simulation</h2>\n<p class=\"note\">{runs} simulated runs of {days} days from {start} (seed {seed}), \
          {incidents} incidents a run. The plan promises each tier an expected share on time (dot); the simulation measures it (bar: the 95% interval, \
-         tick: the mean). A promise inside the interval is borne out; outside it, the plan's model and the simulated network disagree.</p>\n<figure>{chart}</figure>\n",
+         tick: the mean); the dashed line is the tier's target. A promise inside the interval is borne out; outside it, the plan's model and the simulated network disagree.</p>\n<figure>{chart}</figure>\n",
         runs = report.runs,
         days = report.days,
         start = esc(&report.start_date),
@@ -88,7 +88,7 @@ fn chart(report: &SimulationReport, tier_order: &[String]) -> String {
         svg.line(
             (x.at(tier.target), y - 14.0),
             (x.at(tier.target), y + 14.0),
-            "target",
+            "target thin",
         );
         let mut tip = format!("{}: target {}", tier.tier, percent(tier.target, 1));
         if let Some(a) = tier.attainment {
@@ -110,8 +110,8 @@ fn chart(report: &SimulationReport, tier_order: &[String]) -> String {
             );
             svg.line((x.at(a.mean), y - 9.0), (x.at(a.mean), y + 9.0), "mean");
             svg.text(
-                (x.at(hi.max(tier.target)) + 8.0, y + 4.0),
-                "start",
+                (x.at(a.mean), y + 20.0),
+                "middle",
                 "value-label",
                 &format!("simulated {}", percent(a.mean, 1)),
             );
