@@ -132,6 +132,19 @@ path.grid { fill: none; stroke: #c5d3df; stroke-width: 0.5; }
 .deadline { stroke: #111; stroke-width: 1.6; }
 .deadline.late { stroke: var(--trouble); stroke-width: 2.2; }
 .later { fill: #111; }
+.incident-id { font-size: 8.5px; fill: #5b6473; }
+.incident-id.late, .incident-id.unassigned { fill: var(--trouble); font-weight: 700; }
+.gantt-day { margin-top: 10px; }
+@media print {
+  @page { size: A4; margin: 12mm; }
+  body { background: #fff; font-size: 11px; }
+  main { max-width: none; padding: 0; }
+  section { border: none; padding: 0; margin-top: 8mm; }
+  #map, #simulation, #compare, .kpis, .gantt-day, tr { break-inside: avoid; }
+  #plan, #staffing, #dispatch, #simulation, #compare { break-before: page; }
+  .grid2 { grid-template-columns: 1fr 1fr; gap: 6mm; }
+  details { display: none; }
+}
 .badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 12px; background: #eef0f3; }
 .badge.late, .badge.unassigned { background: #fbe3d6; color: #8a3200; }
 "#;
@@ -332,17 +345,22 @@ pub fn render(view: &ReportView) -> String {
         let _ = write!(
             html,
             "<section id=\"dispatch\">\n<h2>Dispatch</h2>\n<p class=\"note\">{} incidents: {} on time, {} late, {} unassigned. \
-             Each row is one engineer's route; a light bar is travel (and waiting for the part), a solid bar the repair, a tick the deadline.</p>\n",
+             One chart per day the routes start on; each row is one engineer's route; a light bar is travel (and waiting for the part), a solid bar the repair (red when late, with the incident's id), a tick the deadline.</p>\n",
             dispatch.on_time + dispatch.late + dispatch.unassigned,
             dispatch.on_time,
             dispatch.late,
             dispatch.unassigned
         );
-        match gantt::render(dispatch) {
-            Some(chart) => {
-                let _ = writeln!(html, "<figure>{chart}</figure>");
-            }
-            None => html.push_str("<p>No engineer has a stop.</p>\n"),
+        let panels = gantt::daily(dispatch);
+        if panels.is_empty() {
+            html.push_str("<p>No engineer has a stop.</p>\n");
+        }
+        for (day, chart) in panels {
+            let _ = writeln!(
+                html,
+                "<figure class=\"gantt-day\"><h3>Routes starting {}</h3>{chart}</figure>",
+                esc(&day)
+            );
         }
         problem_table(&mut html, dispatch);
         html.push_str("</section>\n");
