@@ -32,6 +32,10 @@ pub struct Args {
     /// against the simulated share on time, and the worst-served customers).
     #[arg(long)]
     simulate: Option<PathBuf>,
+    /// Also write the map's layers (depots, sites, links, and the base map's
+    /// land, coast, borders and provinces) as GeoJSON to this file.
+    #[arg(long)]
+    geojson: Option<PathBuf>,
     /// The HTML file to write.
     #[arg(long)]
     out: PathBuf,
@@ -130,6 +134,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         simulation,
     });
     let page = html::render(&view);
+    if let Some(path) = &args.geojson {
+        let text = sparesla::report::geojson::geojson_text(
+            &sparesla::report::geojson::map_geojson(&view.map),
+        )?;
+        write_atomic(path, text.as_bytes())
+            .with_context(|| format!("writing the map's GeoJSON to {}", path.display()))?;
+    }
     write_atomic(&args.out, page.as_bytes())
         .with_context(|| format!("writing the report to {}", args.out.display()))?;
     super::print_stdout(&format!(
