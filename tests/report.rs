@@ -98,15 +98,46 @@ fn the_page_shows_what_the_folders_say_and_nothing_from_elsewhere() {
     );
     let dir = tempfile::tempdir().unwrap();
     plan_and_dispatch(copy.path(), dir.path());
+    let geojson = dir.path().join("map.geojson");
     let run = report(
         copy.path(),
         dir.path(),
-        &["--dispatch", dir.path().join("dispatch").to_str().unwrap()],
+        &[
+            "--dispatch",
+            dir.path().join("dispatch").to_str().unwrap(),
+            "--geojson",
+            geojson.to_str().unwrap(),
+        ],
         "report.html",
     );
     assert!(run.status.success(), "{}", text(&run).1);
     let (stdout, stderr) = text(&run);
     assert!(stdout.contains("report of tiny written"), "{stdout}");
+    // The map's layers as GeoJSON: the places, and the base map around them
+    // (the fixture lies in China: land, coast, borders and provinces).
+    let geojson::GeoJson::FeatureCollection(map) =
+        geojson::GeoJson::from_str(&fs::read_to_string(&geojson).unwrap()).expect("valid GeoJSON")
+    else {
+        panic!("not a FeatureCollection");
+    };
+    let layer_of = |f: &geojson::Feature| {
+        f.properties.as_ref().unwrap()["layer"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let layers: std::collections::BTreeSet<String> = map.features.iter().map(layer_of).collect();
+    for layer in [
+        "depot", "site", "link", "land", "coast", "border", "province",
+    ] {
+        assert!(layers.contains(layer), "{layer} missing from {layers:?}");
+    }
+    let sites = map
+        .features
+        .iter()
+        .filter(|f| layer_of(f) == "site")
+        .count();
+    assert_eq!(sites, 4);
     // The plan's stock recomputes to its own cost: no warning.
     assert!(!stderr.contains("warning"), "{stderr}");
     let html = fs::read_to_string(dir.path().join("report.html")).unwrap();
@@ -194,9 +225,10 @@ fn the_page_shows_what_the_folders_say_and_nothing_from_elsewhere() {
     ] {
         assert!(!lower.contains(forbidden), "the page contains {forbidden}");
     }
+    // The only url()s are the page's own clip paths.
     assert_eq!(
         lower.matches("url(").count(),
-        lower.matches("url(#curve-plot)").count()
+        lower.matches("url(#curve-plot)").count() + lower.matches("url(#map-clip)").count()
     );
     assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
 }

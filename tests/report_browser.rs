@@ -192,15 +192,38 @@ fn the_report_renders_in_chromium_without_requests_or_errors() {
         "10s",
     ]);
     assert!(run.status.success(), "{}", text(&run).1);
-    let summary: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(plan.join("summary.json")).unwrap()).unwrap();
+    let simulation = work.path().join("simulation");
+    let run = sparesla(&[
+        "simulate",
+        scenario.to_str().unwrap(),
+        "--plan",
+        plan.to_str().unwrap(),
+        "--runs",
+        "10",
+        "--days",
+        "30",
+        "--seed",
+        "0",
+        "--out",
+        simulation.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", text(&run).1);
+    // A real comparison, so the page lists what changed (a depot closed,
+    // one opened, sites that lost coverage).
     let compare = work.path().join("compare");
-    fs::create_dir_all(&compare).unwrap();
-    fs::write(
-        compare.join("compare.json"),
-        serde_json::to_string(&serde_json::json!([summary])).unwrap(),
-    )
-    .unwrap();
+    let run = sparesla(&[
+        "compare",
+        scenario.to_str().unwrap(),
+        common::root()
+            .join("scenarios/close-nanjing-open-hefei")
+            .to_str()
+            .unwrap(),
+        "--out",
+        compare.to_str().unwrap(),
+        "--time-limit",
+        "10s",
+    ]);
+    assert!(run.status.success(), "{}", text(&run).1);
     let page = target_dir().join("report.html");
     let run = sparesla(&[
         "report",
@@ -211,6 +234,8 @@ fn the_report_renders_in_chromium_without_requests_or_errors() {
         dispatch.to_str().unwrap(),
         "--compare",
         compare.to_str().unwrap(),
+        "--simulate",
+        simulation.to_str().unwrap(),
         "--out",
         page.to_str().unwrap(),
     ]);
@@ -287,6 +312,53 @@ fn the_report_renders_in_chromium_without_requests_or_errors() {
         .count();
     assert!(lower_green > 300, "Gantt repairs: {lower_green} pixels");
 
+    // Measured in the browser: every section is there, and no two map
+    // labels overlap (their boxes as Chromium lays the text out).
+    let layout = measure(&browser, &html, work.path());
+    eprintln!(
+        "layout: {} map labels, {} overlapping, sections missing {:?}",
+        layout.labels,
+        layout.overlaps.len(),
+        layout.missing
+    );
+    assert!(
+        layout.missing.is_empty(),
+        "sections missing: {:?}",
+        layout.missing
+    );
+    assert!(layout.labels >= 20, "only {} map labels", layout.labels);
+    assert!(
+        layout.overlaps.is_empty(),
+        "overlapping labels: {:?}",
+        layout.overlaps
+    );
+    assert!(html.contains("class=\"land\""), "the base map's land");
+    assert!(
+        html.contains("class=\"province\""),
+        "the base map's provinces"
+    );
+    assert!(html.contains("class=\"coast\""), "the base map's coast");
+    assert!(html.contains("class=\"scale-bar\""), "the scale bar");
+    assert!(
+        html.contains("data-changes="),
+        "the comparison lists what changed"
+    );
+    assert!(html.contains("data-sim-tier="), "the simulation's tiers");
+    // The control: a page missing its sections, with two labels on top of
+    // each other, fails both checks.
+    let control = "<!DOCTYPE html><html><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\
+         <title>x</title></head><body><main><section id=\"map\"><svg class=\"map\" viewBox=\"0 0 200 100\" width=\"200\" height=\"100\">\
+         <text class=\"depot-label\" x=\"50\" y=\"50\">D-ONE</text><text class=\"depot-label\" x=\"60\" y=\"52\">D-TWO</text>\
+         <text class=\"ring-label\" x=\"150\" y=\"90\">S1</text></svg></section></main></body></html>";
+    let layout = measure(&browser, control, work.path());
+    assert_eq!(layout.labels, 3);
+    assert_eq!(layout.overlaps, vec!["D-ONE / D-TWO"]);
+    assert_eq!(
+        layout.missing,
+        vec!["plan", "simulation", "staffing", "dispatch", "compare"]
+    );
+
     // Controls: each check catches what it is there for.
     let fetches = work.path().join("fetches.html");
     fs::write(
@@ -320,4 +392,96 @@ fn the_report_renders_in_chromium_without_requests_or_errors() {
         "{:#?}",
         seen.console
     );
+}
+
+/// What the measuring script found on a page.
+struct Layout {
+    /// Map labels measured.
+    labels: usize,
+    /// Pairs of labels whose boxes overlap, `A / B`.
+    overlaps: Vec<String>,
+    /// Sections the report should have and does not.
+    missing: Vec<String>,
+}
+
+/// The sections a report with plan, staffing, simulation, dispatch and
+/// comparison has.
+const SECTIONS: [&str; 6] = [
+    "map",
+    "plan",
+    "simulation",
+    "staffing",
+    "dispatch",
+    "compare",
+];
+
+/// Opens a copy of `page` with a measuring script added (and the CSP
+/// opened to inline script for it alone) and reads what it wrote into the
+/// DOM: the text boxes of the map's labels (`getBBox`, as laid out in
+/// Chromium with the page's fonts) and which sections exist.
+fn measure(browser: &Path, page: &str, work: &Path) -> Layout {
+    let script = format!(
+        "<script>(function(){{\
+         const want = {sections};\
+         const missing = want.filter(id => !document.getElementById(id));\
+         const texts = [...document.querySelectorAll('svg.map text.depot-label, svg.map text.ring-label, svg.map text.cluster-count')];\
+         const boxes = texts.map(t => [t.textContent, t.getBBox()]);\
+         const overlaps = [];\
+         for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {{\
+           const a = boxes[i][1], b = boxes[j][1];\
+           if (a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5)\
+             overlaps.push(boxes[i][0] + ' / ' + boxes[j][0]);\
+         }}\
+         const out = document.createElement('pre'); out.id = 'layout-check';\
+         out.textContent = JSON.stringify({{labels: boxes.length, overlaps: overlaps, missing: missing}});\
+         document.body.appendChild(out);\
+         }})();</script>",
+        sections = serde_json::to_string(&SECTIONS).unwrap()
+    );
+    let measured = page
+        .replace(
+            "default-src 'none'; style-src 'unsafe-inline'",
+            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+        )
+        .replace("</body>", &format!("{script}</body>"));
+    let path = work.join("measured.html");
+    fs::write(&path, measured).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let output = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1200,1600",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}", path.display()))
+        .stderr(Stdio::null())
+        .output()
+        .expect("run chromium --dump-dom");
+    let dom = String::from_utf8_lossy(&output.stdout);
+    let json = dom
+        .split("<pre id=\"layout-check\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</pre>").next())
+        .unwrap_or_else(|| panic!("the measuring script wrote nothing: {dom}"));
+    let value: serde_json::Value = serde_json::from_str(&json.replace("&amp;", "&")).unwrap();
+    let strings = |key: &str| -> Vec<String> {
+        value[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    Layout {
+        labels: value["labels"].as_u64().unwrap() as usize,
+        overlaps: strings("overlaps"),
+        missing: strings("missing"),
+    }
 }

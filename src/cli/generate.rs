@@ -3,7 +3,7 @@
 use super::next::{self, Next};
 use anyhow::Context;
 use sparesla::report::OutputSet;
-use sparesla::scenario::generate::{GenerateOptions, generate};
+use sparesla::scenario::generate::{GenerateOptions, generate, generate_around};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,6 +30,10 @@ pub struct Args {
     /// stock.csv sized to it (each part 3 times its incidents, spread over the depots), for `dispatch`.
     #[arg(long, default_value_t = 0)]
     incidents: usize,
+    /// Move the places to this centre, `LAT,LON` (e.g. `51.0,10.0` for
+    /// Germany), shrunk to a country's size; default: the Chinese cities.
+    #[arg(long, value_name = "LAT,LON", value_parser = parse_centre, allow_hyphen_values = true)]
+    centre: Option<(f64, f64)>,
     /// Random seed: the same seed writes the same files.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -42,7 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         )
         .into());
     }
-    let files = generate(GenerateOptions {
+    let options = GenerateOptions {
         depots: args.depots,
         sites: args.sites,
         parts: args.parts,
@@ -50,7 +54,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         engineers: args.engineers,
         incidents: args.incidents,
         seed: args.seed,
-    });
+    };
+    let files = match args.centre {
+        Some(centre) => generate_around(options, centre),
+        None => generate(options),
+    };
     let count = files.len();
     let mut set = OutputSet::new(sparesla::report::output_set::GENERATE_COMMAND);
     for (name, content) in files {
@@ -84,4 +92,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &steps,
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `LAT,LON` in degrees, latitude within ±80 and longitude within ±180.
+fn parse_centre(text: &str) -> Result<(f64, f64), String> {
+    let (lat, lon) = text
+        .split_once(',')
+        .ok_or_else(|| format!("`{text}`: expected LAT,LON such as 51.0,10.0"))?;
+    let number = |s: &str| {
+        s.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("`{s}` is not a number (expected LAT,LON such as 51.0,10.0)"))
+    };
+    let (lat, lon) = (number(lat)?, number(lon)?);
+    if !(-80.0..=80.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err(format!(
+            "`{text}`: latitude must lie within ±80 and longitude within ±180"
+        ));
+    }
+    Ok((lat, lon))
 }

@@ -6,7 +6,8 @@ use anyhow::Context;
 use sparesla::plan::PlanModel;
 use sparesla::plan::curve::FixedNetwork;
 use sparesla::report::read::{
-    read_compare_folder, read_dispatch_folder, read_plan_folder, unchecked_folder_warning,
+    read_compare_folder, read_compare_plans, read_dispatch_folder, read_plan_folder,
+    read_simulation_folder, unchecked_folder_warning,
 };
 use sparesla::report::view::{ReportInputs, ReportView};
 use sparesla::report::{html, write_atomic};
@@ -27,6 +28,14 @@ pub struct Args {
     /// Folder with compare.json or compare.csv (adds scenarios side by side).
     #[arg(long)]
     compare: Option<PathBuf>,
+    /// Folder written by `sparesla simulate --out` (adds each tier's promise
+    /// against the simulated share on time, and the worst-served customers).
+    #[arg(long)]
+    simulate: Option<PathBuf>,
+    /// Also write the map's layers (depots, sites, links, and the base map's
+    /// land, coast, borders and provinces) as GeoJSON to this file.
+    #[arg(long)]
+    geojson: Option<PathBuf>,
     /// The HTML file to write.
     #[arg(long)]
     out: PathBuf,
@@ -41,6 +50,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(&args.plan),
         args.dispatch.as_ref(),
         args.compare.as_ref(),
+        args.simulate.as_ref(),
     ];
     for warning in folders
         .into_iter()
@@ -61,6 +71,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .map(read_compare_folder)
         .transpose()
         .map_err(invalid)?;
+    let compare_plans = match (&args.compare, &compare) {
+        (Some(dir), Some(rows)) => {
+            let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+            read_compare_plans(dir, &names).map_err(invalid)?
+        }
+        _ => Vec::new(),
+    };
+
+    let simulation = args
+        .simulate
+        .as_deref()
+        .map(read_simulation_folder)
+        .transpose()
+        .map_err(invalid)?
+        .map(|files| files.summary);
 
     let travel = super::travel_hours(&scenario)?;
     let mut model =
@@ -105,8 +130,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         plan_point,
         dispatch: dispatch.as_ref(),
         compare,
+        compare_plans,
+        simulation,
     });
     let page = html::render(&view);
+    if let Some(path) = &args.geojson {
+        let text = sparesla::report::geojson::geojson_text(
+            &sparesla::report::geojson::map_geojson(&view.map),
+        )?;
+        write_atomic(path, text.as_bytes())
+            .with_context(|| format!("writing the map's GeoJSON to {}", path.display()))?;
+    }
     write_atomic(&args.out, page.as_bytes())
         .with_context(|| format!("writing the report to {}", args.out.display()))?;
     super::print_stdout(&format!(

@@ -231,6 +231,107 @@ pub fn dispatch_geojson(scenario: &Scenario, dispatch: &Dispatch) -> FeatureColl
     FeatureCollection::new(features)
 }
 
+/// The report's map as layers: `depot`, `site` (with its status on the
+/// map), `link` (site to serving depot) and the base map's `land`,
+/// `coast`, `border` and `province` outlines around the places (a degree
+/// beyond them), so a GIS draws what the page draws.
+pub fn map_geojson(map: &crate::report::view::MapView) -> FeatureCollection {
+    let mut features = Vec::new();
+    for depot in &map.depots {
+        features.push(feature(
+            format!("depot:{}", depot.id),
+            GeometryValue::new_point(position(depot.location)),
+            json!({
+                "layer": "depot",
+                "id": depot.id,
+                "name": depot.name,
+                "state": depot.state.as_str(),
+                "stock_units": depot.stock_units,
+                "stock_value": depot.stock_value.round(),
+                "sites_served": depot.sites_served,
+            }),
+        ));
+    }
+    for site in &map.sites {
+        features.push(feature(
+            format!("site:{}", site.id),
+            GeometryValue::new_point(position(site.location)),
+            json!({
+                "layer": "site",
+                "id": site.id,
+                "customer": site.customer,
+                "tier": site.tier_id,
+                "status": site.status.as_str(),
+                "depot": site.depot.map(|d| map.depots[d].id.clone()),
+                "travel_hours": site.travel_hours,
+                "on_time": site.on_time,
+            }),
+        ));
+        if let Some(d) = site.depot {
+            features.push(feature(
+                format!("link:{}", site.id),
+                GeometryValue::new_line_string([
+                    position(site.location),
+                    position(map.depots[d].location),
+                ]),
+                json!({"layer": "link", "site": site.id, "depot": map.depots[d].id}),
+            ));
+        }
+    }
+    let places = map
+        .depots
+        .iter()
+        .map(|d| d.location)
+        .chain(map.sites.iter().map(|s| s.location));
+    let bounds = places.fold(None::<crate::report::basemap::Bounds>, |b, p| {
+        Some(match b {
+            None => crate::report::basemap::Bounds {
+                south: p.lat,
+                north: p.lat,
+                west: p.lon,
+                east: p.lon,
+            },
+            Some(b) => crate::report::basemap::Bounds {
+                south: b.south.min(p.lat),
+                north: b.north.max(p.lat),
+                west: b.west.min(p.lon),
+                east: b.east.max(p.lon),
+            },
+        })
+    });
+    if let Some(b) = bounds {
+        let base = crate::report::basemap::base_map(crate::report::basemap::Bounds {
+            south: b.south - 1.0,
+            north: b.north + 1.0,
+            west: b.west - 1.0,
+            east: b.east + 1.0,
+        });
+        let lines = |lines: &[Vec<LatLon>]| -> Vec<Vec<[f64; 2]>> {
+            lines
+                .iter()
+                .map(|l| l.iter().map(|p| position(*p)).collect())
+                .collect()
+        };
+        features.push(feature(
+            "base:land".to_string(),
+            GeometryValue::new_multi_polygon(lines(&base.land).into_iter().map(|ring| vec![ring])),
+            json!({"layer": "land", "source": "Natural Earth (public domain)"}),
+        ));
+        for (layer, outline) in [
+            ("coast", &base.coast),
+            ("border", &base.borders),
+            ("province", &base.provinces),
+        ] {
+            features.push(feature(
+                format!("base:{layer}"),
+                GeometryValue::new_multi_line_string(lines(outline)),
+                json!({"layer": layer, "source": "Natural Earth (public domain)"}),
+            ));
+        }
+    }
+    FeatureCollection::new(features)
+}
+
 /// The collection as one line of JSON and a newline.
 pub fn geojson_text(collection: &FeatureCollection) -> serde_json::Result<String> {
     let mut text = serde_json::to_string(collection)?;

@@ -3,6 +3,7 @@
 //! Nothing here computes results; printers take typed results and format them.
 
 mod atomic;
+pub mod basemap;
 mod compare;
 pub mod geojson;
 pub mod html;

@@ -28,6 +28,8 @@ pub struct ReportView {
     pub staffing: Option<StaffingView>,
     pub dispatch: Option<DispatchView>,
     pub compare: Option<CompareView>,
+    /// `sparesla simulate --out`'s summary, when the report was given one.
+    pub simulation: Option<crate::report::SimulationReport>,
 }
 
 /// The plan's headline numbers.
@@ -221,6 +223,9 @@ pub struct CompareView {
     /// Tier ids in first-seen order.
     pub tiers: Vec<String>,
     pub rows: Vec<CompareRow>,
+    /// The plans behind the rows, where the comparison folder kept them
+    /// (`plans/`), in the rows' order: what changed between scenarios.
+    pub plans: Vec<crate::report::read::PlanDigest>,
 }
 
 /// Inputs of [`ReportView::build`].
@@ -234,6 +239,9 @@ pub struct ReportInputs<'a> {
     pub plan_point: CurvePoint,
     pub dispatch: Option<&'a DispatchFiles>,
     pub compare: Option<Vec<CompareRow>>,
+    /// The plans kept in the comparison folder (may be empty).
+    pub compare_plans: Vec<crate::report::read::PlanDigest>,
+    pub simulation: Option<crate::report::SimulationReport>,
 }
 
 /// The curve keeps a point when service moved at least this much since the
@@ -252,6 +260,8 @@ impl ReportView {
             plan_point,
             dispatch,
             compare,
+            compare_plans,
+            simulation,
         } = inputs;
         let summary = &plan.summary;
         let tiers = summary.tiers.clone();
@@ -320,7 +330,8 @@ impl ReportView {
             },
             staffing: staffing::staffing_view(scenario, plan),
             dispatch: dispatch.map(|d| dispatch_view(scenario, d)),
-            compare: compare.map(compare_view),
+            compare: compare.map(|rows| compare_view(rows, compare_plans)),
+            simulation,
             tiers,
         }
     }
@@ -588,7 +599,7 @@ fn dispatch_view(scenario: &Scenario, files: &DispatchFiles) -> DispatchView {
     }
 }
 
-fn compare_view(rows: Vec<CompareRow>) -> CompareView {
+fn compare_view(rows: Vec<CompareRow>, plans: Vec<crate::report::read::PlanDigest>) -> CompareView {
     let mut tiers: Vec<String> = Vec::new();
     for row in &rows {
         for (tier, _) in &row.attainment {
@@ -597,5 +608,5 @@ fn compare_view(rows: Vec<CompareRow>) -> CompareView {
             }
         }
     }
-    CompareView { tiers, rows }
+    CompareView { tiers, rows, plans }
 }

@@ -2,9 +2,10 @@
 //! comparison gives the parts) and attainment per tier.
 
 use super::attainment::axis_floor;
-use super::svg::{Scale, Svg, money, percent, short_money, ticks};
+use super::svg::{Scale, Svg, esc, money, percent, short_money, ticks};
 use super::tier_class;
 use crate::report::view::CompareView;
+use std::fmt::Write;
 
 const WIDTH: f64 = 520.0;
 const LABEL: f64 = 150.0;
@@ -18,7 +19,8 @@ pub fn costs(view: &CompareView, currency: &str) -> String {
         .map(|r| r.total_cost)
         .fold(1.0f64, f64::max);
     let height = 16.0 + ROW * view.rows.len() as f64 + 40.0;
-    let mut svg = Svg::new(WIDTH, height, "chart", "Yearly cost per scenario");
+    // Room below for the legend.
+    let mut svg = Svg::new(WIDTH, height + 24.0, "chart", "Yearly cost per scenario");
     let x = Scale::new((0.0, top), (LABEL, WIDTH - 60.0));
     let axis_y = 10.0 + ROW * view.rows.len() as f64 + 4.0;
     for tick in ticks(0.0, top, 4) {
@@ -70,22 +72,64 @@ pub fn costs(view: &CompareView, currency: &str) -> String {
                 )),
             );
         }
+        // The total, and for every scenario after the first its difference.
+        let total = match view.rows.first() {
+            Some(first) if i > 0 => format!(
+                "{} ({})",
+                short_money(row.total_cost),
+                signed(row.total_cost - first.total_cost, "money")
+            ),
+            _ => short_money(row.total_cost),
+        };
         svg.text(
             (x.at(row.total_cost) + 4.0, y + 15.0),
             "start",
             "value-label",
-            &short_money(row.total_cost),
+            &total,
         );
     }
+    // The legend: one swatch per cost part drawn.
+    let mut lx = 8.0;
+    let ly = height + 6.0;
+    for (name, class, present) in [
+        (
+            "fixed",
+            "c-fixed",
+            view.rows.iter().any(|r| r.fixed_cost.is_some()),
+        ),
+        (
+            "holding",
+            "c-holding",
+            view.rows.iter().any(|r| r.holding_cost.is_some()),
+        ),
+        (
+            "penalties",
+            "c-penalty",
+            view.rows.iter().any(|r| r.expected_penalty.is_some()),
+        ),
+        (
+            "emergency",
+            "c-emergency",
+            view.rows.iter().any(|r| r.emergency_cost.is_some()),
+        ),
+        (
+            "engineers",
+            "c-people",
+            view.rows.iter().any(|r| r.people_cost.is_some()),
+        ),
+    ] {
+        if !present {
+            continue;
+        }
+        svg.rect(lx, ly, 10.0, 10.0, class, None);
+        svg.text((lx + 14.0, ly + 9.0), "start", "legend-text", name);
+        lx += 24.0 + 6.6 * name.len() as f64;
+    }
     svg.text(
-        (WIDTH - 4.0, height - 4.0),
+        (WIDTH - 4.0, ly + 9.0),
         "end",
         "axis-title",
-        &if view.rows.iter().any(|r| r.people_cost.is_some()) {
-            format!("{currency} per year: fixed, holding, penalties, emergency, engineers")
-        } else {
-            format!("{currency} per year: fixed, holding, penalties, emergency")
-        },
+        &format!("{currency} per year"),
     );
     svg.finish()
 }
@@ -157,4 +201,135 @@ pub fn attainment(view: &CompareView) -> Option<String> {
         ),
     );
     Some(svg.finish())
+}
+
+/// What changed from the first scenario to each other one: depots opened
+/// and closed, sites that gained or lost coverage, stock and people.
+pub fn changes(view: &CompareView, currency: &str) -> String {
+    let Some((base, others)) = view.plans.split_first() else {
+        return String::new();
+    };
+    let mut out = String::from("<div class=\"changes\">\n");
+    for other in others {
+        let _ = write!(
+            out,
+            "<h3>What changed: {} against {}</h3>\n<ul data-changes=\"{}\">",
+            esc(&other.scenario),
+            esc(&base.scenario),
+            esc(&other.scenario)
+        );
+        let opened: Vec<&str> = other
+            .open_depots
+            .difference(&base.open_depots)
+            .map(String::as_str)
+            .collect();
+        let closed: Vec<&str> = base
+            .open_depots
+            .difference(&other.open_depots)
+            .map(String::as_str)
+            .collect();
+        let gained: Vec<&str> = other
+            .covered_sites
+            .difference(&base.covered_sites)
+            .map(String::as_str)
+            .collect();
+        let lost: Vec<&str> = base
+            .covered_sites
+            .difference(&other.covered_sites)
+            .map(String::as_str)
+            .collect();
+        item(&mut out, "depots opened", &opened);
+        item(&mut out, "depots closed", &closed);
+        item(&mut out, "sites that gained coverage", &gained);
+        item(&mut out, "sites that lost coverage", &lost);
+        let units =
+            |d: &crate::report::read::PlanDigest| d.stock.values().map(|s| s.0).sum::<u64>();
+        let value =
+            |d: &crate::report::read::PlanDigest| d.stock.values().map(|s| s.1).sum::<f64>();
+        let _ = write!(
+            out,
+            "<li><b>stock</b>: {} units worth {} {currency} ({} units, {} {currency})</li>",
+            units(other),
+            short_money(value(other)),
+            signed(units(other) as f64 - units(base) as f64, ""),
+            signed(value(other) - value(base), "money"),
+            currency = esc(currency)
+        );
+        let mut moved: Vec<(f64, String)> = base
+            .stock
+            .keys()
+            .chain(other.stock.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .filter_map(|depot| {
+                let before = base.stock.get(depot).map_or(0, |s| s.0) as f64;
+                let after = other.stock.get(depot).map_or(0, |s| s.0) as f64;
+                (before != after).then(|| {
+                    (
+                        after - before,
+                        format!("{depot} {}", signed(after - before, "")),
+                    )
+                })
+            })
+            .collect();
+        moved.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()).then(a.1.cmp(&b.1)));
+        if !moved.is_empty() {
+            let shown: Vec<&str> = moved.iter().take(8).map(|m| m.1.as_str()).collect();
+            let _ = write!(
+                out,
+                "<li><b>stock units by depot</b>, largest changes: {}{}</li>",
+                esc(&shown.join(", ")),
+                if moved.len() > 8 {
+                    format!(" and {} more", moved.len() - 8)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        match (base.positions, other.positions) {
+            (Some(b), Some(o)) => {
+                let _ = write!(
+                    out,
+                    "<li><b>engineers</b>: {o} positions ({}), people {} {currency} a year ({})</li>",
+                    signed(o as f64 - b as f64, ""),
+                    short_money(other.people_cost),
+                    signed(other.people_cost - base.people_cost, "money"),
+                    currency = esc(currency)
+                );
+            }
+            _ => out.push_str("<li><b>engineers</b>: not counted by both plans</li>"),
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</div>\n");
+    out
+}
+
+fn item(out: &mut String, what: &str, ids: &[&str]) {
+    const SHOWN: usize = 20;
+    let list = if ids.is_empty() {
+        "none".to_string()
+    } else if ids.len() > SHOWN {
+        format!(
+            "{} and {} more",
+            esc(&ids[..SHOWN].join(", ")),
+            ids.len() - SHOWN
+        )
+    } else {
+        esc(&ids.join(", "))
+    };
+    let _ = write!(out, "<li><b>{what}</b> ({}): {list}</li>", ids.len());
+}
+
+/// A change with its sign: `+3`, `-1.2 M`, `±0`.
+fn signed(delta: f64, kind: &str) -> String {
+    if delta.abs() < 0.5 {
+        return "±0".to_string();
+    }
+    let sign = if delta > 0.0 { "+" } else { "-" };
+    if kind == "money" {
+        format!("{sign}{}", short_money(delta.abs()))
+    } else {
+        format!("{sign}{:.0}", delta.abs())
+    }
 }

@@ -14,6 +14,30 @@ const RIGHT: f64 = 18.0;
 const ROW: f64 = 15.0;
 const TOP: f64 = 26.0;
 
+/// One Gantt chart per day the routes start on (in the dispatch's zone),
+/// each with that day's stops on its own time axis: (day, SVG element).
+pub fn daily(view: &DispatchView) -> Vec<(String, String)> {
+    let mut days: Vec<chrono::NaiveDate> = view
+        .rows
+        .iter()
+        .flat_map(|r| &r.stops)
+        .map(|s| s.depart.with_timezone(&view.offset).date_naive())
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days.into_iter()
+        .filter_map(|day| {
+            let mut panel = view.clone();
+            for row in &mut panel.rows {
+                row.stops
+                    .retain(|s| s.depart.with_timezone(&view.offset).date_naive() == day);
+            }
+            panel.rows.retain(|r| !r.stops.is_empty());
+            render(&panel).map(|svg| (day.format("%a %d %b %Y").to_string(), svg))
+        })
+        .collect()
+}
+
 /// The Gantt chart as an SVG element; `None` without routes.
 pub fn render(view: &DispatchView) -> Option<String> {
     let stops = view.rows.iter().flat_map(|r| &r.stops);
@@ -73,7 +97,7 @@ pub fn render(view: &DispatchView) -> Option<String> {
             "route",
             &format!(" data-engineer=\"{}\"", esc(&row.engineer)),
         );
-        for stop in &row.stops {
+        for (k, stop) in row.stops.iter().enumerate() {
             let depart = x.at(seconds(stop.depart));
             let arrive = x.at(seconds(stop.arrive));
             let finish = x.at(seconds(stop.finish));
@@ -124,6 +148,21 @@ pub fn render(view: &DispatchView) -> Option<String> {
                 status,
                 Some(&tip),
             );
+            // The incident's id after its repair, where the row has room
+            // before the next departure.
+            let room_until = row
+                .stops
+                .get(k + 1)
+                .map_or(WIDTH - RIGHT, |next| x.at(seconds(next.depart)));
+            let id_width = 5.2 * stop.incident.chars().count() as f64;
+            if finish + 2.0 + id_width <= room_until {
+                svg.text(
+                    (finish + 2.0, y + 10.5),
+                    "start",
+                    &format!("incident-id {status}"),
+                    &stop.incident,
+                );
+            }
             if let Some(deadline) = stop.deadline {
                 let at = seconds(deadline);
                 if at <= span {

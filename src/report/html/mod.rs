@@ -13,6 +13,7 @@ mod curve;
 mod depot_stock;
 mod gantt;
 mod map;
+mod simulation;
 mod staffing;
 /// The SVG writer and number formats the charts share.
 pub mod svg;
@@ -67,7 +68,20 @@ table.compact { font-size: 12px; }
 table.compact th, table.compact td { padding: 3px 4px; }
 table.tiers td:first-child { white-space: nowrap; }
 footer { color: var(--muted); font-size: 12px; margin-top: 22px; }
-.sea { fill: #fbfcfd; }
+.sea { fill: #dfeaf3; }
+.land { fill: #fbfaf6; stroke: none; }
+.province { fill: none; stroke: #c9c4b8; stroke-width: 0.6; stroke-dasharray: 3 2; }
+.border { fill: none; stroke: #8d8677; stroke-width: 1.3; }
+.coast { fill: none; stroke: #7d9bb5; stroke-width: 0.9; }
+path.grid { fill: none; stroke: #c5d3df; stroke-width: 0.5; }
+.scale-back { fill: #fff; fill-opacity: 0.85; }
+.scale-dark { fill: #1d2330; }
+.scale-light { fill: #fff; stroke: #1d2330; stroke-width: 0.8; }
+.site.clustered { stroke: none; }
+.cluster { fill: #fff; fill-opacity: 0.82; stroke: #1B2A49; stroke-width: 1.2; }
+.cluster.below { stroke: #E69F00; stroke-width: 2; }
+.cluster-count { font-size: 10px; font-weight: 700; fill: #1B2A49; pointer-events: none; }
+.scale-label { font-size: 10.5px; fill: var(--ink); }
 .grid { stroke: #e7e9ed; stroke-width: 1; }
 .grid-label, .axis-label { fill: #7a828f; font-size: 11px; }
 .axis-title { fill: #7a828f; font-size: 11px; }
@@ -118,6 +132,19 @@ footer { color: var(--muted); font-size: 12px; margin-top: 22px; }
 .deadline { stroke: #111; stroke-width: 1.6; }
 .deadline.late { stroke: var(--trouble); stroke-width: 2.2; }
 .later { fill: #111; }
+.incident-id { font-size: 8.5px; fill: #5b6473; }
+.incident-id.late, .incident-id.unassigned { fill: var(--trouble); font-weight: 700; }
+.gantt-day { margin-top: 10px; }
+@media print {
+  @page { size: A4; margin: 12mm; }
+  body { background: #fff; font-size: 11px; }
+  main { max-width: none; padding: 0; }
+  section { border: none; padding: 0; margin-top: 8mm; }
+  #map, #simulation, #compare, .kpis, .gantt-day, tr { break-inside: avoid; }
+  #plan, #staffing, #dispatch, #simulation, #compare { break-before: page; }
+  .grid2 { grid-template-columns: 1fr 1fr; gap: 6mm; }
+  details { display: none; }
+}
 .badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 12px; background: #eef0f3; }
 .badge.late, .badge.unassigned { background: #fbe3d6; color: #8a3200; }
 "#;
@@ -134,6 +161,7 @@ pub fn render(view: &ReportView) -> String {
     }
     css.push_str(".tx.site { fill: #777; } .tx.link { stroke: #777; }\n");
     css.push_str(staffing::STYLE);
+    css.push_str(simulation::STYLE);
 
     let tier_ids: Vec<String> = view.tiers.iter().map(|t| t.tier.clone()).collect();
     let currency = &view.currency;
@@ -305,6 +333,10 @@ pub fn render(view: &ReportView) -> String {
     unreachable_table(&mut html, view);
     html.push_str("</section>\n");
 
+    if let Some(simulation) = &view.simulation {
+        html.push_str(&simulation::section(simulation, &tier_ids));
+    }
+
     if let Some(staffing) = &view.staffing {
         staffing_section(&mut html, staffing, currency);
     }
@@ -313,17 +345,22 @@ pub fn render(view: &ReportView) -> String {
         let _ = write!(
             html,
             "<section id=\"dispatch\">\n<h2>Dispatch</h2>\n<p class=\"note\">{} incidents: {} on time, {} late, {} unassigned. \
-             Each row is one engineer's route; a light bar is travel (and waiting for the part), a solid bar the repair, a tick the deadline.</p>\n",
+             One chart per day the routes start on; each row is one engineer's route; a light bar is travel (and waiting for the part), a solid bar the repair (red when late, with the incident's id), a tick the deadline.</p>\n",
             dispatch.on_time + dispatch.late + dispatch.unassigned,
             dispatch.on_time,
             dispatch.late,
             dispatch.unassigned
         );
-        match gantt::render(dispatch) {
-            Some(chart) => {
-                let _ = writeln!(html, "<figure>{chart}</figure>");
-            }
-            None => html.push_str("<p>No engineer has a stop.</p>\n"),
+        let panels = gantt::daily(dispatch);
+        if panels.is_empty() {
+            html.push_str("<p>No engineer has a stop.</p>\n");
+        }
+        for (day, chart) in panels {
+            let _ = writeln!(
+                html,
+                "<figure class=\"gantt-day\"><h3>Routes starting {}</h3>{chart}</figure>",
+                esc(&day)
+            );
         }
         problem_table(&mut html, dispatch);
         html.push_str("</section>\n");
@@ -342,7 +379,9 @@ pub fn render(view: &ReportView) -> String {
                 "<div><h3>Attainment per tier</h3><figure>{chart}</figure></div>"
             );
         }
-        html.push_str("</div>\n</section>\n");
+        html.push_str("</div>\n");
+        html.push_str(&compare::changes(compare, currency));
+        html.push_str("</section>\n");
     }
 
     let _ = write!(

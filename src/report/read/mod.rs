@@ -5,11 +5,13 @@
 //! engineers); each problem is reported with file, line and column.
 
 mod compare_folder;
+mod compare_plans;
 mod dispatch_folder;
 mod plan_folder;
 mod simulate_folder;
 
 pub use compare_folder::{CompareRow, read_compare_folder};
+pub use compare_plans::{PlanDigest, read_compare_plans};
 pub use dispatch_folder::{DispatchFiles, DispatchRow, RouteStop, read_dispatch_folder};
 pub use plan_folder::{
     AssignmentRow, DepotRow, PlanFiles, PlanParts, PlanSummaryFile, StaffingRow, StaffingSource,
