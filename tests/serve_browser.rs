@@ -14,7 +14,7 @@ mod server;
 
 use serde_json::{Value, json};
 use server::{NOW, Server, VIEWER, token_file};
-use std::io::{BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -232,15 +232,34 @@ fn http_get(port: u16, path: &str) -> String {
     let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
         return String::new();
     };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let _ = write!(
         stream,
         "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
     );
-    let mut text = String::new();
-    let _ = BufReader::new(stream).read_to_string(&mut text);
-    text.split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_string())
-        .unwrap_or_default()
+    // DevTools keeps the connection open: read the head, then Content-Length bytes.
+    let mut reader = BufReader::new(stream);
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return String::new();
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+    }
+    let mut body = vec![0u8; length];
+    if reader.read_exact(&mut body).is_err() {
+        return String::new();
+    }
+    String::from_utf8_lossy(&body).into_owned()
 }
 
 /// Polls `expression` until `done` holds for its value (or 30 s pass).

@@ -60,6 +60,8 @@ pub fn router(desk: Desk, tokens: Tokens) -> Router {
     Router::new()
         .route("/", get(board_page))
         .route("/healthz", get(healthz))
+        // Browsers ask for it; no icon, no error in the console.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/openapi.json", get(openapi))
         .route("/api/incidents", get(list_incidents).post(post_incident))
         .route(
