@@ -61,6 +61,10 @@ pub enum Code {
     /// lists is missing or differs, a file it reads is not listed, or the
     /// manifest itself cannot be read.
     E1060OutputSetMismatch,
+    /// A `--token-file` of `sparesla serve` that is not `role,token` lines.
+    E1070BadTokenFile,
+    /// A `sparesla serve` database that does not fit the scenario or this version.
+    E1071DatabaseMismatch,
     /// A column the loader does not know; it is ignored.
     W2001UnknownColumn,
     /// A part needs a skill no engineer has.
@@ -109,6 +113,8 @@ impl Code {
             Code::E1040CalendarYearNotCovered => "E1040",
             Code::E1050OverlayBase => "E1050",
             Code::E1060OutputSetMismatch => "E1060",
+            Code::E1070BadTokenFile => "E1070",
+            Code::E1071DatabaseMismatch => "E1071",
             Code::W2001UnknownColumn => "W2001",
             Code::W2002SkillWithoutEngineer => "W2002",
             Code::W2003EmptyFile => "W2003",

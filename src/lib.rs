@@ -15,6 +15,8 @@ pub mod people;
 pub mod plan;
 pub mod report;
 pub mod scenario;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod simulate;
 pub mod travel;
 pub mod whatif;

@@ -10,6 +10,7 @@ mod next;
 mod plan;
 mod progress;
 mod report;
+mod serve;
 mod shell;
 mod simulate;
 mod travel;
@@ -122,6 +123,17 @@ enum Command {
     /// Gantt chart with deadlines; with --compare scenarios side by side.
     /// Inline SVG and CSS only: the page makes no network request.
     Report(report::Args),
+    /// Run the command centre: a live dispatch desk over HTTP.
+    ///
+    /// Tickets arrive by POST /api/incidents, engineers report accepted, en
+    /// route, on site, done, unavailable or a location; every change is
+    /// committed to the SQLite database (--db) and re-plans the open tickets,
+    /// keeping started and committed jobs pinned. The board at / shows the
+    /// map, the open incidents with deadline countdowns and each engineer's
+    /// day. Listens on loopback; every route but /healthz needs a bearer
+    /// token (--token-file, else one is generated beside the database).
+    /// docs/serve.md has the API and a worked example.
+    Serve(serve::Args),
     /// Print a shell completion script: `sparesla completions bash`.
     ///
     /// Shells: bash, elvish, fish, powershell, zsh. For bash, for example:
@@ -154,6 +166,7 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Report(args) => report::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Completions(args) => shell::completions(args),
         Command::Man => shell::man(),
     };
