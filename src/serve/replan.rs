@@ -22,6 +22,13 @@ pub enum ReplanError {
     Engine(String),
 }
 
+/// Improvement iterations of one re-plan (the budget still caps it). A
+/// change moves one or two jobs of a day already planned, and a dispatcher
+/// waits on the answer: a few hundred iterations settle it, where the
+/// 2,000 of a batch `dispatch` kept every write at the whole budget (2 s
+/// with 500 engineers; docs/serve.md has the load figures).
+const REPLAN_ITERATIONS: u64 = 300;
+
 /// Re-plans `floor` at `now` within the desk's budget, and stores the
 /// plan of each routed ticket in it.
 pub fn replan(desk: &Desk, floor: &mut Floor, now: DateTime<Utc>) -> Result<(), ReplanError> {
@@ -56,7 +63,7 @@ pub fn replan(desk: &Desk, floor: &mut Floor, now: DateTime<Utc>) -> Result<(), 
     let options = DispatchOptions {
         time_limit: desk.settings.replan_budget,
         seed: 0,
-        max_iterations: DispatchOptions::default().max_iterations,
+        max_iterations: REPLAN_ITERATIONS,
         bound: None,
     };
     let stock = desk.stock_left(floor);
