@@ -5,7 +5,8 @@
 //! announces it on the event stream; a write that fails leaves the floor as
 //! it was.
 
-use super::desk::{Desk, Floor, Ticket, TicketState};
+use super::desk::Desk;
+use super::floor::{Floor, Ticket, TicketState};
 use super::replan::{ReplanError, replan};
 use super::tokens::{Role, Tokens};
 use super::{db, format_instant};
@@ -1062,7 +1063,7 @@ fn engineer_view(desk: &Desk, engineer: crate::scenario::EngineerIdx) -> Value {
         Location::Depot(d) => ("depot", &scenario.depot(d).id, scenario.depot(d).location),
         Location::Site(s) => ("site", &scenario.site(s).id, scenario.site(s).location),
     };
-    let mut jobs: Vec<(&Ticket, &super::desk::Visit)> = desk
+    let mut jobs: Vec<(&Ticket, &super::floor::Visit)> = desk
         .floor
         .tickets
         .iter()

@@ -1,7 +1,7 @@
 //! The desk's SQLite database: a versioned schema with ordered migrations,
 //! WAL journal, and one transaction per acknowledged write.
 
-use super::desk::{Floor, Planned, Ticket, TicketState, Visit};
+use super::floor::{Floor, Planned, Ticket, TicketState, Visit};
 use super::{ServeError, db_instant};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::dispatch::{Mode, Status};

@@ -13,6 +13,7 @@ pub mod api;
 pub mod board;
 pub mod db;
 pub mod desk;
+pub mod floor;
 pub mod replan;
 pub mod replay;
 pub mod tokens;

@@ -3,7 +3,8 @@
 //! ones are pinned to their engineer, depot and mode; on-site ones are under
 //! way (their engineer busy, their part taken); stock taken stays taken.
 
-use super::desk::{Desk, Floor, Planned, Visit};
+use super::desk::Desk;
+use super::floor::{Floor, Planned, Visit};
 use crate::dispatch::{self, DispatchError, DispatchOptions, Live};
 use crate::scenario::{EngineerIdx, Location, Pin};
 use chrono::{DateTime, Utc};
@@ -119,7 +120,7 @@ fn live_engineers(
     for ticket in floor
         .tickets
         .iter()
-        .filter(|t| t.state == super::desk::TicketState::OnSite)
+        .filter(|t| t.state == super::floor::TicketState::OnSite)
     {
         let Some(visit) = floor
             .plan

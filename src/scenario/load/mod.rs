@@ -15,10 +15,10 @@ pub(crate) mod tier_and_engineer;
 
 pub use calendars::{CalendarResolver, parse_calendar};
 pub use coverage::check_period;
-pub use network::says_around_the_clock;
 pub use roads::{SNAP_TOLERANCE_KM, parse_matrix};
 pub use settings::{Settings, line_column, parse_settings, plain_date};
 pub use shifts::{AROUND_THE_CLOCK, SHIFTS_FILE};
+pub use tier_and_engineer::says_around_the_clock;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::scenario::model::{

@@ -2,7 +2,7 @@
 
 use super::Loader;
 use super::tier_and_engineer::{self, Fields};
-use crate::calendar::{ClockWindow, HolidayCalendar, WeekdaySet, parse_time_zone};
+use crate::calendar::{HolidayCalendar, parse_time_zone};
 use crate::diagnostic::Code;
 use crate::geodesy::geodesic_km;
 use crate::scenario::model::{
@@ -259,17 +259,6 @@ pub(super) fn resolve_calendar(
             );
             None
         }
-    }
-}
-
-/// Whether a 24x7 tier's `window`, `days` or `calendar` only repeats what
-/// 24x7 means (`00:00-24:00`, `mon-sun`, `none`), as a 24x7 engineer's may.
-pub fn says_around_the_clock(column: &str, value: &str) -> bool {
-    match column {
-        "window" => value.parse::<ClockWindow>() == Ok(ClockWindow::ALL_DAY),
-        "days" => value.parse::<WeekdaySet>() == Ok(WeekdaySet::ALL),
-        "calendar" => value.eq_ignore_ascii_case("none"),
-        _ => false,
     }
 }
 

@@ -4,7 +4,8 @@
 
 use super::Loader;
 use super::coverage::{missing_years, years_of};
-use super::network::{read_unique, resolve_calendar, says_around_the_clock};
+use super::network::{read_unique, resolve_calendar};
+use super::tier_and_engineer::says_around_the_clock;
 use crate::calendar::{ClockWindow, WeekdaySet};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::scenario::model::ShiftPattern;

@@ -135,7 +135,7 @@ fn coverage(fields: &mut impl Fields, id: &str, base: Option<&Tier>) -> Option<C
         for key in ["window", "days", "calendar"] {
             if let Some(value) = fields
                 .text(key)
-                .filter(|value| !super::network::says_around_the_clock(key, value))
+                .filter(|value| !says_around_the_clock(key, value))
             {
                 let unset = fields.leave_unset(key);
                 fields.report(
@@ -399,5 +399,16 @@ fn shift_window(fields: &mut impl Fields, text: &str) -> Option<ClockWindow> {
             );
             None
         }
+    }
+}
+
+/// Whether a 24x7 tier's `window`, `days` or `calendar` only repeats what
+/// 24x7 means (`00:00-24:00`, `mon-sun`, `none`), as a 24x7 engineer's may.
+pub fn says_around_the_clock(column: &str, value: &str) -> bool {
+    match column {
+        "window" => value.parse::<ClockWindow>() == Ok(ClockWindow::ALL_DAY),
+        "days" => value.parse::<WeekdaySet>() == Ok(WeekdaySet::ALL),
+        "calendar" => value.eq_ignore_ascii_case("none"),
+        _ => false,
     }
 }
