@@ -14,24 +14,17 @@
 //! (as `.ci/run` does) runs it and fails without Chromium. The screenshot
 //! stays at `target/report-screenshot.png`.
 
+#[path = "common/browser.rs"]
+mod browser;
 mod common;
+
+use browser::{HEADLESS, chromium};
 
 use common::{sparesla, text};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// `SPARESLA_CHROMIUM`, else `chromium` or `chromium-browser` on the PATH.
-fn chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("SPARESLA_CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
 
 /// What a page did in the browser.
 struct Visit {
@@ -46,18 +39,8 @@ fn visit(browser: &Path, page: &Path, png: &Path, window: &str) -> Visit {
     let profile = tempfile::tempdir().unwrap();
     let net_log = profile.path().join("net-log.json");
     let mut child = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
+        .args(HEADLESS)
+        .args(["--hide-scrollbars", "--enable-logging=stderr", "--v=0"])
         .arg(format!(
             "--user-data-dir={}",
             profile.path().join("user").display()
@@ -448,17 +431,8 @@ fn measure(browser: &Path, page: &str, work: &Path) -> Layout {
     fs::write(&path, measured).unwrap();
     let profile = tempfile::tempdir().unwrap();
     let output = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=1200,1600",
-            "--dump-dom",
-        ])
+        .args(HEADLESS)
+        .args(["--window-size=1200,1600", "--dump-dom"])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("file://{}", path.display()))
         .stderr(Stdio::null())

@@ -9,27 +9,20 @@
 //! does) runs it and fails without Chromium. The screenshot stays at
 //! `target/serve-board.png`.
 
+#[path = "common/browser.rs"]
+mod browser;
 #[path = "common/server.rs"]
 mod server;
+
+use browser::{HEADLESS, chromium};
 
 use serde_json::{Value, json};
 use server::{NOW, Server, VIEWER, token_file};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// `SPARESLA_CHROMIUM`, else `chromium` or `chromium-browser` on the PATH.
-fn chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("SPARESLA_CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| ["chromium", "chromium-browser"].map(|name| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
 
 /// A minimal WebSocket client for the DevTools protocol: text frames only.
 struct DevTools {
@@ -154,14 +147,8 @@ impl Browser {
     fn open(binary: &Path, url: &str) -> Browser {
         let profile = tempfile::tempdir().unwrap();
         let child = Command::new(binary)
+            .args(HEADLESS)
             .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
                 "--hide-scrollbars",
                 "--remote-debugging-port=0",
                 "--window-size=1400,1000",
