@@ -214,13 +214,11 @@ impl CoverModel {
             self.span.1,
         )?);
         staff.rules.push(shift.clone());
+        let longest_repair = self.repair.iter().copied().max().unwrap_or(0);
         staff.classes = self
             .clocks
             .par_iter()
-            .map(|clock| {
-                let longest_repair = self.repair.iter().copied().max().unwrap_or(0);
-                self.samples.classes(clock, &staff.duties, longest_repair)
-            })
+            .map(|clock| self.samples.classes(clock, &staff.duties, longest_repair))
             .collect();
         Ok(staff.rules.len() - 1)
     }

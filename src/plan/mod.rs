@@ -95,9 +95,9 @@ pub struct TierService {
     pub people_attainment: f64,
 }
 
-/// The share of a half of the promise summaries written before the split
-/// did not state.
-fn whole() -> f64 {
+/// The share of a half of the promise that summaries and comparisons
+/// written before the split did not state.
+pub(crate) fn whole() -> f64 {
     1.0
 }
 

@@ -104,18 +104,12 @@ pub struct TierRow {
     pub demand: f64,
     pub expected_breaches: f64,
     /// The parts half of the promise (see `plan::TierService`).
-    #[serde(default = "whole")]
+    #[serde(default = "crate::plan::whole")]
     pub parts_attainment: f64,
     /// The people half: a qualified engineer in time when the part is in
     /// reach (1 when people are not counted).
-    #[serde(default = "whole")]
+    #[serde(default = "crate::plan::whole")]
     pub people_attainment: f64,
-}
-
-/// A half of the promise that comparisons written before the split did
-/// not state.
-fn whole() -> f64 {
-    1.0
 }
 
 /// How comparisons written before engineers were planned counted them.

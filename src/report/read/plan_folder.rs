@@ -30,14 +30,7 @@ const ASSIGNMENT_COLUMNS: Columns = Columns {
     optional: &["tier", "travel_hours", "backup_depot"],
 };
 const STAFFING_COLUMNS: Columns = Columns {
-    required: &[
-        "depot",
-        "shift",
-        "skills",
-        "positions",
-        "cost_per_year",
-        "source",
-    ],
+    required: &crate::report::schema::plan::STAFFING_COLUMNS,
     optional: &[],
 };
 
