@@ -292,7 +292,7 @@ fn greenfield_optimum_matches_an_independent_exact_model() {
             continue;
         };
         let plan = plan::plan(&s, &travel, options()).expect("plan");
-        let cost = plan.costs.total_cost;
+        let cost = plan.planned_cost;
         assert!(
             (cost - optimum).abs() <= 1e-6 * optimum,
             "seed {seed}: planner {cost}, exact model {optimum}"
