@@ -283,7 +283,7 @@ pub fn plan_table(summary: &PlanSummary) -> String {
         .filter(|planned| (planned - summary.total_cost).abs() >= 0.5)
     {
         out.push_str(&format!(
-            "the gap is on {} {}, the cost with each site on its primary depot's stock; \
+            "the bound and gap are on the planning model, each site on its primary depot's stock: {} {}; \
              the total below also counts backup depots\n",
             money(planned),
             summary.currency
