@@ -300,3 +300,24 @@ fn a_bad_pausable_value_is_reported_at_its_line_and_column() {
         "{stderr}"
     );
 }
+
+#[test]
+fn three_days_of_the_bundled_scenario_pass_the_checker() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/china-baseline");
+    let s = scenario::load(&dir).expect("scenario").scenario;
+    let incidents = scenario::load_incidents(&s, &dir.join("incidents.csv")).expect("incidents");
+    let travel = TravelTimes::build(&s).expect("travel");
+    let options = DispatchOptions {
+        max_iterations: 30,
+        bound: None,
+        ..DispatchOptions::default()
+    };
+    let live = Live::default();
+    let result =
+        dispatch_days(&s, &travel, &incidents, &s.stock, &live, options, 3).expect("dispatch");
+    let errors = check_live(&s, &travel, &incidents, &s.stock, &live, &result);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(result.day_figures.len(), 3);
+    let served = result.assignments.iter().filter(|a| a.visit.is_some());
+    assert!(served.count() > incidents.len() / 2);
+}

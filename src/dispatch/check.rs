@@ -262,7 +262,8 @@ fn check_routes(
                     "{id}: departs before the engineer is free (previous job or availability)"
                 ));
             }
-            if horizon_end.is_some_and(|end| v.finish > end) {
+            // The last day's blocks may run into overtime past its midnight.
+            if horizon_end.is_some_and(|end| v.finish > end + overtime) {
                 errors.push(format!(
                     "{id}: finishes after the {} planned days",
                     dispatch.days

@@ -348,6 +348,13 @@ fn finish(problem: &Problem, outcome: &engine::Outcome, started: std::time::Inst
     }
 }
 
+/// The local date of `at` in `tz`, `YYYY-MM-DD`.
+fn local_date(at: Seconds, tz: chrono_tz::Tz) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.with_timezone(&tz).date_naive().to_string())
+        .unwrap_or_else(|| format!("@{at}"))
+}
+
 /// Paid time and overtime of each planned day ([`DayFigures`]).
 fn day_figures(
     problem: &Problem,
@@ -367,7 +374,7 @@ fn day_figures(
         .iter()
         .take(days)
         .map(|&at| DayFigures {
-            date: crate::calendar::format_instant(at, label_tz)[..10].to_string(),
+            date: local_date(at, label_tz),
             paid: 0,
             overtime: 0,
             engineers_out: 0,

@@ -123,7 +123,7 @@ pub fn visit(
             in_duty(j, job, supply, shift, from.at, days, |_, _| Some(l))
         }
         Some(home) => {
-            let at_home = legs(&model.matrix, home, j.place, &j.supplies[supply])?;
+            let at_home = legs(&model.matrix, home, j.place, &j.supplies[supply]);
             let at_last = legs(&model.matrix, from.place, j.place, &j.supplies[supply]);
             let days = Days {
                 nights_at_home: true,
@@ -131,7 +131,7 @@ pub fn visit(
             };
             in_duty(j, job, supply, shift, from.at, days, |block, _| {
                 if home_before(block, from.at) {
-                    Some(at_home)
+                    at_home
                 } else {
                     at_last
                 }
