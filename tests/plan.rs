@@ -100,6 +100,7 @@ fn random_scenario_with(
             unit_cost: rng.random_range(500.0..20_000.0),
             skill: "net".into(),
             repair_hours: 1.0,
+            pausable: false,
         });
     }
     for (k, target) in [(0, 0.8), (1, 0.9)] {

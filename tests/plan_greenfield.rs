@@ -80,6 +80,7 @@ fn greenfield(seed: u64) -> (Scenario, TravelHours) {
             unit_cost: rng.random_range(2_000.0..30_000.0),
             skill: "net".into(),
             repair_hours: 1.0,
+            pausable: false,
         });
     }
     for (k, target) in [(0, 0.85), (1, 0.7)] {

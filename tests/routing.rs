@@ -29,6 +29,12 @@ fn options(seed: u64, iterations: u64) -> SearchOptions {
 /// times, soft and hard deadlines, pickups, couriers, carried stock with
 /// restocks, return to base.
 fn random_model(rng: &mut ChaCha8Rng, jobs: usize) -> Model {
+    random_model_with(rng, jobs, false)
+}
+
+/// As [`random_model`]; with `days`, vehicles go home (place 0) between
+/// duty blocks and jobs are longer, half of them pausable.
+fn random_model_with(rng: &mut ChaCha8Rng, jobs: usize, days: bool) -> Model {
     let places = jobs + 3;
     let points: Vec<(i64, i64)> = (0..places)
         .map(|_| (rng.random_range(0..60), rng.random_range(0..60)))
@@ -76,7 +82,12 @@ fn random_model(rng: &mut ChaCha8Rng, jobs: usize) -> Model {
                 late_weight: 0.1,
                 demand: vec![rng.random_range(0..4), rng.random_range(0..2)],
                 supplies,
-                ..Job::at(3 + j, rng.random_range(1..15), Cost::default())
+                pausable: days && rng.random_bool(0.5),
+                ..Job::at(
+                    3 + j,
+                    rng.random_range(1..if days { 120 } else { 15 }),
+                    Cost::default(),
+                )
             }
         })
         .collect();
@@ -87,6 +98,7 @@ fn random_model(rng: &mut ChaCha8Rng, jobs: usize) -> Model {
             end_by: Some(rng.random_range(500..900)),
             shift: (v != 2).then_some(0),
             carried: vec![rng.random_range(3..10), rng.random_range(0..3)],
+            home: days.then_some(0),
             ..Vehicle::at(0, v as i64 * 5)
         })
         .collect();
@@ -130,11 +142,22 @@ fn cached_evaluations_with_paid_time_match_full_retiming() {
     cached_evaluations_match(Some(pay()));
 }
 
+#[test]
+fn cached_evaluations_with_days_and_pauses_match_full_retiming() {
+    cached_evaluations_match_with(None, true);
+    cached_evaluations_match_with(Some(pay()), true);
+}
+
 fn cached_evaluations_match(pay: Option<Pay>) {
+    cached_evaluations_match_with(pay, false);
+}
+
+fn cached_evaluations_match_with(pay: Option<Pay>, days: bool) {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let mut checked = 0;
+    let mut paused = 0;
     for _ in 0..300 {
-        let model = random_model(&mut rng, 8);
+        let model = random_model_with(&mut rng, 8, days);
         let model = match pay {
             Some(pay) => model.with_pay(pay),
             None => model,
@@ -155,6 +178,11 @@ fn cached_evaluations_match(pay: Option<Pay>) {
                 Some(route.cost),
                 Route::cost_of_jobs(&model, vehicle, &jobs)
             ));
+            paused += route
+                .visits
+                .iter()
+                .filter(|v| v.finish - v.start > model.jobs[v.job].service)
+                .count();
             for j in 0..model.len() {
                 if jobs.iter().any(|&(k, _)| k == j) {
                     continue;
@@ -215,6 +243,8 @@ fn cached_evaluations_match(pay: Option<Pay>) {
         }
     }
     assert!(checked > 1000, "{checked} insertions checked");
+    // With days, the routes hold paused jobs (so the rule is exercised).
+    assert_eq!(paused > 10, days, "{paused} paused visits");
 }
 
 /// A Solomon-format instance of `n` random customers.

@@ -9,7 +9,7 @@ use super::engine::model::{
     Deadline, DutyBlocks, Job, Matrix, ModelSpec, NEVER, NO_TIME, Pay, Supply, Vehicle,
 };
 use super::engine::{Cost, Model};
-use super::shift::shift_blocks;
+use super::shift::{planned_day_blocks, shift_blocks};
 use crate::calendar::Seconds;
 use crate::scenario::DeliveryMode as Mode;
 use crate::scenario::{
@@ -63,6 +63,8 @@ pub struct Problem<'a> {
     pub model: Model,
     /// Depot and mode of each job's supplies, by supply index.
     pub supplies: Vec<Vec<(DepotIdx, Mode)>>,
+    /// Days planned ([`Problem::build_days`]; 1: today's single dispatch).
+    pub days: u32,
 }
 
 /// Hours as whole seconds, rounded: how the scenario's durations (handling,
@@ -136,6 +138,23 @@ impl<'a> Problem<'a> {
         stock: &[StockLevel],
         states: &[EngineerState],
     ) -> Result<Self, DispatchError> {
+        Problem::build_days(scenario, travel, incidents, stock, states, 1)
+    }
+
+    /// As [`Problem::build_live`], planning `days` days. With 1, today's
+    /// dispatch: a job that does not fit waits for the engineer's next duty
+    /// block within [`HORIZON_SECS`], the engineer staying at the last job.
+    /// With more, the duty blocks of those days only (from the local day of
+    /// the earliest opening), each engineer going home to base between
+    /// blocks; a job that fits in none stays unassigned.
+    pub fn build_days(
+        scenario: &'a Scenario,
+        travel: &TravelTimes,
+        incidents: &[Incident],
+        stock: &[StockLevel],
+        states: &[EngineerState],
+        days: u32,
+    ) -> Result<Self, DispatchError> {
         let clocks = SiteClocks::for_scenario(scenario).map_err(DispatchError::Calendar)?;
         let opened: Vec<Seconds> = incidents.iter().map(|i| i.opened.timestamp()).collect();
         let deadline = incidents
@@ -153,8 +172,13 @@ impl<'a> Problem<'a> {
             .collect::<Result<Vec<_>, _>>()?;
         let start = opened.iter().copied().min().unwrap_or(0);
         let end = opened.iter().copied().max().unwrap_or(0) + HORIZON_SECS;
-        let (shift_of, shifts) =
-            shift_blocks(scenario, start - 86_400, end).map_err(DispatchError::Calendar)?;
+        let multi_day = days > 1;
+        let (shift_of, shifts) = if multi_day {
+            planned_day_blocks(scenario, start - 86_400, start, days)
+        } else {
+            shift_blocks(scenario, start - 86_400, end)
+        }
+        .map_err(DispatchError::Calendar)?;
         let settings = &scenario.dispatch;
         let shifts = with_overtime(shifts, secs(settings.max_overtime_hours));
         let parts = scenario.parts.len();
@@ -229,6 +253,7 @@ impl<'a> Problem<'a> {
                     tools: 0,
                     skills: skills.set([scenario.part(incidents[i].part).skill.as_str()]),
                     supplies,
+                    pausable: scenario.part(incidents[i].part).pausable,
                 }
             })
             .collect();
@@ -250,6 +275,7 @@ impl<'a> Problem<'a> {
                 Vehicle {
                     shift: Some(shift_of[e]),
                     skills: skills.set(engineer.skills.iter().map(String::as_str)),
+                    home: multi_day.then_some(engineer.base.index()),
                     ..Vehicle::at(place, from)
                 }
             })
@@ -288,6 +314,7 @@ impl<'a> Problem<'a> {
             start,
             model,
             supplies: supplies_of,
+            days,
         })
     }
 

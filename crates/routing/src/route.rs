@@ -215,8 +215,10 @@ impl Route {
                 let settled = match delay.cmp(&0) {
                     Ordering::Equal => true,
                     Ordering::Greater => delay <= self.slack[i],
-                    // Earlier: the cost after stays, but the end may move.
-                    Ordering::Less => !priced && !self.late_after[i],
+                    // Earlier: the cost after stays, but the end may move;
+                    // not so for a vehicle going home between blocks (an
+                    // earlier finish may change where a later day starts).
+                    Ordering::Less => !priced && !self.late_after[i] && vehicle.home.is_none(),
                 };
                 if settled {
                     let rest = sum.plus(self.suffix_cost[i + 1]);

@@ -9,11 +9,12 @@
 //! that times jobs one at a time without building a model (the simulation).
 
 use super::cost::Cost;
+use super::features::days::{Resume, continue_service, home_before};
 use super::features::origin::Origin;
 use super::features::shifts::MAX_BLOCKS;
 use super::features::supply::{Legs, legs};
 use super::features::windows;
-use super::model::{ALWAYS, Block, DutyBlocks, Job, Travel};
+use super::model::{ALWAYS, Block, DutyBlocks, Job, NEVER, Travel};
 use super::model::{Model, Place, Time, Vehicle};
 
 /// Where and when a vehicle is free.
@@ -52,8 +53,14 @@ pub struct Visit {
     /// (waiting for release, duty, part or ready time): a delay of the
     /// previous job up to this much changes nothing here.
     pub idle: Time,
-    /// End of the duty block the visit is in.
+    /// End of the duty block the visit finishes in.
     pub block_end: Time,
+    /// At most this much later may the visit finish and stay as it is
+    /// ([`NEVER`]: no limit beyond its deadline and block): a paused job
+    /// must still start in its first block; a vehicle that left home for
+    /// this job passes no delay on (a previous job finishing in this block
+    /// would change where it leaves from).
+    pub slack_cap: Time,
     pub drive: Time,
     pub courier: Time,
     pub cost: Cost,
@@ -73,7 +80,9 @@ impl Visit {
     /// and still feasible (hard deadline, duty block).
     #[inline]
     pub fn own_slack(&self, model: &Model) -> Time {
-        windows::start_slack(&model.jobs[self.job], self.start).min(self.block_end - self.finish)
+        windows::start_slack(&model.jobs[self.job], self.start)
+            .min(self.block_end - self.finish)
+            .min(self.slack_cap)
     }
 }
 
@@ -102,10 +111,52 @@ pub fn visit(
     supply: usize,
 ) -> Option<Visit> {
     let j = &model.jobs[job];
-    // The solver's hot path: one origin, so the legs are found once.
-    let l = legs(&model.matrix, from.place, j.place, &j.supplies[supply])?;
     let shift = vehicle.shift.map(|s| &model.shifts[s]);
-    in_duty(j, job, supply, shift, from.at, |_, _| Some(l))
+    let days = Days {
+        resume: resume_of(&model.matrix, vehicle.home, j),
+        nights_at_home: false,
+    };
+    match vehicle.home.filter(|&home| home != from.place) {
+        None => {
+            // The solver's hot path: one origin, so the legs are found once.
+            let l = legs(&model.matrix, from.place, j.place, &j.supplies[supply])?;
+            in_duty(j, job, supply, shift, from.at, days, |_, _| Some(l))
+        }
+        Some(home) => {
+            let at_home = legs(&model.matrix, home, j.place, &j.supplies[supply]);
+            let at_last = legs(&model.matrix, from.place, j.place, &j.supplies[supply]);
+            let days = Days {
+                nights_at_home: true,
+                ..days
+            };
+            in_duty(j, job, supply, shift, from.at, days, |block, _| {
+                if home_before(block, from.at) {
+                    at_home
+                } else {
+                    at_last
+                }
+            })
+        }
+    }
+}
+
+/// How `job` resumes after a pause for a vehicle spending the gaps at
+/// `home`; `None` when it cannot pause.
+fn resume_of<T: Travel + ?Sized>(travel: &T, home: Option<Place>, job: &Job) -> Option<Resume> {
+    if job.pausable {
+        Resume::from_home(travel, home, job.place)
+    } else {
+        None
+    }
+}
+
+/// The working-days rules of one visit ([`crate::features::days`]).
+#[derive(Clone, Copy, Debug)]
+struct Days {
+    /// How a paused job resumes; `None`: the job does not pause.
+    resume: Option<Resume>,
+    /// The vehicle goes home between duty blocks.
+    nights_at_home: bool,
 }
 
 /// Schedules `job` (recorded in the visit as number `index`) with its
@@ -125,22 +176,35 @@ pub fn time_visit<T: Travel + ?Sized, O: Origin>(
     let s = &job.supplies[supply];
     // The legs of the last origin: most blocks leave from the same place.
     let mut last: Option<(Place, Legs)> = None;
-    in_duty(job, index, supply, shift, from.free_at(), |block, leave| {
-        let origin = from.place(travel, block, leave);
-        match last {
-            Some((place, l)) if place == origin => Some(l),
-            _ => {
-                let l = legs(travel, origin, job.place, s)?;
-                last = Some((origin, l));
-                Some(l)
+    let days = Days {
+        resume: resume_of(travel, None, job),
+        nights_at_home: false,
+    };
+    in_duty(
+        job,
+        index,
+        supply,
+        shift,
+        from.free_at(),
+        days,
+        |block, leave| {
+            let origin = from.place(travel, block, leave);
+            match last {
+                Some((place, l)) if place == origin => Some(l),
+                _ => {
+                    let l = legs(travel, origin, job.place, s)?;
+                    last = Some((origin, l));
+                    Some(l)
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 /// The duty-block rule: the vehicle, free at `free_at`, leaves in the first
 /// duty block (of at most [`MAX_BLOCKS`]) in which the job finishes before
-/// the block ends, on the legs `legs_at(block, departure)` gives; `None`
+/// the block ends (or, pausable, starts before it ends and finishes in a
+/// later block), on the legs `legs_at(block, departure)` gives; `None`
 /// if a leg is unreachable, a hard deadline is missed or no block fits.
 #[inline(always)]
 fn in_duty(
@@ -149,6 +213,7 @@ fn in_duty(
     supply: usize,
     shift: Option<&DutyBlocks>,
     free_at: Time,
+    days: Days,
     mut legs_at: impl FnMut(&Block, Time) -> Option<Legs>,
 ) -> Option<Visit> {
     let s = &job.supplies[supply];
@@ -157,7 +222,7 @@ fn in_duty(
         None => std::slice::from_ref(&ALWAYS),
         Some(blocks) => blocks.from(earliest),
     };
-    for block in blocks.iter().take(MAX_BLOCKS) {
+    for (k, block) in blocks.iter().enumerate().take(MAX_BLOCKS) {
         let leave = earliest.max(block.start);
         let l = legs_at(block, leave)?;
         // Meeting a courier or delivery, leave no earlier than needed: less
@@ -174,13 +239,36 @@ fn in_duty(
         if windows::breaks_hard_deadline(job, start) {
             return None;
         }
-        let finish = start + job.service;
-        if finish <= block.end {
+        let whole = start + job.service;
+        let paused = match days.resume {
+            Some(resume) if whole > block.end && start < block.end => {
+                let later = &blocks[k + 1..];
+                continue_service(start, job.service, block.end, later, resume, MAX_BLOCKS)
+            }
+            _ => None,
+        };
+        if whole <= block.end || paused.is_some() {
             let pickup = l.part_leaves.unwrap_or(if s.depot().is_some() {
                 at_first
             } else {
                 depart
             });
+            let mut idle = start - (free_at + l.to_first + l.after_first);
+            let mut slack_cap = match paused {
+                Some(_) => block.end - 1 - start,
+                None => NEVER,
+            };
+            if days.nights_at_home && home_before(block, free_at) {
+                // Any later finish of the job before would still leave
+                // from home, up to the block's start; from then on it
+                // would leave from there instead.
+                idle = block.start - 1 - free_at;
+                slack_cap = 0;
+            }
+            let (finish, block_end, resume_drive, resume_cost) = match paused {
+                Some(p) => (p.finish, p.block_end, p.drive, p.cost),
+                None => (whole, block.end, 0, 0.0),
+            };
             return Some(Visit {
                 job: index,
                 supply,
@@ -190,11 +278,12 @@ fn in_duty(
                 part_arrive,
                 start,
                 finish,
-                idle: start - (free_at + l.to_first + l.after_first),
-                block_end: block.end,
-                drive: l.drive,
+                idle,
+                block_end,
+                slack_cap,
+                drive: l.drive + resume_drive,
                 courier: l.courier,
-                cost: windows::lateness(job, start).plus(Cost::travel(l.cost)),
+                cost: windows::lateness(job, start).plus(Cost::travel(l.cost + resume_cost)),
             });
         }
     }
