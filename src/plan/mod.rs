@@ -342,6 +342,7 @@ pub fn plan(
             people.added.len(),
         ));
     };
+    let best = prune_positions(scenario, &mut model, &mut people, best, &target, deadline)?;
     // The added positions' bound holds for plans that meet the targets;
     // a plan this staffing could not bring to them is bounded without it.
     let reachable = target_demand(&model, &attainable_demand(&model));
@@ -366,6 +367,76 @@ pub fn plan(
         options,
         Some(people),
     ))
+}
+
+/// Drops added positions that later ones made redundant: the greedy rounds
+/// add a position for what it gives at the time, and a later one (or the
+/// stock) may give the same. Each, the dearest first, is taken out, the
+/// stock re-planned on the same depots, and the removal kept when the plan
+/// still meets what it met and costs less. Stops at `deadline`.
+fn prune_positions(
+    scenario: &Scenario,
+    model: &mut PlanModel,
+    people: &mut People,
+    mut best: Candidate,
+    target: &[f64],
+    deadline: Instant,
+) -> Result<Candidate, PlanError> {
+    let reachable = target_demand(model, &attainable_demand(model));
+    let goal: Vec<f64> = target
+        .iter()
+        .zip(&reachable)
+        .map(|(t, r)| t.min(*r))
+        .collect();
+    let original = people.added.clone();
+    let mut order: Vec<usize> = (0..original.len()).collect();
+    order.sort_by(|a, b| {
+        original[*b]
+            .cost
+            .total_cmp(&original[*a].cost)
+            .then(b.cmp(a))
+    });
+    let mut removed = vec![false; original.len()];
+    let mut dropped = 0;
+    for index in order {
+        if Instant::now() >= deadline {
+            break;
+        }
+        let kept: Vec<AddedPosition> = original
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != index && !removed[*i])
+            .map(|(_, position)| position.clone())
+            .collect();
+        let mut trial_model = model.clone();
+        let mut trial_people = people.clone();
+        trial_people.set_added(scenario, &mut trial_model, kept)?;
+        let required = stock_requirement(&trial_model, &goal);
+        let mut search = Search {
+            model: &trial_model,
+            required: &required,
+            evaluations: 0,
+            timed_out: false,
+            deadline,
+            solver_trouble: SolverTrouble::default(),
+        };
+        let Some(found) = search.evaluate(&best.open) else {
+            continue;
+        };
+        let before = best.cost + people.people_cost();
+        let after = found.cost + trial_people.people_cost();
+        if after < before - 1e-6 {
+            removed[index] = true;
+            dropped += 1;
+            *model = trial_model;
+            *people = trial_people;
+            best = found;
+        }
+    }
+    if dropped > 0 {
+        tracing::info!("staffing: {dropped} added position(s) dropped as redundant");
+    }
+    Ok(best)
 }
 
 /// A network solve: the best candidate, what bounds it, how much searching
