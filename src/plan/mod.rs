@@ -599,10 +599,6 @@ fn solve_network(
         .then(|| pool_bound::AssignmentAscent::new(model, &required, &lagrangian.multipliers));
     // The priced search over open sets (cheap moves, each local optimum
     // planned in full) gives the ascent a good plan to aim at.
-    // On a large network a full plan costs about a second: the ascent's
-    // minimisers are not planned (its time goes to the bound), and the
-    // priced search stands in for the search by full plans.
-    let large = model.sites.iter().map(|s| s.demand.len()).sum::<usize>() > LARGE_NETWORK_ITEMS;
     let mut priced =
         (candidates.len() > EXHAUSTIVE_CANDIDATES).then(|| open_search::PricedSearch::new(model));
     if let (Some(priced), Some(_)) = (priced.as_mut(), ascent.as_ref()) {
@@ -625,11 +621,7 @@ fn solve_network(
             Instant::now() + left.mul_f64(ASSIGNMENT_SHARE),
             options.gap * 0.5,
             known,
-            |open| {
-                (!large)
-                    .then(|| keep_better(search.evaluate(open), &mut incumbent))
-                    .flatten()
-            },
+            |open| keep_better(search.evaluate(open), &mut incumbent),
             |bound| report_progress(bound, None, started),
         );
         lower_bound = lower_bound.max(bound.lower_bound);
@@ -683,6 +675,9 @@ fn solve_network(
                 |open| keep_better(search.evaluate(open), &mut incumbent),
             );
         }
+        // On a large network a full plan costs about a second, and the
+        // descent's every move is one: the priced search stands in for it.
+        let large = model.sites.iter().map(|s| s.demand.len()).sum::<usize>() > LARGE_NETWORK_ITEMS;
         let found = if large && incumbent.is_some() {
             incumbent
         } else {
@@ -709,11 +704,7 @@ fn solve_network(
                 Instant::now() + left.mul_f64(1.0 - POLISH_SHARE),
                 options.gap * 0.5,
                 known,
-                |open| {
-                    (!large)
-                        .then(|| keep_better(search.evaluate(open), &mut best))
-                        .flatten()
-                },
+                |open| keep_better(search.evaluate(open), &mut best),
                 |bound| report_progress(bound, None, started),
             );
             lower_bound = lower_bound.max(bound.lower_bound);
