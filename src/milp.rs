@@ -8,7 +8,7 @@ use good_lp::solvers::{SolutionStatus, WithMipGap, WithTimeLimit};
 use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, variable};
 use std::fmt;
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// An LP/MILP backend compiled into this binary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -230,10 +230,24 @@ pub fn solve(milp: &Milp, backend: Backend, limits: Limits) -> Result<MilpSoluti
         return solve_unconstrained(milp);
     }
     let mut failures: Vec<String> = Vec::new();
+    // The attempts share the one limit: each gets what the earlier ones left.
+    let deadline = Instant::now() + limits.time;
     for attempt in attempts(backend) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() && !failures.is_empty() {
+            failures.push(format!(
+                "no time left for {}",
+                attempt.describe(None).replace(" on the model as built", "")
+            ));
+            break;
+        }
         let copy = reformulate(milp, attempt.form);
         let model = copy.as_ref().map_or(milp, |c| &c.milp);
-        let outcome = solve_confirmed(model, attempt.backend, limits, attempt.presolve)
+        let limits = Limits {
+            time: left,
+            ..limits
+        };
+        let outcome = solve_confirmed(model, attempt.backend, limits, deadline, attempt.presolve)
             .and_then(|solution| accept(milp, attempt.form, copy.as_ref(), solution));
         match outcome {
             Ok(mut solution) => {
@@ -373,8 +387,11 @@ fn solve_confirmed(
     milp: &Milp,
     backend: Backend,
     limits: Limits,
+    deadline: Instant,
     presolve: bool,
 ) -> Result<MilpSolution, MilpError> {
+    #[cfg(not(feature = "highs"))]
+    let _ = deadline;
     match solve_once(milp, backend, limits, presolve) {
         // HiGHS's MIP presolve has reported feasible models infeasible (its
         // log: "solution ... has untransformed violations"; seen on small
@@ -382,7 +399,16 @@ fn solve_confirmed(
         // claim is only believed once confirmed without presolve.
         #[cfg(feature = "highs")]
         Err(MilpError::Infeasible) if backend == Backend::Highs && presolve => {
-            solve_once(milp, backend, limits, false)
+            let left = deadline.saturating_duration_since(Instant::now());
+            solve_once(
+                milp,
+                backend,
+                Limits {
+                    time: left,
+                    ..limits
+                },
+                false,
+            )
         }
         result => result,
     }

@@ -8,6 +8,7 @@ pub mod curve;
 pub mod lateral;
 mod model;
 mod network;
+mod open_search;
 mod people_bound;
 mod pool_bound;
 mod progress;
@@ -171,8 +172,6 @@ const SEARCH_SHARE: f64 = 0.5;
 /// Share of the time left after the search that the stock polish keeps
 /// when the bound goes on.
 const POLISH_SHARE: f64 = 0.15;
-/// Solver attempts the stock polish's time is shared among.
-const POLISH_ATTEMPTS: f64 = 5.0;
 /// Seed of the search's random large moves (fixed: same input, same moves).
 const KICK_SEED: u64 = 19;
 /// Large moves in a row without improvement before the search stops.
@@ -180,6 +179,21 @@ const MAX_KICKS_WITHOUT_IMPROVEMENT: usize = 200;
 /// Share of the time left after the region bound that the assignment bound
 /// may use when a region was too large to enumerate.
 const ASSIGNMENT_SHARE: f64 = 0.6;
+/// Share of the time left after the region bound that the priced open-set
+/// search may use before the assignment bound starts.
+const PRICED_SHARE: f64 = 0.25;
+/// Demand items above which a network is large: the search by full plans
+/// (a second each there) gives way to the priced search.
+const LARGE_NETWORK_ITEMS: usize = 20_000;
+
+/// Every usable depot open.
+fn all_open(model: &PlanModel) -> Vec<bool> {
+    let mut open = model.forced_open.clone();
+    for depot in &model.usable {
+        open[depot.index()] = true;
+    }
+    open
+}
 
 /// Plans a scenario. `travel` holds depot-to-site travel hours.
 pub fn plan(
@@ -728,6 +742,23 @@ fn solve_network(
     // facility-location one, measured), and its minimisers are plans.
     let mut ascent = (!lagrangian.every_region_exact && candidates.len() > EXHAUSTIVE_CANDIDATES)
         .then(|| pool_bound::AssignmentAscent::new(model, &required, &lagrangian.multipliers));
+    // The priced search over open sets (cheap moves, each local optimum
+    // planned in full) gives the ascent a good plan to aim at.
+    let mut priced =
+        (candidates.len() > EXHAUSTIVE_CANDIDATES).then(|| open_search::PricedSearch::new(model));
+    if let (Some(priced), Some(_)) = (priced.as_mut(), ascent.as_ref()) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let mut starts: Vec<Vec<bool>> = incumbent.iter().map(|c| c.open.clone()).collect();
+        starts.push(all_open(model));
+        priced.run(
+            &starts,
+            &required,
+            Instant::now() + left.mul_f64(PRICED_SHARE),
+            lower_bound / (1.0 - options.gap).max(1e-9),
+            |open| keep_better(search.evaluate(open), &mut incumbent),
+        );
+        report_progress(lower_bound, incumbent.as_ref(), started);
+    }
     if let Some(ascent) = ascent.as_mut() {
         let left = deadline.saturating_duration_since(Instant::now());
         let known = incumbent.as_ref().map_or(f64::INFINITY, |c| c.cost);
@@ -775,7 +806,28 @@ fn solve_network(
             let left = deadline.saturating_duration_since(Instant::now());
             search.deadline = Instant::now() + left.mul_f64(SEARCH_SHARE);
         }
-        let found = search.local(&candidates, starts, incumbent, stop_below);
+        if let Some(priced) = priced.as_mut() {
+            let mut priced_starts: Vec<Vec<bool>> =
+                incumbent.iter().map(|c| c.open.clone()).collect();
+            priced_starts.extend(starts.iter().cloned());
+            priced_starts.push(all_open(model));
+            let search_deadline = search.deadline;
+            priced.run(
+                &priced_starts,
+                &required,
+                search_deadline,
+                stop_below,
+                |open| keep_better(search.evaluate(open), &mut incumbent),
+            );
+        }
+        // On a large network a full plan costs about a second, and the
+        // descent's every move is one: the priced search stands in for it.
+        let large = model.sites.iter().map(|s| s.demand.len()).sum::<usize>() > LARGE_NETWORK_ITEMS;
+        let found = if large && incumbent.is_some() {
+            incumbent
+        } else {
+            search.local(&candidates, starts, incumbent, stop_below)
+        };
         if resumable {
             // Its own share ran out, not the run's time.
             search.deadline = deadline;
@@ -1031,6 +1083,11 @@ impl Search<'_> {
             self.evaluations += 1;
             let assignment = stocking::assign(self.model, &open);
             let (pools, unserved) = stocking::pools(self.model, &assignment);
+            // Every open set's solve shares the run's one limit.
+            let limits = Limits {
+                time: self.deadline.saturating_duration_since(Instant::now()),
+                ..limits
+            };
             let stock = match stocking::exact(&pools, self.required, backend, limits) {
                 Ok(found) => {
                     self.solver_trouble.recovered(found.recovery);
@@ -1259,10 +1316,9 @@ fn polish_stock(
     if stocking::exact_size(&best.pools) > stocking::EXACT_COLUMN_LIMIT {
         return false;
     }
-    // The solver's fallback chain may try several copies of the model,
-    // each with this limit: keep their sum within the time left.
+    // The solver's fallback chain shares this limit among its attempts.
     let limits = Limits {
-        time: left.div_f64(POLISH_ATTEMPTS),
+        time: left,
         gap: 0.0,
     };
     if limits.time < Duration::from_millis(200) {

@@ -37,7 +37,6 @@
 
 use super::model::PlanModel;
 use super::stock_model::fill_rate;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
@@ -51,6 +50,12 @@ const PATIENCE: usize = 30;
 const PLANNING_SHARE: f64 = 0.3;
 /// Smallest step before the ascent gives up.
 const MIN_STEP: f64 = 1e-4;
+/// Pools of at most this many items get their bracket exactly, by every
+/// subset of their items (most pools of a national network hold one or two).
+const EXACT_POOL_ITEMS: usize = 4;
+/// Breach share below which a subset's curve ends: more stock only adds
+/// holding (see [`SubsetCurve`]).
+const NEGLIGIBLE_BLOCKING: f64 = 1e-12;
 
 /// The assignment bound and how far the ascent went.
 #[derive(Clone, Debug)]
@@ -91,6 +96,23 @@ struct BoundPool {
     holding: f64,
     lead_years: f64,
     entries: Vec<usize>,
+    /// For a small pool, its subsets' curves in [`Relaxation::subsets`];
+    /// empty for a large one (bounded by demand intervals instead).
+    subsets: std::ops::Range<usize>,
+}
+
+/// One non-empty subset of a small pool's items and its breach shares.
+///
+/// `blocking[s]` is the share of the subset's pooled demand that finds no
+/// stock when s units are held, from s = 0 (everything) up. The curve ends
+/// at the first level where the share is negligible, stored as 0: the
+/// holding of that many units is then a lower bound for every larger stock,
+/// so the bracket over the curve stays a lower bound.
+#[derive(Clone, Debug)]
+struct SubsetCurve {
+    /// Bit k: the pool's k-th entry is in the subset.
+    mask: u32,
+    blocking: std::ops::Range<usize>,
 }
 
 /// The relaxation's data.
@@ -104,6 +126,9 @@ struct Relaxation<'a> {
     depot_pools: Vec<Vec<usize>>,
     /// Items no usable depot can serve: per tier (met, cost).
     unreachable: Vec<(f64, f64)>,
+    /// The small pools' subsets, and their curves' breach shares.
+    subsets: Vec<SubsetCurve>,
+    blocking: Vec<f64>,
 }
 
 /// The multipliers of the relaxation.
@@ -164,6 +189,7 @@ impl<'a> Relaxation<'a> {
                             holding: model.holding[part.index()],
                             lead_years: model.lead_years[depot],
                             entries: Vec::new(),
+                            subsets: 0..0,
                         });
                         pools.len() - 1
                     });
@@ -188,7 +214,7 @@ impl<'a> Relaxation<'a> {
         for (q, pool) in pools.iter().enumerate() {
             depot_pools[pool.depot].push(q);
         }
-        Relaxation {
+        let mut relaxation = Relaxation {
             model,
             required,
             items,
@@ -196,6 +222,57 @@ impl<'a> Relaxation<'a> {
             pools,
             depot_pools,
             unreachable,
+            subsets: Vec::new(),
+            blocking: Vec::new(),
+        };
+        relaxation.build_subset_curves();
+        tracing::info!(
+            "assignment relaxation: {} items, {} entries, {} pools ({} small, {} subsets)",
+            relaxation.items.len(),
+            relaxation.entries.len(),
+            relaxation.pools.len(),
+            relaxation
+                .pools
+                .iter()
+                .filter(|p| !p.subsets.is_empty())
+                .count(),
+            relaxation.subsets.len()
+        );
+        relaxation
+    }
+
+    /// The curves of every subset of each pool of at most
+    /// [`EXACT_POOL_ITEMS`] items; they depend on no multiplier.
+    fn build_subset_curves(&mut self) {
+        let model = self.model;
+        for pool in &mut self.pools {
+            let count = pool.entries.len();
+            if count == 0 || count > EXACT_POOL_ITEMS {
+                continue;
+            }
+            let first = self.subsets.len();
+            for mask in 1..(1u32 << count) {
+                let rate: f64 = (0..count)
+                    .filter(|k| mask & (1 << k) != 0)
+                    .map(|k| self.items[self.entries[pool.entries[k]].item].rate)
+                    .sum();
+                let load = rate * pool.lead_years;
+                let start = self.blocking.len();
+                self.blocking.push(1.0);
+                for stock in 1..=model.max_stock {
+                    let blocking = 1.0 - fill_rate(model.fill_model, stock, load);
+                    if blocking <= NEGLIGIBLE_BLOCKING {
+                        self.blocking.push(0.0);
+                        break;
+                    }
+                    self.blocking.push(blocking);
+                }
+                self.subsets.push(SubsetCurve {
+                    mask,
+                    blocking: start..self.blocking.len(),
+                });
+            }
+            pool.subsets = first..self.subsets.len();
         }
     }
 
@@ -229,18 +306,27 @@ impl<'a> Relaxation<'a> {
             .map(|item| self.priced_weight(item, mu))
             .collect();
         let pi = self.entry_values(multipliers);
-        let choices: Vec<Option<PoolChoice>> = self
-            .pools
-            .par_iter()
-            .enumerate()
-            .map(|(q, pool)| {
-                if q % 64 == 0 && Instant::now() >= deadline {
-                    return None;
+        // Per pool its bracket and the breach share it counted; per entry
+        // the share of its item the pool's choice took.
+        let mut pool_value = vec![0.0; self.pools.len()];
+        let mut pool_blocking = vec![1.0; self.pools.len()];
+        let mut entry_share = vec![0.0; self.entries.len()];
+        for (q, pool) in self.pools.iter().enumerate() {
+            if q % 1024 == 0 && Instant::now() >= deadline {
+                return None;
+            }
+            let (value, blocking) = if pool.subsets.is_empty() {
+                let choice = self.pool_choice(pool, &weights, &pi);
+                for (e, taken) in pool.entries.iter().zip(&choice.taken) {
+                    entry_share[*e] = *taken;
                 }
-                Some(self.pool_choice(pool, &weights, &pi))
-            })
-            .collect();
-        let choices: Vec<PoolChoice> = choices.into_iter().collect::<Option<_>>()?;
+                (choice.value, choice.blocking)
+            } else {
+                self.small_pool_choice(pool, &weights, &pi, &mut entry_share)
+            };
+            pool_value[q] = value;
+            pool_blocking[q] = blocking;
+        }
         // The constant: fixed costs of must-open depots, breaches no stock
         // avoids, the priced targets.
         let mut value = model.floor_cost;
@@ -260,7 +346,7 @@ impl<'a> Relaxation<'a> {
             let d = depot.index();
             let mut bracket = model.fixed_cost[d];
             for q in &self.depot_pools[d] {
-                bracket += choices[*q].value;
+                bracket += pool_value[*q];
                 for e in &self.pools[*q].entries {
                     if self.entries[*e].candidate {
                         bracket += multipliers.lambda[*e];
@@ -275,13 +361,14 @@ impl<'a> Relaxation<'a> {
             value += bracket;
             for q in &self.depot_pools[d] {
                 let pool = &self.pools[*q];
-                let choice = &choices[*q];
-                for (e, taken) in pool.entries.iter().zip(&choice.taken) {
+                let blocking = pool_blocking[*q];
+                for e in &pool.entries {
+                    let taken = entry_share[*e];
                     let entry = self.entries[*e];
                     let item = &self.items[entry.item];
-                    entry_taken[*e] = *taken;
+                    entry_taken[*e] = taken;
                     v_gradient[entry.item] -= taken;
-                    mu_gradient[item.tier] += taken * choice.blocking * item.met;
+                    mu_gradient[item.tier] += taken * blocking * item.met;
                     if entry.candidate {
                         lambda_gradient[*e] += 1.0;
                     }
@@ -310,6 +397,59 @@ impl<'a> Relaxation<'a> {
             v_gradient,
             lambda_gradient,
         })
+    }
+
+    /// The exact bracket `min over T of G(T) - pi(T)` of a small pool, by
+    /// every subset of its items: its value and breach share, the subset
+    /// written to `entry_share` (1 for the items taken, 0 for the rest).
+    fn small_pool_choice(
+        &self,
+        pool: &BoundPool,
+        weights: &[f64],
+        pi: &[f64],
+        entry_share: &mut [f64],
+    ) -> (f64, f64) {
+        let count = pool.entries.len();
+        let mut weight = [0.0; EXACT_POOL_ITEMS];
+        let mut value_of = [0.0; EXACT_POOL_ITEMS];
+        for (k, e) in pool.entries.iter().enumerate() {
+            weight[k] = weights[self.entries[*e].item];
+            value_of[k] = pi[*e];
+        }
+        // Nothing taken costs nothing.
+        let (mut best, mut best_mask, mut best_blocking) = (0.0, 0u32, 1.0);
+        for subset in &self.subsets[pool.subsets.clone()] {
+            let (mut priced, mut gain) = (0.0, 0.0);
+            for k in (0..count).filter(|k| subset.mask & (1 << k) != 0) {
+                priced += weight[k];
+                gain += value_of[k];
+            }
+            // Holding and breaches cost at least nothing.
+            if -gain >= best {
+                continue;
+            }
+            let (mut least, mut least_blocking) = (f64::INFINITY, 1.0);
+            for (stock, blocking) in self.blocking[subset.blocking.clone()].iter().enumerate() {
+                let holding = pool.holding * stock as f64;
+                if holding >= least {
+                    break;
+                }
+                let cost = holding + priced * blocking;
+                if cost < least {
+                    least = cost;
+                    least_blocking = *blocking;
+                }
+            }
+            if least - gain < best {
+                best = least - gain;
+                best_mask = subset.mask;
+                best_blocking = least_blocking;
+            }
+        }
+        for (k, e) in pool.entries.iter().enumerate() {
+            entry_share[*e] = if best_mask & (1 << k) != 0 { 1.0 } else { 0.0 };
+        }
+        (best, best_blocking)
     }
 
     /// The bracket `min over T of G(T) - pi(T)` of one pool, bounded below.
@@ -714,8 +854,9 @@ mod tests {
                 holding: model.holding[0],
                 lead_years: model.lead_years[0],
                 entries: (0..count).collect(),
+                subsets: 0..0,
             };
-            let relaxation = Relaxation {
+            let mut relaxation = Relaxation {
                 model: &model,
                 required: &[0.0],
                 items: items.clone(),
@@ -723,12 +864,25 @@ mod tests {
                 pools: vec![pool.clone()],
                 depot_pools: vec![vec![0]],
                 unreachable: vec![(0.0, 0.0)],
+                subsets: Vec::new(),
+                blocking: Vec::new(),
             };
+            relaxation.build_subset_curves();
             let weights: Vec<f64> = items.iter().map(|i| i.cost).collect();
             let pi: Vec<f64> = (0..count)
                 .map(|_| rng.random_range(-5_000.0..40_000.0))
                 .collect();
-            let bound = relaxation.pool_choice(&pool, &weights, &pi).value;
+            let interval_bound = relaxation.pool_choice(&pool, &weights, &pi).value;
+            // Small pools are bracketed exactly, by every subset.
+            let exact_bound = (count <= EXACT_POOL_ITEMS).then(|| {
+                let small = &relaxation.pools[0];
+                assert!(!small.subsets.is_empty());
+                let mut shares = vec![0.0; count];
+                relaxation
+                    .small_pool_choice(small, &weights, &pi, &mut shares)
+                    .0
+            });
+            let mut least_exact = 0.0f64;
             for mask in 0..(1u32 << count) {
                 let chosen: Vec<usize> = (0..count).filter(|k| mask & (1 << k) != 0).collect();
                 let rate: f64 = chosen.iter().map(|k| items[*k].rate).sum();
@@ -741,9 +895,19 @@ mod tests {
                     })
                     .fold(f64::INFINITY, f64::min);
                 let exact = cost - value;
+                least_exact = least_exact.min(exact);
+                for bound in std::iter::once(interval_bound).chain(exact_bound) {
+                    assert!(
+                        bound <= exact + 1e-6 * exact.abs().max(1.0),
+                        "case {case}, items {chosen:?}: bound {bound} above {exact}"
+                    );
+                }
+            }
+            if let Some(bound) = exact_bound {
+                // Exact up to the curves' negligible tails.
                 assert!(
-                    bound <= exact + 1e-6 * exact.abs().max(1.0),
-                    "case {case}, items {chosen:?}: bound {bound} above {exact}"
+                    bound >= least_exact - 1e-6 * least_exact.abs().max(1.0),
+                    "case {case}: small-pool bracket {bound} below the least {least_exact}"
                 );
             }
         }
