@@ -7,6 +7,7 @@
 //! snapshot, so they never wait on a re-plan.
 
 use super::desk::{Desk, Snapshot};
+use super::error::ApiError;
 use super::floor::{Floor, Ticket, TicketState};
 use super::replan::{ReplanError, replan};
 use super::tokens::{Role, Tokens};
@@ -97,67 +98,6 @@ pub fn router(desk: Desk, tokens: Tokens) -> Router {
             super::limits::limit,
         ))
         .with_state(app)
-}
-
-/// An error answer: `{"error": "...", "field": "..."}`.
-#[derive(Debug)]
-pub struct ApiError {
-    status: StatusCode,
-    message: String,
-    field: Option<String>,
-}
-
-impl ApiError {
-    pub(crate) fn new(
-        status: StatusCode,
-        message: impl Into<String>,
-        field: Option<&str>,
-    ) -> ApiError {
-        ApiError {
-            status,
-            message: message.into(),
-            field: field.map(str::to_string),
-        }
-    }
-
-    fn invalid(field: &str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message, Some(field))
-    }
-
-    fn conflict(field: &str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::CONFLICT, message, Some(field))
-    }
-
-    fn not_found(field: &str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, message, Some(field))
-    }
-
-    fn internal(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message, None)
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut response = (
-            self.status,
-            axum::Json(json!({"error": self.message, "field": self.field})),
-        )
-            .into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"sparesla\""),
-            );
-        }
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            // Over a limit: the server is busy, not broken.
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        }
-        response
-    }
 }
 
 type ApiResult = Result<Response, ApiError>;

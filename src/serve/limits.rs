@@ -5,7 +5,7 @@
 //! than queueing without end.
 
 use super::Settings;
-use super::api::ApiError;
+use super::error::ApiError;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;

@@ -13,6 +13,7 @@ pub mod api;
 pub mod board;
 pub mod db;
 pub mod desk;
+pub mod error;
 pub mod floor;
 pub mod limits;
 pub mod replan;
