@@ -10,7 +10,9 @@ use sparesla::dispatch::bench_formats::{solomon, trsp};
 use sparesla::dispatch::engine::features::capacity::{drop_redundant_restocks, fits_jobs};
 use sparesla::dispatch::engine::features::return_to_base::end_leg;
 use sparesla::dispatch::engine::model::DutyBlocks;
-use sparesla::dispatch::engine::model::{Deadline, Job, Matrix, ModelSpec, Pay, Supply, Vehicle};
+use sparesla::dispatch::engine::model::{
+    Deadline, Job, Matrix, ModelSpec, Pay, Rest, Supply, Vehicle,
+};
 use sparesla::dispatch::engine::route::{Head, Route};
 use sparesla::dispatch::engine::schedule::{State, visit};
 use sparesla::dispatch::engine::{Cost, Model, SearchOptions, solve};
@@ -122,19 +124,42 @@ fn pay() -> Pay {
 
 #[test]
 fn cached_evaluations_match_full_retiming() {
-    cached_evaluations_match(None);
+    cached_evaluations_match(None, false);
 }
 
 #[test]
 fn cached_evaluations_with_paid_time_match_full_retiming() {
-    cached_evaluations_match(Some(pay()));
+    cached_evaluations_match(Some(pay()), false);
 }
 
-fn cached_evaluations_match(pay: Option<Pay>) {
+#[test]
+fn cached_evaluations_with_breaks_match_full_retiming() {
+    cached_evaluations_match(Some(pay()), true);
+    cached_evaluations_match(None, true);
+}
+
+/// Two 30-long breaks, in `[100, 250]` and `[500, 650]`.
+fn rests() -> Vec<Rest> {
+    let rest = |open| Rest {
+        open,
+        close: open + 150,
+        length: 30,
+    };
+    vec![rest(100), rest(500)]
+}
+
+fn cached_evaluations_match(pay: Option<Pay>, breaks: bool) {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let mut checked = 0;
+    let mut breaks_taken = 0;
     for _ in 0..300 {
-        let model = random_model(&mut rng, 8);
+        let mut model = random_model(&mut rng, 8);
+        if breaks {
+            // The same breaks for every vehicle: the timing classes stay.
+            for vehicle in &mut model.vehicles {
+                vehicle.rests = rests();
+            }
+        }
         let model = match pay {
             Some(pay) => model.with_pay(pay),
             None => model,
@@ -155,6 +180,7 @@ fn cached_evaluations_match(pay: Option<Pay>) {
                 Some(route.cost),
                 Route::cost_of_jobs(&model, vehicle, &jobs)
             ));
+            breaks_taken += route.visits.iter().filter(|v| v.rest.is_some()).count();
             for j in 0..model.len() {
                 if jobs.iter().any(|&(k, _)| k == j) {
                     continue;
@@ -215,6 +241,9 @@ fn cached_evaluations_match(pay: Option<Pay>) {
         }
     }
     assert!(checked > 1000, "{checked} insertions checked");
+    if breaks {
+        assert!(breaks_taken >= 200, "{breaks_taken} breaks taken");
+    }
 }
 
 /// A Solomon-format instance of `n` random customers.
@@ -483,6 +512,7 @@ fn brute_force_paid(model: &Model, vehicle: usize, jobs: &[(usize, usize)]) -> O
         let mut from = State {
             place: v.start,
             at: departure,
+            next_rest: 0,
         };
         let mut cost = Cost::default();
         for &(job, supply) in jobs {

@@ -300,6 +300,25 @@ pub struct Vehicle {
     /// Tools carried from the start.
     pub tools: u64,
     pub skills: SkillSet,
+    /// Breaks to take, in time order (at most one per duty day; empty: none).
+    pub rests: Vec<Rest>,
+}
+
+/// A break of `length` that starts no earlier than `open` and ends no later
+/// than `close` (a lunch break: `12:00-14:00/45m`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rest {
+    pub open: Time,
+    pub close: Time,
+    pub length: Time,
+}
+
+impl Rest {
+    /// The latest start that still ends inside the window.
+    #[inline]
+    pub fn latest_start(&self) -> Time {
+        self.close - self.length
+    }
 }
 
 impl Vehicle {
@@ -315,6 +334,7 @@ impl Vehicle {
             carried: Vec::new(),
             tools: 0,
             skills: SkillSet::default(),
+            rests: Vec::new(),
         }
     }
 
@@ -499,7 +519,8 @@ impl ModelSpec {
                 by_reach
             })
             .collect();
-        let timing_key = |v: &Vehicle| (v.shift, v.end, v.end_by);
+        // Breaks time a route too: vehicles share timing caches only with them equal.
+        let timing_key = |v: &Vehicle| (v.shift, v.end, v.end_by, v.rests.clone());
         let timing_class = classes(&self.vehicles, |a, b| timing_key(a) == timing_key(b));
         let skill_class = classes(&self.vehicles, |a, b| a.skills == b.skills);
         let twin_of = classes(&self.vehicles, |a, b| {

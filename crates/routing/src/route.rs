@@ -212,12 +212,17 @@ impl Route {
             }
             if same_timing {
                 let delay = v.finish - old.finish;
-                let settled = match delay.cmp(&0) {
-                    Ordering::Equal => true,
-                    Ordering::Greater => delay <= self.slack[i],
-                    // Earlier: the cost after stays, but the end may move.
-                    Ordering::Less => !priced && !self.late_after[i],
-                };
+                // A break owed at another point changes the rest's timing.
+                let settled = v.next_rest == old.next_rest
+                    && match delay.cmp(&0) {
+                        Ordering::Equal => true,
+                        Ordering::Greater => delay <= self.slack[i],
+                        // Earlier: the cost after stays, but the end may move
+                        // (and a break may move: re-time the rest then).
+                        Ordering::Less => {
+                            !priced && !self.late_after[i] && vehicle.rests.is_empty()
+                        }
+                    };
                 if settled {
                     let rest = sum.plus(self.suffix_cost[i + 1]);
                     if !priced {

@@ -21,13 +21,22 @@ use super::model::{Model, Place, Time, Vehicle};
 pub struct State {
     pub place: Place,
     pub at: Time,
+    /// The vehicle's first break not yet taken (index into its rests).
+    pub next_rest: usize,
 }
 
-/// The vehicle at its start.
+/// The vehicle at its start: breaks that would have to start before it is
+/// free are not owed.
 pub fn start_state(vehicle: &Vehicle) -> State {
+    let at = vehicle.available_from;
     State {
         place: vehicle.start,
-        at: vehicle.available_from,
+        at,
+        next_rest: vehicle
+            .rests
+            .iter()
+            .take_while(|r| r.latest_start() < at)
+            .count(),
     }
 }
 
@@ -57,6 +66,14 @@ pub struct Visit {
     pub drive: Time,
     pub courier: Time,
     pub cost: Cost,
+    /// Start of the break taken with this visit (before leaving, or while
+    /// waiting on site), if any.
+    pub rest: Option<Time>,
+    /// The vehicle's first break not yet taken after this visit.
+    pub next_rest: usize,
+    /// The vehicle takes breaks: delaying this visit may move a break, so
+    /// it has no slack and no idle time to absorb a delay.
+    pub rest_bound: bool,
 }
 
 impl Visit {
@@ -66,6 +83,7 @@ impl Visit {
         State {
             place: model.jobs[self.job].place,
             at: self.finish,
+            next_rest: self.next_rest,
         }
     }
 
@@ -73,6 +91,9 @@ impl Visit {
     /// and still feasible (hard deadline, duty block).
     #[inline]
     pub fn own_slack(&self, model: &Model) -> Time {
+        if self.rest_bound {
+            return 0;
+        }
         windows::start_slack(&model.jobs[self.job], self.start).min(self.block_end - self.finish)
     }
 }
@@ -91,10 +112,26 @@ impl Origin for State {
 }
 
 /// Schedules `job` with supply `supply` for `vehicle` free at `from`;
-/// `None` if a leg is unreachable, a hard deadline is missed or no duty
-/// block fits.
+/// `None` if a leg is unreachable, a hard deadline is missed, no duty
+/// block fits or a break owed cannot be taken.
 #[inline]
 pub fn visit(
+    model: &Model,
+    vehicle: &Vehicle,
+    from: State,
+    job: usize,
+    supply: usize,
+) -> Option<Visit> {
+    let v = visit_without_rest(model, vehicle, from, job, supply)?;
+    if vehicle.rests.is_empty() {
+        return Some(v);
+    }
+    with_rest(model, vehicle, from, v)
+}
+
+/// [`visit`] for a vehicle that takes no break now.
+#[inline]
+fn visit_without_rest(
     model: &Model,
     vehicle: &Vehicle,
     from: State,
@@ -105,7 +142,65 @@ pub fn visit(
     // The solver's hot path: one origin, so the legs are found once.
     let l = legs(&model.matrix, from.place, j.place, &j.supplies[supply])?;
     let shift = vehicle.shift.map(|s| &model.shifts[s]);
-    in_duty(j, job, supply, shift, from.at, |_, _| Some(l))
+    let mut v = in_duty(j, job, supply, shift, from.at, |_, _| Some(l))?;
+    v.next_rest = from.next_rest;
+    Some(v)
+}
+
+/// The break rule, on `v` timed without a break: the owed break is taken
+/// while waiting on site if it fits there; otherwise it is put off while it
+/// can still be taken after the visit; otherwise it is taken before leaving
+/// (as early in its window as the vehicle is free) and the visit re-timed.
+/// So a break is taken whenever work goes on past its latest start, and a
+/// break still owed at the route's end is not needed (the work is over).
+fn with_rest(model: &Model, vehicle: &Vehicle, from: State, v: Visit) -> Option<Visit> {
+    let bound = Visit {
+        rest_bound: true,
+        idle: 0,
+        ..v
+    };
+    let Some(rest) = vehicle.rests.get(from.next_rest) else {
+        return Some(bound);
+    };
+    let taken = from.next_rest + 1;
+    let on_site = v.vehicle_arrive.max(rest.open);
+    if on_site + rest.length <= v.start.min(rest.close) {
+        let v = Visit {
+            rest: Some(on_site),
+            next_rest: taken,
+            ..bound
+        };
+        return can_still_rest(vehicle, &v).then_some(v);
+    }
+    if v.finish.max(rest.open) <= rest.latest_start() {
+        return Some(bound);
+    }
+    let at = from.at.max(rest.open);
+    if at > rest.latest_start() {
+        return None;
+    }
+    let rested = State {
+        place: from.place,
+        at: at + rest.length,
+        next_rest: taken,
+    };
+    let w = visit_without_rest(model, vehicle, rested, v.job, v.supply)?;
+    let w = Visit {
+        rest: Some(at),
+        rest_bound: true,
+        idle: 0,
+        ..w
+    };
+    can_still_rest(vehicle, &w).then_some(w)
+}
+
+/// Whether the break owed after `v` can still be taken after it (a visit
+/// spanning a whole break window cannot take two breaks).
+fn can_still_rest(vehicle: &Vehicle, v: &Visit) -> bool {
+    vehicle
+        .rests
+        .get(v.next_rest)
+        .is_none_or(|next| v.finish.max(next.open) <= next.latest_start())
 }
 
 /// Schedules `job` (recorded in the visit as number `index`) with its
@@ -195,6 +290,9 @@ fn in_duty(
                 drive: l.drive,
                 courier: l.courier,
                 cost: windows::lateness(job, start).plus(Cost::travel(l.cost)),
+                rest: None,
+                next_rest: 0,
+                rest_bound: false,
             });
         }
     }
@@ -231,7 +329,11 @@ mod tests {
             }],
             ..Job::at(1, 5, Cost::default())
         };
-        let from = State { place: 0, at: 0 };
+        let from = State {
+            place: 0,
+            at: 0,
+            next_rest: 0,
+        };
         let v = time_visit(&travel, &job, 7, 0, None, from).unwrap();
         assert_eq!((v.job, v.depart, v.pickup), (7, 40, 40));
         assert_eq!((v.vehicle_arrive, v.part_arrive, v.start), (50, 50, 50));
@@ -254,8 +356,68 @@ mod tests {
         assert_eq!((v.depart, v.drive, v.start, v.finish), (300, 10, 310, 350));
         assert_eq!(v.block_end, 500);
         // Staying where the last job was, the drive is from there.
-        let stay = State { place: 1, at: 150 };
+        let stay = State {
+            place: 1,
+            at: 150,
+            next_rest: 0,
+        };
         let v = time_visit(&travel, &job, 0, 0, Some(&shift), stay).unwrap();
         assert_eq!((v.depart, v.drive, v.start), (300, 30, 330));
+    }
+
+    /// Home 0, job A at 1 (10 away: it must start at 10 and ends at 70),
+    /// job B at 2 (20 from A, must start at exactly 135); a 45-long break in
+    /// `[60, 115]`. It fits nowhere but right after A, `[70, 115]`: not
+    /// before A (the window is shut), not in the wait at B (past the
+    /// window), not after B. The solver serves both with the break there;
+    /// with a break one unit longer the two no longer fit in one route.
+    #[test]
+    fn a_break_is_placed_in_the_only_place_it_fits() {
+        let solved = |length: Time| {
+            let exactly = |place, service, at| Job {
+                ready: at,
+                deadline: Some(crate::model::Deadline { at, hard: true }),
+                ..Job::at(
+                    place,
+                    service,
+                    Cost {
+                        breaches: 1.0,
+                        ..Cost::default()
+                    },
+                )
+            };
+            let model = crate::model::ModelSpec {
+                jobs: vec![exactly(1, 60, 10), exactly(2, 30, 135)],
+                vehicles: vec![Vehicle {
+                    rests: vec![crate::model::Rest {
+                        open: 60,
+                        close: 115,
+                        length,
+                    }],
+                    ..Vehicle::at(0, 0)
+                }],
+                matrix: matrix(3, &[(0, 1, 10), (0, 2, 30), (1, 2, 20)]),
+                shifts: Vec::new(),
+                depot_stock: Vec::new(),
+                dims: 0,
+                restock_level: Vec::new(),
+            }
+            .build()
+            .expect("valid model");
+            let options = crate::SearchOptions {
+                max_iterations: 50,
+                ..crate::SearchOptions::default()
+            };
+            crate::solve(&model, &options).solution.routes[0]
+                .visits
+                .clone()
+        };
+        let route = solved(45);
+        let timing: Vec<_> = route
+            .iter()
+            .map(|v| (v.job, v.rest, v.depart, v.start, v.finish))
+            .collect();
+        assert_eq!(timing, [(0, None, 0, 10, 70), (1, Some(70), 115, 135, 165)]);
+        assert_eq!(solved(46).len(), 1);
     }
 }
