@@ -54,6 +54,7 @@ pub fn check_live(
     check_assignments(scenario, incidents, dispatch, &mut errors);
     check_stock(scenario, incidents, stock, dispatch, &mut errors);
     check_routes(scenario, travel, incidents, live, dispatch, &mut errors);
+    check_breaks(scenario, dispatch, &mut errors);
     check_pins(scenario, incidents, live, dispatch, &mut errors);
     errors
 }
@@ -260,6 +261,95 @@ fn check_routes(
             ));
         }
     }
+}
+
+/// Every engineer with a break (engineers.csv `break`) takes it on each
+/// duty day their route works past its latest start: somewhere inside its
+/// window the engineer is neither driving nor repairing for its length.
+/// Every break the dispatch reports lies inside a break window and in such
+/// free time.
+fn check_breaks(scenario: &Scenario, dispatch: &Dispatch, errors: &mut Vec<String>) {
+    let years = scenario_years(scenario);
+    for (e, route) in dispatch.routes.iter().enumerate() {
+        let Some(engineer) = scenario.engineers.get(e) else {
+            continue;
+        };
+        let jobs: Vec<&super::JobTiming> = route
+            .iter()
+            .filter_map(|&k| dispatch.assignments.get(k)?.visit.as_ref())
+            .map(|(_, v)| v)
+            .collect();
+        let rule = scenario.breaks.get(&engineer.id);
+        let (Some(rule), Some(first), Some(last)) = (rule, jobs.first(), jobs.last()) else {
+            if jobs.iter().any(|v| v.rest.is_some()) {
+                errors.push(format!("{}: a break but none is set", engineer.id));
+            }
+            continue;
+        };
+        let timeline = match timeline_of(engineer, years.clone()) {
+            Ok(t) => t,
+            Err(message) => {
+                errors.push(message);
+                continue;
+            }
+        };
+        let blocks = timeline
+            .windows_between(first.depart - 86_400, last.finish + 86_400)
+            .map(|(_, start, end)| (start, end));
+        let rests = super::rest::rests_of(rule, engineer.shift.tz, blocks);
+        let free = free_time(&jobs);
+        let length = Seconds::from(rule.minutes) * 60;
+        for rest in rests.iter().filter(|r| last.finish > r.latest_start()) {
+            let fits = free.iter().any(|&(from, to)| {
+                to.min(rest.close) - from.max(rest.open) + TOLERANCE >= rest.length
+            });
+            if !fits {
+                errors.push(format!(
+                    "{}: no break of {} min between {} and {} (works past its latest start)",
+                    engineer.id,
+                    rule.minutes,
+                    crate::calendar::format_instant(rest.open, engineer.shift.tz),
+                    crate::calendar::format_instant(rest.close, engineer.shift.tz),
+                ));
+            }
+        }
+        for start in jobs.iter().filter_map(|v| v.rest) {
+            let end = start + length;
+            let in_window = rests
+                .iter()
+                .any(|r| r.open <= start + TOLERANCE && end <= r.close + TOLERANCE);
+            let in_free = free.iter().any(|&(from, to)| {
+                from <= start + TOLERANCE && end <= to.saturating_add(TOLERANCE)
+            });
+            if !in_window || !in_free {
+                errors.push(format!(
+                    "{}: break at {} {}",
+                    engineer.id,
+                    crate::calendar::format_instant(start, engineer.shift.tz),
+                    if in_window {
+                        "while driving or repairing"
+                    } else {
+                        "outside its window"
+                    }
+                ));
+            }
+        }
+    }
+}
+
+/// The spans of a route's jobs (in order) in which the engineer neither
+/// drives nor repairs: before the first departure, waiting on site, between
+/// a finish and the next departure, after the last finish.
+fn free_time(jobs: &[&super::JobTiming]) -> Vec<(Seconds, Seconds)> {
+    let mut free = Vec::with_capacity(2 * jobs.len() + 1);
+    let mut from = Seconds::MIN;
+    for v in jobs {
+        free.push((from, v.depart));
+        free.push((v.engineer_arrive, v.arrive));
+        from = v.finish;
+    }
+    free.push((from, Seconds::MAX));
+    free
 }
 
 /// One job's timing against travel times and the opening.

@@ -220,7 +220,7 @@ impl Route {
                         // Earlier: the cost after stays, but the end may move
                         // (and a break may move: re-time the rest then).
                         Ordering::Less => {
-                            !priced && !self.late_after[i] && vehicle.rests.is_empty()
+                            !priced && !self.late_after[i] && old.next_rest >= vehicle.rests.len()
                         }
                     };
                 if settled {

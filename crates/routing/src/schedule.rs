@@ -147,24 +147,42 @@ fn visit_without_rest(
     Some(v)
 }
 
-/// The break rule, on `v` timed without a break: the owed break is taken
+/// The break rule, on `v` timed without a break. Breaks that fit in the
+/// time the vehicle is idle before it leaves are taken there (a day off
+/// between two jobs holds its breaks). The next break owed is then taken
 /// while waiting on site if it fits there; otherwise it is put off while it
 /// can still be taken after the visit; otherwise it is taken before leaving
 /// (as early in its window as the vehicle is free) and the visit re-timed.
 /// So a break is taken whenever work goes on past its latest start, and a
 /// break still owed at the route's end is not needed (the work is over).
+/// With every break taken the visit times as without breaks.
 fn with_rest(model: &Model, vehicle: &Vehicle, from: State, v: Visit) -> Option<Visit> {
+    if from.next_rest >= vehicle.rests.len() {
+        return Some(v);
+    }
+    let (next_rest, idle_rest) = rests_while_idle(vehicle, from, v.depart);
     let bound = Visit {
         rest_bound: true,
         idle: 0,
+        rest: idle_rest,
+        next_rest,
         ..v
     };
-    let Some(rest) = vehicle.rests.get(from.next_rest) else {
+    let Some(rest) = vehicle.rests.get(next_rest) else {
         return Some(bound);
     };
-    let taken = from.next_rest + 1;
+    let taken = next_rest + 1;
     let on_site = v.vehicle_arrive.max(rest.open);
-    if on_site + rest.length <= v.start.min(rest.close) {
+    let fits_on_site = on_site + rest.length <= v.start.min(rest.close);
+    let put_off = v.finish.max(rest.open) <= rest.latest_start();
+    // One break per visit: after a break while idle, the next is put off.
+    if put_off && (!fits_on_site || idle_rest.is_some()) {
+        return Some(bound);
+    }
+    if idle_rest.is_some() {
+        return None;
+    }
+    if fits_on_site {
         let v = Visit {
             rest: Some(on_site),
             next_rest: taken,
@@ -172,9 +190,25 @@ fn with_rest(model: &Model, vehicle: &Vehicle, from: State, v: Visit) -> Option<
         };
         return can_still_rest(vehicle, &v).then_some(v);
     }
-    if v.finish.max(rest.open) <= rest.latest_start() {
-        return Some(bound);
-    }
+    let before_leaving = rest_before_leaving(model, vehicle, from, &v, taken);
+    let on_arrival = rest_on_arrival(model, &bound, vehicle, taken);
+    let w = match (before_leaving, on_arrival) {
+        (Some(a), Some(b)) => Some(if b.finish < a.finish { b } else { a }),
+        (a, b) => a.or(b),
+    }?;
+    can_still_rest(vehicle, &w).then_some(w)
+}
+
+/// The visit `v` with break `taken - 1` taken before leaving, as early in
+/// its window as the vehicle is free, and the visit re-timed after it.
+fn rest_before_leaving(
+    model: &Model,
+    vehicle: &Vehicle,
+    from: State,
+    v: &Visit,
+    taken: usize,
+) -> Option<Visit> {
+    let rest = vehicle.rests[taken - 1];
     let at = from.at.max(rest.open);
     if at > rest.latest_start() {
         return None;
@@ -185,13 +219,54 @@ fn with_rest(model: &Model, vehicle: &Vehicle, from: State, v: Visit) -> Option<
         next_rest: taken,
     };
     let w = visit_without_rest(model, vehicle, rested, v.job, v.supply)?;
-    let w = Visit {
+    Some(Visit {
         rest: Some(at),
         rest_bound: true,
         idle: 0,
         ..w
-    };
-    can_still_rest(vehicle, &w).then_some(w)
+    })
+}
+
+/// The visit `v` (rest-bound) with break `taken - 1` taken on arrival on
+/// site, service starting after it: better than before leaving when the
+/// window opens during the drive.
+fn rest_on_arrival(model: &Model, v: &Visit, vehicle: &Vehicle, taken: usize) -> Option<Visit> {
+    let rest = vehicle.rests[taken - 1];
+    let job = &model.jobs[v.job];
+    let at = v.vehicle_arrive.max(rest.open);
+    if at > rest.latest_start() {
+        return None;
+    }
+    let start = v.start.max(at + rest.length);
+    let finish = start + job.service;
+    if windows::breaks_hard_deadline(job, start) || finish > v.block_end {
+        return None;
+    }
+    Some(Visit {
+        rest: Some(at),
+        next_rest: taken,
+        start,
+        finish,
+        cost: windows::lateness(job, start).plus(Cost::travel(v.cost.travel_minutes)),
+        ..*v
+    })
+}
+
+/// The first break owed once the vehicle, free at `from`, has taken every
+/// break that fits before it leaves at `depart`, and the start of the last
+/// of those (`None`: none fits).
+fn rests_while_idle(vehicle: &Vehicle, from: State, depart: Time) -> (usize, Option<Time>) {
+    let mut next = from.next_rest;
+    let mut last = None;
+    while let Some(rest) = vehicle.rests.get(next) {
+        let start = from.at.max(rest.open);
+        if start + rest.length > rest.close.min(depart) {
+            break;
+        }
+        last = Some(start);
+        next += 1;
+    }
+    (next, last)
 }
 
 /// Whether the break owed after `v` can still be taken after it (a visit
