@@ -54,7 +54,7 @@ pub fn check_live(
     check_assignments(scenario, incidents, dispatch, &mut errors);
     check_stock(scenario, incidents, stock, dispatch, &mut errors);
     check_routes(scenario, travel, incidents, live, dispatch, &mut errors);
-    check_breaks(scenario, dispatch, &mut errors);
+    check_breaks(scenario, travel, incidents, live, dispatch, &mut errors);
     check_pins(scenario, incidents, live, dispatch, &mut errors);
     errors
 }
@@ -267,8 +267,15 @@ fn check_routes(
 /// duty day their route works past its latest start: somewhere inside its
 /// window the engineer is neither driving nor repairing for its length.
 /// Every break the dispatch reports lies inside a break window and in such
-/// free time.
-fn check_breaks(scenario: &Scenario, dispatch: &Dispatch, errors: &mut Vec<String>) {
+/// free time, or on the road with the drive still as long as the road takes.
+fn check_breaks(
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    incidents: &[Incident],
+    live: &Live,
+    dispatch: &Dispatch,
+    errors: &mut Vec<String>,
+) {
     let years = scenario_years(scenario);
     for (e, route) in dispatch.routes.iter().enumerate() {
         let Some(engineer) = scenario.engineers.get(e) else {
@@ -297,8 +304,52 @@ fn check_breaks(scenario: &Scenario, dispatch: &Dispatch, errors: &mut Vec<Strin
             .windows_between(first.depart - 86_400, last.finish + 86_400)
             .map(|(_, start, end)| (start, end));
         let rests = super::rest::rests_of(rule, engineer.shift.tz, blocks);
-        let free = free_time(&jobs);
         let length = Seconds::from(rule.minutes) * 60;
+        let mut free = free_time(&jobs);
+        let start = match live.engineers.iter().find(|s| s.engineer.index() == e) {
+            Some(state) => match state.location {
+                Location::Site(site) => Endpoint::Site(site),
+                Location::Depot(depot) => Endpoint::Depot(depot),
+            },
+            None => Endpoint::Depot(engineer.base),
+        };
+        let places =
+            std::iter::once(start).chain(route.iter().map(|&k| Endpoint::Site(incidents[k].site)));
+        for ((v, from), &k) in jobs.iter().zip(places).zip(route) {
+            let Some(at) = v.rest else { continue };
+            let end = at + length;
+            let in_window = rests
+                .iter()
+                .any(|r| r.open <= at + TOLERANCE && end <= r.close + TOLERANCE);
+            let in_free = free
+                .iter()
+                .any(|&(from, to)| from <= at + TOLERANCE && end <= to.saturating_add(TOLERANCE));
+            let on_the_road = v.depart <= at + TOLERANCE
+                && end <= v.engineer_arrive + TOLERANCE
+                && road_time(scenario, travel, from, &incidents[k], v)
+                    .is_some_and(|road| v.engineer_arrive - v.depart - length + TOLERANCE >= road);
+            if in_window && on_the_road {
+                free.push((at, end));
+            }
+            // A drive of several days takes each day's break on the road.
+            let slack = road_time(scenario, travel, from, &incidents[k], v)
+                .map_or(0, |road| v.engineer_arrive - v.depart - road);
+            if on_the_road && slack + TOLERANCE >= 2 * length {
+                free.push((v.depart, v.engineer_arrive));
+            }
+            if !in_window || !(in_free || on_the_road) {
+                errors.push(format!(
+                    "{}: break at {} {}",
+                    engineer.id,
+                    crate::calendar::format_instant(at, engineer.shift.tz),
+                    if in_window {
+                        "while driving or repairing"
+                    } else {
+                        "outside its window"
+                    }
+                ));
+            }
+        }
         for rest in rests.iter().filter(|r| last.finish > r.latest_start()) {
             let fits = free.iter().any(|&(from, to)| {
                 to.min(rest.close) - from.max(rest.open) + TOLERANCE >= rest.length
@@ -310,27 +361,6 @@ fn check_breaks(scenario: &Scenario, dispatch: &Dispatch, errors: &mut Vec<Strin
                     rule.minutes,
                     crate::calendar::format_instant(rest.open, engineer.shift.tz),
                     crate::calendar::format_instant(rest.close, engineer.shift.tz),
-                ));
-            }
-        }
-        for start in jobs.iter().filter_map(|v| v.rest) {
-            let end = start + length;
-            let in_window = rests
-                .iter()
-                .any(|r| r.open <= start + TOLERANCE && end <= r.close + TOLERANCE);
-            let in_free = free.iter().any(|&(from, to)| {
-                from <= start + TOLERANCE && end <= to.saturating_add(TOLERANCE)
-            });
-            if !in_window || !in_free {
-                errors.push(format!(
-                    "{}: break at {} {}",
-                    engineer.id,
-                    crate::calendar::format_instant(start, engineer.shift.tz),
-                    if in_window {
-                        "while driving or repairing"
-                    } else {
-                        "outside its window"
-                    }
                 ));
             }
         }
@@ -350,6 +380,27 @@ fn free_time(jobs: &[&super::JobTiming]) -> Vec<(Seconds, Seconds)> {
     }
     free.push((from, Seconds::MAX));
     free
+}
+
+/// The least time from `from` to the incident's site the road allows for
+/// job `v`: by its depot, with the handling there, when the engineer
+/// collects the part.
+fn road_time(
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    from: Endpoint,
+    incident: &Incident,
+    v: &super::JobTiming,
+) -> Option<Seconds> {
+    let site = Endpoint::Site(incident.site);
+    match v.job.mode {
+        Mode::Courier => hours_secs(travel, from, site),
+        Mode::EngineerPickup => {
+            let depot = Endpoint::Depot(v.job.depot);
+            let handling = (scenario.travel.handling_hours * 3600.0).round() as Seconds;
+            Some(hours_secs(travel, from, depot)? + handling + hours_secs(travel, depot, site)?)
+        }
+    }
 }
 
 /// One job's timing against travel times and the opening.

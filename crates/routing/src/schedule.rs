@@ -13,7 +13,7 @@ use super::features::origin::Origin;
 use super::features::shifts::MAX_BLOCKS;
 use super::features::supply::{Legs, legs};
 use super::features::windows;
-use super::model::{ALWAYS, Block, DutyBlocks, Job, Travel};
+use super::model::{ALWAYS, Block, DutyBlocks, Job, Supply, Travel};
 use super::model::{Model, Place, Time, Vehicle};
 
 /// Where and when a vehicle is free.
@@ -227,29 +227,72 @@ fn rest_before_leaving(
     })
 }
 
-/// The visit `v` (rest-bound) with break `taken - 1` taken on arrival on
-/// site, service starting after it: better than before leaving when the
-/// window opens during the drive.
+/// The visit `v` (rest-bound) with break `taken - 1` taken on the way: on
+/// the road when its window opens during the drive (arrival, and the part
+/// the vehicle carries, later by its length), else on arrival on site,
+/// service starting after it. Better than before leaving when the window
+/// opens during a long drive.
 fn rest_on_arrival(model: &Model, v: &Visit, vehicle: &Vehicle, taken: usize) -> Option<Visit> {
     let rest = vehicle.rests[taken - 1];
     let job = &model.jobs[v.job];
-    let at = v.vehicle_arrive.max(rest.open);
+    let en_route = v.depart.max(rest.open);
+    let at = if en_route < v.vehicle_arrive {
+        en_route
+    } else {
+        v.vehicle_arrive.max(rest.open)
+    };
     if at > rest.latest_start() {
         return None;
     }
-    let start = v.start.max(at + rest.length);
-    let finish = start + job.service;
-    if windows::breaks_hard_deadline(job, start) || finish > v.block_end {
-        return None;
-    }
-    Some(Visit {
+    let mut w = Visit {
         rest: Some(at),
         next_rest: taken,
-        start,
-        finish,
-        cost: windows::lateness(job, start).plus(Cost::travel(v.cost.travel_minutes)),
         ..*v
-    })
+    };
+    if at < v.vehicle_arrive {
+        let with_vehicle = !matches!(
+            job.supplies[v.supply],
+            Supply::Courier { .. } | Supply::Delivered { .. }
+        );
+        let (next_rest, delay) = rests_on_the_road(vehicle, taken - 1, at, v.vehicle_arrive);
+        w.next_rest = next_rest;
+        w.vehicle_arrive += delay;
+        if with_vehicle {
+            w.part_arrive += delay;
+            if at < v.pickup {
+                w.pickup += delay;
+            }
+        }
+        w.start = windows::service_start(job, w.vehicle_arrive.max(w.part_arrive));
+    } else {
+        w.start = v.start.max(at + rest.length);
+    }
+    w.finish = w.start + job.service;
+    if windows::breaks_hard_deadline(job, w.start) || w.finish > v.block_end {
+        return None;
+    }
+    w.cost = windows::lateness(job, w.start).plus(Cost::travel(v.cost.travel_minutes));
+    Some(w)
+}
+
+/// Breaks from `first` on taken on a drive due to arrive at `arrive`, the
+/// first at `at`, each later one as soon as its window opens on the road (a
+/// drive of several days takes each day's break): the first break still
+/// owed on arrival, and how much later the vehicle arrives.
+fn rests_on_the_road(vehicle: &Vehicle, first: usize, at: Time, arrive: Time) -> (usize, Time) {
+    let mut delay = vehicle.rests[first].length;
+    let mut free = at + delay;
+    let mut next = first + 1;
+    while let Some(rest) = vehicle.rests.get(next) {
+        let start = free.max(rest.open);
+        if start >= arrive + delay || start > rest.latest_start() {
+            break;
+        }
+        delay += rest.length;
+        free = start + rest.length;
+        next += 1;
+    }
+    (next, delay)
 }
 
 /// The first break owed once the vehicle, free at `from`, has taken every
