@@ -371,3 +371,30 @@ fn on_tiny_routes_the_engine_times_breaks_validly_and_never_beats_brute_force() 
     );
     assert!(optimal * 10 >= orders * 9, "{optimal} of {orders} optimal");
 }
+
+/// The bundled day with a lunch break for every engineer (24x7 ones and
+/// multi-day drives to the far west included): every break passes the
+/// independent checker, and no incident is left unassigned for want of one.
+#[test]
+fn the_bundled_day_with_lunch_breaks_passes_the_checker() {
+    let copy = ScenarioCopy::of(&common::root().join("scenarios/china-baseline"));
+    copy.edit("engineers.csv", |text| {
+        let mut lines = text.lines();
+        let header = format!("{},break", lines.next().unwrap_or_default());
+        let rows = lines.map(|row| format!("{row},12:00-14:00/45m"));
+        std::iter::once(header)
+            .chain(rows)
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    });
+    let s = scenario::load(copy.path()).expect("scenario").scenario;
+    let (travel, result) = solve(&s);
+    let errors = check(&s, &travel, &s.incidents, &s.stock, &result);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(result.breaks_taken() > 20, "{}", result.breaks_taken());
+    assert!(
+        result.assignments.iter().all(|a| a.visit.is_some()),
+        "unassigned with breaks"
+    );
+}

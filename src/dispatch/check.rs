@@ -238,6 +238,10 @@ fn check_routes(
                 travel,
                 incident: &incidents[k],
                 from: place,
+                break_length: scenario
+                    .breaks
+                    .get(&engineer.id)
+                    .map_or(0, |b| Seconds::from(b.minutes) * 60),
             };
             errors.extend(ctx.check(v).into_iter().map(|m| format!("{id}: {m}")));
             if free.is_some_and(|f| v.depart < f) {
@@ -409,6 +413,8 @@ struct Leg<'a> {
     travel: &'a TravelTimes,
     incident: &'a Incident,
     from: Endpoint,
+    /// The engineer's break length (0 without one).
+    break_length: Seconds,
 }
 
 impl Leg<'_> {
@@ -462,8 +468,14 @@ impl Leg<'_> {
                 }
             }
         }
-        if v.arrive != v.engineer_arrive.max(v.part_arrive) {
-            errors.push("arrival is not the later of engineer and part".into());
+        // A break taken on site comes before the repair.
+        let break_end = v
+            .rest
+            .filter(|&at| at >= v.engineer_arrive)
+            .map_or(Seconds::MIN, |at| at + self.break_length);
+        if v.arrive != v.engineer_arrive.max(v.part_arrive).max(break_end) {
+            errors
+                .push("arrival is not the later of engineer and part (and a break on site)".into());
         }
         let repair =
             (self.scenario.part(self.incident.part).repair_hours.max(0.0) * 3600.0).round();
