@@ -161,9 +161,12 @@ fn with_rest(model: &Model, vehicle: &Vehicle, from: State, v: Visit) -> Option<
         return Some(v);
     }
     let (next_rest, idle_rest) = rests_while_idle(vehicle, from, v.depart);
+    // A delay that still has the vehicle on site before the owed break's
+    // window opens moves no break: every break time is that opening then.
+    let owed = vehicle.rests[from.next_rest];
     let bound = Visit {
         rest_bound: true,
-        idle: 0,
+        idle: v.idle.min(owed.open - v.vehicle_arrive).max(0),
         rest: idle_rest,
         next_rest,
         ..v
