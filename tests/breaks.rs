@@ -41,7 +41,7 @@ fn a_bad_break_is_rejected_at_its_cell_and_an_empty_one_means_none() {
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(
-        stderr.contains("engineers.csv:2:8: error[E1021]: `12:00-14:00/3h`: a 180-minute break does not fit its 120-minute window"),
+        stderr.contains("engineers.csv:2:8: error[E1022]: `12:00-14:00/3h`: a 180-minute break does not fit its 120-minute window"),
         "{stderr}"
     );
     for bad in [
@@ -57,7 +57,7 @@ fn a_bad_break_is_rejected_at_its_cell_and_an_empty_one_means_none() {
             .errors()
             .map(|d| d.code.as_str())
             .collect();
-        assert_eq!(codes, ["E1021"; 3], "{bad}");
+        assert_eq!(codes, ["E1022"; 3], "{bad}");
     }
     let copy = tiny_with_break("");
     let loaded = scenario::load(copy.path()).expect("an empty break is no break");

@@ -376,7 +376,7 @@ fn engineer_break(cells: &mut Cells<'_>) -> Option<Option<BreakRule>> {
         Err(message) => {
             cells.error(
                 "break",
-                Code::E1021BadBreak,
+                Code::E1022BadBreak,
                 message,
                 "write the break window and length, e.g. `12:00-14:00/45m`, or leave `break` empty for no break",
             );
