@@ -5,9 +5,13 @@
 //! open, each new one is followed by the remote resolution of the oldest
 //! open one, so every POST re-plans about 200 open incidents.
 //!
+//! Meanwhile a board reads `GET /api/dispatch` four times a second, as the
+//! board does after each change: reads answer from the last committed
+//! snapshot and should not wait for the re-plans.
+//!
 //! Prints the p50, p90, p99 and maximum latency of `POST /api/incidents`
-//! (re-plan and database commit included) and of the PATCHes. Not a timed
-//! test: figures depend on the machine (docs/serve.md has ours).
+//! (re-plan and database commit included), of the PATCHes and of the GETs.
+//! Not a timed test: figures depend on the machine (docs/serve.md has ours).
 //!
 //! `cargo bench --bench serve_load` (`SERVE_LOAD_INCIDENTS=500` for a shorter run)
 
@@ -17,7 +21,9 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 const TOKEN: &str = "bench-dispatcher-token-0123456789";
 const OPEN: usize = 200;
@@ -68,6 +74,11 @@ fn main() {
             break rest.trim().parse().unwrap();
         }
     };
+    let done = Arc::new(AtomicBool::new(false));
+    let board = {
+        let done = done.clone();
+        std::thread::spawn(move || read_like_a_board(addr, &done))
+    };
     let mut posts = Vec::with_capacity(incidents.len());
     let mut patches = Vec::new();
     let mut open: VecDeque<String> = VecDeque::new();
@@ -96,6 +107,8 @@ fn main() {
         }
     }
     let total = started.elapsed().as_secs_f64();
+    done.store(true, Ordering::Relaxed);
+    let mut reads = board.join().expect("board reader");
     let _ = child.kill();
     let _ = child.wait();
     println!(
@@ -108,6 +121,22 @@ fn main() {
     let late_posts = posts.iter().skip(OPEN).copied().collect::<Vec<_>>();
     let mut steady = late_posts;
     report("POST with 200 open", &mut steady);
+    report("GET /api/dispatch", &mut reads);
+}
+
+/// Reads the open incidents four times a second until `done`; returns each
+/// read's latency.
+fn read_like_a_board(addr: SocketAddr, done: &AtomicBool) -> Vec<f64> {
+    let mut reads = Vec::new();
+    while !done.load(Ordering::Relaxed) {
+        let sent = Instant::now();
+        let (status, answer) =
+            request(addr, "GET", "/api/dispatch", Some(TOKEN), None).expect("GET");
+        reads.push(sent.elapsed().as_secs_f64());
+        assert_eq!(status, 200, "{answer}");
+        std::thread::sleep(Duration::from_millis(250).saturating_sub(sent.elapsed()));
+    }
+    reads
 }
 
 fn report(what: &str, seconds: &mut [f64]) {

@@ -80,6 +80,7 @@ fn greenfield(seed: u64) -> (Scenario, TravelHours) {
             unit_cost: rng.random_range(2_000.0..30_000.0),
             skill: "net".into(),
             repair_hours: 1.0,
+            pausable: false,
         });
     }
     for (k, target) in [(0, 0.85), (1, 0.7)] {
@@ -292,7 +293,7 @@ fn greenfield_optimum_matches_an_independent_exact_model() {
             continue;
         };
         let plan = plan::plan(&s, &travel, options()).expect("plan");
-        let cost = plan.costs.total_cost;
+        let cost = plan.planned_cost;
         assert!(
             (cost - optimum).abs() <= 1e-6 * optimum,
             "seed {seed}: planner {cost}, exact model {optimum}"

@@ -33,7 +33,7 @@ fn plan_and_check(scenario: &Scenario, backend: Backend, what: &str) -> Plan {
     let problems = check_plan(scenario, &travel, &read_plan_claims(out.path()));
     assert!(problems.is_empty(), "{what} with {backend}: {problems:#?}");
     assert!(
-        plan.lower_bound <= plan.costs.total_cost + 1e-6,
+        plan.lower_bound <= plan.planned_cost + 1e-6,
         "{what}: bound above cost"
     );
     plan

@@ -232,7 +232,7 @@ fn planned_target(planned: &plan::Plan) -> Vec<f64> {
 fn assert_planner_is_optimal(s: &Scenario) -> plan::Plan {
     let planned = plan::plan(s, &travel(s), options()).unwrap();
     let brute = brute_force(s, &planned_target(&planned));
-    let cost = planned.costs.total_cost;
+    let cost = planned.planned_cost;
     assert!(
         (cost - brute).abs() <= 1e-6 * brute,
         "planner {cost}, brute force {brute} ({} added: {:?})",

@@ -31,6 +31,12 @@ fn options(seed: u64, iterations: u64) -> SearchOptions {
 /// times, soft and hard deadlines, pickups, couriers, carried stock with
 /// restocks, return to base.
 fn random_model(rng: &mut ChaCha8Rng, jobs: usize) -> Model {
+    random_model_with(rng, jobs, false)
+}
+
+/// As [`random_model`]; with `days`, vehicles go home (place 0) between
+/// duty blocks and jobs are longer, half of them pausable.
+fn random_model_with(rng: &mut ChaCha8Rng, jobs: usize, days: bool) -> Model {
     let places = jobs + 3;
     let points: Vec<(i64, i64)> = (0..places)
         .map(|_| (rng.random_range(0..60), rng.random_range(0..60)))
@@ -78,7 +84,12 @@ fn random_model(rng: &mut ChaCha8Rng, jobs: usize) -> Model {
                 late_weight: 0.1,
                 demand: vec![rng.random_range(0..4), rng.random_range(0..2)],
                 supplies,
-                ..Job::at(3 + j, rng.random_range(1..15), Cost::default())
+                pausable: days && rng.random_bool(0.5),
+                ..Job::at(
+                    3 + j,
+                    rng.random_range(1..if days { 120 } else { 15 }),
+                    Cost::default(),
+                )
             }
         })
         .collect();
@@ -89,6 +100,7 @@ fn random_model(rng: &mut ChaCha8Rng, jobs: usize) -> Model {
             end_by: Some(rng.random_range(500..900)),
             shift: (v != 2).then_some(0),
             carried: vec![rng.random_range(3..10), rng.random_range(0..3)],
+            home: days.then_some(0),
             ..Vehicle::at(0, v as i64 * 5)
         })
         .collect();
@@ -124,18 +136,32 @@ fn pay() -> Pay {
 
 #[test]
 fn cached_evaluations_match_full_retiming() {
-    cached_evaluations_match(None, false);
+    cached_evaluations_match(None);
 }
 
 #[test]
 fn cached_evaluations_with_paid_time_match_full_retiming() {
-    cached_evaluations_match(Some(pay()), false);
+    cached_evaluations_match(Some(pay()));
 }
 
 #[test]
 fn cached_evaluations_with_breaks_match_full_retiming() {
-    cached_evaluations_match(Some(pay()), true);
-    cached_evaluations_match(None, true);
+    cached_evaluations_match_with(Some(pay()), true, false);
+    cached_evaluations_match_with(None, true, false);
+}
+
+#[test]
+fn cached_evaluations_with_days_and_pauses_match_full_retiming() {
+    cached_evaluations_match_with(None, false, true);
+    cached_evaluations_match_with(Some(pay()), false, true);
+}
+
+/// Breaks on routes over several days with pausable jobs (the two features
+/// together: a break on a later day, a pause across a break window).
+#[test]
+fn cached_evaluations_with_breaks_days_and_pauses_match_full_retiming() {
+    cached_evaluations_match_with(None, true, true);
+    cached_evaluations_match_with(Some(pay()), true, true);
 }
 
 /// Two 30-long breaks, in `[100, 250]` and `[500, 650]`.
@@ -148,12 +174,17 @@ fn rests() -> Vec<Rest> {
     vec![rest(100), rest(500)]
 }
 
-fn cached_evaluations_match(pay: Option<Pay>, breaks: bool) {
+fn cached_evaluations_match(pay: Option<Pay>) {
+    cached_evaluations_match_with(pay, false, false);
+}
+
+fn cached_evaluations_match_with(pay: Option<Pay>, breaks: bool, days: bool) {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let mut checked = 0;
     let mut breaks_taken = 0;
+    let mut paused = 0;
     for _ in 0..300 {
-        let mut model = random_model(&mut rng, 8);
+        let mut model = random_model_with(&mut rng, 8, days);
         if breaks {
             // The same breaks for every vehicle: the timing classes stay.
             for vehicle in &mut model.vehicles {
@@ -181,6 +212,11 @@ fn cached_evaluations_match(pay: Option<Pay>, breaks: bool) {
                 Route::cost_of_jobs(&model, vehicle, &jobs)
             ));
             breaks_taken += route.visits.iter().filter(|v| v.rest.is_some()).count();
+            paused += route
+                .visits
+                .iter()
+                .filter(|v| v.finish - v.start > model.jobs[v.job].service)
+                .count();
             for j in 0..model.len() {
                 if jobs.iter().any(|&(k, _)| k == j) {
                     continue;
@@ -244,6 +280,8 @@ fn cached_evaluations_match(pay: Option<Pay>, breaks: bool) {
     if breaks {
         assert!(breaks_taken >= 200, "{breaks_taken} breaks taken");
     }
+    // With days, the routes hold paused jobs (so the rule is exercised).
+    assert_eq!(paused > 10, days, "{paused} paused visits");
 }
 
 /// A Solomon-format instance of `n` random customers.

@@ -8,7 +8,7 @@ mod server;
 use serde_json::{Value, json};
 use server::{DISPATCHER, NOW, Server, VIEWER, token_file};
 use std::io::{BufRead, BufReader, Write};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn start(dir: &std::path::Path) -> Server {
     let tokens = token_file(dir);
@@ -503,4 +503,186 @@ fn nothing_acknowledged_is_lost_after_kill_9() {
         201
     );
     assert_eq!(assignment(&again, "K0"), pinned);
+}
+
+/// A generated network as large as the load benchmark's (500 engineers),
+/// where one re-plan takes far longer than a read; its incidents, sorted
+/// by opening.
+fn large_network(dir: &std::path::Path) -> Vec<(String, Value)> {
+    use sparesla::scenario::generate::{GenerateOptions, generate};
+    let files = generate(GenerateOptions {
+        depots: 60,
+        sites: 3_000,
+        parts: 500,
+        rows: Some(20_000),
+        engineers: Some(500),
+        incidents: 400,
+        seed: 7,
+    });
+    for (name, content) in files {
+        std::fs::write(dir.join(name), content).unwrap();
+    }
+    let scenario = sparesla::scenario::load(dir).unwrap().scenario;
+    let mut incidents = scenario.incidents.clone();
+    incidents.sort_by_key(|i| i.opened);
+    incidents
+        .iter()
+        .map(|i| {
+            let body = sparesla::serve::replay::incident_body(&scenario, i);
+            (i.id.clone(), serde_json::from_str(&body).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn reads_answer_while_a_replan_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let network = dir.path().join("network");
+    std::fs::create_dir(&network).unwrap();
+    let incidents = large_network(&network);
+    let tokens = token_file(dir.path());
+    let now = incidents[0].1["opened"].as_str().unwrap().to_string();
+    // A budget that never cuts a re-plan short: each runs its iterations.
+    let server = Server::start_on(
+        &network,
+        &dir.path().join("desk.db"),
+        &[
+            "--token-file",
+            tokens.to_str().unwrap(),
+            "--now",
+            &now,
+            "--replan-budget",
+            "10m",
+        ],
+    );
+    for (_, body) in &incidents[..10] {
+        let (status, answer) = server.post("/api/incidents", &body.to_string());
+        assert_eq!(status, 201, "{answer}");
+    }
+    let (first, _) = &incidents[0];
+    let answered = std::sync::atomic::AtomicBool::new(false);
+    let (write_took, read_took) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            let sent = Instant::now();
+            let answer = server.post("/api/incidents", &incidents[10].1.to_string());
+            answered.store(true, std::sync::atomic::Ordering::SeqCst);
+            (answer, sent.elapsed())
+        });
+        let mut read_took = Vec::new();
+        while !answered.load(std::sync::atomic::Ordering::SeqCst) {
+            let sent = Instant::now();
+            let (status, one) = server.get(&format!("/api/incidents/{first}"));
+            read_took.push(sent.elapsed());
+            assert_eq!(status, 200, "{one}");
+            assert_eq!(one["events"][0]["kind"], "incident.created", "{one}");
+        }
+        let ((status, answer), write_took) = writer.join().unwrap();
+        assert_eq!(status, 201, "{answer}");
+        (write_took, read_took)
+    });
+    // Reads kept coming while the write re-planned. Had they waited on the
+    // writer's lock, the one sent once the re-plan began would have taken
+    // most of the write's time.
+    let slowest = read_took.iter().max().copied().unwrap_or_default();
+    assert!(
+        read_took.len() >= 3 && slowest < write_took / 3,
+        "{} read(s) during a write of {write_took:?}, the slowest {slowest:?}",
+        read_took.len()
+    );
+    let (_, dispatch) = server.get("/api/dispatch");
+    assert_eq!(dispatch["incidents"].as_array().unwrap().len(), 11);
+}
+
+/// A request whose body never comes: it holds a place among the requests
+/// in flight until the server's time limit answers it.
+fn stalled_request(server: &Server) -> std::net::TcpStream {
+    let mut stream = std::net::TcpStream::connect(server.addr).unwrap();
+    write!(
+        stream,
+        "POST /api/incidents HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {DISPATCHER}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"id\":",
+        server.addr
+    )
+    .unwrap();
+    stream.flush().unwrap();
+    stream
+}
+
+#[test]
+fn a_request_past_the_time_limit_or_the_cap_is_answered_503() {
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = token_file(dir.path());
+    let server = Server::start(
+        &dir.path().join("desk.db"),
+        &[
+            "--token-file",
+            tokens.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--request-timeout",
+            "3s",
+            "--max-requests",
+            "1",
+            "--max-event-streams",
+            "1",
+        ],
+    );
+    let stalled = stalled_request(&server);
+    // The stalled request takes the only place (once its headers are read).
+    let refused = (0..100)
+        .map(|_| {
+            std::thread::sleep(Duration::from_millis(20));
+            server.get("/api/dispatch")
+        })
+        .find(|(status, _)| *status == 503)
+        .expect("a second request is refused while the first holds the place");
+    assert!(
+        refused.1["error"]
+            .as_str()
+            .unwrap()
+            .contains("too many requests"),
+        "{}",
+        refused.1
+    );
+    // A busy server is still alive.
+    assert_eq!(server.call("GET", "/healthz", None, None).0, 200);
+    // The time limit answers the stalled request, with a JSON error.
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut answer = String::new();
+    let mut reader = BufReader::new(&stalled);
+    reader.read_line(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    let head_and_body: Vec<String> = reader.lines().map_while(Result::ok).collect();
+    assert!(
+        head_and_body
+            .iter()
+            .any(|l| l.eq_ignore_ascii_case("retry-after: 1")),
+        "{head_and_body:?}"
+    );
+    assert!(
+        head_and_body.iter().any(|l| l.contains("time limit")),
+        "{head_and_body:?}"
+    );
+    // Its place is free again, and nothing was written.
+    let (status, dispatch) = server.get("/api/dispatch");
+    assert_eq!((status, &dispatch["incidents"]), (200, &json!([])));
+    // One event stream at a time: a second is refused while the first is open.
+    let mut first = std::net::TcpStream::connect(server.addr).unwrap();
+    write!(
+        first,
+        "GET /api/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {VIEWER}\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut status_line = String::new();
+    BufReader::new(&first).read_line(&mut status_line).unwrap();
+    assert!(status_line.starts_with("HTTP/1.1 200"), "{status_line}");
+    let (status, answer) = server.get("/api/events");
+    assert_eq!(status, 503, "{answer}");
+    assert!(
+        answer["error"].as_str().unwrap().contains("event streams"),
+        "{answer}"
+    );
 }

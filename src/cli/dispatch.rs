@@ -11,6 +11,10 @@ use sparesla::scenario;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Most days `--days` plans: a duty block per day, and the engine tries at
+/// most 16 blocks per job.
+const MAX_DAYS: i64 = 14;
+
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Scenario folder.
@@ -41,6 +45,10 @@ pub struct Args {
     /// Seed of the improvement search (same seed, same dispatch unless the time limit stops it).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Days to plan from the day of the earliest incident: engineers work
+    /// those days' shifts and go home between them; 1 is today's dispatch.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=MAX_DAYS))]
+    days: u32,
     /// Most improvement iterations.
     #[arg(long, default_value_t = DispatchOptions::default().max_iterations)]
     iterations: u64,
@@ -106,7 +114,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         incidents.len(),
         options.time_limit
     ));
-    let result = dispatch::dispatch_live(&scenario, &travel, &incidents, &stock, &live, options);
+    let result = dispatch::dispatch_days(
+        &scenario, &travel, &incidents, &stock, &live, options, args.days,
+    );
     progress.finish_and_clear();
     let result = result.map_err(|e| InvalidInput(e.to_string()))?;
     write_dispatch(&args.out, &scenario, &result)
@@ -130,6 +140,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // The pinned jobs name the roster's engineers: the next run needs it too.
     if let Some(roster) = &args.roster {
         redispatch.extend([&"--roster" as &dyn next::ShellWord, roster]);
+    }
+    let days = args.days.to_string();
+    let days = days.as_str();
+    if args.days > 1 {
+        redispatch.extend([&"--days" as &dyn next::ShellWord, &days]);
     }
     redispatch.extend([
         &"--pin" as &dyn next::ShellWord,

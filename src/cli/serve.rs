@@ -36,6 +36,15 @@ pub struct Args {
     /// Wall-clock budget of each re-plan.
     #[arg(long, value_name = "DURATION", default_value = "2s")]
     replan_budget: String,
+    /// Longest a request may take; past it the answer is 503.
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    request_timeout: String,
+    /// Requests answered at once; more are answered 503 at once.
+    #[arg(long, value_name = "N", default_value_t = Settings::default().max_requests)]
+    max_requests: usize,
+    /// Event streams (/api/events, one per open board) at once; more are answered 503.
+    #[arg(long, value_name = "N", default_value_t = Settings::default().max_event_streams)]
+    max_event_streams: usize,
     /// Play this incidents.csv through the server (for demos and load tests).
     #[arg(long, value_name = "FILE")]
     replay: Option<PathBuf>,
@@ -66,6 +75,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .map_err(|e| InvalidInput(format!("--replan-budget: {e}")))?
         .to_std()
         .unwrap_or_default();
+    let request_timeout = parse_duration(&args.request_timeout)
+        .map_err(|e| InvalidInput(format!("--request-timeout: {e}")))?
+        .to_std()
+        .unwrap_or_default();
+    if request_timeout.is_zero() || args.max_requests == 0 || args.max_event_streams == 0 {
+        return Err(InvalidInput(
+            "--request-timeout, --max-requests and --max-event-streams must be above zero"
+                .to_string(),
+        )
+        .into());
+    }
     let tz = scenario
         .sites
         .first()
@@ -104,6 +124,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let travel = super::travel_times(&scenario)?;
     let settings = Settings {
         replan_budget,
+        request_timeout,
+        max_requests: args.max_requests,
+        max_event_streams: args.max_event_streams,
         ..Settings::default()
     };
     let scenario_for_replay = replay.as_ref().map(|_| scenario.clone());

@@ -2,6 +2,7 @@
 //! travel times and shifts from the scenario rather than from the solver's
 //! precomputed problem, so a solver bug cannot hide behind its own cache.
 
+use super::shift::day_bounds;
 use super::{Dispatch, Live, Mode, Status};
 use crate::calendar::{BusinessRule, BusinessTimeline, Seconds};
 use crate::scenario::{Engineer, Incident, Location, Scenario, StockLevel};
@@ -197,6 +198,14 @@ fn check_routes(
     let years = scenario_years(scenario);
     let overtime = (scenario.dispatch.max_overtime_hours * 3600.0).round() as Seconds;
     let mut seen = vec![0usize; incidents.len()];
+    // More than one day planned: engineers go home between duty blocks and
+    // work only the planned days.
+    let multi_day = dispatch.days > 1;
+    let first_opening = incidents
+        .iter()
+        .map(|i| i.opened.timestamp())
+        .min()
+        .unwrap_or(0);
     for (e, route) in dispatch.routes.iter().enumerate() {
         let Some(engineer) = scenario.engineers.get(e) else {
             errors.push(format!("route {e} has no engineer"));
@@ -216,6 +225,12 @@ fn check_routes(
             None => Endpoint::Depot(engineer.base),
         };
         let mut free: Option<Seconds> = state.map(|s| s.available_from.timestamp());
+        let base = Endpoint::Depot(engineer.base);
+        let horizon_end = multi_day.then(|| {
+            *day_bounds(engineer.shift.tz, first_opening, dispatch.days)
+                .last()
+                .unwrap_or(&first_opening)
+        });
         for &k in route {
             let Some(a) = dispatch.assignments.get(k) else {
                 errors.push(format!("{}: route names incident {k}", engineer.id));
@@ -233,11 +248,14 @@ fn check_routes(
                     engineer.id
                 ));
             }
+            let window = duty_window(&timeline, v.depart, overtime);
+            // Free before the duty block began: the engineer spent the gap at home.
+            let went_home = multi_day && window.zip(free).is_some_and(|((start, _), f)| start > f);
             let ctx = Leg {
                 scenario,
                 travel,
                 incident: &incidents[k],
-                from: place,
+                from: if went_home { base } else { place },
                 break_length: scenario
                     .breaks
                     .get(&engineer.id)
@@ -249,8 +267,29 @@ fn check_routes(
                     "{id}: departs before the engineer is free (previous job or availability)"
                 ));
             }
-            if let Some(gap) = off_duty(&timeline, v.depart, v.finish, overtime) {
+            // The last day's blocks may run into overtime past its midnight.
+            if horizon_end.is_some_and(|end| v.finish > end + overtime) {
+                errors.push(format!(
+                    "{id}: finishes after the {} planned days",
+                    dispatch.days
+                ));
+            }
+            let repair = repair_secs(scenario, &incidents[k]);
+            let paused = scenario.part(incidents[k].part).pausable && v.finish > v.arrive + repair;
+            // A paused repair starts on duty; the rest is checked below.
+            let on_duty_until = if paused { v.arrive + 1 } else { v.finish };
+            if let Some(gap) = off_duty(&timeline, v.depart, on_duty_until, overtime) {
                 errors.push(format!("{id}: {} off duty at {gap}", engineer.id));
+            }
+            if paused {
+                let resume = if multi_day {
+                    hours_secs(travel, base, Endpoint::Site(incidents[k].site))
+                } else {
+                    Some(0)
+                };
+                if let Some(problem) = paused_repair(&timeline, v, repair, resume, overtime) {
+                    errors.push(format!("{id}: {problem}"));
+                }
             }
             place = Endpoint::Site(incidents[k].site);
             free = Some(v.finish);
@@ -281,6 +320,8 @@ fn check_breaks(
     errors: &mut Vec<String>,
 ) {
     let years = scenario_years(scenario);
+    let overtime = (scenario.dispatch.max_overtime_hours * 3600.0).round() as Seconds;
+    let multi_day = dispatch.days > 1;
     for (e, route) in dispatch.routes.iter().enumerate() {
         let Some(engineer) = scenario.engineers.get(e) else {
             continue;
@@ -310,16 +351,28 @@ fn check_breaks(
         let rests = super::rest::rests_of(rule, engineer.shift.tz, blocks);
         let length = Seconds::from(rule.minutes) * 60;
         let mut free = free_time(&jobs);
-        let start = match live.engineers.iter().find(|s| s.engineer.index() == e) {
-            Some(state) => match state.location {
-                Location::Site(site) => Endpoint::Site(site),
-                Location::Depot(depot) => Endpoint::Depot(depot),
-            },
+        let state = live.engineers.iter().find(|s| s.engineer.index() == e);
+        let start = match state.map(|s| s.location) {
+            Some(Location::Site(site)) => Endpoint::Site(site),
+            Some(Location::Depot(depot)) => Endpoint::Depot(depot),
             None => Endpoint::Depot(engineer.base),
         };
         let places =
             std::iter::once(start).chain(route.iter().map(|&k| Endpoint::Site(incidents[k].site)));
-        for ((v, from), &k) in jobs.iter().zip(places).zip(route) {
+        let frees = std::iter::once(state.map(|s| s.available_from.timestamp()))
+            .chain(jobs.iter().map(|v| Some(v.finish)));
+        for (((v, place), free_at), &k) in jobs.iter().zip(places).zip(frees).zip(route) {
+            // Over several days a drive in a block begun after the engineer
+            // was free starts from home, as check_routes has it.
+            let went_home = multi_day
+                && duty_window(&timeline, v.depart, overtime)
+                    .zip(free_at)
+                    .is_some_and(|((start, _), f)| start > f);
+            let from = if went_home {
+                Endpoint::Depot(engineer.base)
+            } else {
+                place
+            };
             let Some(at) = v.rest else { continue };
             let end = at + length;
             let in_window = rests
@@ -477,13 +530,81 @@ impl Leg<'_> {
             errors
                 .push("arrival is not the later of engineer and part (and a break on site)".into());
         }
-        let repair =
-            (self.scenario.part(self.incident.part).repair_hours.max(0.0) * 3600.0).round();
-        if v.finish < v.arrive + repair as Seconds {
+        if v.finish < v.arrive + repair_secs(self.scenario, self.incident) {
             errors.push("repair shorter than the part's repair_hours".into());
         }
         errors
     }
+}
+
+/// The part's repair time in seconds.
+fn repair_secs(scenario: &Scenario, incident: &Incident) -> Seconds {
+    (scenario.part(incident.part).repair_hours.max(0.0) * 3600.0).round() as Seconds
+}
+
+/// The duty windows overlapping `[from, to)`, each lengthened by the
+/// `overtime` allowed past its end, touching or overlapping ones merged.
+fn duty_windows(
+    timeline: &BusinessTimeline,
+    from: Seconds,
+    to: Seconds,
+    overtime: Seconds,
+) -> Vec<(Seconds, Seconds)> {
+    let mut merged: Vec<(Seconds, Seconds)> = Vec::new();
+    for (_, start, end) in timeline.windows_between(from - overtime - 86_400, to.max(from + 1)) {
+        let end = end + overtime;
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged.retain(|&(_, end)| end > from);
+    merged
+}
+
+/// The merged duty window on duty at `instant`, if any.
+fn duty_window(
+    timeline: &BusinessTimeline,
+    instant: Seconds,
+    overtime: Seconds,
+) -> Option<(Seconds, Seconds)> {
+    duty_windows(timeline, instant, instant + 1, overtime)
+        .into_iter()
+        .find(|&(start, end)| start <= instant && instant < end)
+}
+
+/// What is wrong with a paused repair of `repair` seconds: it must
+/// finish on duty, and its on-duty time from the repair start to the
+/// finish, less the drive back (`resume`, `None`: the site cannot be
+/// reached) at the start of each later window, must cover the repair.
+fn paused_repair(
+    timeline: &BusinessTimeline,
+    v: &super::JobTiming,
+    repair: Seconds,
+    resume: Option<Seconds>,
+    overtime: Seconds,
+) -> Option<String> {
+    let Some(resume) = resume else {
+        return Some("paused, but the site is unreachable from the engineer's base".into());
+    };
+    if off_duty(timeline, v.finish - 1, v.finish, overtime).is_some() {
+        return Some("paused repair finishes off duty".into());
+    }
+    let mut worked = 0;
+    for (start, end) in duty_windows(timeline, v.arrive, v.finish, overtime) {
+        let from = if start <= v.arrive {
+            v.arrive
+        } else {
+            start + resume
+        };
+        worked += (end.min(v.finish) - from).max(0);
+    }
+    (worked + TOLERANCE < repair).then(|| {
+        format!(
+            "paused repair works {} s on duty, less than the part's {repair} s",
+            worked
+        )
+    })
 }
 
 fn timeline_of(

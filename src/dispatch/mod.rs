@@ -142,6 +142,27 @@ pub struct Dispatch {
     pub seconds: f64,
     /// What is proven about the optimum, if a bound was asked for.
     pub bound: Option<bound::DispatchBound>,
+    /// Days planned (1: today's single dispatch, [`dispatch_days`]).
+    pub days: u32,
+    /// Paid time and overtime day by day when more than one day is planned
+    /// (empty otherwise).
+    pub day_figures: Vec<DayFigures>,
+}
+
+/// One planned day's paid time, summed over engineers: each engineer's
+/// on-duty time from their first departure that day to their last finish
+/// that day (a paused repair counts on both days), and the part of it
+/// beyond `[dispatch] overtime_after` hours, engineer by engineer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DayFigures {
+    /// The local date the day starts on (the zone of the first incident's site).
+    pub date: String,
+    pub paid: Seconds,
+    pub overtime: Seconds,
+    /// Engineers with work that day.
+    pub engineers_out: usize,
+    /// Repairs that start that day.
+    pub repairs_started: usize,
 }
 
 /// Dispatches `incidents` from `stock`, every engineer at base.
@@ -184,8 +205,30 @@ pub fn dispatch_live(
     live: &Live,
     options: DispatchOptions,
 ) -> Result<Dispatch, DispatchError> {
+    dispatch_days(scenario, travel, incidents, stock, live, options, 1)
+}
+
+/// As [`dispatch_live`], planning `days` days ([`Problem::build_days`]):
+/// 1 is today's dispatch; with more, engineers work the duty blocks of
+/// those days and go home between them, and a job may start on a later day.
+pub fn dispatch_days(
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    incidents: &[Incident],
+    stock: &[StockLevel],
+    live: &Live,
+    options: DispatchOptions,
+    days: u32,
+) -> Result<Dispatch, DispatchError> {
     let started = std::time::Instant::now();
-    let problem = Problem::build_live(scenario, travel, incidents, stock, &live.engineers)?;
+    let problem = Problem::build_days(
+        scenario,
+        travel,
+        incidents,
+        stock,
+        &live.engineers,
+        days.max(1),
+    )?;
     let initial = pinned(&problem, &live.pins)?;
     tracing::debug!(
         seconds = started.elapsed().as_secs_f64(),
@@ -296,6 +339,11 @@ fn finish(problem: &Problem, outcome: &engine::Outcome, started: std::time::Inst
     for a in &mut assignments {
         a.reason = reason::explain(problem, solution, a);
     }
+    let day_figures = if problem.days > 1 {
+        day_figures(problem, solution, &assignments)
+    } else {
+        Vec::new()
+    };
     Dispatch {
         incidents: problem.incidents.clone(),
         assignments,
@@ -307,5 +355,86 @@ fn finish(problem: &Problem, outcome: &engine::Outcome, started: std::time::Inst
         iterations: outcome.iterations,
         seconds: started.elapsed().as_secs_f64(),
         bound: None,
+        days: problem.days,
+        day_figures,
     }
+}
+
+/// The local date of `at` in `tz`, `YYYY-MM-DD`.
+fn local_date(at: Seconds, tz: chrono_tz::Tz) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.with_timezone(&tz).date_naive().to_string())
+        .unwrap_or_else(|| format!("@{at}"))
+}
+
+/// Paid time and overtime of each planned day ([`DayFigures`]).
+fn day_figures(
+    problem: &Problem,
+    solution: &engine::Solution,
+    assignments: &[Assignment],
+) -> Vec<DayFigures> {
+    let scenario = problem.scenario;
+    let days = problem.days as usize;
+    let label_tz = problem
+        .opened
+        .iter()
+        .position(|&at| at == problem.start)
+        .map_or(chrono_tz::UTC, |i| {
+            scenario.site(problem.incidents[i].site).tz
+        });
+    let mut figures: Vec<DayFigures> = shift::day_bounds(label_tz, problem.start, problem.days)
+        .iter()
+        .take(days)
+        .map(|&at| DayFigures {
+            date: local_date(at, label_tz),
+            paid: 0,
+            overtime: 0,
+            engineers_out: 0,
+            repairs_started: 0,
+        })
+        .collect();
+    let pay = problem::pay(&scenario.dispatch);
+    for (e, route) in solution.routes.iter().enumerate() {
+        let Some(first) = route.visits.first() else {
+            continue;
+        };
+        let vehicle = &problem.model.vehicles[e];
+        let duty = vehicle.shift.map(|s| &problem.model.shifts[s]);
+        let on_duty = |from: Seconds, to: Seconds| match duty {
+            Some(blocks) => blocks.on_duty(from, to),
+            None => (to - from).max(0),
+        };
+        let bounds = shift::day_bounds(scenario.engineers[e].shift.tz, problem.start, problem.days);
+        for (d, figure) in figures.iter_mut().enumerate() {
+            let (day_start, day_end) = (bounds[d], bounds[d + 1]);
+            // The route's first departure is delayed as the engine pays it.
+            let departs = |v: &engine::schedule::Visit| {
+                if std::ptr::eq(v, first) {
+                    route.departure.max(v.depart)
+                } else {
+                    v.depart
+                }
+            };
+            let that_day = route
+                .visits
+                .iter()
+                .filter(|v| departs(v) < day_end && v.finish > day_start);
+            let from = that_day.clone().map(|v| departs(v).max(day_start)).min();
+            let to = that_day.map(|v| v.finish.min(day_end)).max();
+            if let (Some(from), Some(to)) = (from, to) {
+                let paid = on_duty(from, to);
+                figure.paid += paid;
+                figure.overtime += pay.overtime(paid);
+                figure.engineers_out += 1;
+            }
+        }
+    }
+    for a in assignments {
+        let Some((e, v)) = &a.visit else { continue };
+        let bounds = shift::day_bounds(scenario.engineer(*e).shift.tz, problem.start, problem.days);
+        if let Some(d) = (0..days).find(|&d| v.arrive >= bounds[d] && v.arrive < bounds[d + 1]) {
+            figures[d].repairs_started += 1;
+        }
+    }
+    figures
 }

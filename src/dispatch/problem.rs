@@ -10,7 +10,7 @@ use super::engine::model::{
 };
 use super::engine::{Cost, Model};
 use super::rest::rests_of;
-use super::shift::shift_blocks;
+use super::shift::{planned_day_blocks, shift_blocks};
 use crate::calendar::Seconds;
 use crate::scenario::DeliveryMode as Mode;
 use crate::scenario::{
@@ -64,6 +64,8 @@ pub struct Problem<'a> {
     pub model: Model,
     /// Depot and mode of each job's supplies, by supply index.
     pub supplies: Vec<Vec<(DepotIdx, Mode)>>,
+    /// Days planned ([`Problem::build_days`]; 1: today's single dispatch).
+    pub days: u32,
 }
 
 /// Hours as whole seconds, rounded: how the scenario's durations (handling,
@@ -137,6 +139,23 @@ impl<'a> Problem<'a> {
         stock: &[StockLevel],
         states: &[EngineerState],
     ) -> Result<Self, DispatchError> {
+        Problem::build_days(scenario, travel, incidents, stock, states, 1)
+    }
+
+    /// As [`Problem::build_live`], planning `days` days. With 1, today's
+    /// dispatch: a job that does not fit waits for the engineer's next duty
+    /// block within [`HORIZON_SECS`], the engineer staying at the last job.
+    /// With more, the duty blocks of those days only (from the local day of
+    /// the earliest opening), each engineer going home to base between
+    /// blocks; a job that fits in none stays unassigned.
+    pub fn build_days(
+        scenario: &'a Scenario,
+        travel: &TravelTimes,
+        incidents: &[Incident],
+        stock: &[StockLevel],
+        states: &[EngineerState],
+        days: u32,
+    ) -> Result<Self, DispatchError> {
         let clocks = SiteClocks::for_scenario(scenario).map_err(DispatchError::Calendar)?;
         let opened: Vec<Seconds> = incidents.iter().map(|i| i.opened.timestamp()).collect();
         let deadline = incidents
@@ -154,8 +173,13 @@ impl<'a> Problem<'a> {
             .collect::<Result<Vec<_>, _>>()?;
         let start = opened.iter().copied().min().unwrap_or(0);
         let end = opened.iter().copied().max().unwrap_or(0) + HORIZON_SECS;
-        let (shift_of, shifts) =
-            shift_blocks(scenario, start - 86_400, end).map_err(DispatchError::Calendar)?;
+        let multi_day = days > 1;
+        let (shift_of, shifts) = if multi_day {
+            planned_day_blocks(scenario, start - 86_400, start, days)
+        } else {
+            shift_blocks(scenario, start - 86_400, end)
+        }
+        .map_err(DispatchError::Calendar)?;
         let settings = &scenario.dispatch;
         // The duty blocks without overtime: breaks fall in the shift proper.
         let duty = if scenario.breaks.is_empty() {
@@ -236,6 +260,7 @@ impl<'a> Problem<'a> {
                     tools: 0,
                     skills: skills.set([scenario.part(incidents[i].part).skill.as_str()]),
                     supplies,
+                    pausable: scenario.part(incidents[i].part).pausable,
                 }
             })
             .collect();
@@ -261,6 +286,7 @@ impl<'a> Problem<'a> {
                 Vehicle {
                     shift: Some(shift_of[e]),
                     skills: skills.set(engineer.skills.iter().map(String::as_str)),
+                    home: multi_day.then_some(engineer.base.index()),
                     rests: rests.unwrap_or_default(),
                     ..Vehicle::at(place, from)
                 }
@@ -300,6 +326,7 @@ impl<'a> Problem<'a> {
             start,
             model,
             supplies: supplies_of,
+            days,
         })
     }
 

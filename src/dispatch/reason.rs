@@ -14,6 +14,13 @@ pub fn explain(problem: &Problem, solution: &Solution, assignment: &Assignment) 
     let scenario = problem.scenario;
     let part = scenario.part(problem.incidents[i].part);
     let tz = scenario.site(problem.incidents[i].site).tz;
+    let (shifts, horizon) = match problem.days {
+        1 => ("a shift".to_string(), "the horizon".to_string()),
+        days => (
+            format!("a shift of the {days} planned days"),
+            format!("the {days} planned days"),
+        ),
+    };
     match assignment.status {
         Status::OnTime => None,
         Status::Late => {
@@ -41,7 +48,7 @@ pub fn explain(problem: &Problem, solution: &Solution, assignment: &Assignment) 
             format!("no depot with part {} can reach the site", part.id)
         } else if earliest_alone(problem, i).is_none() {
             format!(
-                "no engineer with skill {} can reach the site with part {} inside a shift",
+                "no engineer with skill {} can reach the site with part {} inside {shifts}",
                 part.skill, part.id
             )
         } else if problem.depots[i]
@@ -51,7 +58,7 @@ pub fn explain(problem: &Problem, solution: &Solution, assignment: &Assignment) 
             format!("all stock of part {} taken by other incidents", part.id)
         } else {
             format!(
-                "all engineers with skill {} are busy through the horizon",
+                "all engineers with skill {} are busy through {horizon}",
                 part.skill
             )
         }),

@@ -52,13 +52,11 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
         }
     }
     let handling = scenario.travel.handling_hours;
-    // Failures per year of each (depot, part) pool and each tier.
-    let mut pool_demand: BTreeMap<(String, String), BTreeMap<usize, f64>> = BTreeMap::new();
     let mut tier_demand = vec![0.0; scenario.tiers.len()];
     let mut reachable = vec![0.0; scenario.tiers.len()];
     let mut serving: Vec<Option<usize>> = vec![None; scenario.sites.len()];
-    // (site, part, failures per year, serving depot) of every installed-base row.
-    let mut items: Vec<(SiteIdx, PartIdx, f64, Option<String>)> = Vec::new();
+    // (site, part, failures per year) of every installed-base row.
+    let mut items: Vec<(SiteIdx, PartIdx, f64)> = Vec::new();
     let mut fastest_reach: Vec<Option<(DepotIdx, f64)>> = vec![None; scenario.sites.len()];
     for s in scenario.site_indices() {
         let site = scenario.site(s);
@@ -116,20 +114,12 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
             },
             (None, None) => {}
         }
-        let serving_depot = claimed.filter(|d| ids.depots.contains_key(d));
         for unit in scenario.installed_base.iter().filter(|u| u.site == s) {
             let rate = unit.failures_per_year();
-            items.push((s, unit.part, rate, serving_depot.clone()));
+            items.push((s, unit.part, rate));
             tier_demand[site.tier.index()] += rate;
             if serving[s.index()].is_some() {
                 reachable[site.tier.index()] += rate;
-            }
-            if let Some(depot) = &serving_depot {
-                *pool_demand
-                    .entry((depot.clone(), scenario.part(unit.part).id.clone()))
-                    .or_default()
-                    .entry(site.tier.index())
-                    .or_default() += rate;
             }
         }
     }
@@ -144,7 +134,6 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
         }
     }
     let mut holding = 0.0;
-    let mut fills: BTreeMap<(String, String), f64> = BTreeMap::new();
     for ((depot, part), units) in &claims.stock {
         let (Some(_), Some(p)) = (ids.depots.get(depot), ids.parts.get(part)) else {
             problems.push(format!(
@@ -154,21 +143,14 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
         };
         holding += f64::from(*units) * scenario.part(*p).unit_cost * scenario.costs.holding_rate;
     }
-    for ((depot, part), by_tier) in &pool_demand {
-        let units = claims
-            .stock
-            .get(&(depot.clone(), part.clone()))
-            .copied()
-            .unwrap_or(0);
-        let total: f64 = by_tier.values().sum();
-        let lead_years = ids
-            .depots
-            .get(depot)
-            .map(|d| scenario.depot(*d).replenish_days / 365.0)
-            .unwrap_or(0.0);
-        let fill = fill_rate(scenario.planning.fill_model, units, total * lead_years);
-        fills.insert((depot.clone(), part.clone()), fill);
-    }
+    // Lateral sourcing, recomputed by ids: each row tries the stocked open
+    // depots in reach, nearest first, and its load overflows from one to the
+    // next while it is out (the planner's `lateral.rs`, computed apart).
+    let sources: Vec<Vec<(String, String)>> = items
+        .iter()
+        .map(|(site, part, _)| lateral_sources(scenario, travel, &clocks, claims, *site, *part))
+        .collect();
+    let fills = lateral_fills(scenario, claims, &items, &sources);
     // What the engineers give each row: the roster's cover, or every
     // failure with stock met when the plan counts no people.
     let roster = match &claims.roster_file {
@@ -194,12 +176,13 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
     let mut met = vec![0.0; scenario.tiers.len()];
     let mut breaches = vec![0.0; scenario.tiers.len()];
     let mut emergencies = 0.0;
-    for (site, part, rate, depot) in &items {
+    for (row, (site, part, rate)) in items.iter().enumerate() {
         let tier = scenario.site(*site).tier.index();
-        let on_shelf = depot.as_ref().map_or(0.0, |depot| {
-            let key = (depot.clone(), scenario.part(*part).id.clone());
-            fills.get(&key).copied().unwrap_or(0.0)
-        });
+        let all_out: f64 = sources[row]
+            .iter()
+            .map(|key| 1.0 - fills.get(key).copied().unwrap_or(0.0))
+            .product();
+        let on_shelf = 1.0 - all_out;
         let cover = cover
             .as_ref()
             .map_or(Cover::PARTS_ONLY, |c| c.of(*site, *part));
@@ -274,6 +257,78 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
         }
     }
     problems
+}
+
+/// The depots a failure of `part` at `site` may take the part from: open,
+/// in time, holding stock, nearest first (ties to file order), at most as
+/// many as dispatch tries.
+fn lateral_sources(
+    scenario: &Scenario,
+    travel: &TravelHours,
+    clocks: &SiteClocks,
+    claims: &PlanClaims,
+    site: SiteIdx,
+    part: PartIdx,
+) -> Vec<(String, String)> {
+    let allowed = clocks.of(site).guaranteed_response_hours();
+    let handling = scenario.travel.handling_hours;
+    let part_id = &scenario.part(part).id;
+    let mut in_reach: Vec<(f64, usize)> = (0..scenario.depots.len())
+        .filter(|d| scenario.depots[*d].status != DepotStatus::Closed)
+        .filter(|d| claims.open_depots.contains(&scenario.depots[*d].id))
+        .filter_map(|d| travel[d][site.index()].map(|hours| (hours, d)))
+        .filter(|(hours, _)| hours + handling <= allowed + 1e-9)
+        .filter(|(_, d)| {
+            let key = (scenario.depots[*d].id.clone(), part_id.clone());
+            claims.stock.get(&key).is_some_and(|units| *units > 0)
+        })
+        .collect();
+    in_reach.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    in_reach
+        .into_iter()
+        .take(super::lateral::SOURCES_TRIED)
+        .map(|(_, d)| (scenario.depots[d].id.clone(), part_id.clone()))
+        .collect()
+}
+
+/// Fill rate of every stocked (depot, part) with the loads that overflow to
+/// it, by plain repeated substitution until nothing moves.
+fn lateral_fills(
+    scenario: &Scenario,
+    claims: &PlanClaims,
+    items: &[(SiteIdx, PartIdx, f64)],
+    sources: &[Vec<(String, String)>],
+) -> BTreeMap<(String, String), f64> {
+    let ids = scenario.id_index();
+    let mut fills: BTreeMap<(String, String), f64> = BTreeMap::new();
+    for _ in 0..1_000 {
+        let mut load: BTreeMap<&(String, String), f64> = BTreeMap::new();
+        for ((_, _, rate), keys) in items.iter().zip(sources) {
+            let mut reaching = *rate;
+            for key in keys {
+                *load.entry(key).or_default() += reaching;
+                reaching *= 1.0 - fills.get(key).copied().unwrap_or(1.0);
+            }
+        }
+        let next: BTreeMap<(String, String), f64> = load
+            .into_iter()
+            .map(|(key, load)| {
+                let depot = ids.depots.get(&key.0).map(|d| scenario.depot(*d));
+                let lead_years = depot.map_or(0.0, |d| d.replenish_days / 365.0);
+                let units = claims.stock.get(key).copied().unwrap_or(0);
+                let fill = fill_rate(scenario.planning.fill_model, units, load * lead_years);
+                (key.clone(), fill)
+            })
+            .collect();
+        let moved = next
+            .iter()
+            .any(|(key, fill)| (fills.get(key).copied().unwrap_or(1.0) - fill).abs() > 1e-12);
+        fills = next;
+        if !moved {
+            break;
+        }
+    }
+    fills
 }
 
 /// The cover of every site and part under a roster.

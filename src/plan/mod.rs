@@ -5,6 +5,7 @@
 pub mod bound;
 pub mod check;
 pub mod curve;
+pub mod lateral;
 mod model;
 mod network;
 mod people_bound;
@@ -24,7 +25,7 @@ pub use stock_model::{erlang_b, expected_backorders, fill_curve, fill_rate, pois
 pub use stocking::{Assignment, Pool, Unserved};
 
 use crate::people::Staff;
-use crate::scenario::{DepotIdx, Scenario, SiteIdx};
+use crate::scenario::{DepotIdx, PartIdx, Scenario, SiteIdx};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::time::{Duration, Instant};
@@ -111,6 +112,10 @@ pub struct Plan {
     pub costs: CostBreakdown,
     pub tiers: Vec<TierService>,
     pub lower_bound: f64,
+    /// The cost under the planning model, each site counting on its
+    /// primary depot's stock alone: what `lower_bound` and `gap` are about
+    /// (`costs` also count backup depots, see `lateral.rs`).
+    pub planned_cost: f64,
     /// The Lagrangian relaxation behind the bound (its own value, which
     /// `lower_bound` may exceed when an exact enumeration proved more).
     pub lagrangian: LagrangianBound,
@@ -337,6 +342,7 @@ pub fn plan(
             people.added.len(),
         ));
     };
+    let best = prune_positions(scenario, &mut model, &mut people, best, &target, deadline)?;
     // The added positions' bound holds for plans that meet the targets;
     // a plan this staffing could not bring to them is bounded without it.
     let reachable = target_demand(&model, &attainable_demand(&model));
@@ -361,6 +367,76 @@ pub fn plan(
         options,
         Some(people),
     ))
+}
+
+/// Drops added positions that later ones made redundant: the greedy rounds
+/// add a position for what it gives at the time, and a later one (or the
+/// stock) may give the same. Each, the dearest first, is taken out, the
+/// stock re-planned on the same depots, and the removal kept when the plan
+/// still meets what it met and costs less. Stops at `deadline`.
+fn prune_positions(
+    scenario: &Scenario,
+    model: &mut PlanModel,
+    people: &mut People,
+    mut best: Candidate,
+    target: &[f64],
+    deadline: Instant,
+) -> Result<Candidate, PlanError> {
+    let reachable = target_demand(model, &attainable_demand(model));
+    let goal: Vec<f64> = target
+        .iter()
+        .zip(&reachable)
+        .map(|(t, r)| t.min(*r))
+        .collect();
+    let original = people.added.clone();
+    let mut order: Vec<usize> = (0..original.len()).collect();
+    order.sort_by(|a, b| {
+        original[*b]
+            .cost
+            .total_cmp(&original[*a].cost)
+            .then(b.cmp(a))
+    });
+    let mut removed = vec![false; original.len()];
+    let mut dropped = 0;
+    for index in order {
+        if Instant::now() >= deadline {
+            break;
+        }
+        let kept: Vec<AddedPosition> = original
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != index && !removed[*i])
+            .map(|(_, position)| position.clone())
+            .collect();
+        let mut trial_model = model.clone();
+        let mut trial_people = people.clone();
+        trial_people.set_added(scenario, &mut trial_model, kept)?;
+        let required = stock_requirement(&trial_model, &goal);
+        let mut search = Search {
+            model: &trial_model,
+            required: &required,
+            evaluations: 0,
+            timed_out: false,
+            deadline,
+            solver_trouble: SolverTrouble::default(),
+        };
+        let Some(found) = search.evaluate(&best.open) else {
+            continue;
+        };
+        let before = best.cost + people.people_cost();
+        let after = found.cost + trial_people.people_cost();
+        if after < before - 1e-6 {
+            removed[index] = true;
+            dropped += 1;
+            *model = trial_model;
+            *people = trial_people;
+            best = found;
+        }
+    }
+    if dropped > 0 {
+        tracing::info!("staffing: {dropped} added position(s) dropped as redundant");
+    }
+    Ok(best)
 }
 
 /// A network solve: the best candidate, what bounds it, how much searching
@@ -478,11 +554,10 @@ fn stock_availability(model: &PlanModel, best: &Candidate) -> Vec<Vec<f64>> {
 
 /// Per tier, failures per year whose part is on the serving depot's shelf,
 /// and failures a qualified engineer makes in time with the part in reach.
-fn promise_halves(model: &PlanModel, best: &Candidate) -> (Vec<f64>, Vec<f64>) {
-    let availability = stock_availability(model, best);
+fn promise_halves(model: &PlanModel, availability: &[Vec<f64>]) -> (Vec<f64>, Vec<f64>) {
     let mut parts = vec![0.0; model.tier_count()];
     let mut people = vec![0.0; model.tier_count()];
-    for (site, stock) in model.sites.iter().zip(&availability) {
+    for (site, stock) in model.sites.iter().zip(availability) {
         let k = site.tier.index();
         for (((_, rate), cover), on_shelf) in site.demand.iter().zip(&site.cover).zip(stock) {
             parts[k] += rate * on_shelf;
@@ -490,6 +565,76 @@ fn promise_halves(model: &PlanModel, best: &Candidate) -> (Vec<f64>, Vec<f64>) {
         }
     }
     (parts, people)
+}
+
+/// Most units the lateral top-up adds (it adds a handful where it adds any).
+const TOP_UP_UNITS: usize = 10_000;
+
+/// The promise with lateral sourcing (`lateral.rs`), after topping up stock
+/// where backups' overflow leaves a tier below what the planning model met
+/// or below its target: serving another depot's sites takes a backup's
+/// units from its own.
+fn lateral_promise(
+    model: &PlanModel,
+    best: &mut Candidate,
+    target: &[f64],
+) -> lateral::LateralService {
+    let tiers = model.tier_count();
+    let planned = stocking::attained(&best.pools, &best.stock, tiers);
+    let goal: Vec<f64> = (0..tiers)
+        .map(|k| planned[k].min(target[k] - model.floor_met[k]))
+        .collect();
+    let mut added = 0;
+    loop {
+        let service = lateral::evaluate(model, &best.open, &stock_by_key(best));
+        let short: Vec<bool> = service
+            .met
+            .iter()
+            .zip(&goal)
+            .map(|(met, goal)| *met < goal - 1e-9)
+            .collect();
+        if !short.contains(&true) || added >= TOP_UP_UNITS {
+            return service;
+        }
+        let Some(q) = best_top_up(&best.pools, &best.stock, &short) else {
+            return service;
+        };
+        best.stock[q] += 1;
+        added += 1;
+        if added == 1 {
+            tracing::info!("lateral sourcing: stock topped up where overflow falls short");
+        }
+    }
+}
+
+/// The pool whose next unit serves the short tiers most per unit of holding
+/// cost, as the planning model counts it.
+fn best_top_up(pools: &[Pool], stock: &[u32], short: &[bool]) -> Option<usize> {
+    pools
+        .iter()
+        .zip(stock)
+        .enumerate()
+        .filter_map(|(q, (pool, level))| {
+            let gain = pool.fill(level + 1) - pool.fill(*level);
+            let served: f64 = pool
+                .tier_demand
+                .iter()
+                .zip(short)
+                .filter(|(_, short)| **short)
+                .map(|(demand, _)| demand * gain)
+                .sum();
+            (served > 1e-12).then_some((q, served / pool.holding.max(1e-9)))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(q, _)| q)
+}
+
+fn stock_by_key(best: &Candidate) -> std::collections::BTreeMap<(DepotIdx, PartIdx), u32> {
+    best.pools
+        .iter()
+        .zip(&best.stock)
+        .map(|(pool, units)| ((pool.depot, pool.part), *units))
+        .collect()
 }
 
 /// The assignment relaxation's lower bound on its own, parts only (see
@@ -1159,44 +1304,20 @@ fn finish(
     } = solved;
     let tiers = model.tier_count();
     let people_modelled = model.floor_cost > 0.0 || model.stock_demand != model.tier_demand;
-    let mut met = stocking::attained(&best.pools, &best.stock, tiers);
-    let mut breaches = best.unserved.tier_demand.clone();
-    let mut emergencies: f64 = best.unserved.tier_demand.iter().sum();
-    for (pool, stock) in best.pools.iter().zip(&best.stock) {
-        emergencies += pool.demand * (1.0 - pool.fill(*stock));
-        for (k, demand) in pool.tier_demand.iter().enumerate() {
-            breaches[k] += demand * (1.0 - pool.fill(*stock));
-        }
-    }
-    if people_modelled {
-        // Breaches are all failures not met, whichever half was late.
-        for k in 0..tiers {
-            met[k] += model.floor_met[k];
-            breaches[k] = (model.tier_demand[k] - met[k]).max(0.0);
-        }
-    }
-    let fixed_cost: f64 = model
-        .usable
-        .iter()
-        .filter(|d| best.open[d.index()])
-        .map(|d| model.fixed_cost[d.index()])
-        .sum();
-    let holding_cost: f64 = best
-        .pools
-        .iter()
-        .zip(&best.stock)
-        .map(|(p, s)| p.holding * f64::from(*s))
-        .sum();
-    let expected_penalty: f64 = (0..tiers)
-        .map(|k| breaches[k] * model.tier_penalties[k])
-        .sum();
-    let emergency_cost = if people_modelled {
-        emergencies * model.emergency_cost
-    } else {
-        breaches.iter().sum::<f64>() * model.emergency_cost
-    };
+    let mut best = best;
+    let target = target_demand(&model, attainable);
+    let lateral = lateral_promise(&model, &mut best, &target);
+    // Planned with each site counting on its primary depot, the stock is
+    // costed that way for the gap (the model the bound is for).
+    let planned_cost = candidate_cost(&model, &best.open, &best.pools, &best.unserved, &best.stock);
+    let met = lateral.tier_met(&model);
+    let breaches = lateral.tier_breaches(&model);
+    let costs = lateral.costs(&model, &best.open, &stock_by_key(&best));
+    let (fixed_cost, holding_cost, expected_penalty, emergency_cost) =
+        (costs.fixed, costs.holding, costs.penalty, costs.emergency);
     let people_cost = people.as_ref().map_or(0.0, People::people_cost);
-    let total_cost = fixed_cost + holding_cost + expected_penalty + emergency_cost + people_cost;
+    let total_cost = costs.total() + people_cost;
+    let planned_cost = planned_cost + people_cost;
     // Sums of many shares may land a rounding error above the whole.
     let share = |value: f64, k: usize| {
         if model.tier_demand[k] > 0.0 {
@@ -1205,7 +1326,7 @@ fn finish(
             1.0
         }
     };
-    let (parts_met, people_met) = promise_halves(&model, &best);
+    let (parts_met, people_met) = promise_halves(&model, &lateral.available);
     let tier_services = (0..tiers)
         .map(|k| TierService {
             tier: scenario.tiers[k].id.clone(),
@@ -1226,9 +1347,9 @@ fn finish(
             },
         })
         .collect();
-    let lower_bound = proof.lower_bound.min(total_cost);
-    let gap = if total_cost > 0.0 {
-        ((total_cost - lower_bound) / total_cost).max(0.0)
+    let lower_bound = proof.lower_bound.min(planned_cost);
+    let gap = if planned_cost > 0.0 {
+        ((planned_cost - lower_bound) / planned_cost).max(0.0)
     } else {
         0.0
     };
@@ -1262,6 +1383,7 @@ fn finish(
         },
         tiers: tier_services,
         lower_bound,
+        planned_cost,
         lagrangian: proof.lagrangian,
         gap,
         status,

@@ -3,8 +3,8 @@
 
 use super::OutputSet;
 use super::schema::dispatch::{
-    BREAK_MODE, BoundSummary, DISPATCH_COLUMNS, DispatchCsvLine, DispatchLine, DispatchSummary,
-    ROUTE_COLUMNS, RouteLine,
+    BREAK_MODE, BoundSummary, DISPATCH_COLUMNS, DaySummary, DispatchCsvLine, DispatchLine,
+    DispatchSummary, ROUTE_COLUMNS, RouteLine,
 };
 use super::schema::{csv_text, json_text};
 use crate::calendar::{Seconds, format_instant};
@@ -78,6 +78,17 @@ impl DispatchSummary {
             labour_cost: round2(labour_cost),
             seconds: dispatch.seconds,
             bound: BoundSummary::of(dispatch),
+            days: dispatch
+                .day_figures
+                .iter()
+                .map(|day| DaySummary {
+                    date: day.date.clone(),
+                    paid_hours: round2(day.paid as f64 / 3600.0),
+                    overtime_hours: round2(day.overtime as f64 / 3600.0),
+                    engineers_out: day.engineers_out,
+                    repairs_started: day.repairs_started,
+                })
+                .collect(),
             lines,
         }
     }
@@ -192,6 +203,12 @@ pub fn dispatch_table(summary: &DispatchSummary) -> String {
         out.push_str(&format!("; labour cost {:.0}", summary.labour_cost));
     }
     out.push('\n');
+    for day in &summary.days {
+        out.push_str(&format!(
+            "  {}: {} repair(s) started, {:.1} h paid over {} engineer(s), {:.1} h overtime\n",
+            day.date, day.repairs_started, day.paid_hours, day.engineers_out, day.overtime_hours
+        ));
+    }
     if let Some(bound) = &summary.bound {
         out.push_str(&format!(
             "lower bound: {:.1} weighted breaches, {:.0} minutes late (part arrival and stock alone){}\n",

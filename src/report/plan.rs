@@ -27,6 +27,7 @@ impl PlanSummary {
             people_cost: costs.people_cost,
             lower_bound: plan.lower_bound,
             gap: plan.gap,
+            planned_cost: Some(plan.planned_cost),
             solver: plan.backend.to_string(),
             status: plan.status,
             open_sets_evaluated: plan.evaluations,
@@ -61,6 +62,7 @@ impl PlanSummary {
             ("people_cost", self.people_cost),
             ("lower_bound", self.lower_bound),
             ("gap", self.gap),
+            ("planned_cost", self.planned_cost.unwrap_or(0.0)),
             ("stock_value", self.stock_value),
         ]
         .into_iter()
@@ -276,6 +278,17 @@ pub fn plan_table(summary: &PlanSummary) -> String {
         money(summary.lower_bound),
         summary.currency
     );
+    if let Some(planned) = summary
+        .planned_cost
+        .filter(|planned| (planned - summary.total_cost).abs() >= 0.5)
+    {
+        out.push_str(&format!(
+            "the bound and gap are on the planning model, each site on its primary depot's stock: {} {}; \
+             the total below also counts backup depots\n",
+            money(planned),
+            summary.currency
+        ));
+    }
     for note in &summary.solver_notes {
         out.push_str(&format!("solver note: {note}\n"));
     }

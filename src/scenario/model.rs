@@ -122,6 +122,9 @@ pub struct Part {
     pub skill: String,
     /// On-site repair time once engineer and part are there.
     pub repair_hours: f64,
+    /// Whether the repair may stop at the end of a duty block and continue
+    /// in the engineer's next one (`pausable` of parts.csv, default no).
+    pub pausable: bool,
 }
 
 /// A customer location under contract.

@@ -1,11 +1,12 @@
 //! The HTTP API: routes, bearer-token checks, JSON bodies and errors.
 //!
 //! Every write locks the desk, applies the change to a copy of the floor,
-//! re-plans it, commits it to the database and only then answers and
-//! announces it on the event stream; a write that fails leaves the floor as
-//! it was.
+//! re-plans it, commits it to the database and only then publishes the new
+//! snapshot, announces it on the event stream and answers; a write that
+//! fails leaves the floor as it was. Reads answer from the last published
+//! snapshot, so they never wait on a re-plan.
 
-use super::desk::Desk;
+use super::desk::{Desk, Snapshot};
 use super::floor::{Floor, Ticket, TicketState};
 use super::replan::{ReplanError, replan};
 use super::tokens::{Role, Tokens};
@@ -24,7 +25,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Instant;
 use tokio::sync::broadcast;
 
 /// Name of the cookie the board's page authenticates its reads with.
@@ -33,7 +35,14 @@ pub const TOKEN_COOKIE: &str = "sparesla_token";
 /// What every handler shares.
 #[derive(Clone)]
 pub struct App {
+    /// The writers' desk: one write at a time.
     desk: Arc<Mutex<Desk>>,
+    /// The last committed state, for reads (the lock is held only to take
+    /// or swap the pointer).
+    snapshot: Arc<RwLock<Arc<Snapshot>>>,
+    /// The readers' own database connection, for an incident's events.
+    reader: Arc<Mutex<db::Reader>>,
+    limits: Arc<super::limits::Limits>,
     tokens: Arc<Tokens>,
     events: broadcast::Sender<Change>,
     board: Arc<super::board::Page>,
@@ -52,7 +61,11 @@ pub fn router(desk: Desk, tokens: Tokens) -> Router {
     let body_limit = desk.settings.body_limit;
     let board = super::board::Page::new(&desk.scenario);
     let (events, _) = broadcast::channel(1024);
+    let limits = Arc::new(super::limits::Limits::new(&desk.settings));
     let app = App {
+        snapshot: Arc::new(RwLock::new(Arc::new(desk.snapshot()))),
+        reader: desk.reader.clone(),
+        limits: limits.clone(),
         desk: Arc::new(Mutex::new(desk)),
         tokens: Arc::new(tokens),
         events,
@@ -79,6 +92,10 @@ pub fn router(desk: Desk, tokens: Tokens) -> Router {
         .route("/api/events", get(event_stream))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such route", None) })
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            limits,
+            super::limits::limit,
+        ))
         .with_state(app)
 }
 
@@ -91,7 +108,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>, field: Option<&str>) -> ApiError {
+    pub(crate) fn new(
+        status: StatusCode,
+        message: impl Into<String>,
+        field: Option<&str>,
+    ) -> ApiError {
         ApiError {
             status,
             message: message.into(),
@@ -128,6 +149,12 @@ impl IntoResponse for ApiError {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"sparesla\""),
             );
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // Over a limit: the server is busy, not broken.
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
     }
@@ -175,39 +202,64 @@ impl App {
         Ok(role)
     }
 
-    /// Runs `read` on the locked desk off the async workers.
+    /// The last committed state.
+    fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Runs `read` on the last committed snapshot off the async workers;
+    /// it does not wait for a write under way.
     async fn read<T: Send + 'static>(
         &self,
-        read: impl FnOnce(&Desk) -> T + Send + 'static,
+        read: impl FnOnce(&Snapshot) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let desk = self.desk.clone();
-        tokio::task::spawn_blocking(move || read(&lock(&desk)))
+        let snapshot = self.snapshot();
+        tokio::task::spawn_blocking(move || read(&snapshot))
             .await
             .map_err(|_| ApiError::internal("the request failed inside the server"))
     }
 
-    /// Runs a write on the locked desk off the async workers, then
-    /// announces what it changed.
+    /// Runs a write on the locked desk off the async workers; still under
+    /// the lock, so that readers and the event stream see writes in order,
+    /// publishes the new snapshot and announces what changed.
     async fn write(
         &self,
         write: impl FnOnce(&mut Desk) -> Result<Written, ApiError> + Send + 'static,
     ) -> ApiResult {
-        let desk = self.desk.clone();
-        let written = tokio::task::spawn_blocking(move || write(&mut lock(&desk)))
-            .await
-            .map_err(|_| ApiError::internal("the request failed inside the server"))??;
-        if let Some(change) = written.change {
-            // Nobody listening is no failure.
-            let _ = self.events.send(change);
-        }
+        let app = self.clone();
+        let deadline = Instant::now() + self.limits.request_timeout;
+        let written = tokio::task::spawn_blocking(move || {
+            let mut desk = lock(&app.desk);
+            if Instant::now() >= deadline {
+                // The client has had its timeout answer: writing now would
+                // commit a change nobody was told of.
+                return Err(super::limits::timed_out(app.limits.request_timeout));
+            }
+            let written = write(&mut desk)?;
+            if let Some(change) = &written.change {
+                *app.snapshot
+                    .write()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(desk.snapshot());
+                // Nobody listening is no failure.
+                let _ = app.events.send(change.clone());
+            }
+            Ok(written)
+        })
+        .await
+        .map_err(|_| ApiError::internal("the request failed inside the server"))??;
         Ok((written.status, axum::Json(written.body)).into_response())
     }
 }
 
 /// A poisoned lock still guards a consistent desk: writes swap the floor
 /// in only after their commit.
-fn lock(desk: &Mutex<Desk>) -> MutexGuard<'_, Desk> {
-    desk.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<String> {
@@ -346,15 +398,15 @@ async fn list_incidents(
         ));
     }
     let body = app
-        .read(move |desk| {
-            let incidents: Vec<Value> = desk
+        .read(move |snapshot| {
+            let incidents: Vec<Value> = snapshot
                 .floor
                 .tickets
                 .iter()
-                .filter(|t| filter.keeps(&desk.floor, t))
-                .map(|t| ticket_view(desk, t))
+                .filter(|t| filter.keeps(&snapshot.floor, t))
+                .map(|t| ticket_view(snapshot, t))
                 .collect();
-            json!({"now": format_instant(desk.clock.now()), "incidents": incidents})
+            json!({"now": format_instant(snapshot.clock.now()), "incidents": incidents})
         })
         .await?;
     Ok(axum::Json(body).into_response())
@@ -406,15 +458,15 @@ async fn get_incident(
     Path(id): Path<String>,
 ) -> ApiResult {
     app.authorize(&headers, Access::Read)?;
+    let reader = app.reader.clone();
     let body = app
-        .read(move |desk| {
-            let ticket = desk
+        .read(move |snapshot| {
+            let ticket = snapshot
                 .floor
                 .ticket(&id)
                 .ok_or_else(|| ApiError::not_found("id", format!("no incident `{id}`")))?;
-            let mut view = ticket_view(desk, ticket);
-            let events = desk
-                .db
+            let mut view = ticket_view(snapshot, ticket);
+            let events = lock(&reader)
                 .events_of(&id)
                 .map_err(|e| ApiError::internal(format!("database: {e}")))?;
             view["events"] = events
@@ -521,7 +573,7 @@ fn create_incident(desk: &mut Desk, request: NewIncident, role: Role) -> Result<
             ));
         }
     };
-    let mut floor = desk.floor.clone();
+    let mut floor = Floor::clone(&desk.floor);
     floor.push(Ticket {
         incident: Incident {
             id: request.id.clone(),
@@ -583,7 +635,7 @@ fn commit(
     desk.db
         .commit(&scenario, &floor, &change)
         .map_err(|e| ApiError::internal(format!("database: {e}")))?;
-    desk.floor = floor;
+    desk.floor = Arc::new(floor);
     Ok(())
 }
 
@@ -656,7 +708,7 @@ fn close_incident(
     }
     let started = matches!(ticket.state, TicketState::EnRoute | TicketState::OnSite);
     let now = desk.clock.now();
-    let mut floor = desk.floor.clone();
+    let mut floor = Floor::clone(&desk.floor);
     if started {
         // The part left its depot: it stays taken.
         floor.take_stock(id);
@@ -774,7 +826,7 @@ fn engineer_event(
         .map(crate::scenario::EngineerIdx::new)
         .ok_or_else(|| ApiError::not_found("engineer", format!("no engineer `{engineer_id}`")))?;
     let now = desk.clock.now();
-    let mut floor = desk.floor.clone();
+    let mut floor = Floor::clone(&desk.floor);
     let mut state = floor.engineer_state(&scenario, engineer, now);
     let mut changed_tickets: Vec<String> = Vec::new();
     match report.ticket_state() {
@@ -960,11 +1012,11 @@ fn check_job_report(
 async fn list_engineers(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     app.authorize(&headers, Access::Read)?;
     let body = app
-        .read(|desk| {
-            let engineers: Vec<Value> = (0..desk.scenario.engineers.len())
-                .map(|e| engineer_view(desk, crate::scenario::EngineerIdx::new(e)))
+        .read(|snapshot| {
+            let engineers: Vec<Value> = (0..snapshot.scenario.engineers.len())
+                .map(|e| engineer_view(snapshot, crate::scenario::EngineerIdx::new(e)))
                 .collect();
-            json!({"now": format_instant(desk.clock.now()), "engineers": engineers})
+            json!({"now": format_instant(snapshot.clock.now()), "engineers": engineers})
         })
         .await?;
     Ok(axum::Json(body).into_response())
@@ -973,15 +1025,15 @@ async fn list_engineers(State(app): State<App>, headers: HeaderMap) -> ApiResult
 async fn get_dispatch(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     app.authorize(&headers, Access::Read)?;
     let body = app
-        .read(|desk| {
-            let incidents: Vec<Value> = desk
+        .read(|snapshot| {
+            let incidents: Vec<Value> = snapshot
                 .floor
                 .tickets
                 .iter()
                 .filter(|t| t.state.is_active())
-                .map(|t| ticket_view(desk, t))
+                .map(|t| ticket_view(snapshot, t))
                 .collect();
-            json!({"now": format_instant(desk.clock.now()), "version": desk.version,
+            json!({"now": format_instant(snapshot.clock.now()), "version": snapshot.version,
                    "incidents": incidents})
         })
         .await?;
@@ -991,7 +1043,7 @@ async fn get_dispatch(State(app): State<App>, headers: HeaderMap) -> ApiResult {
 async fn get_network(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     app.authorize(&headers, Access::Read)?;
     let body = app
-        .read(|desk| super::board::network(&desk.scenario))
+        .read(|snapshot| super::board::network(&snapshot.scenario))
         .await?;
     Ok(axum::Json(body).into_response())
 }
@@ -999,8 +1051,11 @@ async fn get_network(State(app): State<App>, headers: HeaderMap) -> ApiResult {
 async fn event_stream(State(app): State<App>, headers: HeaderMap) -> ApiResult {
     use tokio_stream::StreamExt;
     app.authorize(&headers, Access::Read)?;
+    let place = app.limits.event_stream()?;
     let stream = tokio_stream::wrappers::BroadcastStream::new(app.events.subscribe()).map(
-        |message| -> Result<Event, Infallible> {
+        move |message| -> Result<Event, Infallible> {
+            // The stream's place is given back when the client goes.
+            let _place = &place;
             Ok(match message {
                 Ok(change) => Event::default()
                     .id(change.version.to_string())
@@ -1027,11 +1082,43 @@ fn time(instant: Option<DateTime<Utc>>) -> Value {
     instant.map_or(Value::Null, |t| json!(format_instant(t)))
 }
 
+/// What the views show: a scenario, a floor and the clock (the desk while
+/// it writes, a snapshot for reads).
+trait Shown {
+    fn scenario(&self) -> &crate::scenario::Scenario;
+    fn floor(&self) -> &Floor;
+    fn now(&self) -> DateTime<Utc>;
+}
+
+impl Shown for Desk {
+    fn scenario(&self) -> &crate::scenario::Scenario {
+        &self.scenario
+    }
+    fn floor(&self) -> &Floor {
+        &self.floor
+    }
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
+impl Shown for Snapshot {
+    fn scenario(&self) -> &crate::scenario::Scenario {
+        &self.scenario
+    }
+    fn floor(&self) -> &Floor {
+        &self.floor
+    }
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
 /// A ticket with its plan, as the API shows it.
-fn ticket_view(desk: &Desk, ticket: &Ticket) -> Value {
-    let scenario = &desk.scenario;
+fn ticket_view(shown: &impl Shown, ticket: &Ticket) -> Value {
+    let scenario = shown.scenario();
     let incident = &ticket.incident;
-    let planned = desk.floor.plan.get(&incident.id);
+    let planned = shown.floor().plan.get(&incident.id);
     let visit = planned.and_then(|p| p.visit.as_ref());
     let site = scenario.site(incident.site);
     json!({
@@ -1055,21 +1142,21 @@ fn ticket_view(desk: &Desk, ticket: &Ticket) -> Value {
     })
 }
 
-fn engineer_view(desk: &Desk, engineer: crate::scenario::EngineerIdx) -> Value {
-    let scenario = &desk.scenario;
-    let now = desk.clock.now();
-    let state = desk.floor.engineer_state(scenario, engineer, now);
+fn engineer_view(shown: &impl Shown, engineer: crate::scenario::EngineerIdx) -> Value {
+    let scenario = shown.scenario();
+    let floor = shown.floor();
+    let now = shown.now();
+    let state = floor.engineer_state(scenario, engineer, now);
     let (kind, place, location) = match state.location {
         Location::Depot(d) => ("depot", &scenario.depot(d).id, scenario.depot(d).location),
         Location::Site(s) => ("site", &scenario.site(s).id, scenario.site(s).location),
     };
-    let mut jobs: Vec<(&Ticket, &super::floor::Visit)> = desk
-        .floor
+    let mut jobs: Vec<(&Ticket, &super::floor::Visit)> = floor
         .tickets
         .iter()
         .filter(|t| t.state.is_active())
         .filter_map(|t| {
-            let visit = desk.floor.plan.get(&t.incident.id)?.visit.as_ref()?;
+            let visit = floor.plan.get(&t.incident.id)?.visit.as_ref()?;
             (visit.engineer == engineer).then_some((t, visit))
         })
         .collect();

@@ -132,6 +132,10 @@ pub fn openapi() -> Value {
         ("401", "missing or unknown token"),
         ("403", "a viewer token on a write"),
     ];
+    let busy = (
+        "503",
+        "over a limit: the request time limit, or too many requests or event streams at once (see Retry-After)",
+    );
     json!({
         "openapi": "3.0.3",
         "info": {"title": "sparesla command centre", "version": env!("CARGO_PKG_VERSION"),
@@ -144,19 +148,19 @@ pub fn openapi() -> Value {
                 "post": {"summary": "Open an incident; answers its assignment. The same id and body again is no duplicate (200); the same id with another body is 409.",
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewIncident"}}}},
                     "responses": merge(merge(answer("201", "created and planned", &incident), answer("200", "a repeat of the same request", &incident)),
-                        errors(&[("400", "not a JSON object"), ("409", "the id exists with another body"), ("413", "body too large"), ("422", "a field is missing or wrong (named in `field`)"), auth[0], auth[1]]))},
+                        errors(&[("400", "not a JSON object"), ("409", "the id exists with another body"), ("413", "body too large"), ("422", "a field is missing or wrong (named in `field`)"), auth[0], auth[1], busy]))},
                 "get": {"summary": "Incidents, optionally filtered",
                     "parameters": [{"name": "status", "in": "query", "schema": {"type": "string"},
                         "description": "a state (open, accepted, en_route, on_site, done, cancelled, resolved_remotely, active) or a plan status (on_time, late, unassigned)"}],
-                    "responses": merge(json!({"200": {"description": "the incidents"}}), errors(&[("400", "unknown status"), auth[0]]))}
+                    "responses": merge(json!({"200": {"description": "the incidents"}}), errors(&[("400", "unknown status"), auth[0], busy]))}
             },
             "/api/incidents/{id}": {
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "get": {"summary": "One incident with its events", "responses": merge(answer("200", "the incident", &incident), errors(&[("404", "no such incident"), auth[0]]))},
+                "get": {"summary": "One incident with its events", "responses": merge(answer("200", "the incident", &incident), errors(&[("404", "no such incident"), auth[0], busy]))},
                 "patch": {"summary": "Cancel, or mark resolved remotely (no dispatch)",
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["state"],
                         "properties": {"state": {"type": "string", "enum": ["cancelled", "resolved_remotely"]}, "note": {"type": "string"}}}}}},
-                    "responses": merge(answer("200", "closed and re-planned", &incident), errors(&[("404", "no such incident"), ("409", "already closed"), ("422", "bad field"), auth[0], auth[1]]))}
+                    "responses": merge(answer("200", "closed and re-planned", &incident), errors(&[("404", "no such incident"), ("409", "already closed"), ("422", "bad field"), auth[0], auth[1], busy]))}
             },
             "/api/engineers": {"get": {"summary": "Engineers: place, availability, planned jobs", "responses": {"200": {"description": "the engineers"}}}},
             "/api/engineers/{id}/events": {
@@ -164,14 +168,14 @@ pub fn openapi() -> Value {
                 "post": {"summary": "An engineer's report: accepted, en_route, on_site, done (with `incident`), unavailable (with `until`), location (with `site` or `depot`)",
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EngineerEvent"}}}},
                     "responses": merge(json!({"200": {"description": "recorded and re-planned"}}),
-                        errors(&[("404", "no such engineer or incident"), ("409", "the incident is planned for another engineer, closed, or the report goes backwards"), ("422", "bad field"), auth[0], auth[1]]))}
+                        errors(&[("404", "no such engineer or incident"), ("409", "the incident is planned for another engineer, closed, or the report goes backwards"), ("422", "bad field"), auth[0], auth[1], busy]))}
             },
             "/api/dispatch": {"get": {"summary": "Every open incident with engineer, status, deadline and reason",
                 "responses": {"200": {"description": "{\"incidents\": [...]}", "content": {"application/json": {"schema": {"type": "object",
                     "properties": {"now": {"type": "string"}, "version": {"type": "integer"}, "incidents": {"type": "array", "items": incident}}}}}}}}},
             "/api/network": {"get": {"summary": "Depots and sites (for the board's map)", "responses": {"200": {"description": "geography"}}}},
             "/api/events": {"get": {"summary": "Server-sent events: one `change` event per acknowledged write",
-                "responses": {"200": {"description": "text/event-stream"}}}},
+                "responses": merge(json!({"200": {"description": "text/event-stream"}}), errors(&[auth[0], busy]))}},
             "/": {"get": {"summary": "The board (HTML). `/?token=…` trades a token for a same-site cookie that authorises reads.",
                 "responses": {"200": {"description": "the page"}, "303": {"description": "token taken, go to /"}}}}
         },

@@ -7,7 +7,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::dispatch::{Mode, Status};
 use crate::scenario::{EngineerIdx, EngineerState, Incident, IncidentKind, Location, Scenario};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use std::path::{Path, PathBuf};
 
 /// The schema, one migration per version: migration `k` takes a database
@@ -79,6 +79,11 @@ pub struct Db {
     path: PathBuf,
 }
 
+/// A read-only connection to a desk's database, beside the writer's.
+pub struct Reader {
+    conn: Connection,
+}
+
 /// One write's entries in the event and audit logs.
 pub struct Entry<'a> {
     pub at: DateTime<Utc>,
@@ -128,6 +133,23 @@ impl Db {
             conn,
             path: path.to_path_buf(),
         })
+    }
+
+    /// A second, read-only connection: in WAL mode it reads the last commit
+    /// while the writer works.
+    pub fn reader(&self) -> Result<Reader, ServeError> {
+        let fail = |e: rusqlite::Error| ServeError::Database {
+            path: self.path.clone(),
+            message: format!("cannot open for reading: {e}"),
+        };
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(fail)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(fail)?;
+        Ok(Reader { conn })
     }
 
     /// The floor as the last acknowledged write left it.
@@ -337,13 +359,7 @@ impl Db {
 
     /// The events of one ticket, oldest first: (at, kind, engineer, body).
     pub fn events_of(&self, incident: &str) -> rusqlite::Result<Vec<EventRow>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT at, kind, engineer, body FROM events WHERE incident = ?1 ORDER BY seq",
-        )?;
-        stmt.query_map([incident], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-        })?
-        .collect()
+        events_of(&self.conn, incident)
     }
 
     /// The schema version the database is at.
@@ -358,6 +374,23 @@ impl Db {
             .optional()
             .is_ok()
     }
+}
+
+impl Reader {
+    /// The events of one ticket, oldest first: (at, kind, engineer, body).
+    pub fn events_of(&self, incident: &str) -> rusqlite::Result<Vec<EventRow>> {
+        events_of(&self.conn, incident)
+    }
+}
+
+fn events_of(conn: &Connection, incident: &str) -> rusqlite::Result<Vec<EventRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, kind, engineer, body FROM events WHERE incident = ?1 ORDER BY seq",
+    )?;
+    stmt.query_map([incident], |row| {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+    })?
+    .collect()
 }
 
 fn save_ticket(tx: &Transaction<'_>, scenario: &Scenario, ticket: &Ticket) -> rusqlite::Result<()> {

@@ -14,6 +14,7 @@ pub mod board;
 pub mod db;
 pub mod desk;
 pub mod floor;
+pub mod limits;
 pub mod replan;
 pub mod replay;
 pub mod tokens;
@@ -79,6 +80,12 @@ pub struct Settings {
     pub replan_budget: Duration,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Longest a request may take before it is answered `503`.
+    pub request_timeout: Duration,
+    /// Requests answered at once; more are answered `503` at once.
+    pub max_requests: usize,
+    /// Event streams (`/api/events`) open at once; more are answered `503`.
+    pub max_event_streams: usize,
 }
 
 impl Default for Settings {
@@ -86,6 +93,11 @@ impl Default for Settings {
         Settings {
             replan_budget: Duration::from_secs(2),
             body_limit: 64 * 1024,
+            // Writes queue for the desk one at a time, each within the
+            // re-plan budget: 30 s is a queue of a dozen or more.
+            request_timeout: Duration::from_secs(30),
+            max_requests: 64,
+            max_event_streams: 32,
         }
     }
 }

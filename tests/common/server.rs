@@ -42,9 +42,14 @@ impl Server {
     /// Starts `sparesla serve <scenario> --db <db> --listen 127.0.0.1:0 ARGS`
     /// and waits for the address it prints.
     pub fn start(db: &Path, args: &[&str]) -> Server {
+        Server::start_on(&scenario(), db, args)
+    }
+
+    /// As [`Server::start`], on another scenario folder.
+    pub fn start_on(scenario: &Path, db: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sparesla"))
             .arg("serve")
-            .arg(scenario())
+            .arg(scenario)
             .arg("--db")
             .arg(db)
             .args(["--listen", "127.0.0.1:0"])

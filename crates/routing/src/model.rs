@@ -253,6 +253,9 @@ pub struct Job {
     /// Ways to supply the job, in order of preference (none: the job can
     /// only stay unserved).
     pub supplies: Vec<Supply>,
+    /// Whether service may stop at the end of a duty block and continue in
+    /// the next ones ([`crate::features::days`]); otherwise it must fit in one.
+    pub pausable: bool,
 }
 
 impl Job {
@@ -272,6 +275,7 @@ impl Job {
             tools: 0,
             skills: SkillSet::default(),
             supplies: vec![Supply::Carried],
+            pausable: false,
         }
     }
 
@@ -300,6 +304,10 @@ pub struct Vehicle {
     /// Tools carried from the start.
     pub tools: u64,
     pub skills: SkillSet,
+    /// Where the vehicle spends the time between duty blocks: it leaves
+    /// from there when a block starts after it became free
+    /// ([`crate::features::days`]). `None`: it stays at its last job.
+    pub home: Option<Place>,
     /// Breaks to take, in time order (at most one per duty day; empty: none).
     pub rests: Vec<Rest>,
 }
@@ -334,6 +342,7 @@ impl Vehicle {
             carried: Vec::new(),
             tools: 0,
             skills: SkillSet::default(),
+            home: None,
             rests: Vec::new(),
         }
     }
@@ -519,8 +528,10 @@ impl ModelSpec {
                 by_reach
             })
             .collect();
-        // Breaks time a route too: vehicles share timing caches only with them equal.
-        let timing_key = |v: &Vehicle| (v.shift, v.end, v.end_by, v.rests.clone());
+        // Breaks time a route too, and where a vehicle spends the nights
+        // decides where later days start: vehicles share timing caches only
+        // with these equal.
+        let timing_key = |v: &Vehicle| (v.shift, v.end, v.end_by, v.home, v.rests.clone());
         let timing_class = classes(&self.vehicles, |a, b| timing_key(a) == timing_key(b));
         let skill_class = classes(&self.vehicles, |a, b| a.skills == b.skills);
         let twin_of = classes(&self.vehicles, |a, b| {

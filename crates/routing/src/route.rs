@@ -218,9 +218,14 @@ impl Route {
                         Ordering::Equal => true,
                         Ordering::Greater => delay <= self.slack[i],
                         // Earlier: the cost after stays, but the end may move
-                        // (and a break may move: re-time the rest then).
+                        // (and a break may move: re-time the rest then); not
+                        // so for a vehicle going home between blocks (an
+                        // earlier finish may change where a later day starts).
                         Ordering::Less => {
-                            !priced && !self.late_after[i] && old.next_rest >= vehicle.rests.len()
+                            !priced
+                                && !self.late_after[i]
+                                && old.next_rest >= vehicle.rests.len()
+                                && vehicle.home.is_none()
                         }
                     };
                 if settled {

@@ -9,11 +9,12 @@
 //! that times jobs one at a time without building a model (the simulation).
 
 use super::cost::Cost;
+use super::features::days::{Resume, continue_service, home_before};
 use super::features::origin::Origin;
 use super::features::shifts::MAX_BLOCKS;
 use super::features::supply::{Legs, legs};
 use super::features::windows;
-use super::model::{ALWAYS, Block, DutyBlocks, Job, Supply, Travel};
+use super::model::{ALWAYS, Block, DutyBlocks, Job, NEVER, Supply, Travel};
 use super::model::{Model, Place, Time, Vehicle};
 
 /// Where and when a vehicle is free.
@@ -61,8 +62,14 @@ pub struct Visit {
     /// (waiting for release, duty, part or ready time): a delay of the
     /// previous job up to this much changes nothing here.
     pub idle: Time,
-    /// End of the duty block the visit is in.
+    /// End of the duty block the visit finishes in.
     pub block_end: Time,
+    /// At most this much later may the visit finish and stay as it is
+    /// ([`NEVER`]: no limit beyond its deadline and block): a paused job
+    /// must still start in its first block; a vehicle that left home for
+    /// this job passes no delay on (a previous job finishing in this block
+    /// would change where it leaves from).
+    pub slack_cap: Time,
     pub drive: Time,
     pub courier: Time,
     pub cost: Cost,
@@ -94,7 +101,9 @@ impl Visit {
         if self.rest_bound {
             return 0;
         }
-        windows::start_slack(&model.jobs[self.job], self.start).min(self.block_end - self.finish)
+        windows::start_slack(&model.jobs[self.job], self.start)
+            .min(self.block_end - self.finish)
+            .min(self.slack_cap)
     }
 }
 
@@ -139,10 +148,33 @@ fn visit_without_rest(
     supply: usize,
 ) -> Option<Visit> {
     let j = &model.jobs[job];
-    // The solver's hot path: one origin, so the legs are found once.
-    let l = legs(&model.matrix, from.place, j.place, &j.supplies[supply])?;
     let shift = vehicle.shift.map(|s| &model.shifts[s]);
-    let mut v = in_duty(j, job, supply, shift, from.at, |_, _| Some(l))?;
+    let days = Days {
+        resume: resume_of(&model.matrix, vehicle.home, j),
+        nights_at_home: false,
+    };
+    let mut v = match vehicle.home.filter(|&home| home != from.place) {
+        None => {
+            // The solver's hot path: one origin, so the legs are found once.
+            let l = legs(&model.matrix, from.place, j.place, &j.supplies[supply])?;
+            in_duty(j, job, supply, shift, from.at, days, |_, _| Some(l))
+        }
+        Some(home) => {
+            let at_home = legs(&model.matrix, home, j.place, &j.supplies[supply]);
+            let at_last = legs(&model.matrix, from.place, j.place, &j.supplies[supply]);
+            let days = Days {
+                nights_at_home: true,
+                ..days
+            };
+            in_duty(j, job, supply, shift, from.at, days, |block, _| {
+                if home_before(block, from.at) {
+                    at_home
+                } else {
+                    at_last
+                }
+            })
+        }
+    }?;
     v.next_rest = from.next_rest;
     Some(v)
 }
@@ -217,7 +249,7 @@ fn rest_before_leaving(
         return None;
     }
     let rested = State {
-        place: from.place,
+        place: resting_place(model, vehicle, from, at),
         at: at + rest.length,
         next_rest: taken,
     };
@@ -230,6 +262,22 @@ fn rest_before_leaving(
     })
 }
 
+/// Where a vehicle free at `from` is when it takes a break at `at`: at
+/// home when it goes home between duty blocks and the break falls in a
+/// block that started after it was free (it went home in the gap, so it
+/// leaves from home after the break, as it would without one).
+fn resting_place(model: &Model, vehicle: &Vehicle, from: State, at: Time) -> Place {
+    let went_home = |shift: usize| {
+        model.shifts[shift]
+            .containing(at)
+            .is_some_and(|block| home_before(&block, from.at))
+    };
+    match (vehicle.home, vehicle.shift) {
+        (Some(home), Some(shift)) if went_home(shift) => home,
+        _ => from.place,
+    }
+}
+
 /// The visit `v` (rest-bound) with break `taken - 1` taken on the way: on
 /// the road when its window opens during the drive (arrival, and the part
 /// the vehicle carries, later by its length), else on arrival on site,
@@ -238,6 +286,13 @@ fn rest_before_leaving(
 fn rest_on_arrival(model: &Model, v: &Visit, vehicle: &Vehicle, taken: usize) -> Option<Visit> {
     let rest = vehicle.rests[taken - 1];
     let job = &model.jobs[v.job];
+    // Decided for a repair paused across duty blocks: a break is never
+    // taken on its way (only before leaving, or while waiting on site),
+    // since moving its start would move where its service pauses and
+    // resumes; re-timing it from the start (before leaving) stays exact.
+    if v.finish != v.start + job.service {
+        return None;
+    }
     let en_route = v.depart.max(rest.open);
     let at = if en_route < v.vehicle_arrive {
         en_route
@@ -324,6 +379,25 @@ fn can_still_rest(vehicle: &Vehicle, v: &Visit) -> bool {
         .is_none_or(|next| v.finish.max(next.open) <= next.latest_start())
 }
 
+/// How `job` resumes after a pause for a vehicle spending the gaps at
+/// `home`; `None` when it cannot pause.
+fn resume_of<T: Travel + ?Sized>(travel: &T, home: Option<Place>, job: &Job) -> Option<Resume> {
+    if job.pausable {
+        Resume::from_home(travel, home, job.place)
+    } else {
+        None
+    }
+}
+
+/// The working-days rules of one visit ([`crate::features::days`]).
+#[derive(Clone, Copy, Debug)]
+struct Days {
+    /// How a paused job resumes; `None`: the job does not pause.
+    resume: Option<Resume>,
+    /// The vehicle goes home between duty blocks.
+    nights_at_home: bool,
+}
+
 /// Schedules `job` (recorded in the visit as number `index`) with its
 /// supply `supply` for a vehicle with duty blocks `shift` (`None`: always
 /// on duty) leaving from `from`; `None` if a leg is unreachable, a hard
@@ -341,22 +415,35 @@ pub fn time_visit<T: Travel + ?Sized, O: Origin>(
     let s = &job.supplies[supply];
     // The legs of the last origin: most blocks leave from the same place.
     let mut last: Option<(Place, Legs)> = None;
-    in_duty(job, index, supply, shift, from.free_at(), |block, leave| {
-        let origin = from.place(travel, block, leave);
-        match last {
-            Some((place, l)) if place == origin => Some(l),
-            _ => {
-                let l = legs(travel, origin, job.place, s)?;
-                last = Some((origin, l));
-                Some(l)
+    let days = Days {
+        resume: resume_of(travel, None, job),
+        nights_at_home: false,
+    };
+    in_duty(
+        job,
+        index,
+        supply,
+        shift,
+        from.free_at(),
+        days,
+        |block, leave| {
+            let origin = from.place(travel, block, leave);
+            match last {
+                Some((place, l)) if place == origin => Some(l),
+                _ => {
+                    let l = legs(travel, origin, job.place, s)?;
+                    last = Some((origin, l));
+                    Some(l)
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 /// The duty-block rule: the vehicle, free at `free_at`, leaves in the first
 /// duty block (of at most [`MAX_BLOCKS`]) in which the job finishes before
-/// the block ends, on the legs `legs_at(block, departure)` gives; `None`
+/// the block ends (or, pausable, starts before it ends and finishes in a
+/// later block), on the legs `legs_at(block, departure)` gives; `None`
 /// if a leg is unreachable, a hard deadline is missed or no block fits.
 #[inline(always)]
 fn in_duty(
@@ -365,6 +452,7 @@ fn in_duty(
     supply: usize,
     shift: Option<&DutyBlocks>,
     free_at: Time,
+    days: Days,
     mut legs_at: impl FnMut(&Block, Time) -> Option<Legs>,
 ) -> Option<Visit> {
     let s = &job.supplies[supply];
@@ -373,7 +461,7 @@ fn in_duty(
         None => std::slice::from_ref(&ALWAYS),
         Some(blocks) => blocks.from(earliest),
     };
-    for block in blocks.iter().take(MAX_BLOCKS) {
+    for (k, block) in blocks.iter().enumerate().take(MAX_BLOCKS) {
         let leave = earliest.max(block.start);
         let l = legs_at(block, leave)?;
         // Meeting a courier or delivery, leave no earlier than needed: less
@@ -390,13 +478,36 @@ fn in_duty(
         if windows::breaks_hard_deadline(job, start) {
             return None;
         }
-        let finish = start + job.service;
-        if finish <= block.end {
+        let whole = start + job.service;
+        let paused = match days.resume {
+            Some(resume) if whole > block.end && start < block.end => {
+                let later = &blocks[k + 1..];
+                continue_service(start, job.service, block.end, later, resume, MAX_BLOCKS)
+            }
+            _ => None,
+        };
+        if whole <= block.end || paused.is_some() {
             let pickup = l.part_leaves.unwrap_or(if s.depot().is_some() {
                 at_first
             } else {
                 depart
             });
+            let mut idle = start - (free_at + l.to_first + l.after_first);
+            let mut slack_cap = match paused {
+                Some(_) => block.end - 1 - start,
+                None => NEVER,
+            };
+            if days.nights_at_home && home_before(block, free_at) {
+                // Any later finish of the job before would still leave
+                // from home, up to the block's start; from then on it
+                // would leave from there instead.
+                idle = block.start - 1 - free_at;
+                slack_cap = 0;
+            }
+            let (finish, block_end, resume_drive, resume_cost) = match paused {
+                Some(p) => (p.finish, p.block_end, p.drive, p.cost),
+                None => (whole, block.end, 0, 0.0),
+            };
             return Some(Visit {
                 job: index,
                 supply,
@@ -406,11 +517,12 @@ fn in_duty(
                 part_arrive,
                 start,
                 finish,
-                idle: start - (free_at + l.to_first + l.after_first),
-                block_end: block.end,
-                drive: l.drive,
+                idle,
+                block_end,
+                slack_cap,
+                drive: l.drive + resume_drive,
                 courier: l.courier,
-                cost: windows::lateness(job, start).plus(Cost::travel(l.cost)),
+                cost: windows::lateness(job, start).plus(Cost::travel(l.cost + resume_cost)),
                 rest: None,
                 next_rest: 0,
                 rest_bound: false,

@@ -169,11 +169,31 @@ pub struct DispatchSummary {
     /// What is proven about the optimum (absent with `--no-bound`).
     #[serde(default)]
     pub bound: Option<BoundSummary>,
+    /// Day by day, when `--days` plans more than one (absent otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub days: Vec<DaySummary>,
     pub lines: Vec<DispatchLine>,
 }
 
 fn is_zero(n: &usize) -> bool {
     *n == 0
+}
+
+/// One planned day of a multi-day dispatch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DaySummary {
+    /// Local date the day starts on.
+    pub date: String,
+    /// Engineers' paid hours that day: each from their first departure to
+    /// their last finish that day, off-duty time not counted.
+    pub paid_hours: f64,
+    /// The part of each engineer's paid hours that day beyond
+    /// `[dispatch] overtime_after`, summed.
+    pub overtime_hours: f64,
+    /// Engineers with work that day.
+    pub engineers_out: usize,
+    /// Repairs that start that day.
+    pub repairs_started: usize,
 }
 
 /// The dispatch's lower bound next to its cost.

@@ -107,6 +107,12 @@ pub struct PlanSummary {
     pub people_cost: f64,
     pub lower_bound: f64,
     pub gap: f64,
+    /// The plan's cost with each site counting on its primary depot's
+    /// stock alone: the planning model, which `lower_bound` and `gap` are
+    /// about (`total_cost` also counts backup depots). Absent in summaries
+    /// written before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_cost: Option<f64>,
     pub solver: String,
     pub status: PlanStatus,
     /// Not read back (absent from hand-made summaries).

@@ -30,7 +30,7 @@ pub const DEPOT_COLUMNS: Columns = Columns {
 };
 pub const PART_COLUMNS: Columns = Columns {
     required: &["id", "name", "unit_cost", "skill"],
-    optional: &["repair_hours"],
+    optional: &["repair_hours", "pausable"],
 };
 pub const SITE_COLUMNS: Columns = Columns {
     required: &["id", "customer", "lat", "lon", "tz", "tier"],
@@ -164,15 +164,26 @@ pub fn read_parts(loader: &mut Loader, table: &Table) -> Vec<Part> {
             let unit_cost = cells.bounded("unit_cost", ranges::MONEY);
             let skill = cells.text("skill");
             let repair_hours = cells.bounded_or("repair_hours", 1.0, ranges::REPAIR_HOURS);
+            let pausable = cells.parse_or("pausable", false, Code::E1021NotYesNo, yes_no);
             Some(Part {
                 id: id?.to_string(),
                 name: name.to_string(),
                 unit_cost: unit_cost?,
                 skill: skill?.to_string(),
                 repair_hours: repair_hours?,
+                pausable: pausable?,
             })
         },
     )
+}
+
+/// `yes` or `no`, in any case.
+fn yes_no(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err(format!("`{text}` is not `yes` or `no`")),
+    }
 }
 
 fn time_zone(cells: &mut Cells<'_>, column: &str) -> Option<Tz> {

@@ -3,6 +3,7 @@
 //! here and calling it from the composition, not editing a solver loop.
 
 pub mod capacity;
+pub mod days;
 pub mod origin;
 pub mod return_to_base;
 pub mod shifts;
