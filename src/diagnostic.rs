@@ -48,6 +48,8 @@ pub enum Code {
     E1020BadWeekdays,
     /// A yes/no value (`pausable` of parts.csv) is neither `yes` nor `no`.
     E1021NotYesNo,
+    /// An engineer's break (`12:00-14:00/45m`) is malformed or does not fit its window.
+    E1022BadBreak,
     /// The same id appears twice.
     E1030DuplicateId,
     /// A reference names an id that does not exist (depot, part, site, tier, calendar).
@@ -110,6 +112,7 @@ impl Code {
             Code::E1019BadDateTime => "E1019",
             Code::E1020BadWeekdays => "E1020",
             Code::E1021NotYesNo => "E1021",
+            Code::E1022BadBreak => "E1022",
             Code::E1030DuplicateId => "E1030",
             Code::E1031UnknownReference => "E1031",
             Code::E1032Inconsistent => "E1032",

@@ -345,3 +345,41 @@ fn bundled_days(copy: &ScenarioCopy) -> Dispatch {
     assert!(served.count() > incidents.len() / 2);
     result
 }
+
+/// Breaks and days together (neither side was designed with the other):
+/// three days of the bundled scenario with every repair pausable and a lunch
+/// break for every engineer pass the checker, with breaks on later days and
+/// repairs continued across a night.
+#[test]
+fn three_days_with_pauses_and_lunch_breaks_pass_the_checker() {
+    let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/china-baseline");
+    let copy = ScenarioCopy::of(&bundled);
+    let with_column = |text: &str, column: &str, value: &str| {
+        text.lines()
+            .enumerate()
+            .map(|(k, line)| format!("{line},{}\n", if k == 0 { column } else { value }))
+            .collect::<String>()
+    };
+    copy.edit("parts.csv", |text| with_column(&text, "pausable", "yes"));
+    copy.edit("engineers.csv", |text| {
+        with_column(&text, "break", "12:00-14:00/45m")
+    });
+    let result = bundled_days(&copy);
+    let days_with_breaks: std::collections::BTreeSet<String> = result
+        .assignments
+        .iter()
+        .filter_map(|a| a.visit?.1.rest)
+        .map(|at| local(at)[..10].to_string())
+        .collect();
+    assert!(
+        days_with_breaks.len() >= 2,
+        "breaks only on {days_with_breaks:?}"
+    );
+    let split = result
+        .assignments
+        .iter()
+        .filter_map(|a| a.visit)
+        .filter(|(_, v)| local(v.arrive)[..10] != local(v.finish)[..10])
+        .count();
+    assert!(split > 0, "no repair continues on a later day");
+}

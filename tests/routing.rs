@@ -10,7 +10,9 @@ use sparesla::dispatch::bench_formats::{solomon, trsp};
 use sparesla::dispatch::engine::features::capacity::{drop_redundant_restocks, fits_jobs};
 use sparesla::dispatch::engine::features::return_to_base::end_leg;
 use sparesla::dispatch::engine::model::DutyBlocks;
-use sparesla::dispatch::engine::model::{Deadline, Job, Matrix, ModelSpec, Pay, Supply, Vehicle};
+use sparesla::dispatch::engine::model::{
+    Deadline, Job, Matrix, ModelSpec, Pay, Rest, Supply, Vehicle,
+};
 use sparesla::dispatch::engine::route::{Head, Route};
 use sparesla::dispatch::engine::schedule::{State, visit};
 use sparesla::dispatch::engine::{Cost, Model, SearchOptions, solve};
@@ -143,21 +145,52 @@ fn cached_evaluations_with_paid_time_match_full_retiming() {
 }
 
 #[test]
+fn cached_evaluations_with_breaks_match_full_retiming() {
+    cached_evaluations_match_with(Some(pay()), true, false);
+    cached_evaluations_match_with(None, true, false);
+}
+
+#[test]
 fn cached_evaluations_with_days_and_pauses_match_full_retiming() {
-    cached_evaluations_match_with(None, true);
-    cached_evaluations_match_with(Some(pay()), true);
+    cached_evaluations_match_with(None, false, true);
+    cached_evaluations_match_with(Some(pay()), false, true);
+}
+
+/// Breaks on routes over several days with pausable jobs (the two features
+/// together: a break on a later day, a pause across a break window).
+#[test]
+fn cached_evaluations_with_breaks_days_and_pauses_match_full_retiming() {
+    cached_evaluations_match_with(None, true, true);
+    cached_evaluations_match_with(Some(pay()), true, true);
+}
+
+/// Two 30-long breaks, in `[100, 250]` and `[500, 650]`.
+fn rests() -> Vec<Rest> {
+    let rest = |open| Rest {
+        open,
+        close: open + 150,
+        length: 30,
+    };
+    vec![rest(100), rest(500)]
 }
 
 fn cached_evaluations_match(pay: Option<Pay>) {
-    cached_evaluations_match_with(pay, false);
+    cached_evaluations_match_with(pay, false, false);
 }
 
-fn cached_evaluations_match_with(pay: Option<Pay>, days: bool) {
+fn cached_evaluations_match_with(pay: Option<Pay>, breaks: bool, days: bool) {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let mut checked = 0;
+    let mut breaks_taken = 0;
     let mut paused = 0;
     for _ in 0..300 {
-        let model = random_model_with(&mut rng, 8, days);
+        let mut model = random_model_with(&mut rng, 8, days);
+        if breaks {
+            // The same breaks for every vehicle: the timing classes stay.
+            for vehicle in &mut model.vehicles {
+                vehicle.rests = rests();
+            }
+        }
         let model = match pay {
             Some(pay) => model.with_pay(pay),
             None => model,
@@ -178,6 +211,7 @@ fn cached_evaluations_match_with(pay: Option<Pay>, days: bool) {
                 Some(route.cost),
                 Route::cost_of_jobs(&model, vehicle, &jobs)
             ));
+            breaks_taken += route.visits.iter().filter(|v| v.rest.is_some()).count();
             paused += route
                 .visits
                 .iter()
@@ -243,6 +277,9 @@ fn cached_evaluations_match_with(pay: Option<Pay>, days: bool) {
         }
     }
     assert!(checked > 1000, "{checked} insertions checked");
+    if breaks {
+        assert!(breaks_taken >= 200, "{breaks_taken} breaks taken");
+    }
     // With days, the routes hold paused jobs (so the rule is exercised).
     assert_eq!(paused > 10, days, "{paused} paused visits");
 }
@@ -513,6 +550,7 @@ fn brute_force_paid(model: &Model, vehicle: usize, jobs: &[(usize, usize)]) -> O
         let mut from = State {
             place: v.start,
             at: departure,
+            next_rest: 0,
         };
         let mut cost = Cost::default();
         for &(job, supply) in jobs {

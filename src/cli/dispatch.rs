@@ -74,7 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Before the incidents: their dates are checked against the calendars
     // of the engineers who would serve them.
     if let Some(path) = &args.roster {
-        scenario.engineers = scenario::load_roster(&scenario, path)?;
+        (scenario.engineers, scenario.breaks) = scenario::load_roster_with_breaks(&scenario, path)?;
     }
     let incidents = scenario::load_incidents(&scenario, &args.incidents)?;
     let stock = match &args.stock {

@@ -216,6 +216,7 @@ fn one_job_each(problem: &Problem, options: &Options) -> bool {
             let after = Free {
                 place: problem.site_place[i],
                 at: first.finish,
+                next_rest: first.next_rest,
             };
             let first_slot = problem.stock_slot(first.job.depot, i);
             for j in (0..problem.len()).filter(|&j| j != i) {

@@ -55,6 +55,7 @@ pub fn check_live(
     check_assignments(scenario, incidents, dispatch, &mut errors);
     check_stock(scenario, incidents, stock, dispatch, &mut errors);
     check_routes(scenario, travel, incidents, live, dispatch, &mut errors);
+    check_breaks(scenario, travel, incidents, live, dispatch, &mut errors);
     check_pins(scenario, incidents, live, dispatch, &mut errors);
     errors
 }
@@ -255,6 +256,10 @@ fn check_routes(
                 travel,
                 incident: &incidents[k],
                 from: if went_home { base } else { place },
+                break_length: scenario
+                    .breaks
+                    .get(&engineer.id)
+                    .map_or(0, |b| Seconds::from(b.minutes) * 60),
             };
             errors.extend(ctx.check(v).into_iter().map(|m| format!("{id}: {m}")));
             if free.is_some_and(|f| v.depart < f) {
@@ -301,12 +306,168 @@ fn check_routes(
     }
 }
 
+/// Every engineer with a break (engineers.csv `break`) takes it on each
+/// duty day their route works past its latest start: somewhere inside its
+/// window the engineer is neither driving nor repairing for its length.
+/// Every break the dispatch reports lies inside a break window and in such
+/// free time, or on the road with the drive still as long as the road takes.
+fn check_breaks(
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    incidents: &[Incident],
+    live: &Live,
+    dispatch: &Dispatch,
+    errors: &mut Vec<String>,
+) {
+    let years = scenario_years(scenario);
+    let overtime = (scenario.dispatch.max_overtime_hours * 3600.0).round() as Seconds;
+    let multi_day = dispatch.days > 1;
+    for (e, route) in dispatch.routes.iter().enumerate() {
+        let Some(engineer) = scenario.engineers.get(e) else {
+            continue;
+        };
+        let jobs: Vec<&super::JobTiming> = route
+            .iter()
+            .filter_map(|&k| dispatch.assignments.get(k)?.visit.as_ref())
+            .map(|(_, v)| v)
+            .collect();
+        let rule = scenario.breaks.get(&engineer.id);
+        let (Some(rule), Some(first), Some(last)) = (rule, jobs.first(), jobs.last()) else {
+            if jobs.iter().any(|v| v.rest.is_some()) {
+                errors.push(format!("{}: a break but none is set", engineer.id));
+            }
+            continue;
+        };
+        let timeline = match timeline_of(engineer, years.clone()) {
+            Ok(t) => t,
+            Err(message) => {
+                errors.push(message);
+                continue;
+            }
+        };
+        let blocks = timeline
+            .windows_between(first.depart - 86_400, last.finish + 86_400)
+            .map(|(_, start, end)| (start, end));
+        let rests = super::rest::rests_of(rule, engineer.shift.tz, blocks);
+        let length = Seconds::from(rule.minutes) * 60;
+        let mut free = free_time(&jobs);
+        let state = live.engineers.iter().find(|s| s.engineer.index() == e);
+        let start = match state.map(|s| s.location) {
+            Some(Location::Site(site)) => Endpoint::Site(site),
+            Some(Location::Depot(depot)) => Endpoint::Depot(depot),
+            None => Endpoint::Depot(engineer.base),
+        };
+        let places =
+            std::iter::once(start).chain(route.iter().map(|&k| Endpoint::Site(incidents[k].site)));
+        let frees = std::iter::once(state.map(|s| s.available_from.timestamp()))
+            .chain(jobs.iter().map(|v| Some(v.finish)));
+        for (((v, place), free_at), &k) in jobs.iter().zip(places).zip(frees).zip(route) {
+            // Over several days a drive in a block begun after the engineer
+            // was free starts from home, as check_routes has it.
+            let went_home = multi_day
+                && duty_window(&timeline, v.depart, overtime)
+                    .zip(free_at)
+                    .is_some_and(|((start, _), f)| start > f);
+            let from = if went_home {
+                Endpoint::Depot(engineer.base)
+            } else {
+                place
+            };
+            let Some(at) = v.rest else { continue };
+            let end = at + length;
+            let in_window = rests
+                .iter()
+                .any(|r| r.open <= at + TOLERANCE && end <= r.close + TOLERANCE);
+            let in_free = free
+                .iter()
+                .any(|&(from, to)| from <= at + TOLERANCE && end <= to.saturating_add(TOLERANCE));
+            let on_the_road = v.depart <= at + TOLERANCE
+                && end <= v.engineer_arrive + TOLERANCE
+                && road_time(scenario, travel, from, &incidents[k], v)
+                    .is_some_and(|road| v.engineer_arrive - v.depart - length + TOLERANCE >= road);
+            if in_window && on_the_road {
+                free.push((at, end));
+            }
+            // A drive of several days takes each day's break on the road.
+            let slack = road_time(scenario, travel, from, &incidents[k], v)
+                .map_or(0, |road| v.engineer_arrive - v.depart - road);
+            if on_the_road && slack + TOLERANCE >= 2 * length {
+                free.push((v.depart, v.engineer_arrive));
+            }
+            if !in_window || !(in_free || on_the_road) {
+                errors.push(format!(
+                    "{}: break at {} {}",
+                    engineer.id,
+                    crate::calendar::format_instant(at, engineer.shift.tz),
+                    if in_window {
+                        "while driving or repairing"
+                    } else {
+                        "outside its window"
+                    }
+                ));
+            }
+        }
+        for rest in rests.iter().filter(|r| last.finish > r.latest_start()) {
+            let fits = free.iter().any(|&(from, to)| {
+                to.min(rest.close) - from.max(rest.open) + TOLERANCE >= rest.length
+            });
+            if !fits {
+                errors.push(format!(
+                    "{}: no break of {} min between {} and {} (works past its latest start)",
+                    engineer.id,
+                    rule.minutes,
+                    crate::calendar::format_instant(rest.open, engineer.shift.tz),
+                    crate::calendar::format_instant(rest.close, engineer.shift.tz),
+                ));
+            }
+        }
+    }
+}
+
+/// The spans of a route's jobs (in order) in which the engineer neither
+/// drives nor repairs: before the first departure, waiting on site, between
+/// a finish and the next departure, after the last finish.
+fn free_time(jobs: &[&super::JobTiming]) -> Vec<(Seconds, Seconds)> {
+    let mut free = Vec::with_capacity(2 * jobs.len() + 1);
+    let mut from = Seconds::MIN;
+    for v in jobs {
+        free.push((from, v.depart));
+        free.push((v.engineer_arrive, v.arrive));
+        from = v.finish;
+    }
+    free.push((from, Seconds::MAX));
+    free
+}
+
+/// The least time from `from` to the incident's site the road allows for
+/// job `v`: by its depot, with the handling there, when the engineer
+/// collects the part.
+fn road_time(
+    scenario: &Scenario,
+    travel: &TravelTimes,
+    from: Endpoint,
+    incident: &Incident,
+    v: &super::JobTiming,
+) -> Option<Seconds> {
+    let site = Endpoint::Site(incident.site);
+    match v.job.mode {
+        Mode::Courier => hours_secs(travel, from, site),
+        Mode::EngineerPickup => {
+            let depot = Endpoint::Depot(v.job.depot);
+            let handling = (scenario.travel.handling_hours * 3600.0).round() as Seconds;
+            Some(hours_secs(travel, from, depot)? + handling + hours_secs(travel, depot, site)?)
+        }
+    }
+}
+
 /// One job's timing against travel times and the opening.
 struct Leg<'a> {
     scenario: &'a Scenario,
     travel: &'a TravelTimes,
     incident: &'a Incident,
     from: Endpoint,
+    /// The engineer's break length (0 without one).
+    break_length: Seconds,
 }
 
 impl Leg<'_> {
@@ -360,8 +521,14 @@ impl Leg<'_> {
                 }
             }
         }
-        if v.arrive != v.engineer_arrive.max(v.part_arrive) {
-            errors.push("arrival is not the later of engineer and part".into());
+        // A break taken on site comes before the repair.
+        let break_end = v
+            .rest
+            .filter(|&at| at >= v.engineer_arrive)
+            .map_or(Seconds::MIN, |at| at + self.break_length);
+        if v.arrive != v.engineer_arrive.max(v.part_arrive).max(break_end) {
+            errors
+                .push("arrival is not the later of engineer and part (and a break on site)".into());
         }
         if v.finish < v.arrive + repair_secs(self.scenario, self.incident) {
             errors.push("repair shorter than the part's repair_hours".into());

@@ -17,6 +17,7 @@ pub use sparesla_routing as engine;
 pub use sparesla_routing::bench_formats;
 pub mod problem;
 mod reason;
+pub mod rest;
 pub mod schedule;
 pub mod shift;
 
@@ -165,6 +166,17 @@ pub struct DayFigures {
 }
 
 /// Dispatches `incidents` from `stock`, every engineer at base.
+impl Dispatch {
+    /// Engineers' breaks taken, over all routes.
+    pub fn breaks_taken(&self) -> usize {
+        self.assignments
+            .iter()
+            .filter_map(|a| a.visit.as_ref())
+            .filter(|(_, v)| v.rest.is_some())
+            .count()
+    }
+}
+
 pub fn dispatch(
     scenario: &Scenario,
     travel: &TravelTimes,

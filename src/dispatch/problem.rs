@@ -9,6 +9,7 @@ use super::engine::model::{
     Deadline, DutyBlocks, Job, Matrix, ModelSpec, NEVER, NO_TIME, Pay, Supply, Vehicle,
 };
 use super::engine::{Cost, Model};
+use super::rest::rests_of;
 use super::shift::{planned_day_blocks, shift_blocks};
 use crate::calendar::Seconds;
 use crate::scenario::DeliveryMode as Mode;
@@ -180,6 +181,12 @@ impl<'a> Problem<'a> {
         }
         .map_err(DispatchError::Calendar)?;
         let settings = &scenario.dispatch;
+        // The duty blocks without overtime: breaks fall in the shift proper.
+        let duty = if scenario.breaks.is_empty() {
+            Vec::new()
+        } else {
+            shifts.clone()
+        };
         let shifts = with_overtime(shifts, secs(settings.max_overtime_hours));
         let parts = scenario.parts.len();
         let mut stock_vec = vec![0u32; scenario.depots.len() * parts];
@@ -272,10 +279,15 @@ impl<'a> Problem<'a> {
                     ),
                     None => (engineer.base.index(), start),
                 };
+                let rests = scenario.breaks.get(&engineer.id).map(|rule| {
+                    let blocks = duty[shift_of[e]].blocks().iter();
+                    rests_of(rule, engineer.shift.tz, blocks.map(|b| (b.start, b.end)))
+                });
                 Vehicle {
                     shift: Some(shift_of[e]),
                     skills: skills.set(engineer.skills.iter().map(String::as_str)),
                     home: multi_day.then_some(engineer.base.index()),
+                    rests: rests.unwrap_or_default(),
                     ..Vehicle::at(place, from)
                 }
             })

@@ -35,6 +35,11 @@ pub struct JobTiming {
     pub drive: Seconds,
     pub courier: Seconds,
     pub cost: Cost,
+    /// Start of the engineer's break taken with this job (before leaving
+    /// for it, or while waiting on site), if any.
+    pub rest: Option<Seconds>,
+    /// The engineer's first break still owed after this job.
+    pub next_rest: usize,
 }
 
 impl JobTiming {
@@ -56,6 +61,8 @@ impl JobTiming {
             drive: v.drive,
             courier: v.courier,
             cost: v.cost,
+            rest: v.rest,
+            next_rest: v.next_rest,
         }
     }
 }
@@ -131,6 +138,7 @@ pub fn schedule_from(
         free = Free {
             place: problem.site_place[job.incident],
             at: visit.finish,
+            next_rest: visit.next_rest,
         };
         visits.push(visit);
     }

@@ -3,8 +3,8 @@
 
 use super::OutputSet;
 use super::schema::dispatch::{
-    BoundSummary, DISPATCH_COLUMNS, DaySummary, DispatchCsvLine, DispatchLine, DispatchSummary,
-    ROUTE_COLUMNS, RouteLine,
+    BREAK_MODE, BoundSummary, DISPATCH_COLUMNS, DaySummary, DispatchCsvLine, DispatchLine,
+    DispatchSummary, ROUTE_COLUMNS, RouteLine,
 };
 use super::schema::{csv_text, json_text};
 use crate::calendar::{Seconds, format_instant};
@@ -74,6 +74,7 @@ impl DispatchSummary {
             paid_hours: round2(paid_hours),
             overtime_hours: round2(overtime_hours),
             engineers_out: dispatch.routes.iter().filter(|r| !r.is_empty()).count(),
+            breaks: dispatch.breaks_taken(),
             labour_cost: round2(labour_cost),
             seconds: dispatch.seconds,
             bound: BoundSummary::of(dispatch),
@@ -117,20 +118,48 @@ pub fn write_dispatch(dir: &Path, scenario: &Scenario, dispatch: &Dispatch) -> i
     set.write(dir)
 }
 
-/// One line per stop, engineer by engineer in scenario order.
+/// One line per stop (a job, or a break before it), engineer by engineer
+/// in scenario order.
 fn route_lines(scenario: &Scenario, dispatch: &Dispatch) -> Vec<RouteLine> {
     let mut lines = Vec::new();
     for (e, route) in dispatch.routes.iter().enumerate() {
-        for (stop, &k) in route.iter().enumerate() {
+        let engineer = &scenario.engineers[e];
+        let mut stop = 0;
+        let mut here = String::new();
+        for &k in route {
             let a = &dispatch.assignments[k];
             let Some((_, v)) = &a.visit else { continue };
             let incident = &dispatch.incidents[k];
+            let site = scenario.site(incident.site).id.clone();
             let tz = scenario.site(incident.site).tz;
+            if let Some(start) = v.rest {
+                let minutes = scenario.breaks.get(&engineer.id).map_or(0, |b| b.minutes);
+                // Taken while waiting on site, or before leaving the last place.
+                let at = if start >= v.engineer_arrive {
+                    &site
+                } else {
+                    &here
+                };
+                stop += 1;
+                lines.push(RouteLine {
+                    engineer: engineer.id.clone(),
+                    stop,
+                    incident: String::new(),
+                    site: at.clone(),
+                    source_depot: String::new(),
+                    mode: BREAK_MODE.to_string(),
+                    depart: format_instant(start, tz),
+                    arrive: format_instant(start, tz),
+                    finish: format_instant(start + Seconds::from(minutes) * 60, tz),
+                    status: None,
+                });
+            }
+            stop += 1;
             lines.push(RouteLine {
-                engineer: scenario.engineers[e].id.clone(),
-                stop: stop as u32 + 1,
+                engineer: engineer.id.clone(),
+                stop,
                 incident: incident.id.clone(),
-                site: scenario.site(incident.site).id.clone(),
+                site: site.clone(),
                 source_depot: scenario.depot(v.job.depot).id.clone(),
                 mode: v.job.mode.as_str().to_string(),
                 depart: format_instant(v.depart, tz),
@@ -138,6 +167,7 @@ fn route_lines(scenario: &Scenario, dispatch: &Dispatch) -> Vec<RouteLine> {
                 finish: format_instant(v.finish, tz),
                 status: Some(a.status),
             });
+            here = site;
         }
     }
     lines
@@ -166,6 +196,9 @@ pub fn dispatch_table(summary: &DispatchSummary) -> String {
         "paid time: {:.1} h over {} engineer(s), {:.1} h overtime",
         summary.paid_hours, summary.engineers_out, summary.overtime_hours
     ));
+    if summary.breaks > 0 {
+        out.push_str(&format!("; {} break(s)", summary.breaks));
+    }
     if summary.labour_cost > 0.0 {
         out.push_str(&format!("; labour cost {:.0}", summary.labour_cost));
     }

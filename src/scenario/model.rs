@@ -6,7 +6,7 @@ use crate::calendar::{ClockWindow, HolidayCalendar, WeekdaySet};
 pub use crate::geodesy::LatLon;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
@@ -186,6 +186,51 @@ pub struct Engineer {
     pub base: DepotIdx,
     pub skills: Vec<String>,
     pub shift: Shift,
+}
+
+/// An engineer's daily break (engineers.csv `break`, e.g. `12:00-14:00/45m`):
+/// `minutes` long, taken inside `window` (the shift zone's wall clock, on
+/// the same day) on every duty day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BreakRule {
+    pub window: ClockWindow,
+    pub minutes: u32,
+}
+
+impl std::str::FromStr for BreakRule {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let expected = "a window and a duration `HH:MM-HH:MM/DURATION` such as `12:00-14:00/45m`";
+        let (window, length) = text
+            .trim()
+            .split_once('/')
+            .ok_or_else(|| format!("`{text}` is not {expected}"))?;
+        let window: ClockWindow = window
+            .parse()
+            .map_err(|message| format!("{message} (expected {expected})"))?;
+        if window.crosses_midnight() {
+            return Err(format!(
+                "`{text}`: a break window must not cross midnight (expected {expected})"
+            ));
+        }
+        let length = crate::calendar::parse_duration(length)
+            .map_err(|message| format!("{message} (expected {expected})"))?;
+        let seconds = length.num_seconds();
+        if seconds % 60 != 0 {
+            return Err(format!(
+                "`{text}`: give the break in whole minutes (expected {expected})"
+            ));
+        }
+        let minutes = (seconds / 60) as u32;
+        if minutes > window.minutes() {
+            return Err(format!(
+                "`{text}`: a {minutes}-minute break does not fit its {}-minute window",
+                window.minutes()
+            ));
+        }
+        Ok(BreakRule { window, minutes })
+    }
 }
 
 /// A rota pattern the planner may staff at any open depot (shifts.csv).
@@ -462,6 +507,9 @@ pub struct Scenario {
     pub installed_base: Vec<InstalledUnit>,
     pub tiers: Vec<Tier>,
     pub engineers: Vec<Engineer>,
+    /// Engineers' daily breaks by engineer id (engineers.csv `break`; an
+    /// engineer not in it takes none).
+    pub breaks: BTreeMap<String, BreakRule>,
     /// Rota patterns of `shifts.csv` the planner may staff (empty without the file).
     pub shift_patterns: Vec<ShiftPattern>,
     /// Junctions of the road graph (empty without a road layer).

@@ -308,6 +308,25 @@ pub struct Vehicle {
     /// from there when a block starts after it became free
     /// ([`crate::features::days`]). `None`: it stays at its last job.
     pub home: Option<Place>,
+    /// Breaks to take, in time order (at most one per duty day; empty: none).
+    pub rests: Vec<Rest>,
+}
+
+/// A break of `length` that starts no earlier than `open` and ends no later
+/// than `close` (a lunch break: `12:00-14:00/45m`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rest {
+    pub open: Time,
+    pub close: Time,
+    pub length: Time,
+}
+
+impl Rest {
+    /// The latest start that still ends inside the window.
+    #[inline]
+    pub fn latest_start(&self) -> Time {
+        self.close - self.length
+    }
 }
 
 impl Vehicle {
@@ -324,6 +343,7 @@ impl Vehicle {
             tools: 0,
             skills: SkillSet::default(),
             home: None,
+            rests: Vec::new(),
         }
     }
 
@@ -508,8 +528,10 @@ impl ModelSpec {
                 by_reach
             })
             .collect();
-        // Where a vehicle spends the nights decides where later days start.
-        let timing_key = |v: &Vehicle| (v.shift, v.end, v.end_by, v.home);
+        // Breaks time a route too, and where a vehicle spends the nights
+        // decides where later days start: vehicles share timing caches only
+        // with these equal.
+        let timing_key = |v: &Vehicle| (v.shift, v.end, v.end_by, v.home, v.rests.clone());
         let timing_class = classes(&self.vehicles, |a, b| timing_key(a) == timing_key(b));
         let skill_class = classes(&self.vehicles, |a, b| a.skills == b.skills);
         let twin_of = classes(&self.vehicles, |a, b| {

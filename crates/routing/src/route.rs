@@ -212,14 +212,22 @@ impl Route {
             }
             if same_timing {
                 let delay = v.finish - old.finish;
-                let settled = match delay.cmp(&0) {
-                    Ordering::Equal => true,
-                    Ordering::Greater => delay <= self.slack[i],
-                    // Earlier: the cost after stays, but the end may move;
-                    // not so for a vehicle going home between blocks (an
-                    // earlier finish may change where a later day starts).
-                    Ordering::Less => !priced && !self.late_after[i] && vehicle.home.is_none(),
-                };
+                // A break owed at another point changes the rest's timing.
+                let settled = v.next_rest == old.next_rest
+                    && match delay.cmp(&0) {
+                        Ordering::Equal => true,
+                        Ordering::Greater => delay <= self.slack[i],
+                        // Earlier: the cost after stays, but the end may move
+                        // (and a break may move: re-time the rest then); not
+                        // so for a vehicle going home between blocks (an
+                        // earlier finish may change where a later day starts).
+                        Ordering::Less => {
+                            !priced
+                                && !self.late_after[i]
+                                && old.next_rest >= vehicle.rests.len()
+                                && vehicle.home.is_none()
+                        }
+                    };
                 if settled {
                     let rest = sum.plus(self.suffix_cost[i + 1]);
                     if !priced {

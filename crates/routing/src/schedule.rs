@@ -14,7 +14,7 @@ use super::features::origin::Origin;
 use super::features::shifts::MAX_BLOCKS;
 use super::features::supply::{Legs, legs};
 use super::features::windows;
-use super::model::{ALWAYS, Block, DutyBlocks, Job, NEVER, Travel};
+use super::model::{ALWAYS, Block, DutyBlocks, Job, NEVER, Supply, Travel};
 use super::model::{Model, Place, Time, Vehicle};
 
 /// Where and when a vehicle is free.
@@ -22,13 +22,22 @@ use super::model::{Model, Place, Time, Vehicle};
 pub struct State {
     pub place: Place,
     pub at: Time,
+    /// The vehicle's first break not yet taken (index into its rests).
+    pub next_rest: usize,
 }
 
-/// The vehicle at its start.
+/// The vehicle at its start: breaks that would have to start before it is
+/// free are not owed.
 pub fn start_state(vehicle: &Vehicle) -> State {
+    let at = vehicle.available_from;
     State {
         place: vehicle.start,
-        at: vehicle.available_from,
+        at,
+        next_rest: vehicle
+            .rests
+            .iter()
+            .take_while(|r| r.latest_start() < at)
+            .count(),
     }
 }
 
@@ -64,6 +73,14 @@ pub struct Visit {
     pub drive: Time,
     pub courier: Time,
     pub cost: Cost,
+    /// Start of the break taken with this visit (before leaving, or while
+    /// waiting on site), if any.
+    pub rest: Option<Time>,
+    /// The vehicle's first break not yet taken after this visit.
+    pub next_rest: usize,
+    /// The vehicle takes breaks: delaying this visit may move a break, so
+    /// it has no slack and no idle time to absorb a delay.
+    pub rest_bound: bool,
 }
 
 impl Visit {
@@ -73,6 +90,7 @@ impl Visit {
         State {
             place: model.jobs[self.job].place,
             at: self.finish,
+            next_rest: self.next_rest,
         }
     }
 
@@ -80,6 +98,9 @@ impl Visit {
     /// and still feasible (hard deadline, duty block).
     #[inline]
     pub fn own_slack(&self, model: &Model) -> Time {
+        if self.rest_bound {
+            return 0;
+        }
         windows::start_slack(&model.jobs[self.job], self.start)
             .min(self.block_end - self.finish)
             .min(self.slack_cap)
@@ -100,10 +121,26 @@ impl Origin for State {
 }
 
 /// Schedules `job` with supply `supply` for `vehicle` free at `from`;
-/// `None` if a leg is unreachable, a hard deadline is missed or no duty
-/// block fits.
+/// `None` if a leg is unreachable, a hard deadline is missed, no duty
+/// block fits or a break owed cannot be taken.
 #[inline]
 pub fn visit(
+    model: &Model,
+    vehicle: &Vehicle,
+    from: State,
+    job: usize,
+    supply: usize,
+) -> Option<Visit> {
+    let v = visit_without_rest(model, vehicle, from, job, supply)?;
+    if vehicle.rests.is_empty() {
+        return Some(v);
+    }
+    with_rest(model, vehicle, from, v)
+}
+
+/// [`visit`] for a vehicle that takes no break now.
+#[inline]
+fn visit_without_rest(
     model: &Model,
     vehicle: &Vehicle,
     from: State,
@@ -116,7 +153,7 @@ pub fn visit(
         resume: resume_of(&model.matrix, vehicle.home, j),
         nights_at_home: false,
     };
-    match vehicle.home.filter(|&home| home != from.place) {
+    let mut v = match vehicle.home.filter(|&home| home != from.place) {
         None => {
             // The solver's hot path: one origin, so the legs are found once.
             let l = legs(&model.matrix, from.place, j.place, &j.supplies[supply])?;
@@ -137,7 +174,209 @@ pub fn visit(
                 }
             })
         }
+    }?;
+    v.next_rest = from.next_rest;
+    Some(v)
+}
+
+/// The break rule, on `v` timed without a break. Breaks that fit in the
+/// time the vehicle is idle before it leaves are taken there (a day off
+/// between two jobs holds its breaks). The next break owed is then taken
+/// while waiting on site if it fits there; otherwise it is put off while it
+/// can still be taken after the visit; otherwise it is taken before leaving
+/// (as early in its window as the vehicle is free) and the visit re-timed.
+/// So a break is taken whenever work goes on past its latest start, and a
+/// break still owed at the route's end is not needed (the work is over).
+/// With every break taken the visit times as without breaks.
+fn with_rest(model: &Model, vehicle: &Vehicle, from: State, v: Visit) -> Option<Visit> {
+    if from.next_rest >= vehicle.rests.len() {
+        return Some(v);
     }
+    let (next_rest, idle_rest) = rests_while_idle(vehicle, from, v.depart);
+    // A delay that still has the vehicle on site before the owed break's
+    // window opens moves no break: every break time is that opening then.
+    let owed = vehicle.rests[from.next_rest];
+    let bound = Visit {
+        rest_bound: true,
+        idle: v.idle.min(owed.open - v.vehicle_arrive).max(0),
+        rest: idle_rest,
+        next_rest,
+        ..v
+    };
+    let Some(rest) = vehicle.rests.get(next_rest) else {
+        return Some(bound);
+    };
+    let taken = next_rest + 1;
+    let on_site = v.vehicle_arrive.max(rest.open);
+    let fits_on_site = on_site + rest.length <= v.start.min(rest.close);
+    let put_off = v.finish.max(rest.open) <= rest.latest_start();
+    // One break per visit: after a break while idle, the next is put off.
+    if put_off && (!fits_on_site || idle_rest.is_some()) {
+        return Some(bound);
+    }
+    if idle_rest.is_some() {
+        return None;
+    }
+    if fits_on_site {
+        let v = Visit {
+            rest: Some(on_site),
+            next_rest: taken,
+            ..bound
+        };
+        return can_still_rest(vehicle, &v).then_some(v);
+    }
+    let before_leaving = rest_before_leaving(model, vehicle, from, &v, taken);
+    let on_arrival = rest_on_arrival(model, &bound, vehicle, taken);
+    let w = match (before_leaving, on_arrival) {
+        (Some(a), Some(b)) => Some(if b.finish < a.finish { b } else { a }),
+        (a, b) => a.or(b),
+    }?;
+    can_still_rest(vehicle, &w).then_some(w)
+}
+
+/// The visit `v` with break `taken - 1` taken before leaving, as early in
+/// its window as the vehicle is free, and the visit re-timed after it.
+fn rest_before_leaving(
+    model: &Model,
+    vehicle: &Vehicle,
+    from: State,
+    v: &Visit,
+    taken: usize,
+) -> Option<Visit> {
+    let rest = vehicle.rests[taken - 1];
+    let at = from.at.max(rest.open);
+    if at > rest.latest_start() {
+        return None;
+    }
+    let rested = State {
+        place: resting_place(model, vehicle, from, at),
+        at: at + rest.length,
+        next_rest: taken,
+    };
+    let w = visit_without_rest(model, vehicle, rested, v.job, v.supply)?;
+    Some(Visit {
+        rest: Some(at),
+        rest_bound: true,
+        idle: 0,
+        ..w
+    })
+}
+
+/// Where a vehicle free at `from` is when it takes a break at `at`: at
+/// home when it goes home between duty blocks and the break falls in a
+/// block that started after it was free (it went home in the gap, so it
+/// leaves from home after the break, as it would without one).
+fn resting_place(model: &Model, vehicle: &Vehicle, from: State, at: Time) -> Place {
+    let went_home = |shift: usize| {
+        model.shifts[shift]
+            .containing(at)
+            .is_some_and(|block| home_before(&block, from.at))
+    };
+    match (vehicle.home, vehicle.shift) {
+        (Some(home), Some(shift)) if went_home(shift) => home,
+        _ => from.place,
+    }
+}
+
+/// The visit `v` (rest-bound) with break `taken - 1` taken on the way: on
+/// the road when its window opens during the drive (arrival, and the part
+/// the vehicle carries, later by its length), else on arrival on site,
+/// service starting after it. Better than before leaving when the window
+/// opens during a long drive.
+fn rest_on_arrival(model: &Model, v: &Visit, vehicle: &Vehicle, taken: usize) -> Option<Visit> {
+    let rest = vehicle.rests[taken - 1];
+    let job = &model.jobs[v.job];
+    // Decided for a repair paused across duty blocks: a break is never
+    // taken on its way (only before leaving, or while waiting on site),
+    // since moving its start would move where its service pauses and
+    // resumes; re-timing it from the start (before leaving) stays exact.
+    if v.finish != v.start + job.service {
+        return None;
+    }
+    let en_route = v.depart.max(rest.open);
+    let at = if en_route < v.vehicle_arrive {
+        en_route
+    } else {
+        v.vehicle_arrive.max(rest.open)
+    };
+    if at > rest.latest_start() {
+        return None;
+    }
+    let mut w = Visit {
+        rest: Some(at),
+        next_rest: taken,
+        ..*v
+    };
+    if at < v.vehicle_arrive {
+        let with_vehicle = !matches!(
+            job.supplies[v.supply],
+            Supply::Courier { .. } | Supply::Delivered { .. }
+        );
+        let (next_rest, delay) = rests_on_the_road(vehicle, taken - 1, at, v.vehicle_arrive);
+        w.next_rest = next_rest;
+        w.vehicle_arrive += delay;
+        if with_vehicle {
+            w.part_arrive += delay;
+            if at < v.pickup {
+                w.pickup += delay;
+            }
+        }
+        w.start = windows::service_start(job, w.vehicle_arrive.max(w.part_arrive));
+    } else {
+        w.start = v.start.max(at + rest.length);
+    }
+    w.finish = w.start + job.service;
+    if windows::breaks_hard_deadline(job, w.start) || w.finish > v.block_end {
+        return None;
+    }
+    w.cost = windows::lateness(job, w.start).plus(Cost::travel(v.cost.travel_minutes));
+    Some(w)
+}
+
+/// Breaks from `first` on taken on a drive due to arrive at `arrive`, the
+/// first at `at`, each later one as soon as its window opens on the road (a
+/// drive of several days takes each day's break): the first break still
+/// owed on arrival, and how much later the vehicle arrives.
+fn rests_on_the_road(vehicle: &Vehicle, first: usize, at: Time, arrive: Time) -> (usize, Time) {
+    let mut delay = vehicle.rests[first].length;
+    let mut free = at + delay;
+    let mut next = first + 1;
+    while let Some(rest) = vehicle.rests.get(next) {
+        let start = free.max(rest.open);
+        if start >= arrive + delay || start > rest.latest_start() {
+            break;
+        }
+        delay += rest.length;
+        free = start + rest.length;
+        next += 1;
+    }
+    (next, delay)
+}
+
+/// The first break owed once the vehicle, free at `from`, has taken every
+/// break that fits before it leaves at `depart`, and the start of the last
+/// of those (`None`: none fits).
+fn rests_while_idle(vehicle: &Vehicle, from: State, depart: Time) -> (usize, Option<Time>) {
+    let mut next = from.next_rest;
+    let mut last = None;
+    while let Some(rest) = vehicle.rests.get(next) {
+        let start = from.at.max(rest.open);
+        if start + rest.length > rest.close.min(depart) {
+            break;
+        }
+        last = Some(start);
+        next += 1;
+    }
+    (next, last)
+}
+
+/// Whether the break owed after `v` can still be taken after it (a visit
+/// spanning a whole break window cannot take two breaks).
+fn can_still_rest(vehicle: &Vehicle, v: &Visit) -> bool {
+    vehicle
+        .rests
+        .get(v.next_rest)
+        .is_none_or(|next| v.finish.max(next.open) <= next.latest_start())
 }
 
 /// How `job` resumes after a pause for a vehicle spending the gaps at
@@ -284,6 +523,9 @@ fn in_duty(
                 drive: l.drive + resume_drive,
                 courier: l.courier,
                 cost: windows::lateness(job, start).plus(Cost::travel(l.cost + resume_cost)),
+                rest: None,
+                next_rest: 0,
+                rest_bound: false,
             });
         }
     }
@@ -320,7 +562,11 @@ mod tests {
             }],
             ..Job::at(1, 5, Cost::default())
         };
-        let from = State { place: 0, at: 0 };
+        let from = State {
+            place: 0,
+            at: 0,
+            next_rest: 0,
+        };
         let v = time_visit(&travel, &job, 7, 0, None, from).unwrap();
         assert_eq!((v.job, v.depart, v.pickup), (7, 40, 40));
         assert_eq!((v.vehicle_arrive, v.part_arrive, v.start), (50, 50, 50));
@@ -343,8 +589,68 @@ mod tests {
         assert_eq!((v.depart, v.drive, v.start, v.finish), (300, 10, 310, 350));
         assert_eq!(v.block_end, 500);
         // Staying where the last job was, the drive is from there.
-        let stay = State { place: 1, at: 150 };
+        let stay = State {
+            place: 1,
+            at: 150,
+            next_rest: 0,
+        };
         let v = time_visit(&travel, &job, 0, 0, Some(&shift), stay).unwrap();
         assert_eq!((v.depart, v.drive, v.start), (300, 30, 330));
+    }
+
+    /// Home 0, job A at 1 (10 away: it must start at 10 and ends at 70),
+    /// job B at 2 (20 from A, must start at exactly 135); a 45-long break in
+    /// `[60, 115]`. It fits nowhere but right after A, `[70, 115]`: not
+    /// before A (the window is shut), not in the wait at B (past the
+    /// window), not after B. The solver serves both with the break there;
+    /// with a break one unit longer the two no longer fit in one route.
+    #[test]
+    fn a_break_is_placed_in_the_only_place_it_fits() {
+        let solved = |length: Time| {
+            let exactly = |place, service, at| Job {
+                ready: at,
+                deadline: Some(crate::model::Deadline { at, hard: true }),
+                ..Job::at(
+                    place,
+                    service,
+                    Cost {
+                        breaches: 1.0,
+                        ..Cost::default()
+                    },
+                )
+            };
+            let model = crate::model::ModelSpec {
+                jobs: vec![exactly(1, 60, 10), exactly(2, 30, 135)],
+                vehicles: vec![Vehicle {
+                    rests: vec![crate::model::Rest {
+                        open: 60,
+                        close: 115,
+                        length,
+                    }],
+                    ..Vehicle::at(0, 0)
+                }],
+                matrix: matrix(3, &[(0, 1, 10), (0, 2, 30), (1, 2, 20)]),
+                shifts: Vec::new(),
+                depot_stock: Vec::new(),
+                dims: 0,
+                restock_level: Vec::new(),
+            }
+            .build()
+            .expect("valid model");
+            let options = crate::SearchOptions {
+                max_iterations: 50,
+                ..crate::SearchOptions::default()
+            };
+            crate::solve(&model, &options).solution.routes[0]
+                .visits
+                .clone()
+        };
+        let route = solved(45);
+        let timing: Vec<_> = route
+            .iter()
+            .map(|v| (v.job, v.rest, v.depart, v.start, v.finish))
+            .collect();
+        assert_eq!(timing, [(0, None, 0, 10, 70), (1, Some(70), 115, 135, 165)]);
+        assert_eq!(solved(46).len(), 1);
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{FolderError, FolderReader, instant, known_id, known_id_or_empty, optional_instant};
 use crate::dispatch::Status;
-use crate::report::schema::dispatch::{DispatchCsvLine, DispatchSummary, RouteLine};
+use crate::report::schema::dispatch::{BREAK_MODE, DispatchCsvLine, DispatchSummary, RouteLine};
 use crate::scenario::{Cells, Columns, DepotIdx, EngineerIdx, Scenario, SiteIdx};
 use chrono::{DateTime, FixedOffset};
 use std::collections::BTreeMap;
@@ -110,6 +110,10 @@ pub fn read_dispatch_folder(dir: &Path, scenario: &Scenario) -> Result<DispatchF
     let stops = match reader.table(&dir.join("routes.csv"), |_| ROUTE_COLUMNS) {
         Some(table) => table.read_rows(&mut reader.diagnostics, |cells| {
             let line: RouteLine = cells.deserialize()?;
+            // A break is a stop of the engineer's day but no job: not read.
+            if line.mode == BREAK_MODE {
+                return None;
+            }
             let engineer = known_id(cells, "engineer", "engineer", &line.engineer, engineer);
             let stop = first_stop_is_one(cells, line.stop);
             let site = known_id(cells, "site", "site", &line.site, site);

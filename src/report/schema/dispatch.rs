@@ -74,7 +74,13 @@ pub const ROUTE_COLUMNS: [&str; 10] = [
     "status",
 ];
 
-/// A row of routes.csv: one stop of an engineer's day, numbered from 1.
+/// `mode` of a routes.csv row that is an engineer's break, not a job: its
+/// `incident` is empty, its `site` the site it is taken at (empty at base),
+/// `arrive` its start and `finish` its end.
+pub const BREAK_MODE: &str = "break";
+
+/// A row of routes.csv: one stop of an engineer's day (a job or a break),
+/// numbered from 1.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RouteLine {
     pub engineer: String,
@@ -147,6 +153,10 @@ pub struct DispatchSummary {
     /// Engineers with at least one job.
     #[serde(default)]
     pub engineers_out: usize,
+    /// Engineers' breaks taken (engineers.csv `break`); left out of
+    /// summary.json when there are none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub breaks: usize,
     /// Paid hours at `[dispatch] engineer_hour_cost`, overtime hours at
     /// `overtime_factor` times that (0 when no hour cost is set).
     #[serde(default)]
@@ -163,6 +173,10 @@ pub struct DispatchSummary {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub days: Vec<DaySummary>,
     pub lines: Vec<DispatchLine>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One planned day of a multi-day dispatch.

@@ -22,11 +22,11 @@ pub use tier_and_engineer::says_around_the_clock;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::scenario::model::{
-    Engineer, EngineerState, Incident, Pin, Scenario, ShiftPattern, StockLevel,
+    BreakRule, Engineer, EngineerState, Incident, Pin, Scenario, ShiftPattern, StockLevel,
 };
 use crate::scenario::table::{Columns, Refs, Table, decode_csv};
 use network::index_of;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// A scenario that could not be loaded, with everything found wrong.
@@ -223,7 +223,7 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
         settings.as_ref().and_then(|s| s.timezone),
     );
     let engineer_table = loader.table("engineers.csv", network::ENGINEER_COLUMNS);
-    let engineers = engineer_table
+    let (engineers, breaks) = engineer_table
         .as_ref()
         .map(|table| {
             network::read_engineers(&mut loader, table, &depot_refs, &depots, settings.is_some())
@@ -358,6 +358,7 @@ pub fn load_folder(dir: &Path) -> Result<Loaded, ScenarioError> {
         installed_base,
         tiers,
         engineers,
+        breaks,
         shift_patterns,
         road_nodes,
         roads: road_list,
@@ -463,26 +464,35 @@ pub fn load_incidents(scenario: &Scenario, path: &Path) -> Result<Vec<Incident>,
 /// bases are the scenario's depots, calendar names resolve as in the
 /// scenario folder, and each calendar must cover the planning horizon.
 pub fn load_roster(scenario: &Scenario, path: &Path) -> Result<Vec<Engineer>, ScenarioError> {
+    load_roster_with_breaks(scenario, path).map(|(engineers, _)| engineers)
+}
+
+/// [`load_roster`] with the roster's breaks by engineer id (its `break`
+/// column), for a caller that routes the engineers.
+pub fn load_roster_with_breaks(
+    scenario: &Scenario,
+    path: &Path,
+) -> Result<(Vec<Engineer>, BTreeMap<String, BreakRule>), ScenarioError> {
     let mut loader = Loader::new(&scenario.dir);
     let ids = scenario.id_index();
     let depots = Refs::of_valid("depot", "depots.csv", ids.depots);
     let Some(table) = loader.table_at(path, network::ENGINEER_COLUMNS) else {
-        return loader.finish(Vec::new()).map(|(engineers, _)| engineers);
+        return loader.finish(Default::default()).map(|(roster, _)| roster);
     };
-    let engineers = network::read_engineers(&mut loader, &table, &depots, &scenario.depots, true);
+    let roster = network::read_engineers(&mut loader, &table, &depots, &scenario.depots, true);
     if let Some(start) = scenario.start_date {
         coverage::check_horizon(
             &mut loader.diagnostics,
             start,
             scenario.horizon_days,
-            &engineers,
+            &roster.0,
             Some(&table),
             &[],
             None,
             &[],
         );
     }
-    loader.finish(engineers).map(|(engineers, _)| engineers)
+    loader.finish(roster).map(|(roster, _)| roster)
 }
 
 /// Loads `engineer_state.csv` (`engineer,available_from,location`) against a loaded scenario.

@@ -6,13 +6,13 @@ use crate::calendar::{HolidayCalendar, parse_time_zone};
 use crate::diagnostic::Code;
 use crate::geodesy::geodesic_km;
 use crate::scenario::model::{
-    Depot, DepotIdx, DepotKind, DepotStatus, Engineer, Idx, InstalledUnit, LatLon, Part, PartIdx,
-    Site, SiteIdx, Tier, TierIdx,
+    BreakRule, Depot, DepotIdx, DepotKind, DepotStatus, Engineer, Idx, InstalledUnit, LatLon, Part,
+    PartIdx, Site, SiteIdx, Tier, TierIdx,
 };
 use crate::scenario::ranges;
 use crate::scenario::table::{Cells, Columns, Refs, Table, drop_duplicate_ids};
 use chrono_tz::Tz;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 pub const DEPOT_COLUMNS: Columns = Columns {
@@ -48,7 +48,7 @@ pub const TIER_COLUMNS: Columns = Columns {
 };
 pub const ENGINEER_COLUMNS: Columns = Columns {
     required: &["id", "name", "base", "skills", "shift", "calendar"],
-    optional: &["days", "tz"],
+    optional: &["days", "tz", "break"],
 };
 
 /// Id-to-index map of a table just read.
@@ -321,24 +321,26 @@ impl Fields for Row<'_, '_> {
     }
 }
 
-/// Engineers; one without `tz` works in the zone of its base depot. With
-/// `report_missing_zone` false (scenario.toml failed, so the zone's sources
-/// are unknown) a missing zone drops the row without a second error.
+/// Engineers, and the breaks of those with one (by id); one without `tz`
+/// works in the zone of its base depot. With `report_missing_zone` false
+/// (scenario.toml failed, so the zone's sources are unknown) a missing zone
+/// drops the row without a second error.
 pub fn read_engineers(
     loader: &mut Loader,
     table: &Table,
     depot_refs: &Refs<DepotIdx>,
     depots: &[Depot],
     report_missing_zone: bool,
-) -> Vec<Engineer> {
-    read_unique(
+) -> (Vec<Engineer>, BTreeMap<String, BreakRule>) {
+    let rows = read_unique(
         loader,
         table,
-        |e: &Engineer| &e.id,
+        |(e, _): &(Engineer, Option<BreakRule>)| &e.id,
         |cells, loader| {
             let id = cells.text("id");
             let name = cells.optional_text("name").unwrap_or_default();
             let base = cells.reference("base", depot_refs);
+            let rest = engineer_break(cells);
             let mut fields = Row { cells, loader };
             let shift = tier_and_engineer::engineer_shift(&mut fields, |fields| {
                 // An unknown base is reported as such.
@@ -357,13 +359,39 @@ pub fn read_engineers(
                 depot.tz
             });
             let (skills, shift) = shift?;
-            Some(Engineer {
+            let engineer = Engineer {
                 id: id?.to_string(),
                 name: name.to_string(),
                 base: base?,
                 skills,
                 shift,
-            })
+            };
+            Some((engineer, rest?))
         },
-    )
+    );
+    let breaks = rows
+        .iter()
+        .filter_map(|(e, rest)| Some((e.id.clone(), (*rest)?)))
+        .collect();
+    (rows.into_iter().map(|(e, _)| e).collect(), breaks)
+}
+
+/// The optional `break` cell: `Some(None)` when empty or absent, `None`
+/// (reported) when malformed.
+fn engineer_break(cells: &mut Cells<'_>) -> Option<Option<BreakRule>> {
+    let Some(text) = cells.optional_text("break") else {
+        return Some(None);
+    };
+    match text.parse::<BreakRule>() {
+        Ok(rule) => Some(Some(rule)),
+        Err(message) => {
+            cells.error(
+                "break",
+                Code::E1022BadBreak,
+                message,
+                "write the break window and length, e.g. `12:00-14:00/45m`, or leave `break` empty for no break",
+            );
+            None
+        }
+    }
 }

@@ -1,0 +1,400 @@
+//! Engineers' breaks (engineers.csv `break`): a bad value is rejected at
+//! its cell; the dispatch places a break where it fits and writes it to
+//! routes.csv; the checker rejects a route that skips a break or puts it
+//! outside its window; on tiny routes the engine's break timing is valid
+//! and never beats the best placement found by brute force.
+
+mod common;
+
+use common::{ScenarioCopy, sparesla, text};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sparesla::dispatch::engine::model::{Deadline, Job, Matrix, ModelSpec, Rest, Vehicle};
+use sparesla::dispatch::engine::route::Route;
+use sparesla::dispatch::engine::schedule::{start_state, visit};
+use sparesla::dispatch::engine::{Cost, Model};
+use sparesla::dispatch::{Dispatch, DispatchOptions, check::check, dispatch};
+use sparesla::report::write_dispatch;
+use sparesla::scenario::{self, Scenario};
+use sparesla::travel::TravelTimes;
+
+/// Every engineer of the tiny fixture with `break`.
+fn tiny_with_break(value: &str) -> ScenarioCopy {
+    let copy = ScenarioCopy::fixture("tiny");
+    copy.edit("engineers.csv", |text| {
+        let mut lines = text.lines();
+        let header = format!("{},break", lines.next().unwrap_or_default());
+        let rows = lines.map(|row| format!("{row},{value}"));
+        std::iter::once(header)
+            .chain(rows)
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    });
+    copy
+}
+
+#[test]
+fn a_bad_break_is_rejected_at_its_cell_and_an_empty_one_means_none() {
+    let copy = tiny_with_break("12:00-14:00/3h");
+    let output = sparesla(&["validate", copy.path().to_str().unwrap()]);
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("engineers.csv:2:8: error[E1022]: `12:00-14:00/3h`: a 180-minute break does not fit its 120-minute window"),
+        "{stderr}"
+    );
+    for bad in [
+        "12:00-14:00",
+        "12:00-14:00/45",
+        "22:00-02:00/45m",
+        "12-14/45m",
+    ] {
+        let copy = tiny_with_break(bad);
+        let error = scenario::load(copy.path()).expect_err(bad);
+        let codes: Vec<&str> = error
+            .diagnostics
+            .errors()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(codes, ["E1022"; 3], "{bad}");
+    }
+    let copy = tiny_with_break("");
+    let loaded = scenario::load(copy.path()).expect("an empty break is no break");
+    assert!(loaded.scenario.breaks.is_empty());
+}
+
+/// 2026-03-10 (a Tuesday) at `hh:mm` in Shanghai.
+fn at(clock: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(&format!("2026-03-10T{clock}:00+08:00"))
+        .unwrap()
+        .timestamp()
+}
+
+/// One incident at S1 (next to the central depot CW, where E1 is based)
+/// opened at 11:30: with half an hour to handle the part and half an hour
+/// to repair, it cannot be done before 12:00.
+fn lunch_scenario(window: &str) -> (ScenarioCopy, Scenario) {
+    let copy = tiny_with_break(window);
+    copy.write(
+        "incidents.csv",
+        "id,site,opened,part,kind\nI1,S1,2026-03-10T11:30,PSU,reactive\n",
+    )
+    .write("stock.csv", "depot,part,on_hand\nCW,PSU,1\n");
+    let s = scenario::load(copy.path()).expect("scenario").scenario;
+    (copy, s)
+}
+
+fn solve(s: &Scenario) -> (TravelTimes, Dispatch) {
+    let travel = TravelTimes::build(s).expect("travel");
+    let options = DispatchOptions {
+        time_limit: std::time::Duration::from_secs(600),
+        seed: 7,
+        max_iterations: 50,
+        bound: None,
+    };
+    let result = dispatch(s, &travel, &s.incidents, &s.stock, options).expect("dispatch");
+    (travel, result)
+}
+
+/// The break window is exactly its length, so the break fits only at
+/// 12:00, while the engineer is on the way: the repair is then done after
+/// it, and routes.csv shows the break as the engineer's first stop.
+#[test]
+fn a_break_is_placed_in_the_only_place_it_fits_and_written_as_a_stop() {
+    let (copy, s) = lunch_scenario("12:00-12:45/45m");
+    let (travel, result) = solve(&s);
+    let errors = check(&s, &travel, &s.incidents, &s.stock, &result);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let (engineer, job) = result.assignments[0].visit.expect("assigned");
+    assert_eq!(s.engineer(engineer).id, "E1");
+    assert_eq!(job.rest, Some(at("12:00")));
+    // Taken at the depot or on the road (the job's drive includes it), so
+    // the repair starts after it.
+    assert!(job.arrive >= at("12:45"), "{job:?}");
+    assert_eq!(result.breaks_taken(), 1);
+
+    let out = copy.path().join("out");
+    write_dispatch(&out, &s, &result).expect("write");
+    let routes = std::fs::read_to_string(out.join("routes.csv")).expect("routes.csv");
+    let rows: Vec<Vec<&str>> = routes.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        rows[0],
+        [
+            "engineer",
+            "stop",
+            "incident",
+            "site",
+            "source_depot",
+            "mode",
+            "depart",
+            "arrive",
+            "finish",
+            "status"
+        ]
+    );
+    assert_eq!(
+        rows[1],
+        [
+            "E1",
+            "1",
+            "",
+            "",
+            "",
+            "break",
+            "2026-03-10T12:00:00+08:00",
+            "2026-03-10T12:00:00+08:00",
+            "2026-03-10T12:45:00+08:00",
+            ""
+        ]
+    );
+    assert_eq!(rows[2][..3], ["E1", "2", "I1"]);
+    let summary = std::fs::read_to_string(out.join("summary.json")).expect("summary");
+    assert!(summary.contains("\"breaks\": 1"), "{summary}");
+    // The report's reader takes the jobs and leaves the break out.
+    let files = sparesla::report::read::read_dispatch_folder(&out, &s).expect("readable");
+    assert_eq!(files.stops.len(), 1);
+}
+
+#[test]
+fn the_checker_rejects_a_route_without_its_break_or_with_it_outside_its_window() {
+    let (_copy, s) = lunch_scenario("12:00-12:45/45m");
+    let (travel, with_break) = solve(&s);
+    // Planned as if nobody took a break: the repair runs through lunch.
+    let mut no_breaks = s.clone();
+    no_breaks.breaks.clear();
+    let (_, without) = solve(&no_breaks);
+    assert_eq!(without.breaks_taken(), 0);
+    let errors = check(&s, &travel, &s.incidents, &s.stock, &without);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("E1: no break of 45 min")),
+        "{errors:#?}"
+    );
+    // The break reported an hour early, outside its window.
+    let mut early = with_break.clone();
+    if let Some((_, job)) = early.assignments[0].visit.as_mut() {
+        job.rest = job.rest.map(|r| r - 3600);
+    }
+    let errors = check(&s, &travel, &s.incidents, &s.stock, &early);
+    assert_eq!(
+        errors,
+        [
+            "E1: break at 2026-03-10T11:00:00+08:00 outside its window",
+            "E1: no break of 45 min between 2026-03-10T12:00:00+08:00 and 2026-03-10T12:45:00+08:00 (works past its latest start)"
+        ]
+    );
+}
+
+/// A vehicle at place 0 from time 0 with one break, and up to four jobs
+/// with ready times and soft deadlines, supplied from the vehicle.
+fn tiny_model(rng: &mut ChaCha8Rng, jobs: usize) -> Model {
+    let places = jobs + 1;
+    let points: Vec<i64> = (0..places).map(|_| rng.random_range(0..40)).collect();
+    let times = (0..places * places)
+        .map(|k| Some((points[k / places] - points[k % places]).abs()))
+        .collect();
+    let job_list = (0..jobs)
+        .map(|j| {
+            let ready = rng.random_range(0..150);
+            Job {
+                ready,
+                deadline: Some(Deadline {
+                    at: ready + rng.random_range(0..60),
+                    hard: false,
+                }),
+                breach_weight: 1.0,
+                late_weight: 1.0,
+                ..Job::at(1 + j, rng.random_range(5..40), Cost::default())
+            }
+        })
+        .collect();
+    let open = rng.random_range(20..120);
+    let rest = Rest {
+        open,
+        close: open + rng.random_range(30..90),
+        length: 30,
+    };
+    ModelSpec {
+        jobs: job_list,
+        vehicles: vec![Vehicle {
+            rests: vec![rest],
+            ..Vehicle::at(0, 0)
+        }],
+        matrix: Matrix::from_times(places, times, 1.0).expect("matrix"),
+        shifts: Vec::new(),
+        depot_stock: Vec::new(),
+        dims: 0,
+        restock_level: Vec::new(),
+    }
+    .build()
+    .expect("valid model")
+}
+
+/// Breaches and minutes late of serving `order` with the break taken at
+/// `place`: `Some(k)` before leaving for the `k`-th job (as early in the
+/// window as the vehicle is free), `Some(n + k)` on arriving at it (service
+/// after the break, unless the wait covers it), `Some(2n + k)` on the road
+/// to it (as early in the window as it is driving; arrival later by the
+/// break), `None` not at all; `None` if that placement breaks the rules
+/// (outside the window, or skipped while work goes on past its latest
+/// start).
+fn placed(model: &Model, order: &[usize], place: Option<usize>) -> Option<(f64, f64)> {
+    let rest = model.vehicles[0].rests[0];
+    let n = order.len();
+    let (mut here, mut free, mut taken) = (0, 0, false);
+    let (mut breaches, mut late) = (0.0, 0.0);
+    for (k, &j) in order.iter().enumerate() {
+        let job = &model.jobs[j];
+        let mut depart = free;
+        if place == Some(k) {
+            let start = free.max(rest.open);
+            (start <= rest.latest_start()).then_some(())?;
+            depart = start + rest.length;
+            taken = true;
+        }
+        let drive = model.matrix.time(here, job.place)?;
+        let mut arrive = depart + drive;
+        if place == Some(2 * n + k) {
+            let at = depart.max(rest.open);
+            (at <= rest.latest_start() && at < arrive).then_some(())?;
+            arrive += rest.length;
+            taken = true;
+        }
+        let mut start = arrive.max(job.ready);
+        if place == Some(n + k) {
+            let at = arrive.max(rest.open);
+            (at <= rest.latest_start()).then_some(())?;
+            start = start.max(at + rest.length);
+            taken = true;
+        }
+        if let Some(d) = job.deadline.filter(|d| start > d.at) {
+            breaches += job.breach_weight;
+            late += (start - d.at) as f64 * job.late_weight;
+        }
+        free = start + job.service;
+        here = job.place;
+    }
+    (taken || free <= rest.latest_start()).then_some((breaches, late))
+}
+
+/// Whether the engine's timing of `order` takes the break inside its
+/// window while neither driving nor serving, or needs none.
+fn engine_timing_is_valid(model: &Model, order: &[usize]) -> bool {
+    let vehicle = &model.vehicles[0];
+    let rest = vehicle.rests[0];
+    let mut from = start_state(vehicle);
+    let mut busy = Vec::new();
+    let mut breaks = Vec::new();
+    for &j in order {
+        let Some(v) = visit(model, vehicle, from, j, 0) else {
+            return false;
+        };
+        let drive = model.matrix.time(from.place, model.jobs[j].place);
+        // On the road, the break leaves the drive as long as the road takes.
+        let on_the_road = v.rest.is_some_and(|b| {
+            v.depart <= b
+                && b + rest.length <= v.vehicle_arrive
+                && drive.is_some_and(|d| v.vehicle_arrive - v.depart - rest.length >= d)
+        });
+        if !on_the_road {
+            busy.push((v.depart, v.vehicle_arrive));
+        }
+        busy.push((v.start, v.finish));
+        breaks.extend(v.rest);
+        from = v.state(model);
+    }
+    let in_window = |b: i64| rest.open <= b && b + rest.length <= rest.close;
+    let free = |b: i64| busy.iter().all(|&(s, e)| b + rest.length <= s || e <= b);
+    match breaks[..] {
+        [] => from.at <= rest.latest_start(),
+        [b] => in_window(b) && free(b),
+        _ => false,
+    }
+}
+
+fn permutations(n: usize) -> Vec<Vec<usize>> {
+    if n == 0 {
+        return vec![Vec::new()];
+    }
+    let mut all = Vec::new();
+    for p in permutations(n - 1) {
+        for k in 0..=p.len() {
+            let mut q = p.clone();
+            q.insert(k, n - 1);
+            all.push(q);
+        }
+    }
+    all
+}
+
+#[test]
+fn on_tiny_routes_the_engine_times_breaks_validly_and_never_beats_brute_force() {
+    let mut rng = ChaCha8Rng::seed_from_u64(17);
+    let (mut orders, mut optimal, mut with_break) = (0, 0, 0);
+    for _ in 0..150 {
+        let jobs = rng.random_range(1..=4);
+        let model = tiny_model(&mut rng, jobs);
+        for order in permutations(jobs) {
+            let best = std::iter::once(None)
+                .chain((0..3 * jobs).map(Some))
+                .filter_map(|place| placed(&model, &order, place))
+                .min_by(|a, b| a.partial_cmp(b).expect("finite"))
+                .expect("some placement is always valid without hard limits");
+            let jobs_of: Vec<(usize, usize)> = order.iter().map(|&j| (j, 0)).collect();
+            let cost = Route::cost_of_jobs(&model, 0, &jobs_of).expect("the engine times it");
+            assert!(engine_timing_is_valid(&model, &order), "{order:?}");
+            let engine = (cost.breaches, cost.late_minutes);
+            assert!(
+                engine.0 > best.0 + 1e-9 || (engine.0 > best.0 - 1e-9 && engine.1 >= best.1 - 1e-9),
+                "the engine {engine:?} beats every placement {best:?}"
+            );
+            orders += 1;
+            optimal +=
+                usize::from((engine.0 - best.0).abs() < 1e-9 && (engine.1 - best.1).abs() < 1e-9);
+            let vehicle = &model.vehicles[0];
+            let mut from = start_state(vehicle);
+            for &j in &order {
+                let v = visit(&model, vehicle, from, j, 0).expect("timed");
+                with_break += usize::from(v.rest.is_some());
+                from = v.state(&model);
+            }
+        }
+    }
+    eprintln!(
+        "{optimal} of {orders} orders timed as well as the best placement; {with_break} breaks"
+    );
+    assert!(
+        with_break * 3 > orders,
+        "{with_break} breaks in {orders} orders"
+    );
+    assert!(optimal * 10 >= orders * 9, "{optimal} of {orders} optimal");
+}
+
+/// The bundled day with a lunch break for every engineer (24x7 ones and
+/// multi-day drives to the far west included): every break passes the
+/// independent checker, and no incident is left unassigned for want of one.
+#[test]
+fn the_bundled_day_with_lunch_breaks_passes_the_checker() {
+    let copy = ScenarioCopy::of(&common::root().join("scenarios/china-baseline"));
+    copy.edit("engineers.csv", |text| {
+        let mut lines = text.lines();
+        let header = format!("{},break", lines.next().unwrap_or_default());
+        let rows = lines.map(|row| format!("{row},12:00-14:00/45m"));
+        std::iter::once(header)
+            .chain(rows)
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    });
+    let s = scenario::load(copy.path()).expect("scenario").scenario;
+    let (travel, result) = solve(&s);
+    let errors = check(&s, &travel, &s.incidents, &s.stock, &result);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(result.breaks_taken() > 20, "{}", result.breaks_taken());
+    assert!(
+        result.assignments.iter().all(|a| a.visit.is_some()),
+        "unassigned with breaks"
+    );
+}
