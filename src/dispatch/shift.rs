@@ -15,6 +15,17 @@ pub fn shift_blocks(
     to: Seconds,
 ) -> Result<(Vec<usize>, Vec<DutyBlocks>), CalendarError> {
     let years = scenario_years(scenario);
+    blocks_per_rule(scenario, |shift| {
+        duty_blocks(shift, years.clone(), from, to)
+    })
+}
+
+/// Each distinct shift rule's blocks, made once by `blocks_of`, and each
+/// engineer's index into them.
+fn blocks_per_rule(
+    scenario: &Scenario,
+    mut blocks_of: impl FnMut(&Shift) -> Result<DutyBlocks, CalendarError>,
+) -> Result<(Vec<usize>, Vec<DutyBlocks>), CalendarError> {
     let mut rules: Vec<&Shift> = Vec::new();
     let mut blocks = Vec::new();
     let mut shift_of = Vec::with_capacity(scenario.engineers.len());
@@ -22,7 +33,7 @@ pub fn shift_blocks(
         let index = match rules.iter().position(|r| **r == engineer.shift) {
             Some(index) => index,
             None => {
-                blocks.push(duty_blocks(&engineer.shift, years.clone(), from, to)?);
+                blocks.push(blocks_of(&engineer.shift)?);
                 rules.push(&engineer.shift);
                 rules.len() - 1
             }
@@ -66,28 +77,15 @@ pub fn planned_day_blocks(
     days: u32,
 ) -> Result<(Vec<usize>, Vec<DutyBlocks>), CalendarError> {
     let years = scenario_years(scenario);
-    let mut rules: Vec<&Shift> = Vec::new();
-    let mut blocks = Vec::new();
-    let mut shift_of = Vec::with_capacity(scenario.engineers.len());
-    for engineer in &scenario.engineers {
-        let index = match rules.iter().position(|r| **r == engineer.shift) {
-            Some(index) => index,
-            None => {
-                let shift = &engineer.shift;
-                let end = *day_bounds(shift.tz, start, days).last().unwrap_or(&start);
-                let whole = duty_blocks(shift, years.clone(), from, end)?;
-                let cut: Vec<(Seconds, Seconds)> = whole
-                    .blocks()
-                    .iter()
-                    .filter(|b| b.start < end)
-                    .map(|b| (b.start, b.end.min(end)))
-                    .collect();
-                blocks.push(DutyBlocks::new(cut));
-                rules.push(shift);
-                rules.len() - 1
-            }
-        };
-        shift_of.push(index);
-    }
-    Ok((shift_of, blocks))
+    blocks_per_rule(scenario, |shift| {
+        let end = *day_bounds(shift.tz, start, days).last().unwrap_or(&start);
+        let whole = duty_blocks(shift, years.clone(), from, end)?;
+        let cut: Vec<(Seconds, Seconds)> = whole
+            .blocks()
+            .iter()
+            .filter(|b| b.start < end)
+            .map(|b| (b.start, b.end.min(end)))
+            .collect();
+        Ok(DutyBlocks::new(cut))
+    })
 }
