@@ -98,14 +98,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         sparesla::plan::count_engineers(&scenario, &travel, &mut model, &engineers)
             .map_err(|e| InvalidInput(format!("{}: {e}", roster.display())))?;
     }
-    let network = FixedNetwork::new(&model, &plan.open(&scenario), plan.primary(&scenario));
+    let open = plan.open(&scenario);
+    let network = FixedNetwork::new(&model, &open, plan.primary(&scenario));
     let stock: BTreeMap<_, _> = plan
         .stock
         .iter()
         .map(|row| ((row.depot, row.part), row.stock))
         .collect();
     let plan_point = network.evaluate(&stock);
-    let open = plan.open(&scenario);
     let promised = sparesla::plan::lateral::evaluate(&model, &open, &stock)
         .costs(&model, &open, &stock)
         .total();

@@ -7,7 +7,7 @@ use super::stock_model::fill_rate;
 use super::{CostBreakdown, TravelHours};
 use crate::people::{Cover, CoverModel};
 use crate::scenario::SiteClocks;
-use crate::scenario::{DepotIdx, DepotStatus, Engineer, PartIdx, Scenario, SiteIdx};
+use crate::scenario::{DepotIdx, DepotStatus, Engineer, IdIndex, PartIdx, Scenario, SiteIdx};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A plan as its output files state it.
@@ -150,7 +150,7 @@ pub fn check_plan(scenario: &Scenario, travel: &TravelHours, claims: &PlanClaims
         .iter()
         .map(|(site, part, _)| lateral_sources(scenario, travel, &clocks, claims, *site, *part))
         .collect();
-    let fills = lateral_fills(scenario, claims, &items, &sources);
+    let fills = lateral_fills(scenario, &ids, claims, &items, &sources);
     // What the engineers give each row: the roster's cover, or every
     // failure with stock met when the plan counts no people.
     let roster = match &claims.roster_file {
@@ -295,11 +295,11 @@ fn lateral_sources(
 /// it, by plain repeated substitution until nothing moves.
 fn lateral_fills(
     scenario: &Scenario,
+    ids: &IdIndex,
     claims: &PlanClaims,
     items: &[(SiteIdx, PartIdx, f64)],
     sources: &[Vec<(String, String)>],
 ) -> BTreeMap<(String, String), f64> {
-    let ids = scenario.id_index();
     let mut fills: BTreeMap<(String, String), f64> = BTreeMap::new();
     for _ in 0..1_000 {
         let mut load: BTreeMap<&(String, String), f64> = BTreeMap::new();
