@@ -266,6 +266,58 @@ pub fn responds_in_time(
     false
 }
 
+/// For one class and duty rule, the longest drive (and the longest way
+/// round by the part's depot) with which a responder is still on site in
+/// time: [`responds_in_time`] for every drive at once. A responder leaving
+/// at block start `s` arrives at `max(s + drive, part)` (or `s + pickup`),
+/// and is in time in the block when that is at most
+/// `min(allowed, end - repair)`; so it is in time exactly when its drive is
+/// at most the best block's slack. A share asks this of every responder in
+/// every class, so one pass over the blocks per rule replaces one per
+/// responder.
+#[derive(Clone, Copy, Debug)]
+struct LatestDrives {
+    /// Waiting for the part to arrive (`None`: never in time).
+    by_courier: Option<Seconds>,
+    /// Collecting the part on the way.
+    collecting: Option<Seconds>,
+}
+
+impl LatestDrives {
+    fn of(
+        blocks: &[sparesla_routing::model::Block],
+        allowed: Seconds,
+        part_on_site: Seconds,
+        repair: Seconds,
+    ) -> Self {
+        let mut latest = LatestDrives {
+            by_courier: None,
+            collecting: None,
+        };
+        for block in blocks.iter().take(MAX_BLOCKS) {
+            let leave = block.start.max(0);
+            let arrive_by = allowed.min(block.end - repair);
+            if arrive_by < leave {
+                continue;
+            }
+            let slack = arrive_by - leave;
+            latest.collecting = latest.collecting.max(Some(slack));
+            if part_on_site <= arrive_by {
+                latest.by_courier = latest.by_courier.max(Some(slack));
+            }
+        }
+        latest
+    }
+
+    fn on_time(&self, responder: &Responder) -> bool {
+        self.by_courier.is_some_and(|d| responder.drive <= d)
+            || responder
+                .pickup
+                .zip(self.collecting)
+                .is_some_and(|(pickup, d)| pickup <= d)
+    }
+}
+
 /// The sampled failure instants of one clock, grouped by what an engineer
 /// of each duty rule faces at them: the time to the deadline and the duty
 /// blocks ahead, both relative to the failure. The timing rule is
@@ -278,12 +330,16 @@ pub fn responds_in_time(
 pub struct SampleClasses {
     /// Per class: how many rated instants it stands for.
     weights: Vec<u32>,
-    /// Per class: seconds from the failure to its deadline.
-    allowed: Vec<Seconds>,
-    /// Per class and rule (`class * rules + rule`): the blocks that end
-    /// after the failure and start by its deadline (at most
+    /// Per class and rule (`class * rules + rule`): the index of what the
+    /// rule's engineers face in the class among the rule's [`Self::faced`].
+    faced_in: Vec<u32>,
+    /// Per rule: each distinct time to the deadline and the blocks that
+    /// end after the failure and start by its deadline (at most
     /// [`MAX_BLOCKS`]), relative to the failure, starts before it at 0.
-    blocks: Vec<Vec<sparesla_routing::model::Block>>,
+    /// One rule's engineers face far fewer distinct things than the
+    /// classes count (a 24x7 rule faces one per time allowed), so a share
+    /// times each once.
+    faced: Vec<Vec<(Seconds, Vec<sparesla_routing::model::Block>)>>,
     rules: usize,
     rated: u64,
 }
@@ -330,18 +386,31 @@ impl SampleClasses {
                 (*rule, Responder { pickup, ..*r })
             })
             .collect();
-        let mut met = 0.0;
-        for (class, (&weight, &allowed)) in self.weights.iter().zip(&self.allowed).enumerate() {
-            let mut all_busy = 1.0;
-            for (rule, r) in &responders {
-                let blocks = &self.blocks[class * self.rules + rule];
-                if responds_in_time(blocks, 0, allowed, r, part_lead, repair) {
-                    all_busy *= r.busy;
-                    if all_busy == 0.0 {
-                        break;
-                    }
+        // Per rule present: for each thing its engineers may face, the
+        // chance that all of the rule's responders in time are busy.
+        let mut rules_busy: Vec<(usize, Vec<f64>)> = Vec::new();
+        for (rule, r) in &responders {
+            let at = match rules_busy.iter().position(|(k, _)| k == rule) {
+                Some(at) => at,
+                None => {
+                    rules_busy.push((*rule, vec![1.0; self.faced[*rule].len()]));
+                    rules_busy.len() - 1
+                }
+            };
+            let busy = &mut rules_busy[at].1;
+            for ((allowed, blocks), busy) in self.faced[*rule].iter().zip(busy.iter_mut()) {
+                if LatestDrives::of(blocks, *allowed, part_lead, repair).on_time(r) {
+                    *busy *= r.busy;
                 }
             }
+        }
+        let mut met = 0.0;
+        for (class, &weight) in self.weights.iter().enumerate() {
+            let faced_in = &self.faced_in[class * self.rules..(class + 1) * self.rules];
+            let all_busy: f64 = rules_busy
+                .iter()
+                .map(|(rule, busy)| busy[faced_in[*rule] as usize])
+                .product();
             met += f64::from(weight) * (1.0 - all_busy);
         }
         met / self.rated as f64
@@ -358,9 +427,13 @@ impl Samples {
         longest_repair: Seconds,
     ) -> SampleClasses {
         type Key = (Seconds, Vec<Vec<(Seconds, Seconds)>>);
+        type Faced = (Seconds, Vec<(Seconds, Seconds)>);
         let mut index: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
+        let mut faced_index: Vec<std::collections::HashMap<Faced, u32>> =
+            vec![std::collections::HashMap::new(); duties.len()];
         let mut classes = SampleClasses {
             rules: duties.len(),
+            faced: vec![Vec::new(); duties.len()],
             ..SampleClasses::default()
         };
         let mut cursors = vec![0usize; duties.len()];
@@ -396,13 +469,24 @@ impl Samples {
                 None => {
                     index.insert(key.clone(), classes.weights.len());
                     classes.weights.push(1);
-                    classes.allowed.push(key.0);
-                    classes.blocks.extend(key.1.into_iter().map(|blocks| {
-                        blocks
-                            .into_iter()
-                            .map(|(start, end)| sparesla_routing::model::Block { start, end })
-                            .collect()
-                    }));
+                    let (allowed, ahead) = key;
+                    for (rule, blocks) in ahead.into_iter().enumerate() {
+                        let faced = &mut classes.faced[rule];
+                        let at = *faced_index[rule]
+                            .entry((allowed, blocks.clone()))
+                            .or_insert_with(|| {
+                                let blocks = blocks
+                                    .into_iter()
+                                    .map(|(start, end)| sparesla_routing::model::Block {
+                                        start,
+                                        end,
+                                    })
+                                    .collect();
+                                faced.push((allowed, blocks));
+                                (faced.len() - 1) as u32
+                            });
+                        classes.faced_in.push(at);
+                    }
                 }
             }
         }
