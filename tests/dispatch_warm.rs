@@ -84,6 +84,10 @@ fn case() -> Case {
 }
 
 fn warm(case: &Case, previous: &[Pin]) -> Dispatch {
+    warm_with(case, previous, options())
+}
+
+fn warm_with(case: &Case, previous: &[Pin], options: DispatchOptions) -> Dispatch {
     dispatch_warm(
         &case.scenario,
         &case.travel,
@@ -91,7 +95,7 @@ fn warm(case: &Case, previous: &[Pin]) -> Dispatch {
         &case.scenario.stock,
         &case.live,
         previous,
-        options(),
+        options,
     )
     .expect("warm re-plan")
 }
@@ -176,6 +180,13 @@ fn warm_re_plan_from_a_poor_start_still_assigns_what_cold_assigns() {
     }
     let warm_plan = warm(&case, &crammed);
     assert_sound(&case, &warm_plan, &cold);
+    // Without improvement iterations nothing repairs the start but the
+    // insertion of what does not fit, and the plan from scratch beside it.
+    let unimproved = DispatchOptions {
+        max_iterations: 0,
+        ..options()
+    };
+    assert_sound(&case, &warm_with(&case, &crammed, unimproved), &cold);
     // Previous visits naming an engineer or supply that no longer exists
     // are ignored, not an error.
     let mut stale = case.previous.clone();
