@@ -29,6 +29,11 @@ const TAIL_DAYS: i64 = 30;
 /// `CoverModel::responders`): it bounds the share they could add.
 const NEGLIGIBLY_BUSY: f64 = 1e-4;
 
+/// Rounds of the fixed point between positions' loads and busy chances
+/// (each round's overflow uses the previous round's busy chances); loads
+/// settle within a few, as busy chances are small.
+const BUSY_ROUNDS: usize = 4;
+
 /// A staffed position: an engineer of the roster, or one the planner adds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Position {
@@ -402,64 +407,90 @@ impl CoverModel {
     }
 
     /// Estimates each position's chance of being on another job when a
-    /// failure comes. A position takes its share of the failures it is the
-    /// quickest of its rule for (split evenly between the rules that
-    /// respond and the equally quick positions of a rule), each the drive
-    /// there and the repair; over its yearly duty time that is its offered
-    /// load ρ, and a single-server loss system is busy ρ / (1 + ρ) of the
-    /// time (Erlang's loss formula with one server).
+    /// failure comes. Of each rule's positions, the quickest take the
+    /// failures (split evenly between the rules that respond and the
+    /// equally quick positions of a rule), and the next quickest take what
+    /// overflows when all quicker ones are busy (as dispatch sends them;
+    /// the overflow model of loss systems with ordered hunting), each job
+    /// the drive there and the repair. Over its yearly duty time that is a
+    /// position's offered load ρ, and a single-server loss system is busy
+    /// ρ / (1 + ρ) of the time (Erlang's loss formula with one server).
+    /// Overflow depends on how busy the quicker ones are, so loads and
+    /// busy chances are iterated from everyone free ([`BUSY_ROUNDS`]).
     pub fn estimate_busy(&self, staff: &mut Staff, demand: &[(SiteIdx, Vec<(PartIdx, f64)>)]) {
-        let mut load = vec![0.0; staff.positions.len()];
-        for (site, parts) in demand {
-            for (part, rate) in parts {
-                let skill = &self.skill[part.index()];
-                let mut quickest: Vec<Option<(Seconds, Vec<usize>)>> =
-                    vec![None; staff.rules.len()];
-                for (index, position) in staff.positions.iter().enumerate() {
-                    if !position.has_skill(skill) {
-                        continue;
-                    }
-                    let Some(drive) = self.drive[position.base.index()][site.index()] else {
-                        continue;
-                    };
-                    let best = &mut quickest[position.rule];
-                    match best {
-                        Some((d, set)) if *d == drive => set.push(index),
-                        Some((d, _)) if *d < drive => {}
-                        _ => *best = Some((drive, vec![index])),
-                    }
-                }
-                let rules = quickest.iter().flatten().count() as f64;
-                for (drive, set) in quickest.iter().flatten() {
-                    // The drive there and the repair: the drive home mostly
-                    // overlaps the next call's slack (or the next call
-                    // starts from the site), and counting it overstated
-                    // busy engineers against simulation.
-                    let job = (drive + self.repair[part.index()]) as f64;
-                    for index in set {
-                        load[*index] += rate * job / rules / set.len() as f64;
-                    }
-                }
-            }
-        }
         let duty_per_year: Vec<f64> = staff
             .duties
             .iter()
             .map(|duty| self.samples.duty_per_year(duty))
             .collect();
-        staff.busy = staff
-            .positions
-            .iter()
-            .zip(&load)
-            .map(|(position, load)| {
-                let duty = duty_per_year[position.rule];
-                if duty <= 0.0 {
-                    return 0.0;
+        staff.busy = vec![0.0; staff.positions.len()];
+        for _ in 0..BUSY_ROUNDS {
+            let load = self.offered_load(staff, demand);
+            staff.busy = staff
+                .positions
+                .iter()
+                .zip(&load)
+                .map(|(position, load)| {
+                    let duty = duty_per_year[position.rule];
+                    if duty <= 0.0 {
+                        return 0.0;
+                    }
+                    let offered = load / duty;
+                    offered / (1.0 + offered)
+                })
+                .collect();
+        }
+    }
+
+    /// Seconds of work a year offered to each position, given how busy
+    /// each is (see [`Self::estimate_busy`]).
+    fn offered_load(&self, staff: &Staff, demand: &[(SiteIdx, Vec<(PartIdx, f64)>)]) -> Vec<f64> {
+        let mut load = vec![0.0; staff.positions.len()];
+        for (site, parts) in demand {
+            let most_allowed = self.clocks[self.clock_of_site[site.index()]].most_allowed();
+            for (part, rate) in parts {
+                let skill = &self.skill[part.index()];
+                // Per rule and drive, quickest first: the positions alike.
+                let mut groups: BTreeMap<(usize, Seconds), Vec<usize>> = BTreeMap::new();
+                for (index, position) in staff.positions.iter().enumerate() {
+                    if !position.has_skill(skill) {
+                        continue;
+                    }
+                    if let Some(drive) = self.drive[position.base.index()][site.index()] {
+                        groups
+                            .entry((position.rule, drive))
+                            .or_default()
+                            .push(index);
+                    }
                 }
-                let offered = load / duty;
-                offered / (1.0 + offered)
-            })
-            .collect();
+                let mut rules: Vec<usize> = groups.keys().map(|(rule, _)| *rule).collect();
+                rules.dedup();
+                let per_rule = rate / rules.len().max(1) as f64;
+                // Per rule: the chance that every quicker position is busy.
+                let mut overflow: Vec<f64> = vec![1.0; staff.rules.len()];
+                let mut served: Vec<bool> = vec![false; staff.rules.len()];
+                for ((rule, drive), set) in &groups {
+                    let quickest = !std::mem::replace(&mut served[*rule], true);
+                    // Slower ones take overflow only where they may still
+                    // be in time, and not once it is negligible (as the
+                    // cover counts them, see `responders`).
+                    if !quickest && (*drive > most_allowed || overflow[*rule] < NEGLIGIBLY_BUSY) {
+                        continue;
+                    }
+                    // The drive there and the repair: the drive home mostly
+                    // overlaps the next call's slack (or the next call
+                    // starts from the site), and counting it overstated
+                    // busy engineers against simulation.
+                    let job = (drive + self.repair[part.index()]) as f64;
+                    let offered = per_rule * overflow[*rule] * job / set.len() as f64;
+                    for index in set {
+                        load[*index] += offered;
+                        overflow[*rule] *= staff.busy[*index];
+                    }
+                }
+            }
+        }
+        load
     }
 
     /// The cover of every `(site, part)` demand, computed once per site,
