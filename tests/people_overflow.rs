@@ -5,7 +5,8 @@
 //! against the simulation of the same plan, and against what counting only
 //! the quickest position of the rule would promise.
 //!
-//! One site 1 h from depot N and 2.5 h from depot F, one cheap part with a
+//! One site 1 h from depot N and 1.75 h from depot F (a backup counts when it
+//! could make the tightest deadline from twice as far), one cheap part with a
 //! 6 h repair, 200 failures a year (so the near engineer is busy about a
 //! seventh of the time, and waiting for it to finish often comes too
 //! late), a dear penalty (so the shelf seldom runs dry).
@@ -20,7 +21,7 @@ use std::time::Duration;
 
 const FAILURES_PER_YEAR: f64 = 200.0;
 const NEAR_HOURS: f64 = 1.0;
-const FAR_HOURS: f64 = 2.5;
+const FAR_HOURS: f64 = 1.75;
 const REPAIR_HOURS: f64 = 6.0;
 
 /// The scenario with the near engineer, and the far one when `far`.
@@ -128,8 +129,8 @@ fn a_slower_engineer_of_the_same_rule_covers_the_quicker_ones_busy_time() {
     let tier = &planned.tiers[0];
     let quickest_only = 1.0 - near_engineer_busy();
     // The far engineer takes the near one's overflow, 200 x 0.14 failures
-    // of 8.5 h each, so it is busy about 3% of the time: both are busy at
-    // once about 0.4% of the time.
+    // of 7.75 h each, so it is busy a few per cent of the time while the
+    // near one is: both are busy at once well under 1% of the time.
     assert!(
         tier.people_attainment > quickest_only + 0.1 && tier.people_attainment < 0.999,
         "people half {} (the quickest alone {quickest_only})",
@@ -158,11 +159,13 @@ fn a_slower_engineer_of_the_same_rule_covers_the_quicker_ones_busy_time() {
         "{attainment_alone} without, {} with",
         attainment.mean
     );
-    // Dispatch may also wait for the near engineer to finish when that is
-    // sooner than the far one's drive, which the loss model does not count:
-    // the promise may lie a little below simulation, never above it.
+    // Dispatch may also wait for the near engineer to finish (here it is
+    // already on site), which the loss model does not count, and the far
+    // one's busy chance while the near one is busy is taken generously:
+    // the promise may lie below simulation, by less than the one
+    // point, never above it.
     assert!(
-        promised <= attainment.ci_high.unwrap() && attainment.mean - promised < 0.005,
+        promised <= attainment.ci_high.unwrap() && attainment.mean - promised < 0.01,
         "promised {promised:.5}, simulated {:.5}",
         attainment.mean
     );
