@@ -8,14 +8,16 @@
 //! (15 a year, so the engineer is rarely busy), a cheap part and a dear
 //! penalty (so the planner stocks it well and the shelf seldom runs dry).
 
+mod common;
+
+use common::plan_keeping_the_roster;
 use sparesla::calendar::WeekdaySet;
-use sparesla::plan::{self, Backend, PlanOptions, Staffing};
+use sparesla::plan;
 use sparesla::scenario::{self, Scenario, StockLevel, load_calendar};
 use sparesla::simulate::{BreachReason, SimulateOptions, Simulation, simulate};
 use sparesla::travel::TravelTimes;
 use std::fs;
 use std::path::Path;
-use std::time::Duration;
 
 /// Road hours from the depot to S1, S2, S3.
 const DRIVE_HOURS: [f64; 3] = [1.0, 2.0, 3.0];
@@ -79,29 +81,6 @@ fn with_courier_speed(dir: &Path, shifts: &[&str], factor: f64) -> Scenario {
         ),
     );
     scenario::load(dir).expect("one-engineer scenario").scenario
-}
-
-/// The plan with the roster kept, and its stock as levels to simulate.
-fn plan_keeping_the_roster(s: &Scenario) -> (plan::Plan, Vec<StockLevel>) {
-    let travel = plan::depot_site_hours(s, &TravelTimes::build(s).unwrap());
-    let options = PlanOptions {
-        backend: Backend::default_backend(),
-        time_limit: Duration::from_secs(60),
-        gap: 0.0,
-        staffing: Staffing::Keep,
-    };
-    let planned = plan::plan(s, &travel, options).unwrap();
-    let levels = planned
-        .pools
-        .iter()
-        .zip(&planned.stock)
-        .map(|(pool, &on_hand)| StockLevel {
-            depot: pool.depot,
-            part: pool.part,
-            on_hand,
-        })
-        .collect();
-    (planned, levels)
 }
 
 fn simulated(s: &Scenario, stock: &[StockLevel]) -> Simulation {

@@ -11,13 +11,14 @@
 //! seventh of the time, and waiting for it to finish often comes too
 //! late), a dear penalty (so the shelf seldom runs dry).
 
-use sparesla::plan::{self, Backend, PlanOptions, Staffing};
+mod common;
+
+use common::plan_keeping_the_roster;
 use sparesla::scenario::{self, Scenario, StockLevel};
 use sparesla::simulate::{SimulateOptions, simulate};
 use sparesla::travel::TravelTimes;
 use std::fs;
 use std::path::Path;
-use std::time::Duration;
 
 const FAILURES_PER_YEAR: f64 = 200.0;
 const NEAR_HOURS: f64 = 1.0;
@@ -78,28 +79,6 @@ fn two_depots(dir: &Path, far: bool) -> Scenario {
     }
     write("engineers.csv", &engineers);
     scenario::load(dir).expect("overflow scenario").scenario
-}
-
-fn plan_keeping_the_roster(s: &Scenario) -> (plan::Plan, Vec<StockLevel>) {
-    let travel = plan::depot_site_hours(s, &TravelTimes::build(s).unwrap());
-    let options = PlanOptions {
-        backend: Backend::default_backend(),
-        time_limit: Duration::from_secs(60),
-        gap: 0.0,
-        staffing: Staffing::Keep,
-    };
-    let planned = plan::plan(s, &travel, options).unwrap();
-    let levels = planned
-        .pools
-        .iter()
-        .zip(&planned.stock)
-        .map(|(pool, &on_hand)| StockLevel {
-            depot: pool.depot,
-            part: pool.part,
-            on_hand,
-        })
-        .collect();
-    (planned, levels)
 }
 
 /// The near engineer alone, by hand: each failure takes the drive there

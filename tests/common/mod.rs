@@ -175,3 +175,30 @@ pub fn deadline(
         .deadline(opened)
         .map(|due| sparesla::calendar::format_instant(due, clock.tz()))
 }
+
+/// The plan of `s` with the roster kept (`--staffing keep`, microlp or the
+/// default backend, gap 0), and its stock as levels to simulate.
+pub fn plan_keeping_the_roster(
+    s: &sparesla::scenario::Scenario,
+) -> (sparesla::plan::Plan, Vec<sparesla::scenario::StockLevel>) {
+    use sparesla::plan::{self, Backend, PlanOptions, Staffing};
+    let travel = plan::depot_site_hours(s, &sparesla::travel::TravelTimes::build(s).unwrap());
+    let options = PlanOptions {
+        backend: Backend::default_backend(),
+        time_limit: std::time::Duration::from_secs(60),
+        gap: 0.0,
+        staffing: Staffing::Keep,
+    };
+    let planned = plan::plan(s, &travel, options).unwrap();
+    let levels = planned
+        .pools
+        .iter()
+        .zip(&planned.stock)
+        .map(|(pool, &on_hand)| sparesla::scenario::StockLevel {
+            depot: pool.depot,
+            part: pool.part,
+            on_hand,
+        })
+        .collect();
+    (planned, levels)
+}
