@@ -116,6 +116,17 @@ fn main() {
         incidents.len(),
         total
     );
+    // The server clock runs in real time from the first incident's opening,
+    // while the incidents are posted as fast as the server answers: the
+    // later ones are opened ahead of the server's now (the server keeps the
+    // posted openings, so deadlines are the day's; engineers are free from
+    // the server's now). The lag says how far the replay ran ahead.
+    let server_now = incidents[0].opened + chrono::Duration::milliseconds((total * 1000.0) as i64);
+    let last_opened = incidents.last().map_or(server_now, |i| i.opened);
+    println!(
+        "clock: the last incident opened {} min ahead of the server clock",
+        (last_opened - server_now).num_minutes()
+    );
     report("POST /api/incidents", &mut posts);
     report("PATCH /api/incidents/{id}", &mut patches);
     let late_posts = posts.iter().skip(OPEN).copied().collect::<Vec<_>>();

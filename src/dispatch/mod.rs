@@ -20,6 +20,7 @@ mod reason;
 pub mod rest;
 pub mod schedule;
 pub mod shift;
+mod warm;
 
 use crate::calendar::{CalendarError, Seconds};
 use crate::scenario::{EngineerIdx, EngineerState, Incident, Pin, Scenario, StockLevel};
@@ -28,6 +29,7 @@ pub use problem::Problem;
 pub use schedule::{Cost, JobTiming, Mode};
 use serde::Serialize;
 use std::time::Duration;
+pub use warm::dispatch_warm;
 
 /// Why a dispatch could not be computed.
 #[derive(Debug, thiserror::Error)]

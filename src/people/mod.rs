@@ -29,6 +29,25 @@ const TAIL_DAYS: i64 = 30;
 /// `CoverModel::responders`): it bounds the share they could add.
 const NEGLIGIBLY_BUSY: f64 = 1e-4;
 
+/// Rounds of the fixed point between positions' loads and busy chances
+/// (each round's overflow uses the previous round's busy chances); loads
+/// settle within a few, as busy chances are small.
+const BUSY_ROUNDS: usize = 4;
+
+/// Seconds in a year, for failure rates per year.
+const SECONDS_PER_YEAR: f64 = 365.25 * 86_400.0;
+
+/// Per position: the seconds of work a year offered to it, those of the
+/// calls it is among the quickest of its rule for, and the expected number
+/// of overflow calls that reach it within a window of the quicker ones'
+/// busy period (see [`CoverModel::estimate_busy`]).
+#[derive(Default)]
+struct OfferedLoad {
+    total: Vec<f64>,
+    first_calls: Vec<f64>,
+    overflow_exposure: Vec<f64>,
+}
+
 /// A staffed position: an engineer of the roster, or one the planner adds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Position {
@@ -53,6 +72,11 @@ pub struct Staff {
     /// Per position, the chance it is on another job when a failure comes
     /// (missing: free; see [`CoverModel::estimate_busy`]).
     pub busy: Vec<f64>,
+    /// Per position, the chance it is on another job when a failure comes
+    /// that every quicker position of its rule is busy for (missing: as
+    /// [`Self::busy`]). Overflow comes while the quicker ones are busy, so
+    /// the slower ones are busier then than on average.
+    pub busy_overflowing: Vec<f64>,
     /// Per clock of the cover model, its sampled instants grouped for
     /// these rules (kept by [`CoverModel::rule`]; stale or missing, covers
     /// are summed instant by instant instead).
@@ -257,15 +281,23 @@ impl CoverModel {
         site: SiteIdx,
         skill: &str,
     ) -> Vec<(usize, Responder<'a>)> {
-        let most_allowed = self.clocks[self.clock_of_site[site.index()]].most_allowed();
-        let busy = |index: usize| staff.busy.get(index).copied().unwrap_or(0.0);
+        let clock = &self.clocks[self.clock_of_site[site.index()]];
+        let most_allowed = clock.most_allowed();
+        let backup_reach = clock.least_allowed() / 2;
+        let busy = |index: usize| {
+            let busy = staff.busy.get(index).copied().unwrap_or(0.0);
+            let overflowing = staff.busy_overflowing.get(index).copied();
+            (busy, overflowing.unwrap_or(busy))
+        };
         let positions = staff
             .positions
             .iter()
             .enumerate()
             .map(|(i, p)| (p, busy(i)));
-        let mut groups: BTreeMap<(usize, Seconds, Option<Seconds>), f64> = BTreeMap::new();
-        for (position, busy) in positions.chain(extra.map(|p| (p, 0.0))) {
+        // Per group: the chance all its positions are busy, on average and
+        // when the quicker ones of the rule are busy.
+        let mut groups: BTreeMap<(usize, Seconds, Option<Seconds>), (f64, f64)> = BTreeMap::new();
+        for (position, (busy, overflowing)) in positions.chain(extra.map(|p| (p, (0.0, 0.0)))) {
             if !position.has_skill(skill) {
                 continue;
             }
@@ -276,20 +308,31 @@ impl CoverModel {
                 continue;
             }
             let pickup = self.pickup(position.base, site);
-            *groups.entry((position.rule, drive, pickup)).or_insert(1.0) *= busy;
+            let all_busy = groups
+                .entry((position.rule, drive, pickup))
+                .or_insert((1.0, 1.0));
+            all_busy.0 *= busy;
+            all_busy.1 *= overflowing;
         }
         // Keys sort by rule, then drive: each rule's groups quickest first.
         let mut taken_busy: Vec<f64> = vec![1.0; staff.rules.len()];
+        let mut taken_any: Vec<bool> = vec![false; staff.rules.len()];
         groups
             .into_iter()
-            .filter(|&((rule, _, pickup), busy)| {
+            .filter_map(|((rule, drive, pickup), (busy, overflowing))| {
                 // The group that collects the part may beat quicker drivers
                 // that wait for a courier, so it always counts.
-                let counts = taken_busy[rule] >= NEGLIGIBLY_BUSY || pickup.is_some();
-                if counts {
-                    taken_busy[rule] *= busy;
+                if taken_busy[rule] < NEGLIGIBLY_BUSY && pickup.is_none() {
+                    return None;
                 }
-                counts
+                let quickest = !taken_any[rule];
+                if !quickest && pickup.is_none() && drive > backup_reach {
+                    return None;
+                }
+                taken_any[rule] = true;
+                let busy = if quickest { busy } else { overflowing };
+                taken_busy[rule] *= busy;
+                Some(((rule, drive, pickup), busy))
             })
             .map(|((rule, drive, pickup), busy)| {
                 let responder = Responder {
@@ -402,64 +445,126 @@ impl CoverModel {
     }
 
     /// Estimates each position's chance of being on another job when a
-    /// failure comes. A position takes its share of the failures it is the
-    /// quickest of its rule for (split evenly between the rules that
-    /// respond and the equally quick positions of a rule), each the drive
-    /// there and the repair; over its yearly duty time that is its offered
-    /// load ρ, and a single-server loss system is busy ρ / (1 + ρ) of the
-    /// time (Erlang's loss formula with one server).
+    /// failure comes. Of each rule's positions, the quickest take the
+    /// failures (split evenly between the rules that respond and the
+    /// equally quick positions of a rule), and the next quickest take what
+    /// overflows when all quicker ones are busy (as dispatch sends them;
+    /// the overflow model of loss systems with ordered hunting), each job
+    /// the drive there and the repair. Over its yearly duty time that is a
+    /// position's offered load ρ, and a single-server loss system is busy
+    /// ρ / (1 + ρ) of the time (Erlang's loss formula with one server).
+    /// Overflow depends on how busy the quicker ones are, so loads and
+    /// busy chances are iterated from everyone free ([`BUSY_ROUNDS`]).
     pub fn estimate_busy(&self, staff: &mut Staff, demand: &[(SiteIdx, Vec<(PartIdx, f64)>)]) {
-        let mut load = vec![0.0; staff.positions.len()];
-        for (site, parts) in demand {
-            for (part, rate) in parts {
-                let skill = &self.skill[part.index()];
-                let mut quickest: Vec<Option<(Seconds, Vec<usize>)>> =
-                    vec![None; staff.rules.len()];
-                for (index, position) in staff.positions.iter().enumerate() {
-                    if !position.has_skill(skill) {
-                        continue;
-                    }
-                    let Some(drive) = self.drive[position.base.index()][site.index()] else {
-                        continue;
-                    };
-                    let best = &mut quickest[position.rule];
-                    match best {
-                        Some((d, set)) if *d == drive => set.push(index),
-                        Some((d, _)) if *d < drive => {}
-                        _ => *best = Some((drive, vec![index])),
-                    }
-                }
-                let rules = quickest.iter().flatten().count() as f64;
-                for (drive, set) in quickest.iter().flatten() {
-                    // The drive there and the repair: the drive home mostly
-                    // overlaps the next call's slack (or the next call
-                    // starts from the site), and counting it overstated
-                    // busy engineers against simulation.
-                    let job = (drive + self.repair[part.index()]) as f64;
-                    for index in set {
-                        load[*index] += rate * job / rules / set.len() as f64;
-                    }
-                }
-            }
-        }
         let duty_per_year: Vec<f64> = staff
             .duties
             .iter()
             .map(|duty| self.samples.duty_per_year(duty))
             .collect();
-        staff.busy = staff
-            .positions
+        let busy_of = |staff: &Staff, load: &[f64]| -> Vec<f64> {
+            staff
+                .positions
+                .iter()
+                .zip(load)
+                .map(|(position, load)| {
+                    let duty = duty_per_year[position.rule];
+                    if duty <= 0.0 {
+                        return 0.0;
+                    }
+                    let offered = load / duty;
+                    offered / (1.0 + offered)
+                })
+                .collect()
+        };
+        staff.busy = vec![0.0; staff.positions.len()];
+        staff.busy_overflowing.clear();
+        let mut load = OfferedLoad::default();
+        for _ in 0..BUSY_ROUNDS {
+            load = self.offered_load(staff, demand);
+            staff.busy = busy_of(staff, &load.total);
+        }
+        // While the quicker ones are busy, a slower position is busy with
+        // its own first calls, or with an overflow call that came within
+        // the quicker ones' busy period and its own job (Poisson arrivals
+        // at the full rate of the calls it backs up, over the shorter of
+        // the two: the quicker one's job is half done on average).
+        let first_calls = busy_of(staff, &load.first_calls);
+        staff.busy_overflowing = first_calls
             .iter()
-            .zip(&load)
-            .map(|(position, load)| {
-                let duty = duty_per_year[position.rule];
-                if duty <= 0.0 {
-                    return 0.0;
-                }
-                let offered = load / duty;
-                offered / (1.0 + offered)
-            })
+            .zip(&load.overflow_exposure)
+            .map(|(busy, exposure)| 1.0 - (1.0 - busy) * (-exposure).exp())
             .collect();
+    }
+
+    /// Seconds of work a year offered to each position, given how busy
+    /// each is (see [`Self::estimate_busy`]).
+    fn offered_load(
+        &self,
+        staff: &Staff,
+        demand: &[(SiteIdx, Vec<(PartIdx, f64)>)],
+    ) -> OfferedLoad {
+        let positions = staff.positions.len();
+        let mut load = OfferedLoad {
+            total: vec![0.0; positions],
+            first_calls: vec![0.0; positions],
+            overflow_exposure: vec![0.0; positions],
+        };
+        for (site, parts) in demand {
+            let most_allowed = self.clocks[self.clock_of_site[site.index()]].most_allowed();
+            for (part, rate) in parts {
+                let skill = &self.skill[part.index()];
+                // Per rule and drive, quickest first: the positions alike.
+                let mut groups: BTreeMap<(usize, Seconds), Vec<usize>> = BTreeMap::new();
+                for (index, position) in staff.positions.iter().enumerate() {
+                    if !position.has_skill(skill) {
+                        continue;
+                    }
+                    if let Some(drive) = self.drive[position.base.index()][site.index()] {
+                        groups
+                            .entry((position.rule, drive))
+                            .or_default()
+                            .push(index);
+                    }
+                }
+                let mut rules: Vec<usize> = groups.keys().map(|(rule, _)| *rule).collect();
+                rules.dedup();
+                let per_rule = rate / rules.len().max(1) as f64;
+                // Per rule: the chance that every quicker position is busy.
+                let mut overflow: Vec<f64> = vec![1.0; staff.rules.len()];
+                // Per rule: the job of its quickest positions, once seen.
+                let mut quickest_job: Vec<Option<f64>> = vec![None; staff.rules.len()];
+                for ((rule, drive), set) in &groups {
+                    let quickest = quickest_job[*rule].is_none();
+                    // Slower ones take overflow only where they may still
+                    // be in time, and not once it is negligible (as the
+                    // cover counts them, see `responders`).
+                    if !quickest && (*drive > most_allowed || overflow[*rule] < NEGLIGIBLY_BUSY) {
+                        continue;
+                    }
+                    // The drive there and the repair: the drive home mostly
+                    // overlaps the next call's slack (or the next call
+                    // starts from the site), and counting it overstated
+                    // busy engineers against simulation.
+                    let job = (drive + self.repair[part.index()]) as f64;
+                    let offered = per_rule * overflow[*rule] * job / set.len() as f64;
+                    let (first, exposure) = match quickest_job[*rule] {
+                        None => (offered, 0.0),
+                        Some(quicker) => {
+                            let window = job.min(quicker / 2.0);
+                            (0.0, per_rule / set.len() as f64 * window / SECONDS_PER_YEAR)
+                        }
+                    };
+                    quickest_job[*rule].get_or_insert(job);
+                    for index in set {
+                        load.total[*index] += offered;
+                        load.first_calls[*index] += first;
+                        load.overflow_exposure[*index] += exposure;
+                        overflow[*rule] *= staff.busy[*index];
+                    }
+                }
+            }
+        }
+        load
     }
 
     /// The cover of every `(site, part)` demand, computed once per site,

@@ -70,6 +70,10 @@ pub struct ClockSamples {
 impl ClockSamples {
     /// The most time any rated failure is given: an engineer farther away
     /// never makes a deadline of this clock.
+    pub fn least_allowed(&self) -> Seconds {
+        self.least_allowed
+    }
+
     pub fn most_allowed(&self) -> Seconds {
         self.most_allowed
     }

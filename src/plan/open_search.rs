@@ -32,8 +32,28 @@ const KICKS_WITHOUT_IMPROVEMENT: usize = 60;
 const KICK_SEED: u64 = 23;
 /// Bisection steps per tier multiplier when fitting mu.
 const FIT_STEPS: usize = 40;
+/// The fill the descent counts on at most when it checks that the served
+/// demand can meet a tier's requirement (stock is bounded, so fill stays
+/// below 1).
+const ATTAINABLE_FILL: f64 = 0.999;
+/// Priced cost per failure a year of requirement the served demand cannot
+/// meet: more than any saving a move could bring.
+const SHORTFALL_PENALTY: f64 = 1e9;
+/// Descents (each followed by a refit of mu) from one start at most.
+const START_ROUNDS: usize = 6;
 /// Relative improvement a move must bring (rounding in the running sums).
 const MIN_IMPROVEMENT: f64 = 1e-9;
+
+/// What planning a local optimum gave.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Planned {
+    /// Planned before.
+    Seen,
+    /// No stock meets the targets with this open set.
+    Infeasible,
+    /// Planned now; `better` if it beats the best so far.
+    New { better: bool },
+}
 
 /// One demand item (a site's failures of one part).
 struct Item {
@@ -77,6 +97,10 @@ pub(super) struct PricedSearch<'a> {
     pool_met: Vec<f64>,
     pool_priced: Vec<f64>,
     total: f64,
+    /// Per tier, the failures of the items some open depot serves: the
+    /// most stock could meet. The descent keeps it above `required`.
+    served_met: Vec<f64>,
+    required: Vec<f64>,
     touched: Vec<bool>,
     touched_list: Vec<usize>,
 }
@@ -141,6 +165,8 @@ impl<'a> PricedSearch<'a> {
             pool_met: vec![0.0; pools * tiers],
             pool_priced: vec![0.0; pools],
             total: 0.0,
+            served_met: vec![0.0; tiers],
+            required: Vec::new(),
             touched: vec![false; pools],
             touched_list: Vec::new(),
         };
@@ -157,6 +183,7 @@ impl<'a> PricedSearch<'a> {
         self.pool_cost_weight.fill(0.0);
         self.pool_met.fill(0.0);
         self.position = vec![UNSERVED; self.items.len()];
+        self.served_met.fill(0.0);
         for (i, item) in self.items.iter().enumerate() {
             let served = self.options[item.options.clone()]
                 .iter()
@@ -167,6 +194,7 @@ impl<'a> PricedSearch<'a> {
                 self.pool_rate[q] += item.rate;
                 self.pool_cost_weight[q] += item.cost;
                 self.pool_met[q * tiers + item.tier] += item.met;
+                self.served_met[item.tier] += item.met;
             }
         }
         for q in 0..self.pool_rate.len() {
@@ -253,6 +281,7 @@ impl<'a> PricedSearch<'a> {
         let old = self.position[i];
         if old == UNSERVED {
             self.total -= weight;
+            self.served_met[tier] += met;
         } else {
             let q = self.options[first + old as usize].pool as usize;
             self.pool_rate[q] -= rate;
@@ -262,6 +291,7 @@ impl<'a> PricedSearch<'a> {
         }
         if position == UNSERVED {
             self.total += weight;
+            self.served_met[tier] -= met;
         } else {
             let q = self.options[first + position as usize].pool as usize;
             self.pool_rate[q] += rate;
@@ -306,25 +336,39 @@ impl<'a> PricedSearch<'a> {
         self.touched_list.clear();
     }
 
-    /// The priced total after toggling every depot of `moves`, the state
+    /// The priced total, plus a penalty per failure a year by which the
+    /// served demand falls short of a tier's requirement: a set whose
+    /// sites are too often out of reach has no plan at any stock, however
+    /// cheap its priced cost.
+    fn score(&self) -> f64 {
+        let shortfall: f64 = self
+            .required
+            .iter()
+            .zip(&self.served_met)
+            .map(|(need, served)| (need - served * ATTAINABLE_FILL).max(0.0))
+            .sum();
+        self.total + SHORTFALL_PENALTY * shortfall
+    }
+
+    /// The score after toggling every depot of `moves`, the state
     /// left as it was.
     fn try_moves(&mut self, moves: &[usize]) -> f64 {
         for d in moves {
             self.toggle(*d);
         }
-        let total = self.total;
+        let total = self.score();
         for d in moves.iter().rev() {
             self.toggle(*d);
         }
         total
     }
 
-    /// Descends on the priced cost: the best single toggle while one
+    /// Descends on the score (priced cost, shortfall penalised): the best single toggle while one
     /// improves, then the first improving swap of an open candidate for a
     /// neighbouring closed one; until neither improves or `deadline`.
     fn descend(&mut self, deadline: Instant) {
         loop {
-            let current = self.total;
+            let current = self.score();
             let mut best: Option<(f64, usize)> = None;
             for &d in &self.candidates.clone() {
                 let total = self.try_moves(&[d]);
@@ -399,6 +443,21 @@ impl<'a> PricedSearch<'a> {
         self.reset(&open);
     }
 
+    /// Moves mu halfway towards its fit to the current open set. A full
+    /// refit swings between sets: the mu of a small set (stock must make up
+    /// for the sites out of reach) opens many depots, whose own low mu
+    /// closes them again; halfway settles in between (measured on the
+    /// national greenfield network).
+    fn refit_mu_damped(&mut self, required: &[f64]) {
+        let before = self.mu.clone();
+        self.fit_mu(required);
+        for (mu, old) in self.mu.iter_mut().zip(before) {
+            *mu = 0.5 * (*mu + old);
+        }
+        let open = self.open.clone();
+        self.reset(&open);
+    }
+
     /// Demand of tier k met by stock when every pool holds its priced optimum.
     fn met(&self, k: usize) -> f64 {
         let tiers = self.mu.len();
@@ -421,14 +480,15 @@ impl<'a> PricedSearch<'a> {
         stop_below: f64,
         mut plan: impl FnMut(&[bool]) -> Option<f64>,
     ) {
+        self.required = required.to_vec();
         let mut seen: BTreeSet<Vec<bool>> = BTreeSet::new();
         let mut best: Option<(f64, Vec<bool>)> = None;
         let mut planned = |open: &[bool], best: &mut Option<(f64, Vec<bool>)>| {
             if !seen.insert(open.to_vec()) {
-                return false;
+                return Planned::Seen;
             }
             let Some(cost) = plan(open) else {
-                return false;
+                return Planned::Infeasible;
             };
             let better = best
                 .as_ref()
@@ -436,7 +496,7 @@ impl<'a> PricedSearch<'a> {
             if better {
                 *best = Some((cost, open.to_vec()));
             }
-            better
+            Planned::New { better }
         };
         for start in starts {
             if Instant::now() >= deadline {
@@ -445,13 +505,21 @@ impl<'a> PricedSearch<'a> {
             self.reset(start);
             self.fit_mu(required);
             // Descend, plan, refit mu to the new set, until the set stays.
-            for _ in 0..4 {
+            // A set whose plan cannot meet the targets (the descent closed
+            // the only depots in reach of too many sites) is refitted too:
+            // mu then rises until the next descent serves them again.
+            for _ in 0..START_ROUNDS {
                 self.descend(deadline);
                 let open = self.open.clone();
-                if !planned(&open, &mut best) || Instant::now() >= deadline {
+                let outcome = planned(&open, &mut best);
+                tracing::debug!(
+                    "priced search: {} depots open, {outcome:?}",
+                    open.iter().filter(|o| **o).count()
+                );
+                if outcome == Planned::Seen || Instant::now() >= deadline {
                     break;
                 }
-                self.fit_mu(required);
+                self.refit_mu_damped(required);
             }
         }
         let Some((_, best_open)) = best.clone() else {
@@ -474,7 +542,7 @@ impl<'a> PricedSearch<'a> {
             }
             self.descend(deadline);
             let open = self.open.clone();
-            if planned(&open, &mut best) {
+            if planned(&open, &mut best) == (Planned::New { better: true }) {
                 since_improvement = 0;
                 self.fit_mu(required);
             }

@@ -71,6 +71,7 @@ pub fn added_cost_bound(
     let mut free = people.staff.clone();
     free.positions.truncate(people.roster_prices.len());
     free.busy.clear();
+    free.busy_overflowing.clear();
     let usable: Vec<bool> = scenario
         .depots
         .iter()

@@ -48,6 +48,10 @@ const INTERVAL_SHRINK: f64 = 0.8;
 const PATIENCE: usize = 30;
 /// Share of the ascent's time the plans of its minimisers may take.
 const PLANNING_SHARE: f64 = 0.3;
+/// First step factor of the Polyak steps: the top of the classical (0, 2]
+/// range, as the target (the best plan) is close to the bound once the
+/// priced search has found a good plan, which makes the steps short.
+const INITIAL_STEP: f64 = 2.0;
 /// Smallest step before the ascent gives up.
 const MIN_STEP: f64 = 1e-4;
 /// Pools of at most this many items get their bracket exactly, by every
@@ -673,7 +677,7 @@ impl<'a> AssignmentAscent<'a> {
             },
             best_plan: f64::INFINITY,
             seen: BTreeSet::new(),
-            step: 1.0,
+            step: INITIAL_STEP,
             since_improvement: 0,
             started: Instant::now(),
             planning: Duration::ZERO,

@@ -193,6 +193,9 @@ impl People {
             .positions
             .truncate(self.roster_prices.len() + count);
         self.staff.busy.truncate(self.staff.positions.len());
+        self.staff
+            .busy_overflowing
+            .truncate(self.staff.positions.len());
     }
 
     /// Sets the added positions to `added` and every demand item's cover
@@ -734,6 +737,7 @@ pub fn count_roster(
 pub fn apply_free(model: &mut PlanModel, cover_model: &CoverModel, staff: &Staff) {
     let mut free = staff.clone();
     free.busy.clear();
+    free.busy_overflowing.clear();
     let demand: Vec<(SiteIdx, Vec<_>)> = model
         .sites
         .iter()

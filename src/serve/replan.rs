@@ -1,4 +1,5 @@
-//! Re-planning a floor with the dispatch engine ([`crate::dispatch::dispatch_live`]):
+//! Re-planning a floor with the dispatch engine, warm-started from the
+//! previous plan ([`crate::dispatch::dispatch_warm`]):
 //! open, accepted and en-route tickets are routed; accepted and en-route
 //! ones are pinned to their engineer, depot and mode; on-site ones are under
 //! way (their engineer busy, their part taken); stock taken stays taken.
@@ -23,12 +24,16 @@ pub enum ReplanError {
     Engine(String),
 }
 
-/// Improvement iterations of one re-plan (the budget still caps it). A
+/// Improvement iterations of a re-plan from scratch (the budget still caps it). A
 /// change moves one or two jobs of a day already planned, and a dispatcher
 /// waits on the answer: a few hundred iterations settle it, where the
 /// 2,000 of a batch `dispatch` kept every write at the whole budget (2 s
 /// with 500 engineers; docs/serve.md has the load figures).
 const REPLAN_ITERATIONS: u64 = 300;
+
+/// Improvement iterations of a warm-started re-plan ([`dispatch::dispatch_warm`]):
+/// the previous plan was improved already, only the change is new.
+const WARM_ITERATIONS: u64 = 60;
 
 /// Re-plans `floor` at `now` within the desk's budget, and stores the
 /// plan of each routed ticket in it.
@@ -41,43 +46,58 @@ pub fn replan(desk: &Desk, floor: &mut Floor, now: DateTime<Utc>) -> Result<(), 
         .iter()
         .map(|&k| floor.tickets[k].incident.clone())
         .collect();
-    let pins: Vec<Pin> = routed
-        .iter()
-        .enumerate()
-        .filter(|&(_, &k)| floor.tickets[k].state.is_pinned())
-        .filter_map(|(position, &k)| {
-            let planned = floor.plan.get(&floor.tickets[k].incident.id)?;
-            let visit = planned.visit.as_ref()?;
-            Some(Pin {
-                incident: position,
-                engineer: visit.engineer,
-                depot: visit.depot,
-                mode: visit.mode,
-                depart: visit.depart,
+    let previous_visits = |pinned: bool| -> Vec<Pin> {
+        routed
+            .iter()
+            .enumerate()
+            .filter(|&(_, &k)| floor.tickets[k].state.is_pinned() == pinned)
+            .filter_map(|(position, &k)| {
+                let planned = floor.plan.get(&floor.tickets[k].incident.id)?;
+                let visit = planned.visit.as_ref()?;
+                Some(Pin {
+                    incident: position,
+                    engineer: visit.engineer,
+                    depot: visit.depot,
+                    mode: visit.mode,
+                    depart: visit.depart,
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
     let live = Live {
         engineers: live_engineers(desk, floor, now),
-        pins,
+        pins: previous_visits(true),
     };
+    // Open tickets start where the last plan put them.
+    let previous = previous_visits(false);
     let options = DispatchOptions {
         time_limit: desk.settings.replan_budget,
         seed: 0,
-        max_iterations: REPLAN_ITERATIONS,
+        max_iterations: if previous.is_empty() {
+            REPLAN_ITERATIONS
+        } else {
+            WARM_ITERATIONS
+        },
         bound: None,
     };
     let stock = desk.stock_left(floor);
-    let result =
-        dispatch::dispatch_live(scenario, &desk.travel, &incidents, &stock, &live, options)
-            .map_err(|e| match e {
-                DispatchError::Deadline { incident, source } => ReplanError::Deadline {
-                    incident,
-                    message: source.to_string(),
-                },
-                DispatchError::Pin(message) => ReplanError::Pins(message),
-                other => ReplanError::Engine(other.to_string()),
-            })?;
+    let result = dispatch::dispatch_warm(
+        scenario,
+        &desk.travel,
+        &incidents,
+        &stock,
+        &live,
+        &previous,
+        options,
+    )
+    .map_err(|e| match e {
+        DispatchError::Deadline { incident, source } => ReplanError::Deadline {
+            incident,
+            message: source.to_string(),
+        },
+        DispatchError::Pin(message) => ReplanError::Pins(message),
+        other => ReplanError::Engine(other.to_string()),
+    })?;
     let mut plan: HashMap<String, Planned> = HashMap::with_capacity(result.assignments.len());
     for assignment in &result.assignments {
         let incident = &result.incidents[assignment.incident];
