@@ -131,6 +131,7 @@ fn pay() -> Pay {
         per_time: 0.7,
         overtime_after: 250,
         overtime_extra: 0.5,
+        past_shift: 40,
     }
 }
 
@@ -183,6 +184,7 @@ fn cached_evaluations_match_with(pay: Option<Pay>, breaks: bool, days: bool) {
     let mut checked = 0;
     let mut breaks_taken = 0;
     let mut paused = 0;
+    let mut later_days = 0;
     for _ in 0..300 {
         let mut model = random_model_with(&mut rng, 8, days);
         if breaks {
@@ -212,6 +214,7 @@ fn cached_evaluations_match_with(pay: Option<Pay>, breaks: bool, days: bool) {
                 Route::cost_of_jobs(&model, vehicle, &jobs)
             ));
             breaks_taken += route.visits.iter().filter(|v| v.rest.is_some()).count();
+            later_days += route.visits.iter().skip(1).filter(|v| v.new_day).count();
             paused += route
                 .visits
                 .iter()
@@ -282,6 +285,8 @@ fn cached_evaluations_match_with(pay: Option<Pay>, breaks: bool, days: bool) {
     }
     // With days, the routes hold paused jobs (so the rule is exercised).
     assert_eq!(paused > 10, days, "{paused} paused visits");
+    // With days, routes run over several trips from home (paid day by day).
+    assert_eq!(later_days > 10, days, "{later_days} days begun at home");
 }
 
 /// A Solomon-format instance of `n` random customers.
@@ -676,6 +681,7 @@ fn breaches_lateness_and_overtime_match_brute_force() {
             per_time: 0.3,
             overtime_after: 120,
             overtime_extra: 0.6,
+            past_shift: 0,
         });
         let found = solve(&model, &options(case, 1500)).solution;
         let best = brute_force_model(&model);
@@ -689,11 +695,7 @@ fn breaches_lateness_and_overtime_match_brute_force() {
             "case {case}: {:?} vs brute force {best:?}",
             found.cost
         );
-        overtime += found
-            .routes
-            .iter()
-            .map(|r| model.pay.overtime(r.paid))
-            .sum::<i64>();
+        overtime += found.routes.iter().map(|r| r.overtime).sum::<i64>();
     }
     assert!(
         overtime > 0,

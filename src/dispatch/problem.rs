@@ -412,6 +412,7 @@ pub fn pay(settings: &DispatchSettings) -> Pay {
         per_time,
         overtime_after: settings.overtime_after_hours.map_or(NEVER, secs),
         overtime_extra: per_time * (settings.overtime_factor - 1.0),
+        past_shift: secs(settings.max_overtime_hours),
     }
 }
 

@@ -398,18 +398,23 @@ pub struct Model {
     pub pay: Pay,
 }
 
-/// The price of a route's paid time: from the departure (delayed as far as
-/// it goes without changing anything after it) to the return, or to the
-/// last job's finish for a vehicle that does not return. Added to the
+/// The price of a route's paid time, day by day ([`crate::features::paid`]):
+/// each duty day's paid time runs from that day's departure (the first
+/// delayed as far as it goes without changing anything after it) to its
+/// return, or to its last job's finish for a vehicle that does not return;
+/// off-duty time and breaks taken while out are not paid. Added to the
 /// third (cost) term of [`Cost`].
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Pay {
     /// Cost per time unit of paid time.
     pub per_time: f64,
-    /// Paid time beyond this is overtime ([`NEVER`]: none).
+    /// A day's paid time beyond this is overtime ([`NEVER`]: none).
     pub overtime_after: Time,
     /// Extra cost per time unit of overtime, on top of `per_time`.
     pub overtime_extra: f64,
+    /// The last `past_shift` of every duty block lies past the shift's end
+    /// (the overtime allowed there): time worked in it is overtime too.
+    pub past_shift: Time,
 }
 
 impl Pay {
@@ -419,6 +424,7 @@ impl Pay {
             per_time,
             overtime_after: NEVER,
             overtime_extra: 0.0,
+            past_shift: 0,
         }
     }
 
@@ -428,16 +434,18 @@ impl Pay {
         self.per_time != 0.0 || self.overtime_extra != 0.0
     }
 
-    /// Overtime in `paid` time.
+    /// Overtime of a day paid for `paid`, `past_shift` of it worked past the
+    /// shift's end: the longer of the two tails of the day (both are its
+    /// last hours, so the one contains the other).
     #[inline]
-    pub fn overtime(&self, paid: Time) -> Time {
-        (paid - self.overtime_after).max(0)
+    pub fn overtime(&self, paid: Time, past_shift: Time) -> Time {
+        (paid - self.overtime_after).max(past_shift).max(0)
     }
 
-    /// The cost of a route paid for `paid` time units.
+    /// The cost of a day paid for `paid` time units, `overtime` of them overtime.
     #[inline]
-    pub fn cost(&self, paid: Time) -> f64 {
-        paid as f64 * self.per_time + self.overtime(paid) as f64 * self.overtime_extra
+    pub fn cost(&self, paid: Time, overtime: Time) -> f64 {
+        paid as f64 * self.per_time + overtime as f64 * self.overtime_extra
     }
 }
 
