@@ -328,7 +328,7 @@ fn finish(problem: &Problem, outcome: &engine::Outcome, started: std::time::Inst
     let overtime = solution.routes.iter().map(|r| r.overtime).collect();
     for (e, route) in solution.routes.iter().enumerate() {
         routes.push(route.visits.iter().map(|v| v.job).collect());
-        for visit in &route.visits {
+        for visit in &published(problem, route) {
             let a = &mut assignments[visit.job];
             let visit = JobTiming::of(problem, visit);
             a.status = if visit.arrive <= a.deadline {
@@ -360,6 +360,49 @@ fn finish(problem: &Problem, outcome: &engine::Outcome, started: std::time::Inst
         bound: None,
         days: problem.days,
         day_figures,
+    }
+}
+
+/// The visits of `route` as the engineer drives them: leaving at the
+/// route's departure, delayed as far as it goes without changing anything
+/// after it, where that is later than the engine's earliest timing (so the
+/// first departure is when paid time starts). The earliest timing when the
+/// delayed one would cost more or end later (it never should).
+fn published(problem: &Problem, route: &engine::route::Route) -> Vec<engine::schedule::Visit> {
+    use engine::schedule::{start_state, visit};
+    let model = &problem.model;
+    let vehicle = &model.vehicles[route.vehicle];
+    let Some(first) = route.visits.first() else {
+        return Vec::new();
+    };
+    if route.departure <= first.depart {
+        return route.visits.clone();
+    }
+    let mut from = engine::schedule::State {
+        at: route.departure,
+        ..start_state(vehicle)
+    };
+    let mut delayed = Vec::with_capacity(route.visits.len());
+    for old in &route.visits {
+        let Some(v) = visit(model, vehicle, from, old.job, old.supply) else {
+            return route.visits.clone();
+        };
+        from = v.state(model);
+        delayed.push(v);
+    }
+    let cost = |visits: &[engine::schedule::Visit]| {
+        visits
+            .iter()
+            .fold(Cost::default(), |sum, v| sum.plus(v.cost))
+    };
+    let same_end = delayed.last().map(|v| v.finish) == route.visits.last().map(|v| v.finish);
+    if same_end
+        && !cost(&delayed).is_better(&cost(&route.visits))
+        && !cost(&route.visits).is_better(&cost(&delayed))
+    {
+        delayed
+    } else {
+        route.visits.clone()
     }
 }
 

@@ -18,7 +18,7 @@ use super::cost::Cost;
 use super::features::capacity::{
     Piece, Summaries, drop_redundant_restocks, fits, fits_jobs, job_piece,
 };
-use super::features::paid::{DayPaid, Trip, trip_cost, trip_days};
+use super::features::paid::{DayPaid, Trip, rest_bit, trip_cost, trip_days};
 use super::features::return_to_base::{EndLeg, end_leg, end_slack};
 use super::features::windows;
 use super::model::{Model, NEVER, NO_TIME, Time, Vehicle};
@@ -75,9 +75,8 @@ pub struct Head {
     pub slack: Time,
     /// The departure of the trip's first visit ([`NO_TIME`]: no visit yet).
     pub depart: Time,
-    /// The vehicle's breaks taken while out on this trip, by index.
-    pub rests_from: usize,
-    pub rests_to: usize,
+    /// The vehicle's breaks taken while out on this trip ([`Trip::rests`]).
+    pub rests: u64,
     /// The finish of the last visit.
     pub finish: Time,
     /// What the trips before this one cost.
@@ -90,8 +89,7 @@ impl Head {
         idle: 0,
         slack: NEVER,
         depart: NO_TIME,
-        rests_from: 0,
-        rests_to: 0,
+        rests: 0,
         finish: NO_TIME,
         closed: 0.0,
     };
@@ -105,12 +103,15 @@ impl Head {
     pub fn then(self, model: &Model, vehicle: &Vehicle, v: &Visit) -> Head {
         let first = self.depart == NO_TIME;
         let new_trip = vehicle.home.is_some() && v.new_day;
+        // The break recorded with the visit (one per visit; a drive over
+        // several days records its first).
+        let rest = v.rest.map_or(0, |_| rest_bit(v.next_rest.wrapping_sub(1)));
         if !first && !new_trip {
             let idle = self.idle + v.idle;
             return Head {
                 idle,
                 slack: self.slack.min(idle.saturating_add(v.own_slack(model))),
-                rests_to: v.next_rest,
+                rests: self.rests | rest,
                 finish: v.finish,
                 ..self
             };
@@ -125,18 +126,14 @@ impl Head {
         } else {
             (v.idle, v.idle.saturating_add(v.own_slack(model)))
         };
-        // Breaks taken before leaving (at the start or at home) are not
+        // A break taken before leaving (at the start or at home) is not
         // taken while out.
-        let rests_from = match v.rest {
-            Some(at) if at >= v.depart => v.next_rest - 1,
-            _ => v.next_rest,
-        };
+        let out = v.rest.is_some_and(|at| at >= v.depart);
         Head {
             idle,
             slack,
             depart: v.depart,
-            rests_from,
-            rests_to: v.next_rest,
+            rests: if out { rest } else { 0 },
             finish: v.finish,
             closed,
         }
@@ -166,7 +163,7 @@ impl Head {
         Trip {
             departure: (vehicle.available_from + self.departure_delay()).max(self.depart),
             end,
-            rests: self.rests_from..self.rests_to.max(self.rests_from),
+            rests: self.rests,
         }
     }
 
@@ -351,7 +348,7 @@ impl Route {
         let closed = Head {
             idle: head.idle + rest_idle - (delay - end_delay),
             slack: head.slack.min(self.onward[i + 1].saturating_add(shifted)),
-            rests_to: self.heads[last + 1].rests_to,
+            rests: head.rests | (self.heads[last + 1].rests & !self.heads[i + 1].rests),
             ..head
         };
         let end = if last + 1 == self.visits.len() {

@@ -11,7 +11,6 @@
 //! days). A vehicle always on duty has one day per trip.
 
 use super::super::model::{Model, NO_TIME, Time, Vehicle};
-use std::ops::Range;
 
 /// One working day's paid time and overtime.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,24 +21,32 @@ pub struct DayPaid {
     pub overtime: Time,
 }
 
-/// A trip out: from `departure` to `end`, with the vehicle's breaks
-/// `rests` (indices into its rests) taken while out.
+/// A trip out: from `departure` to `end`, with the vehicle's breaks taken
+/// while out: bit `r` of `rests` for its break `r` (the first 64 breaks of
+/// a route: a fortnight of daily breaks and more).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trip {
     pub departure: Time,
     pub end: Time,
-    pub rests: Range<usize>,
+    pub rests: u64,
+}
+
+/// The bit of break `r` in [`Trip::rests`] (none past the 64th).
+#[inline]
+pub fn rest_bit(r: usize) -> u64 {
+    1u64.checked_shl(r as u32).unwrap_or(0)
 }
 
 /// Calls `day` with each working day of `trip`, in order.
 pub fn trip_days(model: &Model, vehicle: &Vehicle, trip: &Trip, mut day: impl FnMut(DayPaid)) {
-    let rests = vehicle.rests.get(trip.rests.clone()).unwrap_or_default();
     // Breaks belong to the duty block their window opens in.
     let unpaid = |start: Time, end: Time| -> Time {
-        rests
+        vehicle
+            .rests
             .iter()
-            .filter(|r| r.open >= start && r.open < end)
-            .map(|r| r.length)
+            .enumerate()
+            .filter(|&(k, r)| trip.rests & rest_bit(k) != 0 && r.open >= start && r.open < end)
+            .map(|(_, r)| r.length)
             .sum()
     };
     let pay = &model.pay;
@@ -124,7 +131,7 @@ mod tests {
         let trip = Trip {
             departure: 40,
             end: 250,
-            rests: 0..1,
+            rests: 1,
         };
         let mut days = Vec::new();
         trip_days(&model, &vehicle, &trip, |d| days.push(d));
