@@ -11,7 +11,7 @@ use sparesla::dispatch::engine::features::capacity::{drop_redundant_restocks, fi
 use sparesla::dispatch::engine::features::return_to_base::end_leg;
 use sparesla::dispatch::engine::model::DutyBlocks;
 use sparesla::dispatch::engine::model::{
-    Deadline, Job, Matrix, ModelSpec, Pay, Rest, Supply, Vehicle,
+    Deadline, Job, Matrix, ModelSpec, NEVER, Pay, Rest, Supply, Vehicle,
 };
 use sparesla::dispatch::engine::route::{Head, Route};
 use sparesla::dispatch::engine::schedule::{State, visit};
@@ -132,6 +132,7 @@ fn pay() -> Pay {
         overtime_after: 250,
         overtime_extra: 0.5,
         past_shift: 40,
+        day_length: 300,
     }
 }
 
@@ -688,6 +689,7 @@ fn breaches_lateness_and_overtime_match_brute_force() {
             overtime_after: 120,
             overtime_extra: 0.6,
             past_shift: 0,
+            day_length: NEVER,
         });
         let found = solve(&model, &options(case, 1500)).solution;
         let mut retimed = Cost::default();
@@ -784,6 +786,7 @@ fn two_day_model(rng: &mut ChaCha8Rng) -> Model {
         overtime_after: 60,
         overtime_extra: 0.6,
         past_shift: 20,
+        day_length: NEVER,
     })
 }
 

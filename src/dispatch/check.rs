@@ -363,14 +363,22 @@ fn check_paid(scenario: &Scenario, live: &Live, dispatch: &Dispatch, errors: &mu
         }
         let (mut paid, mut overtime) = (0, 0);
         for (departure, end, rests) in &trips {
-            for (start, stop) in duty_windows(&timeline, *departure, *end, past_shift) {
+            let days = duty_windows(&timeline, *departure, *end, past_shift)
+                .into_iter()
+                .flat_map(|(start, stop)| {
+                    // A round-the-clock window is paid by the day from its start.
+                    (start..stop)
+                        .step_by(86_400)
+                        .map(move |day| (day, (day + 86_400).min(stop), stop))
+                });
+            for (start, stop, window_end) in days {
                 let (from, to) = ((*departure).max(start), (*end).min(stop));
                 if to <= from {
                     continue;
                 }
                 let rested = rests.iter().filter(|&&at| at >= start && at < stop).count();
                 let day = (to - from - rested as Seconds * break_length).max(0);
-                let past = (to - from.max(stop - past_shift)).max(0);
+                let past = (to - from.max(window_end - past_shift)).max(0);
                 paid += day;
                 overtime += after.map_or(0, |a| day - a).max(past).max(0);
             }

@@ -413,6 +413,9 @@ pub fn pay(settings: &DispatchSettings) -> Pay {
         overtime_after: settings.overtime_after_hours.map_or(NEVER, secs),
         overtime_extra: per_time * (settings.overtime_factor - 1.0),
         past_shift: secs(settings.max_overtime_hours),
+        // A round-the-clock shift is paid by the day (from local midnight,
+        // where its blocks start).
+        day_length: 86_400,
     }
 }
 

@@ -415,6 +415,10 @@ pub struct Pay {
     /// The last `past_shift` of every duty block lies past the shift's end
     /// (the overtime allowed there): time worked in it is overtime too.
     pub past_shift: Time,
+    /// A duty block longer than this (a round-the-clock shift, merged
+    /// over days) is counted as days of this length from its start
+    /// ([`NEVER`]: every block is one day).
+    pub day_length: Time,
 }
 
 impl Pay {
@@ -425,6 +429,7 @@ impl Pay {
             overtime_after: NEVER,
             overtime_extra: 0.0,
             past_shift: 0,
+            day_length: NEVER,
         }
     }
 

@@ -10,7 +10,7 @@
 //! overtime, day by day (a repair paused over the night counts on both
 //! days). A vehicle always on duty has one day per trip.
 
-use super::super::model::{Model, NO_TIME, Time, Vehicle};
+use super::super::model::{Model, NEVER, NO_TIME, Time, Vehicle};
 
 /// One working day's paid time and overtime.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,14 +65,27 @@ pub fn trip_days(model: &Model, vehicle: &Vehicle, trip: &Trip, mut day: impl Fn
                 if block.start >= trip.end {
                     break;
                 }
-                let (from, to) = (trip.departure.max(block.start), trip.end.min(block.end));
-                let paid = (to - from - unpaid(block.start, block.end)).max(0);
-                let past_shift = (to - from.max(block.end - pay.past_shift)).max(0);
-                day(DayPaid {
-                    start: block.start,
-                    paid,
-                    overtime: pay.overtime(paid, past_shift),
-                });
+                // No day length set (0, the unpriced default): one day a block.
+                let length = if pay.day_length > 0 {
+                    pay.day_length
+                } else {
+                    NEVER
+                };
+                let mut day_start = block.start;
+                while day_start < block.end.min(trip.end) {
+                    let day_end = block.end.min(day_start.saturating_add(length));
+                    let (from, to) = (trip.departure.max(day_start), trip.end.min(day_end));
+                    if to > from {
+                        let paid = (to - from - unpaid(day_start, day_end)).max(0);
+                        let past_shift = (to - from.max(block.end - pay.past_shift)).max(0);
+                        day(DayPaid {
+                            start: day_start,
+                            paid,
+                            overtime: pay.overtime(paid, past_shift),
+                        });
+                    }
+                    day_start = day_end;
+                }
             }
         }
     }
@@ -90,7 +103,7 @@ pub fn trip_cost(model: &Model, vehicle: &Vehicle, trip: &Trip) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DutyBlocks, Matrix, ModelSpec, NEVER, Pay, Rest};
+    use crate::model::{DutyBlocks, Matrix, ModelSpec, Pay, Rest};
 
     fn model(pay: Pay) -> Model {
         ModelSpec {
@@ -117,6 +130,7 @@ mod tests {
             overtime_after: 45,
             overtime_extra: 0.5,
             past_shift: 20,
+            day_length: NEVER,
         };
         let model = model(pay);
         let vehicle = Vehicle {
@@ -155,6 +169,7 @@ mod tests {
             overtime_after,
             overtime_extra: 0.5,
             past_shift: 20,
+            day_length: NEVER,
         })
     }
 }
