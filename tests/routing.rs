@@ -11,7 +11,7 @@ use sparesla::dispatch::engine::features::capacity::{drop_redundant_restocks, fi
 use sparesla::dispatch::engine::features::return_to_base::end_leg;
 use sparesla::dispatch::engine::model::DutyBlocks;
 use sparesla::dispatch::engine::model::{
-    Deadline, Job, Matrix, ModelSpec, NEVER, Pay, Rest, Supply, Vehicle,
+    Deadline, DepartureDelay, Job, Matrix, ModelSpec, NEVER, Pay, Rest, Supply, Vehicle,
 };
 use sparesla::dispatch::engine::route::{Head, Route};
 use sparesla::dispatch::engine::schedule::{State, visit};
@@ -133,6 +133,7 @@ fn pay() -> Pay {
         overtime_extra: 0.5,
         past_shift: 40,
         day_length: 300,
+        departure: DepartureDelay::UntilFirstStart,
     }
 }
 
@@ -547,36 +548,42 @@ fn malformed_fixtures_are_rejected_with_line_and_column() {
 
 /// The departure and paid time of `jobs` on `vehicle` found by trying
 /// every departure: the latest up to which the route stays feasible with
-/// the same lateness cost and the same end as from the earliest one, and
-/// the time on duty from it to the end, minute by minute.
+/// every service start, the lateness cost and the end as from the earliest
+/// one (a later departure that only uses up a deadline's slack would start
+/// a job later), and the time on duty from it to the end, minute by minute.
 fn brute_force_paid(model: &Model, vehicle: usize, jobs: &[(usize, usize)]) -> Option<(i64, i64)> {
     let v = &model.vehicles[vehicle];
-    // The lateness cost and the end of the route leaving at `departure`.
-    let timed = |departure: i64| -> Option<(Cost, i64)> {
+    // The lateness cost, the service starts and the end of the route
+    // leaving at `departure`.
+    let timed = |departure: i64| -> Option<(Cost, Vec<i64>, i64)> {
         let mut from = State {
             place: v.start,
             at: departure,
             next_rest: 0,
         };
         let mut cost = Cost::default();
+        let mut starts = Vec::new();
         for &(job, supply) in jobs {
             let visit = visit(model, v, from, job, supply)?;
             cost = cost.plus(visit.cost);
+            starts.push(visit.start);
             from = visit.state(model);
         }
         let leg = end_leg(model, v, from.place, from.at)?;
-        Some((cost, leg.arrive))
+        Some((cost, starts, leg.arrive))
     };
     let earliest = timed(v.available_from)?;
-    let unchanged = |t: Option<(Cost, i64)>| {
-        t.is_some_and(|(cost, arrive)| same(Some(cost), Some(earliest.0)) && arrive == earliest.1)
+    let unchanged = |t: Option<(Cost, Vec<i64>, i64)>| {
+        t.is_some_and(|(cost, starts, arrive)| {
+            same(Some(cost), Some(earliest.0)) && starts == earliest.1 && arrive == earliest.2
+        })
     };
     let mut departure = v.available_from;
     while unchanged(timed(departure + 1)) {
         departure += 1;
     }
     // Paid: the minutes on duty between departure and end.
-    let arrive = earliest.1;
+    let arrive = earliest.2;
     let paid = match v.shift {
         None => arrive - departure,
         Some(s) => (departure..arrive)
@@ -690,6 +697,7 @@ fn breaches_lateness_and_overtime_match_brute_force() {
             overtime_extra: 0.6,
             past_shift: 0,
             day_length: NEVER,
+            departure: DepartureDelay::UntilFirstStart,
         });
         let found = solve(&model, &options(case, 1500)).solution;
         let mut retimed = Cost::default();
@@ -787,13 +795,14 @@ fn two_day_model(rng: &mut ChaCha8Rng) -> Model {
         overtime_extra: 0.6,
         past_shift: 20,
         day_length: NEVER,
+        departure: DepartureDelay::UntilFirstStart,
     })
 }
 
 /// The cost and overtime of `jobs` in order found without the engine's
 /// paid-time bookkeeping: each visit timed by the engine's rule, the first
-/// departure tried at every time unit (the latest with the same visit costs
-/// and the same end), each later day leaving home when its first job does,
+/// departure tried at every time unit (the latest with the same visit costs,
+/// service starts and end), each later day leaving home when its first job does,
 /// and every time unit out counted on the day (duty block) it falls in:
 /// paid when on duty, overtime beyond 60 a day or in a block's last 20.
 fn brute_force_days(model: &Model, jobs: &[usize]) -> Option<(Cost, i64)> {
@@ -832,12 +841,14 @@ fn brute_force_days(model: &Model, jobs: &[usize]) -> Option<(Cost, i64)> {
             _ => trips.push((k, k)),
         }
     }
-    // The first departure: the latest with the same costs and the first
-    // day's end (and so everything after it) unchanged.
+    // The first departure: the latest with the same costs, no service
+    // start moved and the first day's end (and so everything after it)
+    // unchanged.
     let first_end = trips[0].1;
     let unchanged = |visits: &Option<Vec<sparesla::dispatch::engine::schedule::Visit>>| {
         visits.as_ref().is_some_and(|w| {
             same(Some(sum(w)), Some(sum(&earliest)))
+                && w.iter().zip(&earliest).all(|(a, b)| a.start == b.start)
                 && (first_end..w.len()).all(|k| w[k].finish == earliest[k].finish)
         })
     };

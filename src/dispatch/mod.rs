@@ -364,10 +364,13 @@ fn finish(problem: &Problem, outcome: &engine::Outcome, started: std::time::Inst
 }
 
 /// The visits of `route` as the engineer drives them: leaving at the
-/// route's departure, delayed as far as it goes without changing anything
-/// after it, where that is later than the engine's earliest timing (so the
-/// first departure is when paid time starts). The earliest timing when the
-/// delayed one would cost more or end later (it never should).
+/// route's departure, delayed only by the waiting that would otherwise be
+/// spent idle before the first job can start, where that is later than the
+/// engine's earliest timing (so the first departure is when paid time
+/// starts, and no repair starts later than leaving at once would start it:
+/// an urgent job's deadline slack is no reason to set off later). The
+/// earliest timing when the delayed one would start or finish any job at
+/// another time or cost otherwise (it never should).
 fn published(problem: &Problem, route: &engine::route::Route) -> Vec<engine::schedule::Visit> {
     use engine::schedule::{start_state, visit};
     let model = &problem.model;
@@ -395,8 +398,11 @@ fn published(problem: &Problem, route: &engine::route::Route) -> Vec<engine::sch
             .iter()
             .fold(Cost::default(), |sum, v| sum.plus(v.cost))
     };
-    let same_end = delayed.last().map(|v| v.finish) == route.visits.last().map(|v| v.finish);
-    if same_end
+    let same_times = delayed
+        .iter()
+        .zip(&route.visits)
+        .all(|(d, v)| (d.start, d.finish) == (v.start, v.finish));
+    if same_times
         && !cost(&delayed).is_better(&cost(&route.visits))
         && !cost(&route.visits).is_better(&cost(&delayed))
     {

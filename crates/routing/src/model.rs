@@ -400,8 +400,7 @@ pub struct Model {
 
 /// The price of a route's paid time, day by day ([`crate::features::paid`]):
 /// each duty day's paid time runs from that day's departure (the first
-/// delayed as far as it goes without changing anything after it) to its
-/// return, or to its last job's finish for a vehicle that does not return;
+/// delayed by [`Pay::departure`]) to its return, or to its last job's finish for a vehicle that does not return;
 /// off-duty time and breaks taken while out are not paid. Added to the
 /// third (cost) term of [`Cost`].
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -419,6 +418,25 @@ pub struct Pay {
     /// over days) is counted as days of this length from its start
     /// ([`NEVER`]: every block is one day).
     pub day_length: Time,
+    /// How far the first departure is delayed past the vehicle's
+    /// availability, where paid time starts.
+    pub departure: DepartureDelay,
+}
+
+/// How far a route's first departure is delayed: paid time starts there.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DepartureDelay {
+    /// By the waiting that would otherwise be spent idle before the first
+    /// job can start: the latest departure that moves no service start. A
+    /// dispatcher sends an engineer to an urgent job at once, however much
+    /// slack its deadline leaves.
+    #[default]
+    UntilFirstStart,
+    /// As far as it goes without changing the end or any cost
+    /// (Savelsbergh's forward time slack): jobs may start later within
+    /// their windows to save waiting further on, as in Pillac et al.'s
+    /// working time.
+    ForwardSlack,
 }
 
 impl Pay {
@@ -430,6 +448,7 @@ impl Pay {
             overtime_extra: 0.0,
             past_shift: 0,
             day_length: NEVER,
+            departure: DepartureDelay::UntilFirstStart,
         }
     }
 

@@ -21,7 +21,7 @@ use super::features::capacity::{
 use super::features::paid::{DayPaid, Trip, rest_bit, trip_cost, trip_days};
 use super::features::return_to_base::{EndLeg, end_leg, end_slack};
 use super::features::windows;
-use super::model::{Model, NEVER, NO_TIME, Time, Vehicle};
+use super::model::{DepartureDelay, Model, NEVER, NO_TIME, Time, Vehicle};
 use super::schedule::{State, Visit, start_state, visit};
 use std::cmp::Ordering;
 
@@ -66,12 +66,17 @@ pub struct Route {
 
 /// The paid-time summary of a route's first visits: the pay of the trips
 /// out already over ([`crate::features::paid`]), and of the trip under way
-/// its idle time (waiting for windows, duty, parts) and how far its
-/// departure could be delayed without changing any of its visits (their
-/// forward slack), its first departure and the breaks taken while out.
+/// its idle time (waiting for windows, duty, parts), its first visit's
+/// idle time, how far its visits' finishes could move with the departure
+/// (their forward slack), its first departure and the breaks taken while
+/// out.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Head {
     pub idle: Time,
+    /// The idle time of the trip's first visit: the waiting before any job
+    /// can start, the most the departure can be delayed without moving any
+    /// service start.
+    pub first_idle: Time,
     pub slack: Time,
     /// The departure of the trip's first visit ([`NO_TIME`]: no visit yet).
     pub depart: Time,
@@ -87,6 +92,7 @@ impl Head {
     /// No visit yet.
     pub const START: Head = Head {
         idle: 0,
+        first_idle: 0,
         slack: NEVER,
         depart: NO_TIME,
         rests: 0,
@@ -131,6 +137,7 @@ impl Head {
         let out = v.rest.is_some_and(|at| at >= v.depart);
         Head {
             idle,
+            first_idle: idle,
             slack,
             depart: v.depart,
             rests: if out { rest } else { 0 },
@@ -148,20 +155,27 @@ impl Head {
         }
     }
 
-    /// How much the departure from `start` is delayed: as far as the slack
-    /// allows, but not beyond the idle time (any more would move the end).
+    /// How much the departure from `start` is delayed under `rule`: never
+    /// beyond the slack, and not beyond the waiting before the first job
+    /// can start (no service start moves) or the trip's idle time (any more
+    /// would move the end).
     #[inline]
-    pub fn departure_delay(self) -> Time {
-        self.slack.min(self.idle).max(0)
+    pub fn departure_delay(self, rule: DepartureDelay) -> Time {
+        let idle = match rule {
+            DepartureDelay::UntilFirstStart => self.first_idle,
+            DepartureDelay::ForwardSlack => self.idle,
+        };
+        self.slack.min(idle).max(0)
     }
 
     /// The trip under way of a closed head of `vehicle`, ending at `end`:
     /// from the delayed departure (the first trip's; no earlier than the
     /// vehicle really leaves).
     #[inline]
-    pub fn trip(self, vehicle: &Vehicle, end: Time) -> Trip {
+    pub fn trip(self, model: &Model, vehicle: &Vehicle, end: Time) -> Trip {
+        let delay = self.departure_delay(model.pay.departure);
         Trip {
-            departure: (vehicle.available_from + self.departure_delay()).max(self.depart),
+            departure: (vehicle.available_from + delay).max(self.depart),
             end,
             rests: self.rests,
         }
@@ -170,7 +184,7 @@ impl Head {
     /// What the trip under way of a closed head costs, ending at `end`.
     #[inline]
     pub fn trip_cost(self, model: &Model, vehicle: &Vehicle, end: Time) -> f64 {
-        trip_cost(model, vehicle, &self.trip(vehicle, end))
+        trip_cost(model, vehicle, &self.trip(model, vehicle, end))
     }
 
     /// What the whole route's paid time costs, its end `end_slack` from its
@@ -621,7 +635,7 @@ impl Route {
                 } else {
                     (self.visits[last].finish, NEVER)
                 };
-                let trip = self.heads[last + 1].close(slack).trip(vehicle, end);
+                let trip = self.heads[last + 1].close(slack).trip(model, vehicle, end);
                 self.pay_from[k] = trip_cost(model, vehicle, &trip) + self.pay_from[last + 1];
                 if k == 0 {
                     self.departure = trip.departure;

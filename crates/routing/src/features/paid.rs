@@ -103,7 +103,7 @@ pub fn trip_cost(model: &Model, vehicle: &Vehicle, trip: &Trip) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DutyBlocks, Matrix, ModelSpec, Pay, Rest};
+    use crate::model::{DepartureDelay, DutyBlocks, Matrix, ModelSpec, Pay, Rest};
 
     fn model(pay: Pay) -> Model {
         ModelSpec {
@@ -131,6 +131,7 @@ mod tests {
             overtime_extra: 0.5,
             past_shift: 20,
             day_length: NEVER,
+            departure: DepartureDelay::UntilFirstStart,
         };
         let model = model(pay);
         let vehicle = Vehicle {
@@ -170,6 +171,7 @@ mod tests {
             overtime_extra: 0.5,
             past_shift: 20,
             day_length: NEVER,
+            departure: DepartureDelay::UntilFirstStart,
         })
     }
 }
