@@ -974,3 +974,50 @@ fn overtime_per_day_over_two_days_matches_brute_force() {
     assert!(with_overtime > 30, "{with_overtime} orders with overtime");
     assert!(two_days > 30, "{two_days} orders over two days");
 }
+
+/// An urgent first job (service from 10, due by 100) and a second released
+/// at 200: the van would wait 180 before the second anyway. A dispatch
+/// leaves at once, paid from 0; Pillac et al.'s working time leaves as late
+/// as the first job's deadline allows, starting it 90 later.
+#[test]
+fn an_urgent_first_job_is_not_put_off_to_shorten_paid_time() {
+    let times = [0, 10, 20, 10, 0, 10, 20, 10, 0].map(Some).to_vec();
+    let urgent = Job {
+        deadline: Some(Deadline {
+            at: 100,
+            hard: false,
+        }),
+        breach_weight: 5.0,
+        ..Job::at(1, 10, Cost::default())
+    };
+    let later = Job {
+        release: 200,
+        ..Job::at(2, 10, Cost::default())
+    };
+    let model = |departure| {
+        ModelSpec {
+            jobs: vec![urgent.clone(), later.clone()],
+            vehicles: vec![Vehicle::at(0, 0)],
+            matrix: Matrix::from_times(3, times.clone(), 1.0).expect("square"),
+            shifts: Vec::new(),
+            depot_stock: Vec::new(),
+            dims: 0,
+            restock_level: Vec::new(),
+        }
+        .build()
+        .expect("valid model")
+        .with_pay(Pay {
+            departure,
+            ..Pay::flat(1.0)
+        })
+    };
+    let timed = |departure| {
+        let model = model(departure);
+        let mut route = Route::empty(0);
+        assert!(route.set_jobs(&model, &[(0, 0), (1, 0)]));
+        (route.departure, route.paid)
+    };
+    // Paid from the departure to the second job's finish at 220.
+    assert_eq!(timed(DepartureDelay::UntilFirstStart), (0, 220));
+    assert_eq!(timed(DepartureDelay::ForwardSlack), (90, 130));
+}

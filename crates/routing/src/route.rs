@@ -42,7 +42,8 @@ pub struct Route {
     pub overtime: Time,
     /// Each working day's paid time and overtime, in order.
     pub days: Vec<DayPaid>,
-    /// The departure from the start, delayed as far as it goes without
+    /// The departure from the start, delayed by the model's
+    /// [`Pay::departure`](crate::model::Pay::departure) rule without
     /// changing anything after it (meaningless when empty).
     pub departure: Time,
     slack: Vec<Time>,
