@@ -177,7 +177,12 @@ fn the_checker_rejects_a_route_without_its_break_or_with_it_outside_its_window()
     if let Some((_, job)) = early.assignments[0].visit.as_mut() {
         job.rest = job.rest.map(|r| r - 3600);
     }
-    let errors = check(&s, &travel, &s.incidents, &s.stock, &early);
+    // (The paid-time check may notice too: a break moved out of the day
+    // changes what the routes say is paid.)
+    let errors: Vec<String> = check(&s, &travel, &s.incidents, &s.stock, &early)
+        .into_iter()
+        .filter(|e| !e.starts_with("E1: paid "))
+        .collect();
     assert_eq!(
         errors,
         [

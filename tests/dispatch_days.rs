@@ -383,3 +383,109 @@ fn three_days_with_pauses_and_lunch_breaks_pass_the_checker() {
         .count();
     assert!(split > 0, "no repair continues on a later day");
 }
+
+/// Two days of two long repairs for one engineer with a lunch break,
+/// overtime after 4 paid hours a day and up to an hour past the shift:
+/// the summary's paid hours, overtime and breaks are what routes.csv gives,
+/// day by day (each day paid from its departure from home to its last
+/// finish, on duty, less the breaks taken while out; overtime the longer
+/// of the part beyond 4 hours and the part past 17:00).
+#[test]
+fn the_summary_paid_overtime_and_breaks_are_the_sums_over_routes_csv() {
+    let copy = instance(
+        None,
+        "id,site,opened,part,kind\n\
+         I1,S2,2026-03-10T08:00,HDD8,reactive\nI2,S2,2026-03-10T08:00,BIG,reactive\n\
+         I3,S2,2026-03-10T08:00,BIG,reactive\nI4,S2,2026-03-10T08:00,HDD8,reactive\n",
+    );
+    // Shorter repairs: two or three a day, a lunch break between them.
+    copy.write(
+        "parts.csv",
+        "id,name,unit_cost,skill,repair_hours\n\
+         BIG,Disk shelf,9000,sto,3\nHDD8,Disk 8TB,1800,sto,2\n\
+         PSU,Power supply,4200,net,0.5\nLC100,Line card,180000,net,2\n",
+    );
+    copy.write(
+        "engineers.csv",
+        &format!(
+            "{},break\n{},12:00-14:00/45m\n",
+            ENGINEER.lines().next().unwrap(),
+            ENGINEER.lines().nth(1).unwrap()
+        ),
+    );
+    let toml = std::fs::read_to_string(copy.path().join("scenario.toml")).unwrap();
+    copy.write(
+        "scenario.toml",
+        &format!(
+            "{toml}\n[dispatch]\novertime_after = 4\nmax_overtime = 1\n\n[dispatch.objective]\npaid_time = 0.5\n"
+        ),
+    );
+    let out = tempfile::tempdir().unwrap();
+    let incidents = copy.path().join("incidents.csv");
+    let output = sparesla(&[
+        "dispatch",
+        copy.path().to_str().unwrap(),
+        "--incidents",
+        incidents.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--days",
+        "2",
+        "--iterations",
+        "50",
+        "--no-bound",
+    ]);
+    let (_, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    let routes = std::fs::read_to_string(out.path().join("routes.csv")).unwrap();
+    let mut lines = routes.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|&c| c == name).unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let instant = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .timestamp()
+    };
+    let (mut paid, mut overtime, mut out_breaks) = (0, 0, 0);
+    for day in ["2026-03-10", "2026-03-11"] {
+        let (shift_start, shift_end) = (at(&format!("{day}T08:00")), at(&format!("{day}T17:00")));
+        let jobs: Vec<&Vec<&str>> = rows
+            .iter()
+            .filter(|r| r[column("mode")] != "break" && r[column("depart")].starts_with(day))
+            .collect();
+        let Some(first) = jobs.first() else { continue };
+        let departure = instant(first[column("depart")]).max(shift_start);
+        let end = jobs
+            .iter()
+            .map(|r| instant(r[column("finish")]))
+            .max()
+            .unwrap();
+        let rested = rows
+            .iter()
+            .filter(|r| r[column("mode")] == "break" && r[column("arrive")].starts_with(day))
+            .filter(|r| instant(r[column("arrive")]) >= departure)
+            .count() as i64;
+        let day_paid = end.min(shift_end + 3600) - departure - rested * 45 * 60;
+        let past_shift = (end - shift_end).clamp(0, 3600);
+        paid += day_paid;
+        overtime += (day_paid - 4 * 3600).max(past_shift).max(0);
+        out_breaks += rested;
+    }
+    let breaks = rows.iter().filter(|r| r[column("mode")] == "break").count() as i64;
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("summary.json")).unwrap()).unwrap();
+    let hours = |s: i64| (s as f64 / 36.0).round() / 100.0;
+    assert_eq!(
+        summary["paid_hours"].as_f64(),
+        Some(hours(paid)),
+        "{routes}"
+    );
+    assert_eq!(
+        summary["overtime_hours"].as_f64(),
+        Some(hours(overtime)),
+        "{routes}"
+    );
+    assert_eq!(summary["breaks"].as_i64(), Some(breaks), "{routes}");
+    assert!(out_breaks >= 1 && overtime > 0, "{routes}");
+}

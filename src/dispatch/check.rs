@@ -56,6 +56,7 @@ pub fn check_live(
     check_stock(scenario, incidents, stock, dispatch, &mut errors);
     check_routes(scenario, travel, incidents, live, dispatch, &mut errors);
     check_breaks(scenario, travel, incidents, live, dispatch, &mut errors);
+    check_paid(scenario, live, dispatch, &mut errors);
     check_pins(scenario, incidents, live, dispatch, &mut errors);
     errors
 }
@@ -301,6 +302,98 @@ fn check_routes(
             errors.push(format!(
                 "{}: in {} routes, expected {expected}",
                 incidents[k].id, seen[k]
+            ));
+        }
+    }
+}
+
+/// Each engineer's paid time and overtime, recomputed day by day from the
+/// routes: a trip runs from a departure (the route's first, or one from
+/// home after the night) to the last finish before the next; each duty
+/// window is a day, paid for its on-duty time out less the breaks taken
+/// while out, its overtime the part beyond `overtime_after` hours or past
+/// the shift's end (the `max_overtime` tail of the window), whichever is
+/// longer. The sums must be what the dispatch reports.
+fn check_paid(scenario: &Scenario, live: &Live, dispatch: &Dispatch, errors: &mut Vec<String>) {
+    let settings = &scenario.dispatch;
+    let past_shift = (settings.max_overtime_hours * 3600.0).round() as Seconds;
+    let after = settings
+        .overtime_after_hours
+        .map(|h| (h * 3600.0).round() as Seconds);
+    let years = scenario_years(scenario);
+    for (e, route) in dispatch.routes.iter().enumerate() {
+        let Some(engineer) = scenario.engineers.get(e) else {
+            continue;
+        };
+        let Ok(timeline) = timeline_of(engineer, years.clone()) else {
+            continue;
+        };
+        let break_length = scenario
+            .breaks
+            .get(&engineer.id)
+            .map_or(0, |b| Seconds::from(b.minutes) * 60);
+        let visits: Vec<&super::JobTiming> = route
+            .iter()
+            .filter_map(|&k| dispatch.assignments.get(k)?.visit.as_ref())
+            .map(|(_, v)| v)
+            .collect();
+        let mut free = live
+            .engineers
+            .iter()
+            .find(|s| s.engineer.index() == e)
+            .map(|s| s.available_from.timestamp());
+        // Trips: (departure, end, starts of the breaks taken while out).
+        let mut trips: Vec<(Seconds, Seconds, Vec<Seconds>)> = Vec::new();
+        for v in visits {
+            let window = duty_window(&timeline, v.depart, past_shift);
+            let went_home =
+                dispatch.days > 1 && window.zip(free).is_some_and(|((start, _), f)| start > f);
+            match trips.last_mut() {
+                Some(trip) if !went_home => {
+                    trip.1 = v.finish;
+                    trip.2.extend(v.rest);
+                }
+                _ => trips.push((
+                    v.depart,
+                    v.finish,
+                    v.rest.filter(|&at| at >= v.depart).into_iter().collect(),
+                )),
+            }
+            free = Some(v.finish);
+        }
+        let (mut paid, mut overtime) = (0, 0);
+        for (departure, end, rests) in &trips {
+            let days = duty_windows(&timeline, *departure, *end, past_shift)
+                .into_iter()
+                .flat_map(|(start, stop)| {
+                    // A round-the-clock window is paid by the day from its start.
+                    (start..stop)
+                        .step_by(86_400)
+                        .map(move |day| (day, (day + 86_400).min(stop), stop))
+                });
+            for (start, stop, window_end) in days {
+                let (from, to) = ((*departure).max(start), (*end).min(stop));
+                if to <= from {
+                    continue;
+                }
+                let rested = rests.iter().filter(|&&at| at >= start && at < stop).count();
+                let day = (to - from - rested as Seconds * break_length).max(0);
+                let past = (to - from.max(window_end - past_shift)).max(0);
+                paid += day;
+                overtime += after.map_or(0, |a| day - a).max(past).max(0);
+            }
+        }
+        let days = trips.len() as Seconds * Seconds::from(dispatch.days);
+        let reported = (
+            dispatch.paid.get(e).copied().unwrap_or(0),
+            dispatch.overtime.get(e).copied().unwrap_or(0),
+        );
+        if (reported.0 - paid).abs() > TOLERANCE * days
+            || (reported.1 - overtime).abs() > TOLERANCE * days
+        {
+            errors.push(format!(
+                "{}: paid {} s with {} s overtime reported, the routes give {paid} s with {overtime} s",
+                engineer.id, reported.0, reported.1
             ));
         }
     }

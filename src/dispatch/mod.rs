@@ -132,10 +132,12 @@ pub struct Dispatch {
     pub assignments: Vec<Assignment>,
     /// Incident indices of each engineer's route, in order (scenario engineer order).
     pub routes: Vec<Vec<usize>>,
-    /// Each engineer's paid time: from the departure (as late as the route
-    /// allows) to the last job's finish, off-duty time not counted.
+    /// Each engineer's paid time, day by day summed: from each day's
+    /// departure (the first as late as the route allows) to that day's last
+    /// finish, off-duty time and breaks not counted.
     pub paid: Vec<Seconds>,
-    /// The part of each engineer's paid time beyond `[dispatch] overtime_after`.
+    /// Each engineer's overtime, day by day summed: a day's paid time beyond
+    /// `[dispatch] overtime_after`, or worked past the shift's end.
     pub overtime: Vec<Seconds>,
     pub cost: Cost,
     /// Cost after the construction, before improvement.
@@ -152,9 +154,11 @@ pub struct Dispatch {
 }
 
 /// One planned day's paid time, summed over engineers: each engineer's
-/// on-duty time from their first departure that day to their last finish
-/// that day (a paused repair counts on both days), and the part of it
-/// beyond `[dispatch] overtime_after` hours, engineer by engineer.
+/// on-duty time from their departure from home that day to their last
+/// finish that day, breaks not counted (a paused repair counts on both
+/// days), and the part of it beyond `[dispatch] overtime_after` hours or
+/// past the shift's end, engineer by engineer
+/// ([`engine::features::paid`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DayFigures {
     /// The local date the day starts on (the zone of the first incident's site).
@@ -322,12 +326,11 @@ fn finish(problem: &Problem, outcome: &engine::Outcome, started: std::time::Inst
         })
         .collect();
     let mut routes = Vec::with_capacity(solution.routes.len());
-    let pay = problem::pay(&problem.scenario.dispatch);
     let paid: Vec<Seconds> = solution.routes.iter().map(|r| r.paid).collect();
-    let overtime = paid.iter().map(|&p| pay.overtime(p)).collect();
+    let overtime = solution.routes.iter().map(|r| r.overtime).collect();
     for (e, route) in solution.routes.iter().enumerate() {
         routes.push(route.visits.iter().map(|v| v.job).collect());
-        for visit in &route.visits {
+        for visit in &published(problem, route) {
             let a = &mut assignments[visit.job];
             let visit = JobTiming::of(problem, visit);
             a.status = if visit.arrive <= a.deadline {
@@ -359,6 +362,55 @@ fn finish(problem: &Problem, outcome: &engine::Outcome, started: std::time::Inst
         bound: None,
         days: problem.days,
         day_figures,
+    }
+}
+
+/// The visits of `route` as the engineer drives them: leaving at the
+/// route's departure, delayed only by the waiting that would otherwise be
+/// spent idle before the first job can start, where that is later than the
+/// engine's earliest timing (so the first departure is when paid time
+/// starts, and no repair starts later than leaving at once would start it:
+/// an urgent job's deadline slack is no reason to set off later). The
+/// earliest timing when the delayed one would start or finish any job at
+/// another time or cost otherwise (it never should).
+fn published(problem: &Problem, route: &engine::route::Route) -> Vec<engine::schedule::Visit> {
+    use engine::schedule::{start_state, visit};
+    let model = &problem.model;
+    let vehicle = &model.vehicles[route.vehicle];
+    let Some(first) = route.visits.first() else {
+        return Vec::new();
+    };
+    if route.departure <= first.depart {
+        return route.visits.clone();
+    }
+    let mut from = engine::schedule::State {
+        at: route.departure,
+        ..start_state(vehicle)
+    };
+    let mut delayed = Vec::with_capacity(route.visits.len());
+    for old in &route.visits {
+        let Some(v) = visit(model, vehicle, from, old.job, old.supply) else {
+            return route.visits.clone();
+        };
+        from = v.state(model);
+        delayed.push(v);
+    }
+    let cost = |visits: &[engine::schedule::Visit]| {
+        visits
+            .iter()
+            .fold(Cost::default(), |sum, v| sum.plus(v.cost))
+    };
+    let same_times = delayed
+        .iter()
+        .zip(&route.visits)
+        .all(|(d, v)| (d.start, d.finish) == (v.start, v.finish));
+    if same_times
+        && !cost(&delayed).is_better(&cost(&route.visits))
+        && !cost(&route.visits).is_better(&cost(&delayed))
+    {
+        delayed
+    } else {
+        route.visits.clone()
     }
 }
 
@@ -395,40 +447,22 @@ fn day_figures(
             repairs_started: 0,
         })
         .collect();
-    let pay = problem::pay(&scenario.dispatch);
     for (e, route) in solution.routes.iter().enumerate() {
-        let Some(first) = route.visits.first() else {
-            continue;
-        };
-        let vehicle = &problem.model.vehicles[e];
-        let duty = vehicle.shift.map(|s| &problem.model.shifts[s]);
-        let on_duty = |from: Seconds, to: Seconds| match duty {
-            Some(blocks) => blocks.on_duty(from, to),
-            None => (to - from).max(0),
-        };
         let bounds = shift::day_bounds(scenario.engineers[e].shift.tz, problem.start, problem.days);
-        for (d, figure) in figures.iter_mut().enumerate() {
-            let (day_start, day_end) = (bounds[d], bounds[d + 1]);
-            // The route's first departure is delayed as the engine pays it.
-            let departs = |v: &engine::schedule::Visit| {
-                if std::ptr::eq(v, first) {
-                    route.departure.max(v.depart)
-                } else {
-                    v.depart
-                }
-            };
-            let that_day = route
-                .visits
+        let mut out = vec![false; days];
+        // The engine's working days are duty blocks: each counts on the
+        // planned day it starts (a night shift on the evening it begins).
+        for day in &route.days {
+            let d = bounds[1..days]
                 .iter()
-                .filter(|v| departs(v) < day_end && v.finish > day_start);
-            let from = that_day.clone().map(|v| departs(v).max(day_start)).min();
-            let to = that_day.map(|v| v.finish.min(day_end)).max();
-            if let (Some(from), Some(to)) = (from, to) {
-                let paid = on_duty(from, to);
-                figure.paid += paid;
-                figure.overtime += pay.overtime(paid);
-                figure.engineers_out += 1;
-            }
+                .take_while(|&&next| next <= day.start)
+                .count();
+            figures[d].paid += day.paid;
+            figures[d].overtime += day.overtime;
+            out[d] = true;
+        }
+        for (figure, out) in figures.iter_mut().zip(out) {
+            figure.engineers_out += usize::from(out);
         }
     }
     for a in assignments {

@@ -6,7 +6,8 @@
 use super::DispatchError;
 use super::engine::features::skills::SkillSet;
 use super::engine::model::{
-    Deadline, DutyBlocks, Job, Matrix, ModelSpec, NEVER, NO_TIME, Pay, Supply, Vehicle,
+    Deadline, DepartureDelay, DutyBlocks, Job, Matrix, ModelSpec, NEVER, NO_TIME, Pay, Supply,
+    Vehicle,
 };
 use super::engine::{Cost, Model};
 use super::rest::rests_of;
@@ -412,6 +413,11 @@ pub fn pay(settings: &DispatchSettings) -> Pay {
         per_time,
         overtime_after: settings.overtime_after_hours.map_or(NEVER, secs),
         overtime_extra: per_time * (settings.overtime_factor - 1.0),
+        past_shift: secs(settings.max_overtime_hours),
+        // A round-the-clock shift is paid by the day (from local midnight,
+        // where its blocks start).
+        day_length: 86_400,
+        departure: DepartureDelay::UntilFirstStart,
     }
 }
 

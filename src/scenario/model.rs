@@ -440,7 +440,8 @@ pub struct DispatchSettings {
     pub paid_time_weight: f64,
     /// Currency per paid hour, for the summary's labour cost.
     pub engineer_hour_cost: f64,
-    /// Paid hours of a route before overtime starts (`None`: no overtime).
+    /// Paid hours of a working day before overtime starts (`None`: only
+    /// time past the shift is overtime).
     pub overtime_after_hours: Option<f64>,
     /// What an overtime hour costs relative to a normal one.
     pub overtime_factor: f64,

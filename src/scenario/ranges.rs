@@ -99,7 +99,7 @@ pub const COURIER_SPEED_FACTOR: Bounds = Bounds::above(0.0, 100.0);
 pub const OBJECTIVE_WEIGHT: Bounds = Bounds::closed(0.0, 1000.0);
 /// `[dispatch] engineer_hour_cost`.
 pub const ENGINEER_HOUR_COST: Bounds = Bounds::closed(0.0, 1_000_000.0);
-/// `[dispatch] overtime_after`, paid hours of a route.
+/// `[dispatch] overtime_after`, paid hours of a working day.
 pub const OVERTIME_AFTER: Bounds = Bounds::closed(0.0, 168.0);
 /// `[dispatch] overtime_factor`.
 pub const OVERTIME_FACTOR: Bounds = Bounds::closed(1.0, 10.0);

@@ -398,18 +398,45 @@ pub struct Model {
     pub pay: Pay,
 }
 
-/// The price of a route's paid time: from the departure (delayed as far as
-/// it goes without changing anything after it) to the return, or to the
-/// last job's finish for a vehicle that does not return. Added to the
+/// The price of a route's paid time, day by day ([`crate::features::paid`]):
+/// each duty day's paid time runs from that day's departure (the first
+/// delayed by [`Pay::departure`]) to its return, or to its last job's finish for a vehicle that does not return;
+/// off-duty time and breaks taken while out are not paid. Added to the
 /// third (cost) term of [`Cost`].
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Pay {
     /// Cost per time unit of paid time.
     pub per_time: f64,
-    /// Paid time beyond this is overtime ([`NEVER`]: none).
+    /// A day's paid time beyond this is overtime ([`NEVER`]: none).
     pub overtime_after: Time,
     /// Extra cost per time unit of overtime, on top of `per_time`.
     pub overtime_extra: f64,
+    /// The last `past_shift` of every duty block lies past the shift's end
+    /// (the overtime allowed there): time worked in it is overtime too.
+    pub past_shift: Time,
+    /// A duty block longer than this (a round-the-clock shift, merged
+    /// over days) is counted as days of this length from its start
+    /// ([`NEVER`]: every block is one day).
+    pub day_length: Time,
+    /// How far the first departure is delayed past the vehicle's
+    /// availability, where paid time starts.
+    pub departure: DepartureDelay,
+}
+
+/// How far a route's first departure is delayed: paid time starts there.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DepartureDelay {
+    /// By the waiting that would otherwise be spent idle before the first
+    /// job can start: the latest departure that moves no service start. A
+    /// dispatcher sends an engineer to an urgent job at once, however much
+    /// slack its deadline leaves.
+    #[default]
+    UntilFirstStart,
+    /// As far as it goes without changing the end or any cost
+    /// (Savelsbergh's forward time slack): jobs may start later within
+    /// their windows to save waiting further on, as in Pillac et al.'s
+    /// working time.
+    ForwardSlack,
 }
 
 impl Pay {
@@ -419,6 +446,9 @@ impl Pay {
             per_time,
             overtime_after: NEVER,
             overtime_extra: 0.0,
+            past_shift: 0,
+            day_length: NEVER,
+            departure: DepartureDelay::UntilFirstStart,
         }
     }
 
@@ -428,16 +458,18 @@ impl Pay {
         self.per_time != 0.0 || self.overtime_extra != 0.0
     }
 
-    /// Overtime in `paid` time.
+    /// Overtime of a day paid for `paid`, `past_shift` of it worked past the
+    /// shift's end: the longer of the two tails of the day (both are its
+    /// last hours, so the one contains the other).
     #[inline]
-    pub fn overtime(&self, paid: Time) -> Time {
-        (paid - self.overtime_after).max(0)
+    pub fn overtime(&self, paid: Time, past_shift: Time) -> Time {
+        (paid - self.overtime_after).max(past_shift).max(0)
     }
 
-    /// The cost of a route paid for `paid` time units.
+    /// The cost of a day paid for `paid` time units, `overtime` of them overtime.
     #[inline]
-    pub fn cost(&self, paid: Time) -> f64 {
-        paid as f64 * self.per_time + self.overtime(paid) as f64 * self.overtime_extra
+    pub fn cost(&self, paid: Time, overtime: Time) -> f64 {
+        paid as f64 * self.per_time + overtime as f64 * self.overtime_extra
     }
 }
 

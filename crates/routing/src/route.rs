@@ -18,9 +18,10 @@ use super::cost::Cost;
 use super::features::capacity::{
     Piece, Summaries, drop_redundant_restocks, fits, fits_jobs, job_piece,
 };
+use super::features::paid::{DayPaid, Trip, rest_bit, trip_cost, trip_days};
 use super::features::return_to_base::{EndLeg, end_leg, end_slack};
 use super::features::windows;
-use super::model::{Model, NEVER, Time, Vehicle};
+use super::model::{DepartureDelay, Model, NEVER, NO_TIME, Time, Vehicle};
 use super::schedule::{State, Visit, start_state, visit};
 use std::cmp::Ordering;
 
@@ -35,18 +36,28 @@ pub struct Route {
     pub cost: Cost,
     /// Visits before this position are pinned: no move touches them.
     pub locked: usize,
-    /// Paid time: from the delayed departure to the end, off-duty time not
-    /// counted (zero when empty).
+    /// Paid time, day by day summed ([`crate::features::paid`]; zero when empty).
     pub paid: Time,
-    /// The departure from the start, delayed as far as it goes without
+    /// Overtime, day by day summed.
+    pub overtime: Time,
+    /// Each working day's paid time and overtime, in order.
+    pub days: Vec<DayPaid>,
+    /// The departure from the start, delayed by the model's
+    /// [`Pay::departure`](crate::model::Pay::departure) rule without
     /// changing anything after it (meaningless when empty).
     pub departure: Time,
     slack: Vec<Time>,
-    /// `heads[k]`: idle time and forward slack of the visits before `k`.
+    /// `heads[k]`: the paid-time summary of the visits before `k`.
     heads: Vec<Head>,
-    /// `onward[k]`: the least forward-slack term of the visits from `k` on
-    /// and of the end, as counted from the route's start.
+    /// `onward[k]`: the least forward-slack term of the visits from `k` to
+    /// the end of the trip of visit `k - 1` and of that trip's end, as
+    /// counted from the trip's start.
     onward: Vec<Time>,
+    /// `trip_last[k]`: the last visit of visit `k`'s trip.
+    trip_last: Vec<usize>,
+    /// `pay_from[k]`, `k` the first visit of a trip (or the length): what
+    /// the trips from it on cost.
+    pay_from: Vec<f64>,
     late_after: Vec<bool>,
     prefix_cost: Vec<Cost>,
     suffix_cost: Vec<Cost>,
@@ -54,30 +65,85 @@ pub struct Route {
     suffix: Summaries,
 }
 
-/// The paid-time summary of a route's first visits: their idle time
-/// (waiting for windows, duty, parts) and how far the departure could be
-/// delayed without changing any of them (their forward slack).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The paid-time summary of a route's first visits: the pay of the trips
+/// out already over ([`crate::features::paid`]), and of the trip under way
+/// its idle time (waiting for windows, duty, parts), its first visit's
+/// idle time, how far its visits' finishes could move with the departure
+/// (their forward slack), its first departure and the breaks taken while
+/// out.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Head {
     pub idle: Time,
+    /// The idle time of the trip's first visit: the waiting before any job
+    /// can start, the most the departure can be delayed without moving any
+    /// service start.
+    pub first_idle: Time,
     pub slack: Time,
+    /// The departure of the trip's first visit ([`NO_TIME`]: no visit yet).
+    pub depart: Time,
+    /// The vehicle's breaks taken while out on this trip ([`Trip::rests`]).
+    pub rests: u64,
+    /// The finish of the last visit.
+    pub finish: Time,
+    /// What the trips before this one cost.
+    pub closed: f64,
 }
 
 impl Head {
     /// No visit yet.
     pub const START: Head = Head {
         idle: 0,
+        first_idle: 0,
         slack: NEVER,
+        depart: NO_TIME,
+        rests: 0,
+        finish: NO_TIME,
+        closed: 0.0,
     };
 
-    /// The head followed by visit `v`: delaying the departure by `d` delays
-    /// `v` by `d` minus the idle time up to `v`, within `v`'s own slack.
+    /// The head followed by visit `v` of `vehicle`. Within a trip, delaying
+    /// the departure by `d` delays `v` by `d` minus the idle time up to `v`,
+    /// within `v`'s own slack. A visit that leaves home on a new day closes
+    /// the trip under way and starts one leaving exactly when it does (the
+    /// night at home absorbs any earlier change).
     #[inline]
-    pub fn then(self, model: &Model, v: &Visit) -> Head {
-        let idle = self.idle + v.idle;
+    pub fn then(self, model: &Model, vehicle: &Vehicle, v: &Visit) -> Head {
+        let first = self.depart == NO_TIME;
+        let new_trip = vehicle.home.is_some() && v.new_day;
+        // The break recorded with the visit (one per visit; a drive over
+        // several days records its first).
+        let rest = v.rest.map_or(0, |_| rest_bit(v.next_rest.wrapping_sub(1)));
+        if !first && !new_trip {
+            let idle = self.idle + v.idle;
+            return Head {
+                idle,
+                slack: self.slack.min(idle.saturating_add(v.own_slack(model))),
+                rests: self.rests | rest,
+                finish: v.finish,
+                ..self
+            };
+        }
+        let closed = if first {
+            self.closed
+        } else {
+            self.closed + self.close(NEVER).trip_cost(model, vehicle, self.finish)
+        };
+        let (idle, slack) = if new_trip {
+            (0, 0)
+        } else {
+            (v.idle, v.idle.saturating_add(v.own_slack(model)))
+        };
+        // A break taken before leaving (at the start or at home) is not
+        // taken while out.
+        let out = v.rest.is_some_and(|at| at >= v.depart);
         Head {
             idle,
-            slack: self.slack.min(idle.saturating_add(v.own_slack(model))),
+            first_idle: idle,
+            slack,
+            depart: v.depart,
+            rests: if out { rest } else { 0 },
+            finish: v.finish,
+            closed,
         }
     }
 
@@ -85,27 +151,48 @@ impl Head {
     #[inline]
     pub fn close(self, end_slack: Time) -> Head {
         Head {
-            idle: self.idle,
             slack: self.slack.min(self.idle.saturating_add(end_slack)),
+            ..self
         }
     }
 
-    /// How much the departure from `start` is delayed: as far as the slack
-    /// allows, but not beyond the idle time (any more would move the end).
+    /// How much the departure from `start` is delayed under `rule`: never
+    /// beyond the slack, and not beyond the waiting before the first job
+    /// can start (no service start moves) or the trip's idle time (any more
+    /// would move the end).
     #[inline]
-    pub fn departure_delay(self) -> Time {
-        self.slack.min(self.idle).max(0)
+    pub fn departure_delay(self, rule: DepartureDelay) -> Time {
+        let idle = match rule {
+            DepartureDelay::UntilFirstStart => self.first_idle,
+            DepartureDelay::ForwardSlack => self.idle,
+        };
+        self.slack.min(idle).max(0)
     }
 
-    /// Paid time of a closed route of `vehicle` ending at `arrive`: from
-    /// the delayed departure, off-duty time between duty blocks not counted.
+    /// The trip under way of a closed head of `vehicle`, ending at `end`:
+    /// from the delayed departure (the first trip's; no earlier than the
+    /// vehicle really leaves).
     #[inline]
-    pub fn paid(self, model: &Model, vehicle: &Vehicle, arrive: Time) -> Time {
-        let departure = vehicle.available_from + self.departure_delay();
-        match vehicle.shift {
-            None => arrive - departure,
-            Some(s) => model.shifts[s].on_duty(departure, arrive),
+    pub fn trip(self, model: &Model, vehicle: &Vehicle, end: Time) -> Trip {
+        let delay = self.departure_delay(model.pay.departure);
+        Trip {
+            departure: (vehicle.available_from + delay).max(self.depart),
+            end,
+            rests: self.rests,
         }
+    }
+
+    /// What the trip under way of a closed head costs, ending at `end`.
+    #[inline]
+    pub fn trip_cost(self, model: &Model, vehicle: &Vehicle, end: Time) -> f64 {
+        trip_cost(model, vehicle, &self.trip(model, vehicle, end))
+    }
+
+    /// What the whole route's paid time costs, its end `end_slack` from its
+    /// latest and reached at `arrive`.
+    #[inline]
+    pub fn pay(self, model: &Model, vehicle: &Vehicle, end_slack: Time, arrive: Time) -> f64 {
+        self.closed + self.close(end_slack).trip_cost(model, vehicle, arrive)
     }
 }
 
@@ -119,10 +206,14 @@ impl Route {
             cost: Cost::default(),
             locked: 0,
             paid: 0,
+            overtime: 0,
+            days: Vec::new(),
             departure: 0,
             slack: Vec::new(),
             heads: vec![Head::START],
             onward: vec![NEVER],
+            trip_last: Vec::new(),
+            pay_from: vec![0.0],
             late_after: Vec::new(),
             prefix_cost: vec![Cost::default()],
             suffix_cost: vec![Cost::default()],
@@ -208,12 +299,14 @@ impl Route {
             let v = visit(model, vehicle, from, old.job, old.supply)?;
             sum = sum.plus(v.cost);
             if priced {
-                head = head.then(model, &v);
+                head = head.then(model, vehicle, &v);
             }
             if same_timing {
                 let delay = v.finish - old.finish;
-                // A break owed at another point changes the rest's timing.
+                // A break owed at another point changes the rest's timing;
+                // a day begun elsewhere changes the trips.
                 let settled = v.next_rest == old.next_rest
+                    && v.new_day == old.new_day
                     && match delay.cmp(&0) {
                         Ordering::Equal => true,
                         Ordering::Greater => delay <= self.slack[i],
@@ -233,8 +326,8 @@ impl Route {
                     if !priced {
                         return Some(rest);
                     }
-                    let paid = self.paid_with_delayed_rest(model, vehicle, i, head, delay);
-                    return Some(rest.plus(Cost::travel(model.pay.cost(paid))));
+                    let pay = self.pay_with_delayed_rest(model, vehicle, i, head, delay);
+                    return Some(rest.plus(Cost::travel(pay)));
                 }
             }
             from = v.state(model);
@@ -242,35 +335,43 @@ impl Route {
         let leg = end_leg(model, vehicle, from.place, from.at)?;
         let mut cost = sum.plus(Cost::travel(leg.cost));
         if priced {
-            let closed = head.close(end_slack(vehicle, &leg));
-            let paid = closed.paid(model, vehicle, leg.arrive);
-            cost = cost.plus(Cost::travel(model.pay.cost(paid)));
+            let pay = head.pay(model, vehicle, end_slack(vehicle, &leg), leg.arrive);
+            cost = cost.plus(Cost::travel(pay));
         }
         Some(cost)
     }
 
-    /// Paid time of a route whose visits up to `i` (re-timed) are summarised
-    /// by `head` and whose visit `i` finishes `delay` (at least 0, within
-    /// its slack) later than here, the visits after it unchanged: the delay
-    /// shrinks by each later visit's idle time, and every later slack term
-    /// moves by the change of idle time up to `i` minus the delay.
-    fn paid_with_delayed_rest(
+    /// What the paid time of a route costs whose visits up to `i`
+    /// (re-timed) are summarised by `head` and whose visit `i` finishes
+    /// `delay` (at least 0, within its slack) later than here, the visits
+    /// after it unchanged: the delay shrinks by each later visit's idle time
+    /// up to the end of `i`'s trip, every later slack term of the trip moves
+    /// by the change of idle time up to `i` minus the delay, and the later
+    /// trips (after a night at home) cost what they cost here.
+    fn pay_with_delayed_rest(
         &self,
         model: &Model,
         vehicle: &Vehicle,
         i: usize,
         head: Head,
         delay: Time,
-    ) -> Time {
-        let n = self.visits.len();
-        let rest_idle = self.heads[n].idle - self.heads[i + 1].idle;
+    ) -> f64 {
+        let last = self.trip_last[i];
+        let rest_idle = self.heads[last + 1].idle - self.heads[i + 1].idle;
         let end_delay = (delay - rest_idle).max(0);
         let shifted = head.idle - self.heads[i + 1].idle - delay;
         let closed = Head {
             idle: head.idle + rest_idle - (delay - end_delay),
             slack: head.slack.min(self.onward[i + 1].saturating_add(shifted)),
+            rests: head.rests | (self.heads[last + 1].rests & !self.heads[i + 1].rests),
+            ..head
         };
-        closed.paid(model, vehicle, self.end.arrive + end_delay)
+        let end = if last + 1 == self.visits.len() {
+            self.end.arrive
+        } else {
+            self.visits[last].finish
+        };
+        head.closed + closed.trip_cost(model, vehicle, end + end_delay) + self.pay_from[last + 1]
     }
 
     /// Whether this route's timing caches apply to `vehicle`.
@@ -310,7 +411,7 @@ impl Route {
         }
         let from = self.state_before(model, position);
         let v = visit(model, vehicle, from, job, supply)?;
-        let head = self.heads[position].then(model, &v);
+        let head = self.heads[position].then(model, vehicle, &v);
         let tail = self.tail_cost(model, vehicle, position, v.state(model), head, true)?;
         Some(self.prefix_cost[position].plus(v.cost).plus(tail))
     }
@@ -338,7 +439,7 @@ impl Route {
         }
         let from = self.state_before(model, position);
         let v = visit(model, vehicle, from, job, supply)?;
-        let head = self.heads[position].then(model, &v);
+        let head = self.heads[position].then(model, vehicle, &v);
         let tail = self.tail_cost(model, vehicle, position + 1, v.state(model), head, true)?;
         Some(self.prefix_cost[position].plus(v.cost).plus(tail))
     }
@@ -359,12 +460,16 @@ impl Route {
         for &(job, supply) in jobs {
             let visit = visit(model, v, from, job, supply)?;
             sum = sum.plus(visit.cost);
-            head = head.then(model, &visit);
+            head = head.then(model, v, &visit);
             from = visit.state(model);
         }
         let leg = end_leg(model, v, from.place, from.at)?;
-        let paid = head.close(end_slack(v, &leg)).paid(model, v, leg.arrive);
-        Some(sum.plus(Cost::travel(leg.cost + model.pay.cost(paid))))
+        let pay = if model.pay.is_priced() {
+            head.pay(model, v, end_slack(v, &leg), leg.arrive)
+        } else {
+            0.0
+        };
+        Some(sum.plus(Cost::travel(leg.cost + pay)))
     }
 
     /// The route's cost without the visit at `position`; `None` if the rest
@@ -490,8 +595,8 @@ impl Route {
         dropped
     }
 
-    /// Recomputes the paid-time summaries and adds the paid time's price to
-    /// the cost.
+    /// Recomputes the paid-time summaries, the days' paid time and
+    /// overtime, and adds the paid time's price to the cost.
     fn refresh_paid(&mut self, model: &Model) {
         let n = self.visits.len();
         let vehicle = &model.vehicles[self.vehicle];
@@ -499,28 +604,53 @@ impl Route {
         self.heads.push(Head::START);
         for v in &self.visits {
             let last = *self.heads.last().expect("seeded");
-            self.heads.push(last.then(model, v));
+            self.heads.push(last.then(model, vehicle, v));
         }
+        self.days.clear();
         self.onward.clear();
         self.onward.resize(n + 1, NEVER);
+        self.trip_last.clear();
+        self.trip_last.resize(n, 0);
+        self.pay_from.clear();
+        self.pay_from.resize(n + 1, 0.0);
         if n == 0 {
             self.paid = 0;
+            self.overtime = 0;
             return;
         }
-        self.onward[n] = self.heads[n]
-            .idle
-            .saturating_add(end_slack(vehicle, &self.end));
+        let starts_trip = |k: usize| k == 0 || (vehicle.home.is_some() && self.visits[k].new_day);
+        let end_slack = end_slack(vehicle, &self.end);
+        self.onward[n] = self.heads[n].idle.saturating_add(end_slack);
+        let mut last = n - 1;
         for k in (0..n).rev() {
-            let own = self.heads[k + 1]
-                .idle
-                .saturating_add(self.visits[k].own_slack(model));
-            self.onward[k] = self.onward[k + 1].min(own);
+            self.trip_last[k] = last;
+            if k + 1 < n && !starts_trip(k + 1) {
+                let own = self.heads[k + 2]
+                    .idle
+                    .saturating_add(self.visits[k + 1].own_slack(model));
+                self.onward[k + 1] = self.onward[k + 2].min(own);
+            }
+            if starts_trip(k) {
+                let (end, slack) = if last + 1 == n {
+                    (self.end.arrive, end_slack)
+                } else {
+                    (self.visits[last].finish, NEVER)
+                };
+                let trip = self.heads[last + 1].close(slack).trip(model, vehicle, end);
+                self.pay_from[k] = trip_cost(model, vehicle, &trip) + self.pay_from[last + 1];
+                if k == 0 {
+                    self.departure = trip.departure;
+                }
+                let mut days = Vec::new();
+                trip_days(model, vehicle, &trip, |d| days.push(d));
+                self.days.splice(0..0, days);
+                last = k.saturating_sub(1);
+            }
         }
-        let closed = self.heads[n].close(end_slack(vehicle, &self.end));
-        self.paid = closed.paid(model, vehicle, self.end.arrive);
-        self.departure = vehicle.available_from + closed.departure_delay();
+        self.paid = self.days.iter().map(|d| d.paid).sum();
+        self.overtime = self.days.iter().map(|d| d.overtime).sum();
         if model.pay.is_priced() {
-            self.cost = self.cost.plus(Cost::travel(model.pay.cost(self.paid)));
+            self.cost = self.cost.plus(Cost::travel(self.pay_from[0]));
         }
     }
 

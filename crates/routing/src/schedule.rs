@@ -81,6 +81,9 @@ pub struct Visit {
     /// The vehicle takes breaks: delaying this visit may move a break, so
     /// it has no slack and no idle time to absorb a delay.
     pub rest_bound: bool,
+    /// The vehicle left home for this visit at the start of a duty block
+    /// after a night off: a new working day ([`crate::features::paid`]).
+    pub new_day: bool,
 }
 
 impl Visit {
@@ -258,6 +261,8 @@ fn rest_before_leaving(
         rest: Some(at),
         rest_bound: true,
         idle: 0,
+        // A break at home before the day's first job: still a new day.
+        new_day: v.new_day,
         ..w
     })
 }
@@ -497,7 +502,8 @@ fn in_duty(
                 Some(_) => block.end - 1 - start,
                 None => NEVER,
             };
-            if days.nights_at_home && home_before(block, free_at) {
+            let new_day = days.nights_at_home && home_before(block, free_at);
+            if new_day {
                 // Any later finish of the job before would still leave
                 // from home, up to the block's start; from then on it
                 // would leave from there instead.
@@ -526,6 +532,7 @@ fn in_duty(
                 rest: None,
                 next_rest: 0,
                 rest_bound: false,
+                new_day,
             });
         }
     }

@@ -421,7 +421,7 @@ fn dispatch_settings(check: &mut Checker, file: &DispatchFile) -> DispatchSettin
                 "overtime_after",
                 0.0,
                 ranges::OVERTIME_AFTER,
-                "overtime starts after 0 to 168 paid hours of a route",
+                "overtime starts after 0 to 168 paid hours of a working day",
             )
         }),
         overtime_factor: check.number(

@@ -17,7 +17,9 @@
 use super::TIME_SCALE;
 use super::{FormatError, euclid, fields, number, ticks};
 use crate::features::skills::SkillSet;
-use crate::model::{Deadline, Job, Matrix, ModelError, ModelSpec, Pay, Supply, UNLIMITED, Vehicle};
+use crate::model::{
+    Deadline, DepartureDelay, Job, Matrix, ModelError, ModelSpec, Pay, Supply, UNLIMITED, Vehicle,
+};
 use crate::{Cost, Model, Outcome, SearchOptions, Solution};
 
 /// A node: the depot, a technician's home or a request.
@@ -333,7 +335,10 @@ impl Instance {
         .build()
         .map(|model| match objective {
             Objective::Distance => model,
-            Objective::WorkingTime => model.with_pay(Pay::flat(1.0 / TIME_SCALE)),
+            Objective::WorkingTime => model.with_pay(Pay {
+                departure: DepartureDelay::ForwardSlack,
+                ..Pay::flat(1.0 / TIME_SCALE)
+            }),
         })
     }
 

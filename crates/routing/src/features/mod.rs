@@ -5,6 +5,7 @@
 pub mod capacity;
 pub mod days;
 pub mod origin;
+pub mod paid;
 pub mod return_to_base;
 pub mod shifts;
 pub mod skills;
