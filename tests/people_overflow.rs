@@ -14,7 +14,9 @@
 mod common;
 
 use common::plan_keeping_the_roster;
-use sparesla::scenario::{self, Scenario, StockLevel};
+use sparesla::people::CoverModel;
+use sparesla::plan::depot_site_hours;
+use sparesla::scenario::{self, DepotIdx, PartIdx, Scenario, SiteIdx, StockLevel};
 use sparesla::simulate::{SimulateOptions, simulate};
 use sparesla::travel::TravelTimes;
 use std::fs;
@@ -25,8 +27,9 @@ const NEAR_HOURS: f64 = 1.0;
 const FAR_HOURS: f64 = 1.75;
 const REPAIR_HOURS: f64 = 6.0;
 
-/// The scenario with the near engineer, and the far one when `far`.
-fn two_depots(dir: &Path, far: bool) -> Scenario {
+/// The scenario with the near engineer, and with `far_hours` set, the far
+/// one that many hours from the site.
+fn two_depots(dir: &Path, far_hours: Option<f64>) -> Scenario {
     let write = |name: &str, text: &str| fs::write(dir.join(name), text).unwrap();
     write(
         "scenario.toml",
@@ -47,8 +50,8 @@ fn two_depots(dir: &Path, far: bool) -> Scenario {
             "from,to,km,minutes\nN,S1,{},{}\nF,S1,{},{}\n",
             NEAR_HOURS * 60.0,
             NEAR_HOURS * 60.0,
-            FAR_HOURS * 60.0,
-            FAR_HOURS * 60.0
+            far_hours.unwrap_or(FAR_HOURS) * 60.0,
+            far_hours.unwrap_or(FAR_HOURS) * 60.0
         ),
     );
     write(
@@ -74,7 +77,7 @@ fn two_depots(dir: &Path, far: bool) -> Scenario {
     let mut engineers = String::from(
         "id,name,base,skills,shift,calendar,days\nE1,Near engineer,N,hw,24x7,none,mon-sun\n",
     );
-    if far {
+    if far_hours.is_some() {
         engineers += "E2,Far engineer,F,hw,24x7,none,mon-sun\n";
     }
     write("engineers.csv", &engineers);
@@ -103,7 +106,7 @@ fn simulated(s: &Scenario, stock: &[StockLevel]) -> sparesla::simulate::Simulati
 #[test]
 fn a_slower_engineer_of_the_same_rule_covers_the_quicker_ones_busy_time() {
     let dir = tempfile::tempdir().unwrap();
-    let s = two_depots(dir.path(), true);
+    let s = two_depots(dir.path(), Some(FAR_HOURS));
     let (planned, stock) = plan_keeping_the_roster(&s);
     let tier = &planned.tiers[0];
     let quickest_only = 1.0 - near_engineer_busy();
@@ -121,7 +124,7 @@ fn a_slower_engineer_of_the_same_rule_covers_the_quicker_ones_busy_time() {
     let attainment = sim.tiers[0].attainment.expect("failures were simulated");
     let promised = tier.expected_attainment;
     let dir_alone = tempfile::tempdir().unwrap();
-    let alone = two_depots(dir_alone.path(), false);
+    let alone = two_depots(dir_alone.path(), None);
     let sim_alone = simulated(&alone, &stock);
     let attainment_alone = sim_alone.tiers[0].attainment.unwrap().mean;
     eprintln!(
@@ -147,5 +150,51 @@ fn a_slower_engineer_of_the_same_rule_covers_the_quicker_ones_busy_time() {
         promised <= attainment.ci_high.unwrap() && attainment.mean - promised < 0.01,
         "promised {promised:.5}, simulated {:.5}",
         attainment.mean
+    );
+}
+
+/// Each engineer's busy chance as the plan estimates it.
+fn planned_busy(s: &Scenario) -> Vec<f64> {
+    let travel = depot_site_hours(s, &TravelTimes::build(s).unwrap());
+    let near = DepotIdx::new(0);
+    let reach = vec![Some((near, NEAR_HOURS))];
+    let model = CoverModel::build(s, s.start_date.unwrap(), &travel, &reach).unwrap();
+    let mut staff = model.roster(s).unwrap();
+    let demand = vec![(SiteIdx::new(0), vec![(PartIdx::new(0), FAILURES_PER_YEAR)])];
+    model.estimate_busy(&mut staff, &demand);
+    staff.busy
+}
+
+#[test]
+fn a_backup_takes_overflow_exactly_where_the_cover_counts_it() {
+    // Within backup reach (1.75 h, half the 4-hour deadline is 2 h), the far
+    // engineer takes the near one's overflow and is busy while it is.
+    let dir = tempfile::tempdir().unwrap();
+    let within = two_depots(dir.path(), Some(FAR_HOURS));
+    let busy = planned_busy(&within);
+    let near_busy = near_engineer_busy();
+    assert!(
+        (busy[0] - near_busy).abs() < 1e-9,
+        "{busy:?} vs {near_busy}"
+    );
+    assert!(busy[1] > 0.01, "the far engineer takes overflow: {busy:?}");
+
+    // Beyond it (3 h: still within the deadline, so dispatch may send it,
+    // but the cover does not count it), it takes none in the plan's load
+    // either, and the promise is the near engineer's alone.
+    let dir = tempfile::tempdir().unwrap();
+    let beyond = two_depots(dir.path(), Some(3.0));
+    let busy = planned_busy(&beyond);
+    assert!(
+        (busy[0] - near_busy).abs() < 1e-9,
+        "{busy:?} vs {near_busy}"
+    );
+    assert_eq!(busy[1], 0.0, "no overflow beyond backup reach: {busy:?}");
+    let (with_far, _) = plan_keeping_the_roster(&beyond);
+    let dir = tempfile::tempdir().unwrap();
+    let (alone, _) = plan_keeping_the_roster(&two_depots(dir.path(), None));
+    assert_eq!(
+        with_far.tiers[0].people_attainment,
+        alone.tiers[0].people_attainment
     );
 }

@@ -7,9 +7,11 @@
 //! timing failure by failure, which is how the promise is checked.
 
 mod duty;
+mod hunting;
 mod on_time;
 
 pub use duty::duty_blocks;
+use hunting::HuntedGroup;
 pub use on_time::{
     ClockSamples, PartArrival, Responder, SAMPLE_SECONDS, SampleClasses, Samples, responds_in_time,
 };
@@ -19,14 +21,14 @@ use crate::scenario::scenario_years;
 use crate::scenario::{DepotIdx, PartIdx, Scenario, Shift, SiteClocks, SiteIdx};
 use rayon::prelude::*;
 use sparesla_routing::model::DutyBlocks;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Days of duty blocks built past the horizon, for repairs that run over it.
 const TAIL_DAYS: i64 = 30;
 
 /// The chance that every quicker group of a rule is busy below which a
 /// rule's slower groups are left out of a cover (see
-/// `CoverModel::responders`): it bounds the share they could add.
+/// `CoverModel::hunting_order`): it bounds the share they could add.
 const NEGLIGIBLY_BUSY: f64 = 1e-4;
 
 /// Rounds of the fixed point between positions' loads and busy chances
@@ -41,7 +43,6 @@ const SECONDS_PER_YEAR: f64 = 365.25 * 86_400.0;
 /// calls it is among the quickest of its rule for, and the expected number
 /// of overflow calls that reach it within a window of the quicker ones'
 /// busy period (see [`CoverModel::estimate_busy`]).
-#[derive(Default)]
 struct OfferedLoad {
     total: Vec<f64>,
     first_calls: Vec<f64>,
@@ -261,19 +262,9 @@ impl CoverModel {
         self.drive[base.index()][site.index()].map(|drive| self.handling + drive)
     }
 
-    /// The qualified positions that could reach the site, grouped by shift
-    /// rule, drive and pickup (positions alike in all three are on duty at
-    /// the same times and equally quick, so only the chance that all of
-    /// them are busy matters), `extra` counted as one more, free.
-    ///
-    /// A slower group of a rule counts too: when the quicker ones are busy
-    /// it may still make the deadline, and dispatch sends it (counting only
-    /// the quickest promised the national business tiers 0.6 points below
-    /// simulation). Per rule, groups are taken quickest first until the
-    /// chance that all taken are busy falls below [`NEGLIGIBLY_BUSY`]:
-    /// a slower group of the same rule only responds where a quicker one
-    /// would, so the ones left out change the share by less than that, and
-    /// a next-business-day clock would otherwise take in the whole country.
+    /// The responders to one site's failures needing `skill`: the counted
+    /// groups of [`Self::hunting_order`] with their chance of all being
+    /// busy when a call reaches them.
     fn responders<'a>(
         &self,
         staff: &'a Staff,
@@ -281,67 +272,16 @@ impl CoverModel {
         site: SiteIdx,
         skill: &str,
     ) -> Vec<(usize, Responder<'a>)> {
-        let clock = &self.clocks[self.clock_of_site[site.index()]];
-        let most_allowed = clock.most_allowed();
-        let backup_reach = clock.least_allowed() / 2;
-        let busy = |index: usize| {
-            let busy = staff.busy.get(index).copied().unwrap_or(0.0);
-            let overflowing = staff.busy_overflowing.get(index).copied();
-            (busy, overflowing.unwrap_or(busy))
-        };
-        let positions = staff
-            .positions
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, busy(i)));
-        // Per group: the chance all its positions are busy, on average and
-        // when the quicker ones of the rule are busy.
-        let mut groups: BTreeMap<(usize, Seconds, Option<Seconds>), (f64, f64)> = BTreeMap::new();
-        for (position, (busy, overflowing)) in positions.chain(extra.map(|p| (p, (0.0, 0.0)))) {
-            if !position.has_skill(skill) {
-                continue;
-            }
-            let Some(drive) = self.drive[position.base.index()][site.index()] else {
-                continue;
-            };
-            if drive > most_allowed {
-                continue;
-            }
-            let pickup = self.pickup(position.base, site);
-            let all_busy = groups
-                .entry((position.rule, drive, pickup))
-                .or_insert((1.0, 1.0));
-            all_busy.0 *= busy;
-            all_busy.1 *= overflowing;
-        }
-        // Keys sort by rule, then drive: each rule's groups quickest first.
-        let mut taken_busy: Vec<f64> = vec![1.0; staff.rules.len()];
-        let mut taken_any: Vec<bool> = vec![false; staff.rules.len()];
-        groups
+        self.hunting_order(staff, extra, site, skill)
             .into_iter()
-            .filter_map(|((rule, drive, pickup), (busy, overflowing))| {
-                // The group that collects the part may beat quicker drivers
-                // that wait for a courier, so it always counts.
-                if taken_busy[rule] < NEGLIGIBLY_BUSY && pickup.is_none() {
-                    return None;
-                }
-                let quickest = !taken_any[rule];
-                if !quickest && pickup.is_none() && drive > backup_reach {
-                    return None;
-                }
-                taken_any[rule] = true;
-                let busy = if quickest { busy } else { overflowing };
-                taken_busy[rule] *= busy;
-                Some(((rule, drive, pickup), busy))
-            })
-            .map(|((rule, drive, pickup), busy)| {
+            .map(|group| {
                 let responder = Responder {
-                    duty: &staff.duties[rule],
-                    drive,
-                    pickup,
-                    busy,
+                    duty: &staff.duties[group.rule],
+                    drive: group.drive,
+                    pickup: group.pickup,
+                    busy: group.all_busy,
                 };
-                (rule, responder)
+                (group.rule, responder)
             })
             .collect()
     }
@@ -445,11 +385,11 @@ impl CoverModel {
     }
 
     /// Estimates each position's chance of being on another job when a
-    /// failure comes. Of each rule's positions, the quickest take the
-    /// failures (split evenly between the rules that respond and the
-    /// equally quick positions of a rule), and the next quickest take what
-    /// overflows when all quicker ones are busy (as dispatch sends them;
-    /// the overflow model of loss systems with ordered hunting), each job
+    /// failure comes. Along each rule's hunting order (the same positions
+    /// the cover counts, see [`Self::hunting_order`]), the quickest take
+    /// the failures (split evenly between the rules that respond and the
+    /// equally quick positions of a rule), and the backups take what
+    /// overflows when all quicker ones are busy, each job
     /// the drive there and the repair. Over its yearly duty time that is a
     /// position's offered load ρ, and a single-server loss system is busy
     /// ρ / (1 + ρ) of the time (Erlang's loss formula with one server).
@@ -478,26 +418,27 @@ impl CoverModel {
         };
         staff.busy = vec![0.0; staff.positions.len()];
         staff.busy_overflowing.clear();
-        let mut load = OfferedLoad::default();
         for _ in 0..BUSY_ROUNDS {
-            load = self.offered_load(staff, demand);
+            let load = self.offered_load(staff, demand);
             staff.busy = busy_of(staff, &load.total);
+            // While the quicker ones are busy, a slower position is busy
+            // with its own first calls, or with an overflow call that came
+            // within the quicker ones' busy period and its own job (Poisson
+            // arrivals at the full rate of the calls it backs up, over the
+            // shorter of the two: the quicker one's job is half done on
+            // average).
+            let first_calls = busy_of(staff, &load.first_calls);
+            staff.busy_overflowing = first_calls
+                .iter()
+                .zip(&load.overflow_exposure)
+                .map(|(busy, exposure)| 1.0 - (1.0 - busy) * (-exposure).exp())
+                .collect();
         }
-        // While the quicker ones are busy, a slower position is busy with
-        // its own first calls, or with an overflow call that came within
-        // the quicker ones' busy period and its own job (Poisson arrivals
-        // at the full rate of the calls it backs up, over the shorter of
-        // the two: the quicker one's job is half done on average).
-        let first_calls = busy_of(staff, &load.first_calls);
-        staff.busy_overflowing = first_calls
-            .iter()
-            .zip(&load.overflow_exposure)
-            .map(|(busy, exposure)| 1.0 - (1.0 - busy) * (-exposure).exp())
-            .collect();
     }
 
     /// Seconds of work a year offered to each position, given how busy
-    /// each is (see [`Self::estimate_busy`]).
+    /// each is (see [`Self::estimate_busy`]): along each rule's hunting
+    /// order, the share of calls that finds every quicker group busy.
     fn offered_load(
         &self,
         staff: &Staff,
@@ -510,61 +451,55 @@ impl CoverModel {
             overflow_exposure: vec![0.0; positions],
         };
         for (site, parts) in demand {
-            let most_allowed = self.clocks[self.clock_of_site[site.index()]].most_allowed();
+            let mut orders: HashMap<&str, Vec<HuntedGroup>> = HashMap::new();
             for (part, rate) in parts {
-                let skill = &self.skill[part.index()];
-                // Per rule and drive, quickest first: the positions alike.
-                let mut groups: BTreeMap<(usize, Seconds), Vec<usize>> = BTreeMap::new();
-                for (index, position) in staff.positions.iter().enumerate() {
-                    if !position.has_skill(skill) {
-                        continue;
-                    }
-                    if let Some(drive) = self.drive[position.base.index()][site.index()] {
-                        groups
-                            .entry((position.rule, drive))
-                            .or_default()
-                            .push(index);
-                    }
-                }
-                let mut rules: Vec<usize> = groups.keys().map(|(rule, _)| *rule).collect();
-                rules.dedup();
-                let per_rule = rate / rules.len().max(1) as f64;
-                // Per rule: the chance that every quicker position is busy.
-                let mut overflow: Vec<f64> = vec![1.0; staff.rules.len()];
-                // Per rule: the job of its quickest positions, once seen.
-                let mut quickest_job: Vec<Option<f64>> = vec![None; staff.rules.len()];
-                for ((rule, drive), set) in &groups {
-                    let quickest = quickest_job[*rule].is_none();
-                    // Slower ones take overflow only where they may still
-                    // be in time, and not once it is negligible (as the
-                    // cover counts them, see `responders`).
-                    if !quickest && (*drive > most_allowed || overflow[*rule] < NEGLIGIBLY_BUSY) {
-                        continue;
-                    }
-                    // The drive there and the repair: the drive home mostly
-                    // overlaps the next call's slack (or the next call
-                    // starts from the site), and counting it overstated
-                    // busy engineers against simulation.
-                    let job = (drive + self.repair[part.index()]) as f64;
-                    let offered = per_rule * overflow[*rule] * job / set.len() as f64;
-                    let (first, exposure) = match quickest_job[*rule] {
-                        None => (offered, 0.0),
-                        Some(quicker) => {
-                            let window = job.min(quicker / 2.0);
-                            (0.0, per_rule / set.len() as f64 * window / SECONDS_PER_YEAR)
-                        }
-                    };
-                    quickest_job[*rule].get_or_insert(job);
-                    for index in set {
-                        load.total[*index] += offered;
-                        load.first_calls[*index] += first;
-                        load.overflow_exposure[*index] += exposure;
-                        overflow[*rule] *= staff.busy[*index];
-                    }
-                }
+                let skill = self.skill[part.index()].as_str();
+                let groups = orders
+                    .entry(skill)
+                    .or_insert_with(|| self.hunting_order(staff, None, *site, skill));
+                self.offer_call(&mut load, groups, *rate, self.repair[part.index()]);
             }
         }
         load
+    }
+
+    /// Adds to `load` the calls at `rate` a year, each a repair of `repair`
+    /// seconds, that hunt along `groups`. Calls split evenly between the
+    /// rules that respond, and within a group between its positions.
+    fn offer_call(
+        &self,
+        load: &mut OfferedLoad,
+        groups: &[HuntedGroup],
+        rate: f64,
+        repair: Seconds,
+    ) {
+        let mut rules: Vec<usize> = groups.iter().map(|g| g.rule).collect();
+        rules.dedup();
+        let per_rule = rate / rules.len().max(1) as f64;
+        // Per rule: the job of its quickest group, once seen.
+        let mut quickest_job: HashMap<usize, f64> = HashMap::new();
+        for group in groups {
+            // The drive there and the repair: the drive home mostly
+            // overlaps the next call's slack (or the next call starts from
+            // the site), and counting it overstated busy engineers against
+            // simulation.
+            let job = (group.drive + repair) as f64;
+            let per_position = per_rule / group.members.len() as f64;
+            let offered = per_position * group.reached * job;
+            let (first, exposure) = if group.quickest {
+                (offered, 0.0)
+            } else {
+                let quicker = quickest_job.get(&group.rule).copied().unwrap_or(job);
+                let window = job.min(quicker / 2.0);
+                (0.0, per_position * window / SECONDS_PER_YEAR)
+            };
+            quickest_job.entry(group.rule).or_insert(job);
+            for index in group.members.iter().flatten() {
+                load.total[*index] += offered;
+                load.first_calls[*index] += first;
+                load.overflow_exposure[*index] += exposure;
+            }
+        }
     }
 
     /// The cover of every `(site, part)` demand, computed once per site,

@@ -636,7 +636,7 @@ impl Groups {
                 rule: offer.rule,
                 skills: vec![group.skill.clone()],
             };
-            if !cover_model.would_be_quicker(staff, &position, group.site, &group.skill) {
+            if !cover_model.would_respond(staff, &position, group.site, &group.skill) {
                 continue;
             }
             let cover = cover_model.cover_with(staff, Some(&position), group.site, group.part);
@@ -653,7 +653,7 @@ impl Groups {
         self.groups.par_iter_mut().for_each(|group| {
             if position.has_skill(&group.skill)
                 && cover_model.can_respond(position.base, group.site)
-                && cover_model.would_be_quicker(staff, position, group.site, &group.skill)
+                && cover_model.would_respond(staff, position, group.site, &group.skill)
             {
                 group.cover = cover_model.cover_with(staff, Some(position), group.site, group.part);
             }
