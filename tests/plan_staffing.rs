@@ -388,6 +388,47 @@ fn the_bound_on_added_positions_is_below_every_staffing_that_meets_the_target() 
     }
 }
 
+/// The bound on parts and added positions together (the product of fill
+/// and cover relaxed by McCormick's envelope) never exceeds the cheapest
+/// joint plan found by enumerating every staffing, open set and stock
+/// vector, and it is at least the added positions' bound on its own plus
+/// some parts cost (the second depot's stock is never free).
+#[test]
+fn the_joint_bound_on_parts_and_people_is_below_the_brute_force_optimum() {
+    for (target_share, penalty) in [("0.6", "20000"), ("0.9", "20000"), ("0.9", "500")] {
+        let dir = tempfile::tempdir().unwrap();
+        let s = write_scenario(
+            dir.path(),
+            &format!(
+                "id,coverage,window,days,calendar,response,target,penalty\n\
+                 fast,24x7,,,,4h,{target_share},{penalty}\n\
+                 business,business,08:00-18:00,mon-fri,CN,nbd,0.95,5000\n"
+            ),
+            SHIFTS,
+            0.0,
+        );
+        let planned = plan::plan(&s, &travel(&s), options()).unwrap();
+        let target = planned_target(&planned);
+        let bounds =
+            plan::people_bounds_of(&s, &travel(&s), &target, Duration::from_secs(60)).unwrap();
+        let joint = bounds
+            .parts_and_added
+            .expect("a binding target and time to bound");
+        let brute = brute_force(&s, &target);
+        eprintln!(
+            "target {target_share}, penalty {penalty}: roster {} + joint {joint:.0} \
+             (added alone {:.0}) against brute force {brute:.0}",
+            bounds.roster, bounds.added
+        );
+        assert!(
+            bounds.roster + joint <= brute + 1e-6 * brute,
+            "joint bound {} above the optimum {brute}",
+            bounds.roster + joint
+        );
+        assert!(joint > bounds.added, "{joint} vs {}", bounds.added);
+    }
+}
+
 /// With engineers on call round the clock at both depots, nearer than any
 /// part, engineers never bind: the planned open set and stock are the
 /// parts-only plan's, and planning staffing adds nobody. (Engineers are

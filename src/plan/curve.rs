@@ -304,6 +304,7 @@ mod tests {
                 breach_cost: 100.0,
                 penalty: 90.0,
                 cover: vec![crate::people::Cover::PARTS_ONLY],
+                shortage_price: Vec::new(),
             })
             .collect();
         let mut tier_demand = vec![0.0; tiers];

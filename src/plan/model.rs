@@ -55,6 +55,11 @@ pub struct SiteModel {
     /// Per demand item, what the engineers give it: the share of failures
     /// met with stock in reach, and with an emergency shipment.
     pub cover: Vec<Cover>,
+    /// Per demand item, a price per failure a year missed for want of
+    /// stock on top of the breach (empty: none). Only the joint bound on
+    /// parts and people sets it: there it prices the failures a stockout
+    /// costs the engineers' half (see `people_bound::joint_bound`).
+    pub shortage_price: Vec<f64>,
 }
 
 impl SiteModel {
@@ -75,7 +80,8 @@ impl SiteModel {
         // Written so that the parts-only cover gives exactly `breach_cost`.
         let cover = self.cover[item];
         let lost_anyway = 1.0 - (cover.with_stock - cover.by_emergency);
-        self.demand[item].1 * (self.breach_cost - self.penalty * lost_anyway)
+        let shortage_price = self.shortage_price.get(item).copied().unwrap_or(0.0);
+        self.demand[item].1 * (self.breach_cost - self.penalty * lost_anyway + shortage_price)
     }
 
     /// Failures per year of demand item `item` met whatever the stock (by
@@ -194,6 +200,7 @@ impl PlanModel {
                     breach_cost: scenario.tier(site.tier).penalty + emergency_cost,
                     penalty: scenario.tier(site.tier).penalty,
                     cover: vec![Cover::PARTS_ONLY; demand.get(&s.index()).map_or(0, Vec::len)],
+                    shortage_price: Vec::new(),
                 }
             })
             .collect();

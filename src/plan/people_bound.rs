@@ -48,7 +48,7 @@ struct OfferGain {
 ///      Σ_{i in k} y_i >= short_k                     (tiers k)
 ///      0 <= x_o <= 1
 /// ```
-struct Covering {
+pub(super) struct Covering {
     offers: Vec<OfferGain>,
     /// Per group: its tier and the failures per year it still misses.
     groups: Vec<(usize, f64)>,
@@ -67,6 +67,20 @@ pub fn added_cost_bound(
     target: &[f64],
     deadline: Instant,
 ) -> Result<f64, CalendarError> {
+    let covering = covering_problem(people, scenario, model, target, deadline)?;
+    Ok(covering.map_or(0.0, |(covering, _)| covering.dual_bound()))
+}
+
+/// The covering problem of the positions added to `people`'s roster, and
+/// the demand groups it is on (`None`: the roster alone reaches `target`
+/// with stock never short).
+pub(super) fn covering_problem(
+    people: &People,
+    scenario: &Scenario,
+    model: &PlanModel,
+    target: &[f64],
+    deadline: Instant,
+) -> Result<Option<(Covering, Groups)>, CalendarError> {
     let cover_model = &people.cover_model;
     let mut free = people.staff.clone();
     free.positions.truncate(people.roster_prices.len());
@@ -99,7 +113,7 @@ pub fn added_cost_bound(
     let base = groups.met(model);
     let short: Vec<f64> = target.iter().zip(&base).map(|(t, b)| t - b).collect();
     if short.iter().all(|s| *s <= 1e-9) {
-        return Ok(0.0);
+        return Ok(None);
     }
     let skills = part_skills(scenario);
     let offers: Vec<OfferGain> = offers
@@ -144,7 +158,160 @@ pub fn added_cost_bound(
             .collect(),
         short,
     };
-    Ok(covering.dual_bound())
+    Ok(Some((covering, groups)))
+}
+
+/// Parts bounds the joint bound may take (each at one scale of the
+/// covering's tier prices; see [`maximise_over_scale`]).
+const JOINT_ROUNDS: usize = 6;
+
+/// A lower bound on the parts and the added positions together, tighter
+/// than the sum of their separate bounds because it counts that a
+/// failure is met only when the part **and** an engineer make it.
+///
+/// For a demand item with fill `f` (the serving depot's), cover with stock
+/// `w` and cover by emergency `e` (failures met per failure, engineers
+/// never busy), met = `f w + (1 - f) e`. Any staffing covers at least what
+/// the roster does (`w >= w_roster`) and at most what every pattern
+/// everywhere does (`e <= e_widest`), so, as `(1 - f)(w - w_roster) >= 0`
+/// (McCormick's envelope of the product),
+///
+/// ```text
+/// met <= w - (1 - f) c,   c = max(0, w_roster - e_widest)
+/// ```
+///
+/// The engineers' half must then meet the target plus the failures the
+/// parts miss, weighted by `c`. With tier prices `β >= 0` on that
+/// constraint, for every plan
+///
+/// ```text
+/// parts + positions >= [parts + Σ β c rate (1 - f)] + [positions - β (gains - short)]
+/// ```
+///
+/// The first bracket is the parts model with each item's shortage priced
+/// at `β c` more (bounded by `parts_bound` on that model); the second is
+/// the covering's dual at tier prices `β` ([`Covering::dual_bound_at`]).
+/// With `β = 0` it is the parts bound alone; the separate bounds' sum
+/// prices the same failures twice at no cost, which is what is gained.
+/// Returns the best over `β` along the covering's own tier prices (see
+/// [`maximise_over_scale`]; `None` when `deadline` left time for none).
+pub(super) fn joint_bound(
+    covering: &Covering,
+    groups: &Groups,
+    widest: &PlanModel,
+    deadline: Instant,
+    mut parts_bound: impl FnMut(&PlanModel, Instant) -> f64,
+) -> Option<f64> {
+    let (_, prices) = covering.ascend(covering.tier_prices(), true);
+    let mut round = 0;
+    maximise_over_scale(JOINT_ROUNDS, |scale| {
+        let now = Instant::now();
+        if now >= deadline {
+            return None;
+        }
+        // Tiers not short have no gains in the covering: their price must
+        // stay 0 for its dual to bound.
+        let beta: Vec<f64> = prices
+            .iter()
+            .zip(&covering.short)
+            .map(|(price, short)| if *short > 1e-9 { price * scale } else { 0.0 })
+            .collect();
+        let priced = with_shortage_prices(widest, groups, &beta);
+        let until = now + deadline.saturating_duration_since(now) / (JOINT_ROUNDS - round) as u32;
+        round += 1;
+        let value = parts_bound(&priced, until) + covering.dual_bound_at(&beta);
+        tracing::debug!("joint bound at {scale} of the people's prices: {value:.0}");
+        Some(value)
+    })
+}
+
+/// The most `value_at` gives over scales above 0, in at most `rounds`
+/// calls (fewer when it returns `None`, out of time): the dual is concave
+/// along the scale, so from 1 the scale doubles (or halves) while the value
+/// rises, then the bracket around the best shrinks by halving its sides.
+/// Every value is a valid bound, so the best seen is returned.
+fn maximise_over_scale(rounds: usize, mut value_at: impl FnMut(f64) -> Option<f64>) -> Option<f64> {
+    let mut left = rounds;
+    let mut try_at = |scale: f64| {
+        if left == 0 {
+            return None;
+        }
+        left -= 1;
+        value_at(scale)
+    };
+    let (mut best_scale, mut best) = (1.0, try_at(1.0)?);
+    // Bracket the best: `lower < best_scale < upper` with lower values at
+    // both ends (`lower` 0 when halving found no end).
+    let (mut lower, mut upper) = (0.0, f64::INFINITY);
+    for direction in [2.0, 0.5] {
+        loop {
+            let next = best_scale * direction;
+            if direction < 1.0 && next < 1.0 / 64.0 {
+                break;
+            }
+            let Some(value) = try_at(next) else {
+                return Some(best);
+            };
+            if value <= best {
+                if direction > 1.0 {
+                    upper = next
+                } else {
+                    lower = next
+                }
+                break;
+            }
+            if direction > 1.0 {
+                lower = best_scale
+            } else {
+                upper = best_scale
+            }
+            (best_scale, best) = (next, value);
+        }
+        if best_scale != 1.0 {
+            break;
+        }
+    }
+    loop {
+        for toward_upper in [false, true] {
+            let side = if toward_upper { upper } else { lower };
+            let middle = (best_scale + side.min(4.0 * best_scale)) / 2.0;
+            let Some(value) = try_at(middle) else {
+                return Some(best);
+            };
+            if value > best {
+                if middle < best_scale {
+                    upper = best_scale
+                } else {
+                    lower = best_scale
+                }
+                (best_scale, best) = (middle, value);
+            } else if middle < best_scale {
+                lower = middle;
+            } else {
+                upper = middle;
+            }
+        }
+    }
+}
+
+/// `widest` with each served demand item's shortage priced at `β c` (see
+/// [`joint_bound`]; `groups` carry the roster's cover).
+fn with_shortage_prices(widest: &PlanModel, groups: &Groups, beta: &[f64]) -> PlanModel {
+    let mut priced = widest.clone();
+    for group in &groups.groups {
+        let site = &mut priced.sites[group.model_site];
+        if site.reach.is_empty() || beta[group.tier] <= 0.0 {
+            continue;
+        }
+        if site.shortage_price.len() < site.demand.len() {
+            site.shortage_price.resize(site.demand.len(), 0.0);
+        }
+        for item in &group.items {
+            let c = (group.cover.with_stock - site.cover[*item].by_emergency).max(0.0);
+            site.shortage_price[*item] = beta[group.tier] * c;
+        }
+    }
+    priced
 }
 
 impl Covering {
@@ -173,11 +340,25 @@ impl Covering {
     /// The best dual value found by subgradient ascent from the tiers'
     /// prices alone. Every dual value is a valid bound, so stopping early
     /// only weakens it.
-    fn dual_bound(&self) -> f64 {
+    pub(super) fn dual_bound(&self) -> f64 {
+        // λ = 0 gives 0: no purchase is needed to cost nothing.
+        self.ascend(self.tier_prices(), true).0.max(0.0)
+    }
+
+    /// The best dual value with the tiers' multipliers held at `lambda`
+    /// (the groups' multipliers ascend): what the positions must cost
+    /// beyond `lambda` times the failures they add.
+    fn dual_bound_at(&self, lambda: &[f64]) -> f64 {
+        self.ascend(lambda.to_vec(), false).0
+    }
+
+    /// Subgradient ascent from `lambda` (moving the tiers' multipliers too
+    /// when `move_tiers`): the best dual value and its tiers' multipliers.
+    fn ascend(&self, mut lambda: Vec<f64>, move_tiers: bool) -> (f64, Vec<f64>) {
         let tiers = self.short.len();
-        let mut lambda = self.tier_prices();
         let mut mu: Vec<f64> = self.groups.iter().map(|(k, _)| lambda[*k]).collect();
         let (mut best, _) = self.dual(&lambda, &mu);
+        let mut best_lambda = lambda.clone();
         // A greedy cover's cost is the upper estimate of Polyak's step;
         // the step's scale halves when the bound stalls.
         let ceiling = self.greedy_cost();
@@ -187,6 +368,7 @@ impl Covering {
             let (value, bought) = self.dual(&lambda, &mu);
             if value > best + 1e-9 * best.abs().max(1.0) {
                 best = value;
+                best_lambda.clone_from(&lambda);
                 stalled = 0;
             } else {
                 stalled += 1;
@@ -213,15 +395,25 @@ impl Covering {
             if norm <= 1e-18 || scale < 1e-6 {
                 break;
             }
+            let norm: f64 = if move_tiers {
+                norm
+            } else {
+                group_slack.iter().map(|s| s * s).sum()
+            };
+            if norm <= 1e-18 {
+                break;
+            }
             let step = scale * (ceiling - value).max(0.0) / norm;
-            for k in 0..tiers {
-                lambda[k] = (lambda[k] + step * tier_slack[k]).max(0.0);
+            if move_tiers {
+                for k in 0..tiers {
+                    lambda[k] = (lambda[k] + step * tier_slack[k]).max(0.0);
+                }
             }
             for (m, s) in mu.iter_mut().zip(&group_slack) {
                 *m = (*m + step * s).max(0.0);
             }
         }
-        best.max(0.0)
+        (best, best_lambda)
     }
 
     /// The cost of a cover of every tier's short, offers bought whole in
@@ -423,6 +615,28 @@ mod tests {
             let bound = c.dual_bound();
             assert!(bound <= exact + 1e-6, "bound {bound} above optimum {exact}");
         }
+    }
+
+    /// Along a concave curve the search ends near its top, and never
+    /// calls more than it may.
+    #[test]
+    fn the_scale_search_finds_the_top_of_a_concave_curve() {
+        for top in [0.1, 0.7, 1.0, 3.3, 20.0] {
+            let mut calls = 0;
+            let best = maximise_over_scale(12, |scale: f64| {
+                calls += 1;
+                Some(-(scale.ln() - f64::ln(top)).powi(2))
+            })
+            .unwrap();
+            assert!(calls <= 12);
+            assert!(best > -0.01, "top {top}: best {best}");
+        }
+        let mut calls = 0;
+        let none = maximise_over_scale(6, |_| {
+            calls += 1;
+            None
+        });
+        assert_eq!((none, calls), (None, 1));
     }
 
     #[test]

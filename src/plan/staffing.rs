@@ -494,14 +494,14 @@ fn choose(
 #[derive(Clone, Debug)]
 pub(super) struct Group {
     /// Index into the model's sites.
-    model_site: usize,
+    pub(super) model_site: usize,
     pub(super) site: SiteIdx,
     /// One of its parts (they all time alike).
     pub(super) part: PartIdx,
     pub(super) skill: String,
     pub(super) tier: usize,
     /// Indices into the site's demand.
-    items: Vec<usize>,
+    pub(super) items: Vec<usize>,
     /// Per item: failures per year, the share stock in reach serves, and
     /// whether an open depot reaches the site at all.
     rates: Vec<(f64, f64, bool)>,
