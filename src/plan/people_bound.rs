@@ -219,9 +219,13 @@ pub(super) fn joint_bound(
         let priced = with_shortage_prices(widest, groups, &beta);
         let until = now + deadline.saturating_duration_since(now) / (JOINT_ROUNDS - round) as u32;
         round += 1;
-        let value = parts_bound(&priced, until) + covering.dual_bound_at(&beta);
-        tracing::debug!("joint bound at {scale} of the people's prices: {value:.0}");
-        Some(value)
+        let (parts, people) = (parts_bound(&priced, until), covering.dual_bound_at(&beta));
+        tracing::debug!(
+            "joint bound at {scale} of the people's prices: {:.0} ({parts:.0} for the priced \
+             parts, {people:.0} for the positions)",
+            parts + people
+        );
+        Some(parts + people)
     })
 }
 
@@ -506,7 +510,7 @@ impl Covering {
 }
 
 /// Steps of the subgradient ascent.
-const SUBGRADIENT_STEPS: usize = 300;
+const SUBGRADIENT_STEPS: usize = 3000;
 
 #[cfg(test)]
 mod tests {
