@@ -468,9 +468,9 @@ impl<'a> PricedSearch<'a> {
     }
 
     /// Searches from each of `starts` and then by random large moves from
-    /// the best plan, until `deadline` or [`KICKS_WITHOUT_IMPROVEMENT`]
-    /// moves in a row bring no better plan, or a plan costs at most
-    /// `stop_below`. `plan` plans an open set in full and returns its cost;
+    /// the best plan, until `deadline` or `kicks` (at most
+    /// [`KICKS_WITHOUT_IMPROVEMENT`]) moves in a row bring no better plan,
+    /// or a plan costs at most `stop_below`. `plan` plans an open set in full and returns its cost;
     /// it sees each new local optimum once.
     pub(super) fn run(
         &mut self,
@@ -478,6 +478,7 @@ impl<'a> PricedSearch<'a> {
         required: &[f64],
         deadline: Instant,
         stop_below: f64,
+        kicks: usize,
         mut plan: impl FnMut(&[bool]) -> Option<f64>,
     ) {
         self.required = required.to_vec();
@@ -529,7 +530,8 @@ impl<'a> PricedSearch<'a> {
         self.fit_mu(required);
         let mut rng = ChaCha8Rng::seed_from_u64(KICK_SEED);
         let mut since_improvement = 0;
-        while since_improvement < KICKS_WITHOUT_IMPROVEMENT && Instant::now() < deadline {
+        let kicks = kicks.min(KICKS_WITHOUT_IMPROVEMENT);
+        while since_improvement < kicks && Instant::now() < deadline {
             if best.as_ref().is_some_and(|(b, _)| *b <= stop_below) {
                 break;
             }
@@ -628,7 +630,7 @@ fn neighbours(
 }
 
 /// Breach shares of one load for stock 1, 2, ... in turn.
-struct BlockingCurve {
+pub(super) struct BlockingCurve {
     model: FillModel,
     load: f64,
     stock: u32,
@@ -636,7 +638,7 @@ struct BlockingCurve {
 }
 
 impl BlockingCurve {
-    fn new(model: FillModel, load: f64) -> Self {
+    pub(super) fn new(model: FillModel, load: f64) -> Self {
         BlockingCurve {
             model,
             load,
@@ -645,7 +647,7 @@ impl BlockingCurve {
         }
     }
 
-    fn next(&mut self) -> f64 {
+    pub(super) fn next(&mut self) -> f64 {
         self.stock += 1;
         self.blocking = match self.model {
             // Erlang B by its recursion.

@@ -36,7 +36,9 @@
 //! plan's cost) tightens it; the best value seen is kept.
 
 use super::model::PlanModel;
+use super::open_search::BlockingCurve;
 use super::stock_model::fill_rate;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
@@ -44,6 +46,8 @@ use std::time::{Duration, Instant};
 /// next larger one, from the pool's total down.
 const INTERVALS: usize = 40;
 const INTERVAL_SHRINK: f64 = 0.8;
+/// Pools per parallel task of an evaluation (and between deadline checks).
+const POOLS_PER_TASK: usize = 512;
 /// Iterations without improvement before the step is halved.
 const PATIENCE: usize = 30;
 /// Share of the ascent's time the plans of its minimisers may take.
@@ -97,6 +101,12 @@ struct Entry {
 #[derive(Clone, Debug)]
 struct BoundPool {
     depot: usize,
+    /// Whether the depot is a candidate (its entries' dispatch-rule rows
+    /// are priced).
+    candidate: bool,
+    /// Where its entries' shares start in an evaluation's pool-by-pool
+    /// list (the entries of all earlier pools come first).
+    first_slot: usize,
     holding: f64,
     lead_years: f64,
     entries: Vec<usize>,
@@ -190,6 +200,8 @@ impl<'a> Relaxation<'a> {
                     let pool = *pool_of.entry((depot, part.index())).or_insert_with(|| {
                         pools.push(BoundPool {
                             depot,
+                            candidate: !forced[depot],
+                            first_slot: 0,
                             holding: model.holding[part.index()],
                             lead_years: model.lead_years[depot],
                             entries: Vec::new(),
@@ -213,6 +225,11 @@ impl<'a> Relaxation<'a> {
                     may_go_unserved,
                 });
             }
+        }
+        let mut slot = 0;
+        for pool in &mut pools {
+            pool.first_slot = slot;
+            slot += pool.entries.len();
         }
         let mut depot_pools = vec![Vec::new(); model.depot_count];
         for (q, pool) in pools.iter().enumerate() {
@@ -310,27 +327,32 @@ impl<'a> Relaxation<'a> {
             .map(|item| self.priced_weight(item, mu))
             .collect();
         let pi = self.entry_values(multipliers);
-        // Per pool its bracket and the breach share it counted; per entry
-        // the share of its item the pool's choice took.
-        let mut pool_value = vec![0.0; self.pools.len()];
-        let mut pool_blocking = vec![1.0; self.pools.len()];
-        let mut entry_share = vec![0.0; self.entries.len()];
-        for (q, pool) in self.pools.iter().enumerate() {
-            if q % 1024 == 0 && Instant::now() >= deadline {
-                return None;
+        // Per pool its bracket (with its entries' dispatch-rule prices) and
+        // the breach share it counted; per entry, pool by pool, the share of
+        // its item the pool's choice took. Pools are independent, so they
+        // are evaluated in parallel (each writes only its own shares).
+        let mut shares = vec![0.0; self.entries.len()];
+        let outcomes: Vec<(f64, f64)> = {
+            let mut slices = Vec::with_capacity(self.pools.len());
+            let mut rest = shares.as_mut_slice();
+            for pool in &self.pools {
+                let (own, tail) = std::mem::take(&mut rest).split_at_mut(pool.entries.len());
+                slices.push(own);
+                rest = tail;
             }
-            let (value, blocking) = if pool.subsets.is_empty() {
-                let choice = self.pool_choice(pool, &weights, &pi);
-                for (e, taken) in pool.entries.iter().zip(&choice.taken) {
-                    entry_share[*e] = *taken;
-                }
-                (choice.value, choice.blocking)
-            } else {
-                self.small_pool_choice(pool, &weights, &pi, &mut entry_share)
-            };
-            pool_value[q] = value;
-            pool_blocking[q] = blocking;
-        }
+            self.pools
+                .par_iter()
+                .zip(slices)
+                .enumerate()
+                .with_min_len(POOLS_PER_TASK)
+                .map(|(q, (pool, share))| {
+                    if q % POOLS_PER_TASK == 0 && Instant::now() >= deadline {
+                        return None;
+                    }
+                    Some(self.pool_outcome(pool, &weights, &pi, &multipliers.lambda, share))
+                })
+                .collect::<Option<Vec<_>>>()?
+        };
         // The constant: fixed costs of must-open depots, breaches no stock
         // avoids, the priced targets.
         let mut value = model.floor_cost;
@@ -348,15 +370,11 @@ impl<'a> Relaxation<'a> {
         let mut entry_taken = vec![0.0; self.entries.len()];
         for depot in &model.usable {
             let d = depot.index();
-            let mut bracket = model.fixed_cost[d];
-            for q in &self.depot_pools[d] {
-                bracket += pool_value[*q];
-                for e in &self.pools[*q].entries {
-                    if self.entries[*e].candidate {
-                        bracket += multipliers.lambda[*e];
-                    }
-                }
-            }
+            let bracket = model.fixed_cost[d]
+                + self.depot_pools[d]
+                    .iter()
+                    .map(|q| outcomes[*q].0)
+                    .sum::<f64>();
             let is_open = model.forced_open[d] || bracket < 0.0;
             open[d] = is_open;
             if !is_open {
@@ -365,9 +383,10 @@ impl<'a> Relaxation<'a> {
             value += bracket;
             for q in &self.depot_pools[d] {
                 let pool = &self.pools[*q];
-                let blocking = pool_blocking[*q];
-                for e in &pool.entries {
-                    let taken = entry_share[*e];
+                let blocking = outcomes[*q].1;
+                let taken_shares = &shares[pool.first_slot..pool.first_slot + pool.entries.len()];
+                for (e, taken) in pool.entries.iter().zip(taken_shares) {
+                    let taken = *taken;
                     let entry = self.entries[*e];
                     let item = &self.items[entry.item];
                     entry_taken[*e] = taken;
@@ -403,15 +422,42 @@ impl<'a> Relaxation<'a> {
         })
     }
 
+    /// One pool's bracket plus its entries' dispatch-rule prices, and the
+    /// breach share it counted; `share` (the pool's entries in order) gets
+    /// the share of each item its choice took.
+    fn pool_outcome(
+        &self,
+        pool: &BoundPool,
+        weights: &[f64],
+        pi: &[f64],
+        lambda: &[f64],
+        share: &mut [f64],
+    ) -> (f64, f64) {
+        let (value, blocking) = if pool.subsets.is_empty() {
+            let choice = self.pool_choice(pool, weights, pi);
+            share.copy_from_slice(&choice.taken);
+            (choice.value, choice.blocking)
+        } else {
+            self.small_pool_choice(pool, weights, pi, share)
+        };
+        let priced_rule: f64 = if pool.candidate {
+            pool.entries.iter().map(|e| lambda[*e]).sum()
+        } else {
+            0.0
+        };
+        (value + priced_rule, blocking)
+    }
+
     /// The exact bracket `min over T of G(T) - pi(T)` of a small pool, by
     /// every subset of its items: its value and breach share, the subset
-    /// written to `entry_share` (1 for the items taken, 0 for the rest).
+    /// written to `share` (per entry of the pool, 1 for the items taken, 0
+    /// for the rest).
     fn small_pool_choice(
         &self,
         pool: &BoundPool,
         weights: &[f64],
         pi: &[f64],
-        entry_share: &mut [f64],
+        share: &mut [f64],
     ) -> (f64, f64) {
         let count = pool.entries.len();
         let mut weight = [0.0; EXACT_POOL_ITEMS];
@@ -450,8 +496,8 @@ impl<'a> Relaxation<'a> {
                 best_blocking = least_blocking;
             }
         }
-        for (k, e) in pool.entries.iter().enumerate() {
-            entry_share[*e] = if best_mask & (1 << k) != 0 { 1.0 } else { 0.0 };
+        for (k, taken) in share.iter_mut().enumerate() {
+            *taken = if best_mask & (1 << k) != 0 { 1.0 } else { 0.0 };
         }
         (best, best_blocking)
     }
@@ -493,6 +539,19 @@ impl<'a> Relaxation<'a> {
         // The most any capacity can gain, breaches free: a bound on every
         // interval's gain, to skip intervals that cannot beat the best.
         let most_gain = MostGain::new(&self.items, &self.entries, pool, pi);
+        // Interval j covers pooled demand [low_j, cap_j]; the last starts at
+        // nothing. Each low end's breach shares follow its curve, one stock
+        // level after the other.
+        let caps: [f64; INTERVALS] =
+            std::array::from_fn(|j| total_rate * INTERVAL_SHRINK.powi(j as i32));
+        let mut curves: [BlockingCurve; INTERVALS] = std::array::from_fn(|j| {
+            let low = if j + 1 == INTERVALS {
+                0.0
+            } else {
+                caps[j] * INTERVAL_SHRINK
+            };
+            BlockingCurve::new(model.fill_model, low * pool.lead_years)
+        });
         for stock in 1..=model.max_stock {
             let holding = pool.holding * f64::from(stock);
             // Any choice with this much stock costs at least its holding
@@ -500,19 +559,13 @@ impl<'a> Relaxation<'a> {
             if holding - positive >= best.value {
                 break;
             }
+            let blockings: [f64; INTERVALS] = std::array::from_fn(|j| curves[j].next());
             for j in 0..INTERVALS {
-                // Interval j covers pooled demand [low, cap]; the last
-                // starts at nothing.
-                let cap = total_rate * INTERVAL_SHRINK.powi(j as i32);
-                let low = if j + 1 == INTERVALS {
-                    0.0
-                } else {
-                    cap * INTERVAL_SHRINK
-                };
+                let cap = caps[j];
                 if holding - most_gain.within(cap) >= best.value {
                     continue;
                 }
-                let blocking = 1.0 - fill_rate(model.fill_model, stock, low * pool.lead_years);
+                let blocking = blockings[j];
                 order.clear();
                 for k in 0..count {
                     let gain = value_of(k) - weight(k) * blocking;
@@ -707,6 +760,12 @@ impl<'a> AssignmentAscent<'a> {
                 break;
             };
             self.result.evaluations += 1;
+            tracing::trace!(
+                "assignment relaxation {}: {:.0}, step {}",
+                self.result.evaluations,
+                evaluation.value,
+                self.step
+            );
             let bound = &mut self.result.lower_bound;
             if evaluation.value > *bound + 1e-9 * evaluation.value.abs() {
                 *bound = evaluation.value;
@@ -855,6 +914,8 @@ mod tests {
                 .collect();
             let pool = BoundPool {
                 depot: 0,
+                candidate: true,
+                first_slot: 0,
                 holding: model.holding[0],
                 lead_years: model.lead_years[0],
                 entries: (0..count).collect(),
