@@ -57,9 +57,8 @@ impl CoverModel {
         site: SiteIdx,
         skill: &str,
     ) -> Vec<HuntedGroup> {
-        let clock = &self.clocks[self.clock_of_site[site.index()]];
-        let most_allowed = clock.most_allowed();
-        let backup_reach = clock.least_allowed() / 2;
+        let most_allowed = self.clocks[self.clock_of_site[site.index()]].most_allowed();
+        let backup_reach = self.backup_reach(site);
         let mut alike: BTreeMap<(usize, Seconds, Option<Seconds>), Vec<Option<usize>>> =
             BTreeMap::new();
         let candidates = staff
@@ -128,10 +127,15 @@ impl CoverModel {
         site: SiteIdx,
         skill: &str,
     ) -> bool {
-        let clock = &self.clocks[self.clock_of_site[site.index()]];
         let within_backup_reach = self.drive[position.base.index()][site.index()]
-            .is_some_and(|drive| drive <= clock.least_allowed() / 2);
+            .is_some_and(|drive| drive <= self.backup_reach(site));
         within_backup_reach || self.would_be_quicker(staff, position, site, skill)
+    }
+
+    /// The longest drive at which a backup counts for the site's calls:
+    /// half the clock's tightest allowed time (see [`Self::hunting_order`]).
+    fn backup_reach(&self, site: SiteIdx) -> Seconds {
+        self.clocks[self.clock_of_site[site.index()]].least_allowed() / 2
     }
 }
 
