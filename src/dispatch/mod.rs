@@ -387,7 +387,7 @@ fn published(problem: &Problem, route: &engine::route::Route) -> Vec<engine::sch
         at: route.departure,
         ..start_state(vehicle)
     };
-    let delayed = if vehicle.rests.is_empty() {
+    let delayed = if !engine::route::places_rests(vehicle) {
         let mut delayed = Vec::with_capacity(route.visits.len());
         let mut free = from;
         for old in &route.visits {

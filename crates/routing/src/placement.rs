@@ -9,12 +9,18 @@
 //! late, cost with paid time) is kept. Within a gap the earliest start is
 //! the best one: a later start only delays what follows it.
 //!
-//! Routes are short and only vehicles with breaks are timed this way:
-//! timings that reach the same state after the same job are merged (the
-//! cheaper one kept, their futures are the same), so a route of `n` visits
-//! with one break has at most `n + 1` timings. Beyond [`MAX_TIMINGS`] at
-//! once (several breaks on long routes) the cheapest prefixes and the
-//! rule's own timing are kept, so the result is never worse than the rule.
+//! Routes are short and only vehicles with breaks are timed this way. To
+//! keep it cheap: timings that reach the same state after the same job are
+//! merged (the cheaper one kept, their futures are the same); without paid
+//! time priced or nights at home, a timing free no later, owing no more
+//! breaks and no dearer term by term covers another; taking a break now is
+//! not tried where putting it off and taking it right after the visit
+//! would do as well; and a move stops re-timing once the timing left is
+//! the route's own at an unchanged visit (its cached rest is then the best
+//! continuation). So a route of `n` visits with one break has at most
+//! `n + 1` timings at once; beyond [`MAX_TIMINGS`] (several breaks on long
+//! routes) the cheapest prefixes and the rule's own timing are kept, so the
+//! result is never worse than the rule's.
 
 use super::cost::Cost;
 use super::features::return_to_base::{EndLeg, end_leg, end_slack};

@@ -198,10 +198,12 @@ impl Head {
 }
 
 /// Whether routes of `vehicle` are timed whole, their breaks placed best
-/// ([`crate::placement`]), rather than re-timed from the change on.
+/// ([`crate::placement`]), rather than re-timed from the change on: a
+/// vehicle with breaks that does not go home between duty blocks (a
+/// vehicle that does keeps the visit rule's placement for now).
 #[inline]
-fn places_rests(vehicle: &Vehicle) -> bool {
-    !vehicle.rests.is_empty()
+pub fn places_rests(vehicle: &Vehicle) -> bool {
+    !vehicle.rests.is_empty() && vehicle.home.is_none()
 }
 
 impl Route {

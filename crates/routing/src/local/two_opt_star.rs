@@ -33,7 +33,7 @@ fn spliced_cost(model: &Model, a: &Route, cut_a: usize, b: &Route, cut_b: usize)
     {
         return None;
     }
-    if !vehicle.rests.is_empty() {
+    if super::super::route::places_rests(vehicle) {
         // Breaks are placed over the whole route.
         let mut jobs = a.jobs();
         jobs.truncate(cut_a);
