@@ -24,7 +24,7 @@
 
 use super::cost::Cost;
 use super::features::return_to_base::{EndLeg, end_leg, end_slack};
-use super::model::{Model, Vehicle};
+use super::model::{Model, NO_TIME, Vehicle};
 use super::route::Head;
 use super::schedule::{State, Visit, visit_or_rest_now};
 
@@ -70,7 +70,8 @@ pub fn best_timing(
     from: State,
     jobs: &[(usize, usize)],
 ) -> Option<Timed> {
-    match search(model, vehicle, from, jobs, true, |_, _| None)? {
+    let v = &model.vehicles[vehicle];
+    match search(model, v, from, Head::START, jobs, true, |_, _| None)? {
         Found::Timed(timed) => Some(timed),
         Found::Settled(_) => None,
     }
@@ -88,10 +89,32 @@ pub fn best_cost(
     jobs: &[(usize, usize)],
     settled: impl Fn(usize, State) -> Option<Cost>,
 ) -> Option<Cost> {
-    Some(match search(model, vehicle, from, jobs, false, settled)? {
-        Found::Timed(timed) => timed.cost,
-        Found::Settled(cost) => cost,
-    })
+    let v = &model.vehicles[vehicle];
+    Some(
+        match search(model, v, from, Head::START, jobs, false, settled)? {
+            Found::Timed(timed) => timed.cost,
+            Found::Settled(cost) => cost,
+        },
+    )
+}
+
+/// The cost of the best timing of `jobs` for `vehicle` free in `from` after
+/// visits summarised by `head` (their paid time priced with the rest): the
+/// visits from `from` on, the end leg and, when priced, the whole route's
+/// paid time.
+pub fn best_cost_after(
+    model: &Model,
+    vehicle: &Vehicle,
+    from: State,
+    head: Head,
+    jobs: &[(usize, usize)],
+) -> Option<Cost> {
+    Some(
+        match search(model, vehicle, from, head, jobs, false, |_, _| None)? {
+            Found::Timed(timed) => timed.cost,
+            Found::Settled(cost) => cost,
+        },
+    )
 }
 
 /// What [`search`] ends with.
@@ -101,17 +124,18 @@ enum Found {
     Settled(Cost),
 }
 
-/// The best timing, its visits kept with `keep_visits` (else only its cost
-/// and end leg), or its cost once `settled`.
+/// The best timing of `jobs` for `v` free in `from` after visits summarised
+/// by `head`, its visits kept with `keep_visits` (else only its cost and end
+/// leg), or its cost once `settled`.
 fn search(
     model: &Model,
-    vehicle: usize,
+    v: &Vehicle,
     from: State,
+    head: Head,
     jobs: &[(usize, usize)],
     keep_visits: bool,
     settled: impl Fn(usize, State) -> Option<Cost>,
 ) -> Option<Found> {
-    let v = &model.vehicles[vehicle];
     let priced = model.pay.is_priced();
     // Without paid time or nights at home, a timing free no later, owing no
     // more breaks and costing no more term by term leads to no worse a route
@@ -123,7 +147,7 @@ fn search(
         last: None,
         from,
         cost: Cost::default(),
-        head: Head::START,
+        head,
         by_rule: true,
     }];
     let mut next: Vec<Partial> = Vec::new();
@@ -172,7 +196,7 @@ fn search(
             continue;
         };
         let mut cost = p.cost.plus(Cost::travel(end.cost));
-        if priced && p.last.is_some() {
+        if priced && p.head.depart != NO_TIME {
             let pay = p.head.pay(model, v, end_slack(v, &end), end.arrive);
             cost = cost.plus(Cost::travel(pay));
         }

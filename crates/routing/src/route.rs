@@ -22,7 +22,7 @@ use super::features::paid::{DayPaid, Trip, rest_bit, trip_cost, trip_days};
 use super::features::return_to_base::{EndLeg, end_leg, end_slack};
 use super::features::windows;
 use super::model::{DepartureDelay, Model, NEVER, NO_TIME, Time, Vehicle};
-use super::placement::{best_cost, best_timing};
+use super::placement::{best_cost, best_cost_after, best_timing};
 use super::schedule::{State, Visit, start_state, visit};
 use std::cmp::Ordering;
 
@@ -301,6 +301,12 @@ impl Route {
         mut head: Head,
         same_timing: bool,
     ) -> Option<Cost> {
+        if places_rests(vehicle) {
+            // Breaks placed over the tail (the head's are as they are).
+            let jobs: Vec<(usize, usize)> =
+                self.visits[k..].iter().map(|v| (v.job, v.supply)).collect();
+            return best_cost_after(model, vehicle, from, head, &jobs);
+        }
         let priced = model.pay.is_priced();
         let n = self.visits.len();
         let mut sum = Cost::default();
