@@ -199,11 +199,10 @@ impl Head {
 
 /// Whether routes of `vehicle` are timed whole, their breaks placed best
 /// ([`crate::placement`]), rather than re-timed from the change on: a
-/// vehicle with breaks that does not go home between duty blocks (a
-/// vehicle that does keeps the visit rule's placement for now).
+/// vehicle with breaks.
 #[inline]
 pub fn places_rests(vehicle: &Vehicle) -> bool {
-    !vehicle.rests.is_empty() && vehicle.home.is_none()
+    !vehicle.rests.is_empty()
 }
 
 impl Route {

@@ -310,8 +310,9 @@ fn rest_before_leaving(
         rest: Some(at),
         rest_bound: true,
         idle: 0,
-        // A break at home before the day's first job: still a new day.
-        new_day: v.new_day,
+        // A break at home before the day's first job: still a new day; so
+        // is a job the break puts off to a block after a night at home.
+        new_day: v.new_day || rested.place != from.place,
         ..w
     })
 }
