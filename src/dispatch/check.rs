@@ -54,9 +54,10 @@ pub fn check_live(
     }
     check_assignments(scenario, incidents, dispatch, &mut errors);
     check_stock(scenario, incidents, stock, dispatch, &mut errors);
-    check_routes(scenario, travel, incidents, live, dispatch, &mut errors);
-    check_breaks(scenario, travel, incidents, live, dispatch, &mut errors);
-    check_paid(scenario, live, dispatch, &mut errors);
+    let rules = RouteRules::of(scenario, live, dispatch);
+    check_routes(&rules, travel, incidents, dispatch, &mut errors);
+    check_breaks(&rules, travel, incidents, dispatch, &mut errors);
+    check_paid(&rules, dispatch, &mut errors);
     check_pins(scenario, incidents, live, dispatch, &mut errors);
     errors
 }
@@ -188,20 +189,83 @@ fn hours_secs(travel: &TravelTimes, from: Endpoint, to: Endpoint) -> Option<Seco
         .map(|h| (h * 3600.0).round() as Seconds)
 }
 
+/// What the route, paid-time and break checks all read from the scenario,
+/// the live state and the dispatch, read once.
+struct RouteRules<'a> {
+    scenario: &'a Scenario,
+    live: &'a Live,
+    /// The years the shift timelines cover.
+    years: std::ops::RangeInclusive<i32>,
+    /// How long past a duty block's end work may run (`max_overtime`).
+    overtime: Seconds,
+    /// More than one day planned: engineers go home between duty blocks
+    /// and work only the planned days.
+    multi_day: bool,
+}
+
+impl<'a> RouteRules<'a> {
+    fn of(scenario: &'a Scenario, live: &'a Live, dispatch: &Dispatch) -> RouteRules<'a> {
+        RouteRules {
+            scenario,
+            live,
+            years: scenario_years(scenario),
+            overtime: (scenario.dispatch.max_overtime_hours * 3600.0).round() as Seconds,
+            multi_day: dispatch.days > 1,
+        }
+    }
+
+    fn timeline(&self, engineer: &Engineer) -> Result<BusinessTimeline, String> {
+        timeline_of(engineer, self.years.clone())
+    }
+
+    /// Whether an engineer free at `free` spent the gap before a drive
+    /// leaving at `depart` at home: several days planned and the duty
+    /// block of the departure began after they were free.
+    fn went_home(
+        &self,
+        timeline: &BusinessTimeline,
+        depart: Seconds,
+        free: Option<Seconds>,
+    ) -> bool {
+        self.multi_day
+            && duty_window(timeline, depart, self.overtime)
+                .zip(free)
+                .is_some_and(|((start, _), f)| start > f)
+    }
+
+    /// Engineer `e`'s live state, if given.
+    fn state(&self, e: usize) -> Option<&'a crate::scenario::EngineerState> {
+        self.live.engineers.iter().find(|s| s.engineer.index() == e)
+    }
+
+    /// Where engineer `e` starts: their live location, or their base.
+    fn start_place(&self, e: usize, engineer: &Engineer) -> Endpoint {
+        match self.state(e).map(|s| s.location) {
+            Some(Location::Site(site)) => Endpoint::Site(site),
+            Some(Location::Depot(depot)) => Endpoint::Depot(depot),
+            None => Endpoint::Depot(engineer.base),
+        }
+    }
+
+    /// The length of `engineer`'s break, 0 without one.
+    fn break_length(&self, engineer: &Engineer) -> Seconds {
+        self.scenario
+            .breaks
+            .get(&engineer.id)
+            .map_or(0, |b| Seconds::from(b.minutes) * 60)
+    }
+}
+
 fn check_routes(
-    scenario: &Scenario,
+    rules: &RouteRules,
     travel: &TravelTimes,
     incidents: &[Incident],
-    live: &Live,
     dispatch: &Dispatch,
     errors: &mut Vec<String>,
 ) {
-    let years = scenario_years(scenario);
-    let overtime = (scenario.dispatch.max_overtime_hours * 3600.0).round() as Seconds;
+    let scenario = rules.scenario;
+    let (overtime, multi_day) = (rules.overtime, rules.multi_day);
     let mut seen = vec![0usize; incidents.len()];
-    // More than one day planned: engineers go home between duty blocks and
-    // work only the planned days.
-    let multi_day = dispatch.days > 1;
     let first_opening = incidents
         .iter()
         .map(|i| i.opened.timestamp())
@@ -212,20 +276,15 @@ fn check_routes(
             errors.push(format!("route {e} has no engineer"));
             continue;
         };
-        let timeline = match timeline_of(engineer, years.clone()) {
+        let timeline = match rules.timeline(engineer) {
             Ok(t) => t,
             Err(message) => {
                 errors.push(message);
                 continue;
             }
         };
-        let state = live.engineers.iter().find(|s| s.engineer.index() == e);
-        let mut place = match state.map(|s| s.location) {
-            Some(Location::Site(site)) => Endpoint::Site(site),
-            Some(Location::Depot(depot)) => Endpoint::Depot(depot),
-            None => Endpoint::Depot(engineer.base),
-        };
-        let mut free: Option<Seconds> = state.map(|s| s.available_from.timestamp());
+        let mut place = rules.start_place(e, engineer);
+        let mut free: Option<Seconds> = rules.state(e).map(|s| s.available_from.timestamp());
         let base = Endpoint::Depot(engineer.base);
         let horizon_end = multi_day.then(|| {
             *day_bounds(engineer.shift.tz, first_opening, dispatch.days)
@@ -249,18 +308,13 @@ fn check_routes(
                     engineer.id
                 ));
             }
-            let window = duty_window(&timeline, v.depart, overtime);
-            // Free before the duty block began: the engineer spent the gap at home.
-            let went_home = multi_day && window.zip(free).is_some_and(|((start, _), f)| start > f);
+            let went_home = rules.went_home(&timeline, v.depart, free);
             let ctx = Leg {
                 scenario,
                 travel,
                 incident: &incidents[k],
                 from: if went_home { base } else { place },
-                break_length: scenario
-                    .breaks
-                    .get(&engineer.id)
-                    .map_or(0, |b| Seconds::from(b.minutes) * 60),
+                break_length: rules.break_length(engineer),
             };
             errors.extend(ctx.check(v).into_iter().map(|m| format!("{id}: {m}")));
             if free.is_some_and(|f| v.depart < f) {
@@ -314,40 +368,31 @@ fn check_routes(
 /// while out, its overtime the part beyond `overtime_after` hours or past
 /// the shift's end (the `max_overtime` tail of the window), whichever is
 /// longer. The sums must be what the dispatch reports.
-fn check_paid(scenario: &Scenario, live: &Live, dispatch: &Dispatch, errors: &mut Vec<String>) {
-    let settings = &scenario.dispatch;
-    let past_shift = (settings.max_overtime_hours * 3600.0).round() as Seconds;
-    let after = settings
+fn check_paid(rules: &RouteRules, dispatch: &Dispatch, errors: &mut Vec<String>) {
+    let scenario = rules.scenario;
+    let past_shift = rules.overtime;
+    let after = scenario
+        .dispatch
         .overtime_after_hours
         .map(|h| (h * 3600.0).round() as Seconds);
-    let years = scenario_years(scenario);
     for (e, route) in dispatch.routes.iter().enumerate() {
         let Some(engineer) = scenario.engineers.get(e) else {
             continue;
         };
-        let Ok(timeline) = timeline_of(engineer, years.clone()) else {
+        let Ok(timeline) = rules.timeline(engineer) else {
             continue;
         };
-        let break_length = scenario
-            .breaks
-            .get(&engineer.id)
-            .map_or(0, |b| Seconds::from(b.minutes) * 60);
+        let break_length = rules.break_length(engineer);
         let visits: Vec<&super::JobTiming> = route
             .iter()
             .filter_map(|&k| dispatch.assignments.get(k)?.visit.as_ref())
             .map(|(_, v)| v)
             .collect();
-        let mut free = live
-            .engineers
-            .iter()
-            .find(|s| s.engineer.index() == e)
-            .map(|s| s.available_from.timestamp());
+        let mut free = rules.state(e).map(|s| s.available_from.timestamp());
         // Trips: (departure, end, starts of the breaks taken while out).
         let mut trips: Vec<(Seconds, Seconds, Vec<Seconds>)> = Vec::new();
         for v in visits {
-            let window = duty_window(&timeline, v.depart, past_shift);
-            let went_home =
-                dispatch.days > 1 && window.zip(free).is_some_and(|((start, _), f)| start > f);
+            let went_home = rules.went_home(&timeline, v.depart, free);
             match trips.last_mut() {
                 Some(trip) if !went_home => {
                     trip.1 = v.finish;
@@ -405,16 +450,13 @@ fn check_paid(scenario: &Scenario, live: &Live, dispatch: &Dispatch, errors: &mu
 /// Every break the dispatch reports lies inside a break window and in such
 /// free time, or on the road with the drive still as long as the road takes.
 fn check_breaks(
-    scenario: &Scenario,
+    rules: &RouteRules,
     travel: &TravelTimes,
     incidents: &[Incident],
-    live: &Live,
     dispatch: &Dispatch,
     errors: &mut Vec<String>,
 ) {
-    let years = scenario_years(scenario);
-    let overtime = (scenario.dispatch.max_overtime_hours * 3600.0).round() as Seconds;
-    let multi_day = dispatch.days > 1;
+    let scenario = rules.scenario;
     for (e, route) in dispatch.routes.iter().enumerate() {
         let Some(engineer) = scenario.engineers.get(e) else {
             continue;
@@ -431,7 +473,7 @@ fn check_breaks(
             }
             continue;
         };
-        let timeline = match timeline_of(engineer, years.clone()) {
+        let timeline = match rules.timeline(engineer) {
             Ok(t) => t,
             Err(message) => {
                 errors.push(message);
@@ -444,23 +486,15 @@ fn check_breaks(
         let rests = super::rest::rests_of(rule, engineer.shift.tz, blocks);
         let length = Seconds::from(rule.minutes) * 60;
         let mut free = free_time(&jobs);
-        let state = live.engineers.iter().find(|s| s.engineer.index() == e);
-        let start = match state.map(|s| s.location) {
-            Some(Location::Site(site)) => Endpoint::Site(site),
-            Some(Location::Depot(depot)) => Endpoint::Depot(depot),
-            None => Endpoint::Depot(engineer.base),
-        };
+        let start = rules.start_place(e, engineer);
         let places =
             std::iter::once(start).chain(route.iter().map(|&k| Endpoint::Site(incidents[k].site)));
-        let frees = std::iter::once(state.map(|s| s.available_from.timestamp()))
+        let frees = std::iter::once(rules.state(e).map(|s| s.available_from.timestamp()))
             .chain(jobs.iter().map(|v| Some(v.finish)));
         for (((v, place), free_at), &k) in jobs.iter().zip(places).zip(frees).zip(route) {
             // Over several days a drive in a block begun after the engineer
             // was free starts from home, as check_routes has it.
-            let went_home = multi_day
-                && duty_window(&timeline, v.depart, overtime)
-                    .zip(free_at)
-                    .is_some_and(|((start, _), f)| start > f);
+            let went_home = rules.went_home(&timeline, v.depart, free_at);
             let from = if went_home {
                 Endpoint::Depot(engineer.base)
             } else {

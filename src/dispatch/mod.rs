@@ -383,18 +383,28 @@ fn published(problem: &Problem, route: &engine::route::Route) -> Vec<engine::sch
     if route.departure <= first.depart {
         return route.visits.clone();
     }
-    let mut from = engine::schedule::State {
+    let from = engine::schedule::State {
         at: route.departure,
         ..start_state(vehicle)
     };
-    let mut delayed = Vec::with_capacity(route.visits.len());
-    for old in &route.visits {
-        let Some(v) = visit(model, vehicle, from, old.job, old.supply) else {
-            return route.visits.clone();
-        };
-        from = v.state(model);
-        delayed.push(v);
-    }
+    let delayed = if !engine::route::places_rests(vehicle) {
+        let mut delayed = Vec::with_capacity(route.visits.len());
+        let mut free = from;
+        for old in &route.visits {
+            let Some(v) = visit(model, vehicle, free, old.job, old.supply) else {
+                return route.visits.clone();
+            };
+            free = v.state(model);
+            delayed.push(v);
+        }
+        delayed
+    } else {
+        // The engine places the breaks over the whole route: so here.
+        match engine::placement::best_timing(model, route.vehicle, from, &route.jobs()) {
+            Some(timed) => timed.visits,
+            None => return route.visits.clone(),
+        }
+    };
     let cost = |visits: &[engine::schedule::Visit]| {
         visits
             .iter()

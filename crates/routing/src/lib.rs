@@ -9,7 +9,7 @@
 //!   carried stock, return to base, origin), composed by [`schedule`]
 //!   (timing of a visit, also usable without a model through the
 //!   [`Travel`] trait) and [`route`] (a route with caches for cheap
-//!   evaluation);
+//!   evaluation; [`placement`] places the breaks of a route exactly);
 //! - [`insert`] (regret and greedy insertion), [`ruin`], [`local`]
 //!   (relocate, exchange, 2-opt*) and [`lns`] (the search).
 
@@ -21,6 +21,7 @@ pub mod lns;
 pub mod local;
 pub mod model;
 pub mod neighbours;
+pub mod placement;
 pub mod route;
 pub mod ruin;
 pub mod schedule;

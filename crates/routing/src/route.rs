@@ -22,6 +22,7 @@ use super::features::paid::{DayPaid, Trip, rest_bit, trip_cost, trip_days};
 use super::features::return_to_base::{EndLeg, end_leg, end_slack};
 use super::features::windows;
 use super::model::{DepartureDelay, Model, NEVER, NO_TIME, Time, Vehicle};
+use super::placement::{best_cost, best_cost_after, best_timing};
 use super::schedule::{State, Visit, start_state, visit};
 use std::cmp::Ordering;
 
@@ -196,6 +197,14 @@ impl Head {
     }
 }
 
+/// Whether routes of `vehicle` are timed whole, their breaks placed best
+/// ([`crate::placement`]), rather than re-timed from the change on: a
+/// vehicle with breaks.
+#[inline]
+pub fn places_rests(vehicle: &Vehicle) -> bool {
+    !vehicle.rests.is_empty()
+}
+
 impl Route {
     /// An unused vehicle.
     pub fn empty(vehicle: usize) -> Route {
@@ -291,6 +300,12 @@ impl Route {
         mut head: Head,
         same_timing: bool,
     ) -> Option<Cost> {
+        if places_rests(vehicle) {
+            // Breaks placed over the tail (the head's are as they are).
+            let jobs: Vec<(usize, usize)> =
+                self.visits[k..].iter().map(|v| (v.job, v.supply)).collect();
+            return best_cost_after(model, vehicle, from, head, &jobs);
+        }
         let priced = model.pay.is_priced();
         let n = self.visits.len();
         let mut sum = Cost::default();
@@ -409,6 +424,12 @@ impl Route {
             drop_redundant_restocks(model, vehicle, &mut jobs);
             return Route::cost_of_jobs(model, self.vehicle, &jobs);
         }
+        if places_rests(vehicle) {
+            let mut jobs = self.jobs();
+            jobs.insert(position, (job, supply));
+            // Job `j > position` is this route's visit `j - 1`.
+            return self.cost_placing_rests(model, &jobs, position + 1, 1);
+        }
         let from = self.state_before(model, position);
         let v = visit(model, vehicle, from, job, supply)?;
         let head = self.heads[position].then(model, vehicle, &v);
@@ -437,6 +458,11 @@ impl Route {
                 return None;
             }
         }
+        if places_rests(vehicle) {
+            let mut jobs = self.jobs();
+            jobs[position] = (job, supply);
+            return self.cost_placing_rests(model, &jobs, position + 1, 0);
+        }
         let from = self.state_before(model, position);
         let v = visit(model, vehicle, from, job, supply)?;
         let head = self.heads[position].then(model, vehicle, &v);
@@ -453,6 +479,9 @@ impl Route {
         let v = &model.vehicles[vehicle];
         if model.has_resources && !fits_jobs(model, v, jobs) {
             return None;
+        }
+        if places_rests(v) {
+            return best_timing(model, vehicle, start_state(v), jobs).map(|t| t.cost);
         }
         let mut from = start_state(v);
         let mut sum = Cost::default();
@@ -488,6 +517,12 @@ impl Route {
         {
             return None;
         }
+        if places_rests(vehicle) {
+            let mut jobs = self.jobs();
+            jobs.remove(position);
+            // Job `j >= position` is this route's visit `j + 1`.
+            return self.cost_placing_rests(model, &jobs, position, -1);
+        }
         let from = self.state_before(model, position);
         let head = self.heads[position];
         let tail = self.tail_cost(model, vehicle, position + 1, from, head, true)?;
@@ -498,6 +533,12 @@ impl Route {
     /// order; `false` (route unchanged) if infeasible.
     pub fn set_tail(&mut self, model: &Model, keep: usize, jobs: &[(usize, usize)]) -> bool {
         let vehicle = &model.vehicles[self.vehicle];
+        if places_rests(vehicle) {
+            let mut all = self.jobs();
+            all.truncate(keep);
+            all.extend_from_slice(jobs);
+            return self.set_timed(model, &all);
+        }
         let mut visits: Vec<Visit> = self.visits[..keep].to_vec();
         visits.reserve(jobs.len());
         let mut from = self.state_before(model, keep);
@@ -524,6 +565,53 @@ impl Route {
         }
         self.visits = visits;
         self.end = end;
+        self.refresh(model);
+        true
+    }
+
+    /// The cost of this route's vehicle serving `jobs`, its breaks placed
+    /// best, where `jobs[j]` for `j >= from` is this route's visit
+    /// `j - shift`: once the timing of `jobs` is this route's at such a
+    /// visit, the rest costs what it costs here. `None` if infeasible.
+    fn cost_placing_rests(
+        &self,
+        model: &Model,
+        jobs: &[(usize, usize)],
+        from: usize,
+        shift: isize,
+    ) -> Option<Cost> {
+        let vehicle = &model.vehicles[self.vehicle];
+        if model.has_resources && !fits_jobs(model, vehicle, jobs) {
+            return None;
+        }
+        if jobs.is_empty() {
+            return Some(Cost::default());
+        }
+        let settled = |j: usize, state: State| {
+            let old = j.checked_sub(from).map(|_| j.wrapping_add_signed(-shift))?;
+            let visit = self.visits.get(old)?;
+            (visit.state(model) == state).then(|| self.suffix_cost[old + 1])
+        };
+        best_cost(model, self.vehicle, start_state(vehicle), jobs, settled)
+    }
+
+    /// Replaces all visits by `jobs` timed with the breaks placed best
+    /// ([`best_timing`]); `false` (route unchanged) if infeasible.
+    fn set_timed(&mut self, model: &Model, jobs: &[(usize, usize)]) -> bool {
+        let vehicle = &model.vehicles[self.vehicle];
+        if model.has_resources && !fits_jobs(model, vehicle, jobs) {
+            return false;
+        }
+        if jobs.is_empty() {
+            self.visits.clear();
+            self.end = EndLeg::default();
+        } else {
+            let Some(timed) = best_timing(model, self.vehicle, start_state(vehicle), jobs) else {
+                return false;
+            };
+            self.visits = timed.visits;
+            self.end = timed.end;
+        }
         self.refresh(model);
         true
     }
@@ -592,6 +680,12 @@ impl Route {
             None => EndLeg::default(),
         };
         self.refresh(model);
+        if places_rests(vehicle) {
+            // The jobs kept by the visit rule, their breaks placed best
+            // (feasible: the rule's timing is one of those tried).
+            let kept = self.jobs();
+            self.set_timed(model, &kept);
+        }
         dropped
     }
 

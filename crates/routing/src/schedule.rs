@@ -138,7 +138,43 @@ pub fn visit(
     if vehicle.rests.is_empty() {
         return Some(v);
     }
-    with_rest(model, vehicle, from, v)
+    with_rest(model, vehicle, from, v, RestChoice::Rule)
+}
+
+/// [`visit`], and the same visit with the break owed taken now where the
+/// rule puts it off to a later visit and the break does not fit while
+/// waiting on site: taken before leaving or on the way, whichever finishes
+/// the job earlier (`None` where the rule does not put a break off, or
+/// taking it now is infeasible). Routes time each such point both ways
+/// ([`crate::placement`]).
+#[inline]
+pub fn visit_or_rest_now(
+    model: &Model,
+    vehicle: &Vehicle,
+    from: State,
+    job: usize,
+    supply: usize,
+) -> (Option<Visit>, Option<Visit>) {
+    let Some(v) = visit_without_rest(model, vehicle, from, job, supply) else {
+        return (None, None);
+    };
+    if from.next_rest >= vehicle.rests.len() {
+        return (Some(v), None);
+    }
+    (
+        with_rest(model, vehicle, from, v, RestChoice::Rule),
+        with_rest(model, vehicle, from, v, RestChoice::TakeNow),
+    )
+}
+
+/// What a visit does with a break it may put off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RestChoice {
+    /// Puts it off while it can still be taken after the visit.
+    Rule,
+    /// Takes it now ([`visit_or_rest_now`]); no visit where the rule would
+    /// not put it off.
+    TakeNow,
 }
 
 /// [`visit`] for a vehicle that takes no break now.
@@ -191,7 +227,13 @@ fn visit_without_rest(
 /// So a break is taken whenever work goes on past its latest start, and a
 /// break still owed at the route's end is not needed (the work is over).
 /// With every break taken the visit times as without breaks.
-fn with_rest(model: &Model, vehicle: &Vehicle, from: State, v: Visit) -> Option<Visit> {
+fn with_rest(
+    model: &Model,
+    vehicle: &Vehicle,
+    from: State,
+    v: Visit,
+    choice: RestChoice,
+) -> Option<Visit> {
     if from.next_rest >= vehicle.rests.len() {
         return Some(v);
     }
@@ -207,7 +249,7 @@ fn with_rest(model: &Model, vehicle: &Vehicle, from: State, v: Visit) -> Option<
         ..v
     };
     let Some(rest) = vehicle.rests.get(next_rest) else {
-        return Some(bound);
+        return (choice == RestChoice::Rule).then_some(bound);
     };
     let taken = next_rest + 1;
     let on_site = v.vehicle_arrive.max(rest.open);
@@ -215,7 +257,14 @@ fn with_rest(model: &Model, vehicle: &Vehicle, from: State, v: Visit) -> Option<
     let put_off = v.finish.max(rest.open) <= rest.latest_start();
     // One break per visit: after a break while idle, the next is put off.
     if put_off && (!fits_on_site || idle_rest.is_some()) {
-        return Some(bound);
+        // Taken now instead, the break may delay this job less than a
+        // later one (which is why routes try both).
+        let alternative = choice == RestChoice::TakeNow && idle_rest.is_none();
+        if !alternative {
+            return (choice == RestChoice::Rule).then_some(bound);
+        }
+    } else if choice == RestChoice::TakeNow {
+        return None;
     }
     if idle_rest.is_some() {
         return None;
@@ -261,8 +310,9 @@ fn rest_before_leaving(
         rest: Some(at),
         rest_bound: true,
         idle: 0,
-        // A break at home before the day's first job: still a new day.
-        new_day: v.new_day,
+        // A break at home before the day's first job: still a new day; so
+        // is a job the break puts off to a block after a night at home.
+        new_day: v.new_day || rested.place != from.place,
         ..w
     })
 }

@@ -33,6 +33,13 @@ fn spliced_cost(model: &Model, a: &Route, cut_a: usize, b: &Route, cut_b: usize)
     {
         return None;
     }
+    if super::super::route::places_rests(vehicle) {
+        // Breaks are placed over the whole route.
+        let mut jobs = a.jobs();
+        jobs.truncate(cut_a);
+        jobs.extend(b.visits[cut_b..].iter().map(|v| (v.job, v.supply)));
+        return Route::cost_of_jobs(model, a.vehicle, &jobs);
+    }
     let from = a.state_before(model, cut_a);
     let same = b.same_timing(model, a.vehicle);
     let tail = b.tail_cost(model, vehicle, cut_b, from, a.head(cut_a), same)?;
