@@ -8,12 +8,13 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sparesla::dispatch::bench_formats::{solomon, trsp};
 use sparesla::dispatch::engine::features::capacity::{drop_redundant_restocks, fits_jobs};
+use sparesla::dispatch::engine::features::paid::Head;
 use sparesla::dispatch::engine::features::return_to_base::end_leg;
 use sparesla::dispatch::engine::model::DutyBlocks;
 use sparesla::dispatch::engine::model::{
     Deadline, DepartureDelay, Job, Matrix, ModelSpec, NEVER, Pay, Rest, Supply, Vehicle,
 };
-use sparesla::dispatch::engine::route::{Head, Route};
+use sparesla::dispatch::engine::route::Route;
 use sparesla::dispatch::engine::schedule::{State, visit};
 use sparesla::dispatch::engine::{Cost, Model, SearchOptions, solve};
 use std::time::Duration;

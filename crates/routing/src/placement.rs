@@ -23,9 +23,9 @@
 //! result is never worse than the rule's.
 
 use super::cost::Cost;
+use super::features::paid::Head;
 use super::features::return_to_base::{EndLeg, end_leg, end_slack};
 use super::model::{Model, NO_TIME, Vehicle};
-use super::route::Head;
 use super::schedule::{State, Visit, visit_or_rest_now};
 
 /// Most partial timings of one route kept at once.

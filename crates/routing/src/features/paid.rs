@@ -10,7 +10,8 @@
 //! overtime, day by day (a repair paused over the night counts on both
 //! days). A vehicle always on duty has one day per trip.
 
-use super::super::model::{Model, NEVER, NO_TIME, Time, Vehicle};
+use super::super::model::{DepartureDelay, Model, NEVER, NO_TIME, Time, Vehicle};
+use super::super::schedule::Visit;
 
 /// One working day's paid time and overtime.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,5 +174,136 @@ mod tests {
             day_length: NEVER,
             departure: DepartureDelay::UntilFirstStart,
         })
+    }
+}
+
+/// The paid-time summary of a route's first visits: the pay of the trips
+/// out already over ([`crate::features::paid`]), and of the trip under way
+/// its idle time (waiting for windows, duty, parts), its first visit's
+/// idle time, how far its visits' finishes could move with the departure
+/// (their forward slack), its first departure and the breaks taken while
+/// out.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Head {
+    pub idle: Time,
+    /// The idle time of the trip's first visit: the waiting before any job
+    /// can start, the most the departure can be delayed without moving any
+    /// service start.
+    pub first_idle: Time,
+    pub slack: Time,
+    /// The departure of the trip's first visit ([`NO_TIME`]: no visit yet).
+    pub depart: Time,
+    /// The vehicle's breaks taken while out on this trip ([`Trip::rests`]).
+    pub rests: u64,
+    /// The finish of the last visit.
+    pub finish: Time,
+    /// What the trips before this one cost.
+    pub closed: f64,
+}
+
+impl Head {
+    /// No visit yet.
+    pub const START: Head = Head {
+        idle: 0,
+        first_idle: 0,
+        slack: NEVER,
+        depart: NO_TIME,
+        rests: 0,
+        finish: NO_TIME,
+        closed: 0.0,
+    };
+
+    /// The head followed by visit `v` of `vehicle`. Within a trip, delaying
+    /// the departure by `d` delays `v` by `d` minus the idle time up to `v`,
+    /// within `v`'s own slack. A visit that leaves home on a new day closes
+    /// the trip under way and starts one leaving exactly when it does (the
+    /// night at home absorbs any earlier change).
+    #[inline]
+    pub fn then(self, model: &Model, vehicle: &Vehicle, v: &Visit) -> Head {
+        let first = self.depart == NO_TIME;
+        let new_trip = vehicle.home.is_some() && v.new_day;
+        // The break recorded with the visit (one per visit; a drive over
+        // several days records its first).
+        let rest = v.rest.map_or(0, |_| rest_bit(v.next_rest.wrapping_sub(1)));
+        if !first && !new_trip {
+            let idle = self.idle + v.idle;
+            return Head {
+                idle,
+                slack: self.slack.min(idle.saturating_add(v.own_slack(model))),
+                rests: self.rests | rest,
+                finish: v.finish,
+                ..self
+            };
+        }
+        let closed = if first {
+            self.closed
+        } else {
+            self.closed + self.close(NEVER).trip_cost(model, vehicle, self.finish)
+        };
+        let (idle, slack) = if new_trip {
+            (0, 0)
+        } else {
+            (v.idle, v.idle.saturating_add(v.own_slack(model)))
+        };
+        // A break taken before leaving (at the start or at home) is not
+        // taken while out.
+        let out = v.rest.is_some_and(|at| at >= v.depart);
+        Head {
+            idle,
+            first_idle: idle,
+            slack,
+            depart: v.depart,
+            rests: if out { rest } else { 0 },
+            finish: v.finish,
+            closed,
+        }
+    }
+
+    /// The head closed by the end of the route, `end_slack` of which is left.
+    #[inline]
+    pub fn close(self, end_slack: Time) -> Head {
+        Head {
+            slack: self.slack.min(self.idle.saturating_add(end_slack)),
+            ..self
+        }
+    }
+
+    /// How much the departure from `start` is delayed under `rule`: never
+    /// beyond the slack, and not beyond the waiting before the first job
+    /// can start (no service start moves) or the trip's idle time (any more
+    /// would move the end).
+    #[inline]
+    pub fn departure_delay(self, rule: DepartureDelay) -> Time {
+        let idle = match rule {
+            DepartureDelay::UntilFirstStart => self.first_idle,
+            DepartureDelay::ForwardSlack => self.idle,
+        };
+        self.slack.min(idle).max(0)
+    }
+
+    /// The trip under way of a closed head of `vehicle`, ending at `end`:
+    /// from the delayed departure (the first trip's; no earlier than the
+    /// vehicle really leaves).
+    #[inline]
+    pub fn trip(self, model: &Model, vehicle: &Vehicle, end: Time) -> Trip {
+        let delay = self.departure_delay(model.pay.departure);
+        Trip {
+            departure: (vehicle.available_from + delay).max(self.depart),
+            end,
+            rests: self.rests,
+        }
+    }
+
+    /// What the trip under way of a closed head costs, ending at `end`.
+    #[inline]
+    pub fn trip_cost(self, model: &Model, vehicle: &Vehicle, end: Time) -> f64 {
+        trip_cost(model, vehicle, &self.trip(model, vehicle, end))
+    }
+
+    /// What the whole route's paid time costs, its end `end_slack` from its
+    /// latest and reached at `arrive`.
+    #[inline]
+    pub fn pay(self, model: &Model, vehicle: &Vehicle, end_slack: Time, arrive: Time) -> f64 {
+        self.closed + self.close(end_slack).trip_cost(model, vehicle, arrive)
     }
 }
