@@ -245,13 +245,7 @@ pub fn plan(
     }
     // Staffing planned: the best any plan reaches is with every pattern at
     // every usable depot, and a bound on that model bounds every staffing.
-    let mut widest = model.clone();
-    // Counted as never busy: the widest cover, for a valid bound.
-    staffing::apply_free(
-        &mut widest,
-        &people.cover_model,
-        &people.widest_staff(scenario)?,
-    );
+    let widest = widest_model(scenario, &model, &people)?;
     let attainable = attainable_demand(&widest);
     let target = target_demand(&model, &attainable);
     tracing::info!("widest staffing counted, {:.1?}", started.elapsed());
@@ -697,6 +691,22 @@ pub fn assignment_lower_bound(
 
 /// Searches open sets and stock for `model`, each tier meeting `target`
 /// failures per year in time (less what is met whatever the stock).
+/// `model` with every pattern at every usable depot, never busy: the
+/// widest cover any staffing gives, so a bound on it bounds every staffing.
+fn widest_model(
+    scenario: &Scenario,
+    model: &PlanModel,
+    people: &People,
+) -> Result<PlanModel, PlanError> {
+    let mut widest = model.clone();
+    staffing::apply_free(
+        &mut widest,
+        &people.cover_model,
+        &people.widest_staff(scenario)?,
+    );
+    Ok(widest)
+}
+
 /// What the positions any plan meeting `target` adds cost at least on
 /// their own, and what they and the parts cost at least together (see
 /// `people_bound::joint_bound`; `None` when out of time), each within its
@@ -717,23 +727,25 @@ fn people_bounds(
         target,
         Instant::now() + time_limit.mul_f64(ADDED_BOUND_SHARE),
     )?;
-    let added_bound = covering.as_ref().map_or(0.0, |(c, _)| c.dual_bound());
+    let Some((covering, groups)) = covering else {
+        return Ok((0.0, None));
+    };
+    let (added_bound, prices) = covering.dual_bound_and_prices();
     // Parts and positions bounded together (the product of fill and
     // cover), as far as its share of the time allows.
-    let joint_bound = covering.as_ref().and_then(|(covering, groups)| {
-        people_bound::joint_bound(
-            covering,
-            groups,
-            widest,
-            Instant::now() + time_limit.mul_f64(JOINT_BOUND_SHARE),
-            |priced, until| {
-                let required = stock_requirement(priced, target);
-                bound::lagrangian_bound(priced, &required, until, 0.0, |_| None)
-                    .lower_bound
-                    .max(forced_fixed_cost(priced))
-            },
-        )
-    });
+    let joint_bound = people_bound::joint_bound(
+        &covering,
+        &groups,
+        &prices,
+        widest,
+        Instant::now() + time_limit.mul_f64(JOINT_BOUND_SHARE),
+        |priced, until| {
+            let required = stock_requirement(priced, target);
+            bound::lagrangian_bound(priced, &required, until, 0.0, |_| None)
+                .lower_bound
+                .max(forced_fixed_cost(priced))
+        },
+    );
     Ok((added_bound, joint_bound))
 }
 
@@ -759,12 +771,7 @@ pub fn people_bounds_of(
     let start_date = scenario.start_date.ok_or(PlanError::NoStartDate)?;
     let mut model = PlanModel::build(scenario, travel)?;
     let people = staffing::count_roster(scenario, travel, start_date, &mut model)?;
-    let mut widest = model.clone();
-    staffing::apply_free(
-        &mut widest,
-        &people.cover_model,
-        &people.widest_staff(scenario)?,
-    );
+    let widest = widest_model(scenario, &model, &people)?;
     let (added, parts_and_added) =
         people_bounds(&people, scenario, &model, &widest, target, time_limit)?;
     Ok(PeopleBounds {

@@ -198,11 +198,11 @@ const JOINT_ROUNDS: usize = 6;
 pub(super) fn joint_bound(
     covering: &Covering,
     groups: &Groups,
+    prices: &[f64],
     widest: &PlanModel,
     deadline: Instant,
     mut parts_bound: impl FnMut(&PlanModel, Instant) -> f64,
 ) -> Option<f64> {
-    let (_, prices) = covering.ascend(covering.tier_prices(), true);
     let mut round = 0;
     maximise_over_scale(JOINT_ROUNDS, |scale| {
         let now = Instant::now();
@@ -345,8 +345,14 @@ impl Covering {
     /// prices alone. Every dual value is a valid bound, so stopping early
     /// only weakens it.
     pub(super) fn dual_bound(&self) -> f64 {
+        self.dual_bound_and_prices().0
+    }
+
+    /// [`Self::dual_bound`] and the tiers' multipliers it was found at.
+    pub(super) fn dual_bound_and_prices(&self) -> (f64, Vec<f64>) {
+        let (value, prices) = self.ascend(self.tier_prices(), true);
         // λ = 0 gives 0: no purchase is needed to cost nothing.
-        self.ascend(self.tier_prices(), true).0.max(0.0)
+        (value.max(0.0), prices)
     }
 
     /// The best dual value with the tiers' multipliers held at `lambda`
