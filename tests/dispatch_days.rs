@@ -20,6 +20,26 @@ const ENGINEER: &str = "id,name,base,skills,shift,calendar,days\n\
     E2,Li Na,D-HZ,sto,08:00-17:00,none,mon-sun\n";
 const STOCK: &str = "depot,part,on_hand\nD-HZ,BIG,2\nD-HZ,HDD8,2\n";
 
+/// `sparesla dispatch` on the copy with its incidents.csv, written to `out`,
+/// then `extra`.
+fn run_dispatch(
+    copy: &ScenarioCopy,
+    out: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let incidents = copy.path().join("incidents.csv");
+    let mut args = vec![
+        "dispatch",
+        copy.path().to_str().unwrap(),
+        "--incidents",
+        incidents.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    sparesla(&args)
+}
+
 /// The tiny fixture with one engineer, a six-hour part BIG (`pausable` as
 /// given, or no column) and `incidents`.
 fn instance(pausable: Option<&str>, incidents: &str) -> ScenarioCopy {
@@ -216,21 +236,13 @@ fn jobs_past_the_planned_days_stay_unassigned_with_a_reason() {
 #[test]
 fn one_day_is_the_dispatch_without_the_flag_byte_for_byte() {
     let copy = instance(None, LATE_BIG);
-    let incidents = copy.path().join("incidents.csv");
     let outputs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
     for (out, extra) in outputs.iter().zip([&[][..], &["--days", "1"][..]]) {
-        let mut args = vec![
-            "dispatch",
-            copy.path().to_str().unwrap(),
-            "--incidents",
-            incidents.to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--iterations",
-            "50",
-        ];
-        args.extend_from_slice(extra);
-        let output = sparesla(&args);
+        let output = run_dispatch(
+            &copy,
+            out.path(),
+            &[&["--iterations", "50"], extra].concat(),
+        );
         assert!(output.status.success(), "{:?}", text(&output));
     }
     for file in ["dispatch.csv", "routes.csv", "summary.json"] {
@@ -245,19 +257,7 @@ fn one_day_is_the_dispatch_without_the_flag_byte_for_byte() {
 fn several_days_show_day_by_day_figures() {
     let copy = instance(Some("yes"), LATE_BIG);
     let out = tempfile::tempdir().unwrap();
-    let incidents = copy.path().join("incidents.csv");
-    let output = sparesla(&[
-        "dispatch",
-        copy.path().to_str().unwrap(),
-        "--incidents",
-        incidents.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-        "--days",
-        "3",
-        "--iterations",
-        "50",
-    ]);
+    let output = run_dispatch(&copy, out.path(), &["--days", "3", "--iterations", "50"]);
     let (stdout, stderr) = text(&output);
     assert!(output.status.success(), "{stderr}");
     assert!(
@@ -284,15 +284,7 @@ fn several_days_show_day_by_day_figures() {
 fn a_bad_pausable_value_is_reported_at_its_line_and_column() {
     let copy = instance(Some("maybe"), LATE_BIG);
     let out = tempfile::tempdir().unwrap();
-    let incidents = copy.path().join("incidents.csv");
-    let output = sparesla(&[
-        "dispatch",
-        copy.path().to_str().unwrap(),
-        "--incidents",
-        incidents.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let output = run_dispatch(&copy, out.path(), &[]);
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(
@@ -421,20 +413,11 @@ fn the_summary_paid_overtime_and_breaks_are_the_sums_over_routes_csv() {
         ),
     );
     let out = tempfile::tempdir().unwrap();
-    let incidents = copy.path().join("incidents.csv");
-    let output = sparesla(&[
-        "dispatch",
-        copy.path().to_str().unwrap(),
-        "--incidents",
-        incidents.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-        "--days",
-        "2",
-        "--iterations",
-        "50",
-        "--no-bound",
-    ]);
+    let output = run_dispatch(
+        &copy,
+        out.path(),
+        &["--days", "2", "--iterations", "50", "--no-bound"],
+    );
     let (_, stderr) = text(&output);
     assert!(output.status.success(), "{stderr}");
     let routes = std::fs::read_to_string(out.path().join("routes.csv")).unwrap();

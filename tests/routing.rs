@@ -35,19 +35,25 @@ fn random_model(rng: &mut ChaCha8Rng, jobs: usize) -> Model {
     random_model_with(rng, jobs, false)
 }
 
-/// As [`random_model`]; with `days`, vehicles go home (place 0) between
-/// duty blocks and jobs are longer, half of them pausable.
-fn random_model_with(rng: &mut ChaCha8Rng, jobs: usize, days: bool) -> Model {
-    let places = jobs + 3;
+/// Travel times between `places` random points of a `side` by `side` grid,
+/// by Manhattan distance, row by row.
+fn manhattan_times(rng: &mut ChaCha8Rng, places: usize, side: i64) -> Vec<Option<i64>> {
     let points: Vec<(i64, i64)> = (0..places)
-        .map(|_| (rng.random_range(0..60), rng.random_range(0..60)))
+        .map(|_| (rng.random_range(0..side), rng.random_range(0..side)))
         .collect();
-    let times: Vec<Option<i64>> = (0..places * places)
+    (0..places * places)
         .map(|k| {
             let (a, b) = (points[k / places], points[k % places]);
             Some((a.0 - b.0).abs() + (a.1 - b.1).abs())
         })
-        .collect();
+        .collect()
+}
+
+/// As [`random_model`]; with `days`, vehicles go home (place 0) between
+/// duty blocks and jobs are longer, half of them pausable.
+fn random_model_with(rng: &mut ChaCha8Rng, jobs: usize, days: bool) -> Model {
+    let places = jobs + 3;
+    let times = manhattan_times(rng, places, 60);
     let job_list = (0..jobs)
         .map(|j| {
             let ready = rng.random_range(0..120);
@@ -746,15 +752,7 @@ fn breaches_lateness_and_overtime_match_brute_force() {
 /// pausable. A day's paid time beyond 60 is overtime.
 fn two_day_model(rng: &mut ChaCha8Rng) -> Model {
     let places = 5;
-    let points: Vec<(i64, i64)> = (0..places)
-        .map(|_| (rng.random_range(0..15), rng.random_range(0..15)))
-        .collect();
-    let times = (0..places * places)
-        .map(|k| {
-            let (a, b) = (points[k / places], points[k % places]);
-            Some((a.0 - b.0).abs() + (a.1 - b.1).abs())
-        })
-        .collect();
+    let times = manhattan_times(rng, places, 15);
     let jobs = (1..places)
         .map(|place| {
             let release = rng.random_range(0..260);
