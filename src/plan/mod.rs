@@ -283,6 +283,7 @@ pub fn plan(
         &widest,
         &target,
         options.time_limit,
+        options.backend,
     )?;
     tracing::info!(
         "parts and added positions cost at least {:.0} together ({:.0} apart), {:.1?}",
@@ -719,6 +720,7 @@ fn people_bounds(
     widest: &PlanModel,
     target: &[f64],
     time_limit: Duration,
+    backend: Backend,
 ) -> Result<(f64, Option<f64>), PlanError> {
     let covering = people_bound::covering_problem(
         people,
@@ -730,7 +732,8 @@ fn people_bounds(
     let Some((covering, groups)) = covering else {
         return Ok((0.0, None));
     };
-    let (added_bound, prices) = covering.dual_bound_and_prices();
+    let joint_deadline = Instant::now() + time_limit.mul_f64(JOINT_BOUND_SHARE);
+    let (added_bound, prices) = covering.dual_bound_and_prices(backend, joint_deadline);
     // Parts and positions bounded together (the product of fill and
     // cover), as far as its share of the time allows.
     let joint_bound = people_bound::joint_bound(
@@ -738,7 +741,8 @@ fn people_bounds(
         &groups,
         &prices,
         widest,
-        Instant::now() + time_limit.mul_f64(JOINT_BOUND_SHARE),
+        backend,
+        joint_deadline,
         |priced, until| {
             let required = stock_requirement(priced, target);
             bound::lagrangian_bound(priced, &required, until, 0.0, |_| None)
@@ -772,8 +776,15 @@ pub fn people_bounds_of(
     let mut model = PlanModel::build(scenario, travel)?;
     let people = staffing::count_roster(scenario, travel, start_date, &mut model)?;
     let widest = widest_model(scenario, &model, &people)?;
-    let (added, parts_and_added) =
-        people_bounds(&people, scenario, &model, &widest, target, time_limit)?;
+    let (added, parts_and_added) = people_bounds(
+        &people,
+        scenario,
+        &model,
+        &widest,
+        target,
+        time_limit,
+        Backend::default_backend(),
+    )?;
     Ok(PeopleBounds {
         roster: people.roster_cost(),
         added,
