@@ -82,7 +82,7 @@ pub struct Route {
 pub enum Estimate {
     /// No timing is feasible.
     Infeasible,
-    /// The cost itself (a route placing no break).
+    /// The cost itself (a route without bounds: timed exactly).
     Exact(Cost),
     /// No timing costs less: the cost without breaks.
     AtLeast(Cost),
