@@ -377,6 +377,70 @@ fn bundled_scenario_dispatch_is_feasible() {
     assert!(!result.construction_cost.is_better(&result.cost));
 }
 
+/// The bundled day as shipped: its day-shift engineers take a lunch break,
+/// so its summary (terminal and `summary.json`) shows paid hours, overtime
+/// and breaks, `routes.csv` shows the breaks as stops, and two runs with the
+/// same seed write the same bytes (the iteration cap, not the time limit,
+/// ends the search).
+#[test]
+fn the_bundled_day_shows_paid_hours_overtime_and_breaks_the_same_on_every_run() {
+    let scenario = root().join("scenarios/china-baseline");
+    let out = tempfile::tempdir().expect("temp");
+    let run = |name: &str| {
+        let dir = out.path().join(name);
+        let output = sparesla(&[
+            "dispatch",
+            scenario.to_str().unwrap(),
+            "--incidents",
+            scenario.join("incidents.csv").to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+            "--iterations",
+            "30",
+            "--time-limit",
+            "600s",
+            "--no-bound",
+        ]);
+        let (stdout, stderr) = text(&output);
+        assert!(output.status.success(), "{stderr}");
+        (dir, stdout)
+    };
+    let (first, stdout) = run("a");
+    let (second, _) = run("b");
+    for file in [
+        "dispatch.csv",
+        "routes.csv",
+        "summary.json",
+        "manifest.json",
+    ] {
+        let bytes = |dir: &Path| std::fs::read(dir.join(file)).expect("written");
+        assert!(
+            bytes(&first) == bytes(&second),
+            "{file} differs between runs"
+        );
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(first.join("summary.json")).unwrap()).unwrap();
+    let breaks = summary["breaks"].as_u64().expect("breaks in the summary");
+    assert!(breaks >= 10, "{breaks} breaks");
+    assert!(
+        summary["paid_hours"].as_f64().is_some_and(|h| h > 100.0),
+        "{summary}"
+    );
+    assert!(summary["overtime_hours"].as_f64().is_some(), "{summary}");
+    let routes = std::fs::read_to_string(first.join("routes.csv")).unwrap();
+    let break_stops = routes.lines().filter(|l| l.contains(",break,")).count();
+    assert_eq!(break_stops as u64, breaks, "{routes}");
+    let paid_line = stdout
+        .lines()
+        .find(|l| l.starts_with("paid time:"))
+        .unwrap_or_else(|| panic!("no paid time in\n{stdout}"));
+    assert!(
+        paid_line.contains("h overtime") && paid_line.ends_with(&format!("; {breaks} break(s)")),
+        "{paid_line}"
+    );
+}
+
 /// Paid time priced with overtime and a shift end extended by the overtime
 /// allowed: the dispatch passes the checker (which allows that overtime),
 /// each engineer's paid time runs at most from their first departure to

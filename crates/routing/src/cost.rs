@@ -44,6 +44,15 @@ impl Cost {
             .then(cmp_f(self.travel_minutes, other.travel_minutes))
     }
 
+    /// Lexicographic comparison without tolerance: a total order (for
+    /// sorting).
+    pub fn total_cmp(&self, other: &Cost) -> Ordering {
+        self.breaches
+            .total_cmp(&other.breaches)
+            .then(self.late_minutes.total_cmp(&other.late_minutes))
+            .then(self.travel_minutes.total_cmp(&other.travel_minutes))
+    }
+
     /// Strictly better (lexicographically smaller).
     pub fn is_better(&self, other: &Cost) -> bool {
         self.lex_cmp(other) == Ordering::Less

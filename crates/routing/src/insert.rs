@@ -8,6 +8,7 @@
 use super::cost::Cost;
 use super::features::supply::in_stock;
 use super::model::{Model, NEVER, Supply, Time};
+use super::route::Route;
 use super::solution::Solution;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -71,7 +72,8 @@ fn supplies_to_try(
     chosen
 }
 
-/// The cheapest feasible insertion of `job` into `vehicle`'s route.
+/// The cheapest feasible insertion of `job` into `vehicle`'s route: the
+/// first of the cheapest in the order positions (then supplies) are tried.
 pub fn best_insertion(
     model: &Model,
     solution: &Solution,
@@ -81,9 +83,42 @@ pub fn best_insertion(
     blink: Option<(&mut ChaCha8Rng, f64)>,
 ) -> Option<Insertion> {
     let route = &solution.routes[vehicle];
+    let positions = positions_to_try(model, route, job, blink);
+    let candidates = positions
+        .iter()
+        .flat_map(|&position| supplies.iter().map(move |&supply| (position, supply)));
+    if route.has_bounds() {
+        return best_bounded_insertion(model, route, job, candidates);
+    }
     let mut best: Option<Insertion> = None;
-    let mut blink = blink;
+    for (position, supply) in candidates {
+        let Some(cost) = route.cost_with_insertion(model, position, job, supply) else {
+            continue;
+        };
+        let delta = cost.minus(route.cost);
+        if best.as_ref().is_none_or(|b| delta.is_better(&b.delta)) {
+            best = Some(Insertion {
+                vehicle,
+                position,
+                supply,
+                delta,
+            });
+        }
+    }
+    best
+}
+
+/// The positions of `route` tried for `job`, in order: none after the
+/// vehicle is free past the job's hard deadline, and with `blink` each
+/// skipped with its probability.
+fn positions_to_try(
+    model: &Model,
+    route: &Route,
+    job: usize,
+    mut blink: Option<(&mut ChaCha8Rng, f64)>,
+) -> Vec<usize> {
     let hard_deadline = model.jobs[job].deadline.filter(|d| d.hard).map(|d| d.at);
+    let mut positions = Vec::with_capacity(route.len() + 1 - route.locked.min(route.len()));
     for position in route.locked..=route.len() {
         // Free times only grow along a route: once the vehicle is free
         // after the hard deadline, no later position can make it.
@@ -95,22 +130,67 @@ pub fn best_insertion(
         {
             continue;
         }
-        for &supply in supplies {
-            let Some(cost) = route.cost_with_insertion(model, position, job, supply) else {
-                continue;
+        positions.push(position);
+    }
+    positions
+}
+
+/// [`best_insertion`] into a route whose breaks are placed over the whole
+/// route ([`Route::has_bounds`]): every candidate is first costed without
+/// breaks (a lower bound, found incrementally), then timed exactly in the
+/// order of its bound while its bound could still beat the best so far, or
+/// tie it earlier in the order tried. The same insertion as timing every
+/// candidate in order, with far fewer breaks placed.
+fn best_bounded_insertion(
+    model: &Model,
+    route: &Route,
+    job: usize,
+    candidates: impl Iterator<Item = (usize, usize)>,
+) -> Option<Insertion> {
+    // (bound on the delta, order tried, position, supply)
+    let mut bounded: Vec<(Cost, usize, usize, usize)> = candidates
+        .enumerate()
+        .filter_map(|(order, (position, supply))| {
+            let floor = route
+                .estimate_insertion(model, position, job, supply)
+                .floor()?;
+            Some((floor.minus(route.cost), order, position, supply))
+        })
+        .collect();
+    bounded.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut best: Option<(Insertion, usize)> = None;
+    for (floor, order, position, supply) in bounded {
+        if best
+            .as_ref()
+            .is_some_and(|(b, first)| !replaces(&floor, order, &b.delta, *first))
+        {
+            continue;
+        }
+        let Some(cost) = route.cost_with_insertion(model, position, job, supply) else {
+            continue;
+        };
+        let delta = cost.minus(route.cost);
+        if best
+            .as_ref()
+            .is_none_or(|(b, first)| replaces(&delta, order, &b.delta, *first))
+        {
+            let insertion = Insertion {
+                vehicle: route.vehicle,
+                position,
+                supply,
+                delta,
             };
-            let delta = cost.minus(route.cost);
-            if best.as_ref().is_none_or(|b| delta.is_better(&b.delta)) {
-                best = Some(Insertion {
-                    vehicle,
-                    position,
-                    supply,
-                    delta,
-                });
-            }
+            best = Some((insertion, order));
         }
     }
-    best
+    best.map(|(insertion, _)| insertion)
+}
+
+/// Whether a candidate tried `order`-th at `delta` takes the place of the
+/// best so far (tried `first`-th at `best`) when candidates are tried in
+/// order and the first of the cheapest is kept.
+fn replaces(delta: &Cost, order: usize, best: &Cost, first: usize) -> bool {
+    delta.is_better(best) || (order < first && !best.is_better(delta))
 }
 
 /// Whether vehicle `v` is worth trying: used, or the first unused of its twins.

@@ -396,6 +396,9 @@ pub struct Model {
     pub has_resources: bool,
     /// What a route's paid time costs (nothing unless set by [`Model::with_pay`]).
     pub pay: Pay,
+    /// Each vehicle as if it took no break: the timing that bounds a
+    /// break-taking route's changes from below ([`crate::route::Estimate`]).
+    pub unrested: Vec<Vehicle>,
 }
 
 /// The price of a route's paid time, day by day ([`crate::features::paid`]):
@@ -579,7 +582,16 @@ impl ModelSpec {
                 .jobs
                 .iter()
                 .any(|j| j.tools != 0 || j.supplies.iter().any(Supply::is_restock));
+        let unrested = self
+            .vehicles
+            .iter()
+            .map(|v| Vehicle {
+                rests: Vec::new(),
+                ..v.clone()
+            })
+            .collect();
         Ok(Model {
+            unrested,
             jobs: self.jobs,
             vehicles: self.vehicles,
             matrix: self.matrix,

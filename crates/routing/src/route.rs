@@ -25,6 +25,7 @@ use super::model::{Model, NEVER, Time, Vehicle};
 use super::placement::{best_cost, best_cost_after, best_timing};
 use super::schedule::{State, Visit, start_state, visit};
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 /// A scheduled route.
 #[derive(Clone, Debug)]
@@ -64,6 +65,58 @@ pub struct Route {
     suffix_cost: Vec<Cost>,
     prefix: Summaries,
     suffix: Summaries,
+    /// For a vehicle whose breaks are placed over the route, where that
+    /// timing gives bounds ([`bounds_by_bare_timing`]): the same jobs timed
+    /// as if the vehicle took no break. A break only makes the vehicle free
+    /// later, so a change of this route costs at least what it costs there
+    /// ([`Estimate`]), found incrementally before any break is placed.
+    /// Shared between clones of a solution: cloning it is a pointer copy.
+    bare: Option<Arc<Route>>,
+    /// This route times its vehicle without breaks ([`Model::unrested`]):
+    /// the bare timing of another route.
+    unrested: bool,
+}
+
+/// What a changed route is known to cost before its breaks are placed.
+#[derive(Clone, Copy, Debug)]
+pub enum Estimate {
+    /// No timing is feasible.
+    Infeasible,
+    /// The cost itself (a route without bounds: timed exactly).
+    Exact(Cost),
+    /// No timing costs less: the cost without breaks.
+    AtLeast(Cost),
+}
+
+impl Estimate {
+    #[inline]
+    fn exact(cost: Option<Cost>) -> Estimate {
+        cost.map_or(Estimate::Infeasible, Estimate::Exact)
+    }
+
+    #[inline]
+    fn at_least(cost: Option<Cost>) -> Estimate {
+        cost.map_or(Estimate::Infeasible, Estimate::AtLeast)
+    }
+
+    /// The cost itself: `exact()` is asked only for a bound.
+    #[inline]
+    pub fn resolve(self, exact: impl FnOnce() -> Option<Cost>) -> Option<Cost> {
+        match self {
+            Estimate::Infeasible => None,
+            Estimate::Exact(cost) => Some(cost),
+            Estimate::AtLeast(_) => exact(),
+        }
+    }
+
+    /// The least the change can cost; `None` if infeasible.
+    #[inline]
+    pub fn floor(&self) -> Option<Cost> {
+        match *self {
+            Estimate::Infeasible => None,
+            Estimate::Exact(cost) | Estimate::AtLeast(cost) => Some(cost),
+        }
+    }
 }
 
 /// Whether routes of `vehicle` are timed whole, their breaks placed best
@@ -72,6 +125,18 @@ pub struct Route {
 #[inline]
 pub fn places_rests(vehicle: &Vehicle) -> bool {
     !vehicle.rests.is_empty()
+}
+
+/// Whether a route of `vehicle` timed without its breaks costs no more
+/// than with them, so that the bare timing bounds every change from below:
+/// a vehicle placing breaks whose paid time is not priced (an unpaid break
+/// shortens the paid day) and that spends no nights at home (a later finish
+/// may start the next day from home, on another road). Timing is monotone
+/// otherwise: a vehicle free later starts, finishes and returns no earlier,
+/// and pays the same travel.
+#[inline]
+pub fn bounds_by_bare_timing(model: &Model, vehicle: &Vehicle) -> bool {
+    places_rests(vehicle) && !model.pay.is_priced() && vehicle.home.is_none()
 }
 
 impl Route {
@@ -97,6 +162,18 @@ impl Route {
             suffix_cost: vec![Cost::default()],
             prefix: Summaries::default(),
             suffix: Summaries::default(),
+            bare: None,
+            unrested: false,
+        }
+    }
+
+    /// The vehicle as this route times it.
+    #[inline]
+    fn vehicle_of<'m>(&self, model: &'m Model) -> &'m Vehicle {
+        if self.unrested {
+            &model.unrested[self.vehicle]
+        } else {
+            &model.vehicles[self.vehicle]
         }
     }
 
@@ -120,7 +197,7 @@ impl Route {
     pub fn state_before(&self, model: &Model, k: usize) -> State {
         match k.checked_sub(1) {
             Some(p) => self.visits[p].state(model),
-            None => start_state(&model.vehicles[self.vehicle]),
+            None => start_state(self.vehicle_of(model)),
         }
     }
 
@@ -274,7 +351,7 @@ impl Route {
         job: usize,
         supply: usize,
     ) -> Option<Cost> {
-        let vehicle = &model.vehicles[self.vehicle];
+        let vehicle = self.vehicle_of(model);
         if model.has_resources {
             let j = &model.jobs[job];
             let pieces = [
@@ -291,7 +368,7 @@ impl Route {
             let mut jobs = self.jobs();
             jobs.insert(position, (job, supply));
             drop_redundant_restocks(model, vehicle, &mut jobs);
-            return Route::cost_of_jobs(model, self.vehicle, &jobs);
+            return self.cost_of_own_jobs(model, &jobs);
         }
         if places_rests(vehicle) {
             let mut jobs = self.jobs();
@@ -315,7 +392,7 @@ impl Route {
         job: usize,
         supply: usize,
     ) -> Option<Cost> {
-        let vehicle = &model.vehicles[self.vehicle];
+        let vehicle = self.vehicle_of(model);
         if model.has_resources {
             let j = &model.jobs[job];
             let pieces = [
@@ -352,6 +429,43 @@ impl Route {
         if places_rests(v) {
             return best_timing(model, vehicle, start_state(v), jobs).map(|t| t.cost);
         }
+        Route::cost_by_visit_rule(model, v, jobs)
+    }
+
+    /// [`Route::cost_of_jobs`], or, for a vehicle whose routes have bounds
+    /// ([`bounds_by_bare_timing`]), a bound on it: the jobs timed without
+    /// breaks.
+    pub fn estimate_of_jobs(model: &Model, vehicle: usize, jobs: &[(usize, usize)]) -> Estimate {
+        let v = &model.vehicles[vehicle];
+        if jobs.is_empty() || !bounds_by_bare_timing(model, v) {
+            return Estimate::exact(Route::cost_of_jobs(model, vehicle, jobs));
+        }
+        if model.has_resources && !fits_jobs(model, v, jobs) {
+            return Estimate::Infeasible;
+        }
+        Estimate::at_least(Route::cost_by_visit_rule(
+            model,
+            &model.unrested[vehicle],
+            jobs,
+        ))
+    }
+
+    /// [`Route::cost_of_jobs`] for this route's vehicle as the route times
+    /// it (without breaks for a bare timing).
+    fn cost_of_own_jobs(&self, model: &Model, jobs: &[(usize, usize)]) -> Option<Cost> {
+        if !self.unrested || jobs.is_empty() {
+            return Route::cost_of_jobs(model, self.vehicle, jobs);
+        }
+        let v = self.vehicle_of(model);
+        if model.has_resources && !fits_jobs(model, v, jobs) {
+            return None;
+        }
+        Route::cost_by_visit_rule(model, v, jobs)
+    }
+
+    /// The cost of `v` serving `jobs` (not empty, stock checked) timed
+    /// visit by visit.
+    fn cost_by_visit_rule(model: &Model, v: &Vehicle, jobs: &[(usize, usize)]) -> Option<Cost> {
         let mut from = start_state(v);
         let mut sum = Cost::default();
         let mut head = Head::START;
@@ -376,7 +490,7 @@ impl Route {
         if self.visits.len() == 1 {
             return Some(Cost::default());
         }
-        let vehicle = &model.vehicles[self.vehicle];
+        let vehicle = self.vehicle_of(model);
         if model.has_resources
             && !fits(
                 model,
@@ -401,7 +515,7 @@ impl Route {
     /// Replaces the visits from position `keep` on by `jobs` scheduled in
     /// order; `false` (route unchanged) if infeasible.
     pub fn set_tail(&mut self, model: &Model, keep: usize, jobs: &[(usize, usize)]) -> bool {
-        let vehicle = &model.vehicles[self.vehicle];
+        let vehicle = self.vehicle_of(model);
         if places_rests(vehicle) {
             let mut all = self.jobs();
             all.truncate(keep);
@@ -449,7 +563,7 @@ impl Route {
         from: usize,
         shift: isize,
     ) -> Option<Cost> {
-        let vehicle = &model.vehicles[self.vehicle];
+        let vehicle = self.vehicle_of(model);
         if model.has_resources && !fits_jobs(model, vehicle, jobs) {
             return None;
         }
@@ -467,7 +581,7 @@ impl Route {
     /// Replaces all visits by `jobs` timed with the breaks placed best
     /// ([`best_timing`]); `false` (route unchanged) if infeasible.
     fn set_timed(&mut self, model: &Model, jobs: &[(usize, usize)]) -> bool {
-        let vehicle = &model.vehicles[self.vehicle];
+        let vehicle = self.vehicle_of(model);
         if model.has_resources && !fits_jobs(model, vehicle, jobs) {
             return false;
         }
@@ -482,7 +596,75 @@ impl Route {
             self.end = timed.end;
         }
         self.refresh(model);
+        self.sync_bare(model);
         true
+    }
+
+    /// Times this route's jobs without breaks into [`Route::bare`] where
+    /// that bounds changes from below.
+    fn sync_bare(&mut self, model: &Model) {
+        let bare = self.bare.take();
+        if self.visits.is_empty() || !bounds_by_bare_timing(model, self.vehicle_of(model)) {
+            return;
+        }
+        let mut bare = bare
+            .and_then(|shared| Arc::try_unwrap(shared).ok())
+            .unwrap_or_else(|| Route {
+                unrested: true,
+                ..Route::empty(self.vehicle)
+            });
+        // Feasible with breaks, so feasible without them.
+        if bare.set_jobs(model, &self.jobs()) {
+            self.bare = Some(Arc::new(bare));
+        }
+    }
+
+    /// Whether changes of this route have cheap lower bounds
+    /// ([`Route::estimate_insertion`] and the like give [`Estimate::AtLeast`]).
+    #[inline]
+    pub fn has_bounds(&self) -> bool {
+        self.bare.is_some()
+    }
+
+    /// [`Route::cost_with_insertion`], or a bound on it from the timing
+    /// without breaks when this route has one.
+    pub fn estimate_insertion(
+        &self,
+        model: &Model,
+        position: usize,
+        job: usize,
+        supply: usize,
+    ) -> Estimate {
+        match &self.bare {
+            Some(bare) => {
+                Estimate::at_least(bare.cost_with_insertion(model, position, job, supply))
+            }
+            None => Estimate::exact(self.cost_with_insertion(model, position, job, supply)),
+        }
+    }
+
+    /// [`Route::cost_with_replacement`], or a bound on it.
+    pub fn estimate_replacement(
+        &self,
+        model: &Model,
+        position: usize,
+        job: usize,
+        supply: usize,
+    ) -> Estimate {
+        match &self.bare {
+            Some(bare) => {
+                Estimate::at_least(bare.cost_with_replacement(model, position, job, supply))
+            }
+            None => Estimate::exact(self.cost_with_replacement(model, position, job, supply)),
+        }
+    }
+
+    /// [`Route::cost_without`], or a bound on it.
+    pub fn estimate_without(&self, model: &Model, position: usize) -> Estimate {
+        match &self.bare {
+            Some(bare) => Estimate::at_least(bare.cost_without(model, position)),
+            None => Estimate::exact(self.cost_without(model, position)),
+        }
     }
 
     /// Replaces all visits by `jobs` in order; `false` if infeasible.
@@ -497,10 +679,10 @@ impl Route {
             return false;
         }
         let mut jobs = self.jobs();
-        if !drop_redundant_restocks(model, &model.vehicles[self.vehicle], &mut jobs) {
+        if !drop_redundant_restocks(model, self.vehicle_of(model), &mut jobs) {
             return false;
         }
-        match Route::cost_of_jobs(model, self.vehicle, &jobs) {
+        match self.cost_of_own_jobs(model, &jobs) {
             Some(cost) if cost.is_better(&self.cost) => self.set_jobs(model, &jobs),
             _ => false,
         }
@@ -512,7 +694,7 @@ impl Route {
         if self.set_jobs(model, jobs) {
             return Vec::new();
         }
-        let vehicle = &model.vehicles[self.vehicle];
+        let vehicle = self.vehicle_of(model);
         let mut kept: Vec<(usize, usize)> = Vec::with_capacity(jobs.len());
         let mut visits: Vec<Visit> = Vec::with_capacity(jobs.len());
         let mut dropped = Vec::new();
@@ -562,7 +744,7 @@ impl Route {
     /// overtime, and adds the paid time's price to the cost.
     fn refresh_paid(&mut self, model: &Model) {
         let n = self.visits.len();
-        let vehicle = &model.vehicles[self.vehicle];
+        let vehicle = self.vehicle_of(model);
         self.heads.clear();
         self.heads.push(Head::START);
         for v in &self.visits {
@@ -620,7 +802,7 @@ impl Route {
     /// Recomputes costs, slacks and summaries from the visits.
     fn refresh(&mut self, model: &Model) {
         let n = self.visits.len();
-        let vehicle = &model.vehicles[self.vehicle];
+        let vehicle = self.vehicle_of(model);
         self.prefix_cost.clear();
         self.prefix_cost.push(Cost::default());
         for v in &self.visits {

@@ -19,7 +19,11 @@ pub fn try_improve(model: &Model, solution: &mut Solution, u: usize, v: usize) -
     if ra == rb {
         let mut jobs = a.jobs();
         jobs.swap(i, j);
-        if let Some(cost) = Route::cost_of_jobs(model, a.vehicle, &jobs)
+        let estimate = Route::estimate_of_jobs(model, a.vehicle, &jobs);
+        if estimate
+            .floor()
+            .is_some_and(|least| improves(least, a.cost))
+            && let Some(cost) = estimate.resolve(|| Route::cost_of_jobs(model, a.vehicle, &jobs))
             && improves(cost, a.cost)
         {
             return apply_pair(model, solution, (ra, jobs), None);
@@ -29,13 +33,27 @@ pub fn try_improve(model: &Model, solution: &mut Solution, u: usize, v: usize) -
     if !model.is_qualified(u, rb) || !model.is_qualified(v, ra) {
         return false;
     }
-    let Some(new_a) = a.cost_with_replacement(model, i, v, sv) else {
+    // Bounds first: a route placing breaks is timed exactly only when the
+    // swap could improve with them (see `Route::estimate_replacement`).
+    let estimate_a = a.estimate_replacement(model, i, v, sv);
+    let Some(least_a) = estimate_a.floor() else {
         return false;
     };
-    let Some(new_b) = b.cost_with_replacement(model, j, u, su) else {
+    let estimate_b = b.estimate_replacement(model, j, u, su);
+    let Some(least_b) = estimate_b.floor() else {
         return false;
     };
-    if !improves(new_a.plus(new_b), a.cost.plus(b.cost)) {
+    let old = a.cost.plus(b.cost);
+    if !improves(least_a.plus(least_b), old) {
+        return false;
+    }
+    let Some(new_a) = estimate_a.resolve(|| a.cost_with_replacement(model, i, v, sv)) else {
+        return false;
+    };
+    let Some(new_b) = estimate_b.resolve(|| b.cost_with_replacement(model, j, u, su)) else {
+        return false;
+    };
+    if !improves(new_a.plus(new_b), old) {
         return false;
     }
     let mut jobs_a = a.jobs();

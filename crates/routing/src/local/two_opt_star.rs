@@ -6,15 +6,17 @@
 use super::super::cost::Cost;
 use super::super::features::capacity::fits;
 use super::super::model::Model;
-use super::super::route::Route;
+use super::super::route::{Estimate, Route};
 use super::super::solution::Solution;
 use super::{apply_pair, improves};
 
 /// Cost of `a`'s head (visits before `cut_a`) followed by `b`'s visits from
-/// `cut_b` on, served by `a`'s vehicle; `None` if infeasible.
-fn spliced_cost(model: &Model, a: &Route, cut_a: usize, b: &Route, cut_b: usize) -> Option<Cost> {
+/// `cut_b` on, served by `a`'s vehicle, or for a vehicle placing breaks a
+/// bound on it ([`Route::estimate_of_jobs`]; the exact cost is
+/// [`spliced_cost`]).
+fn spliced_estimate(model: &Model, a: &Route, cut_a: usize, b: &Route, cut_b: usize) -> Estimate {
     if cut_a == 0 && cut_b == b.len() {
-        return Some(Cost::default());
+        return Estimate::Exact(Cost::default());
     }
     let vehicle = &model.vehicles[a.vehicle];
     if model.skill_class[a.vehicle] != model.skill_class[b.vehicle]
@@ -22,7 +24,7 @@ fn spliced_cost(model: &Model, a: &Route, cut_a: usize, b: &Route, cut_b: usize)
             .iter()
             .any(|v| !model.is_qualified(v.job, a.vehicle))
     {
-        return None;
+        return Estimate::Infeasible;
     }
     if model.has_resources
         && !fits(
@@ -31,19 +33,32 @@ fn spliced_cost(model: &Model, a: &Route, cut_a: usize, b: &Route, cut_b: usize)
             &[a.prefix_piece(cut_a), b.suffix_piece(cut_b)],
         )
     {
-        return None;
+        return Estimate::Infeasible;
     }
     if super::super::route::places_rests(vehicle) {
         // Breaks are placed over the whole route.
-        let mut jobs = a.jobs();
-        jobs.truncate(cut_a);
-        jobs.extend(b.visits[cut_b..].iter().map(|v| (v.job, v.supply)));
-        return Route::cost_of_jobs(model, a.vehicle, &jobs);
+        return Route::estimate_of_jobs(model, a.vehicle, &spliced_jobs(a, cut_a, b, cut_b));
     }
     let from = a.state_before(model, cut_a);
     let same = b.same_timing(model, a.vehicle);
-    let tail = b.tail_cost(model, vehicle, cut_b, from, a.head(cut_a), same)?;
-    Some(a.prefix_cost(cut_a).plus(tail))
+    match b.tail_cost(model, vehicle, cut_b, from, a.head(cut_a), same) {
+        Some(tail) => Estimate::Exact(a.prefix_cost(cut_a).plus(tail)),
+        None => Estimate::Infeasible,
+    }
+}
+
+/// The exact cost behind a [`spliced_estimate`] that is a bound: the
+/// spliced jobs timed with their breaks placed.
+fn spliced_cost(model: &Model, a: &Route, cut_a: usize, b: &Route, cut_b: usize) -> Option<Cost> {
+    Route::cost_of_jobs(model, a.vehicle, &spliced_jobs(a, cut_a, b, cut_b))
+}
+
+/// `a`'s jobs before `cut_a`, then `b`'s from `cut_b` on.
+fn spliced_jobs(a: &Route, cut_a: usize, b: &Route, cut_b: usize) -> Vec<(usize, usize)> {
+    let mut jobs = a.jobs();
+    jobs.truncate(cut_a);
+    jobs.extend(b.visits[cut_b..].iter().map(|v| (v.job, v.supply)));
+    jobs
 }
 
 /// Applies the first improving tail exchange making `u` and `v` adjacent.
@@ -61,13 +76,25 @@ pub fn try_improve(model: &Model, solution: &mut Solution, u: usize, v: usize) -
         if cut_a < a.locked || cut_b < b.locked {
             continue;
         }
-        let Some(new_a) = spliced_cost(model, a, cut_a, b, cut_b) else {
+        let estimate_a = spliced_estimate(model, a, cut_a, b, cut_b);
+        let Some(least_a) = estimate_a.floor() else {
             continue;
         };
-        let Some(new_b) = spliced_cost(model, b, cut_b, a, cut_a) else {
+        let estimate_b = spliced_estimate(model, b, cut_b, a, cut_a);
+        let Some(least_b) = estimate_b.floor() else {
             continue;
         };
-        if improves(new_a.plus(new_b), a.cost.plus(b.cost)) {
+        let old = a.cost.plus(b.cost);
+        if !improves(least_a.plus(least_b), old) {
+            continue;
+        }
+        let Some(new_a) = estimate_a.resolve(|| spliced_cost(model, a, cut_a, b, cut_b)) else {
+            continue;
+        };
+        let Some(new_b) = estimate_b.resolve(|| spliced_cost(model, b, cut_b, a, cut_a)) else {
+            continue;
+        };
+        if improves(new_a.plus(new_b), old) {
             let (jobs_a, jobs_b) = (a.jobs(), b.jobs());
             let mut new_jobs_a = jobs_a[..cut_a].to_vec();
             new_jobs_a.extend_from_slice(&jobs_b[cut_b..]);
