@@ -78,16 +78,16 @@ fn a_written_roster_reads_back_as_the_same_engineers() {
     let written = std::fs::read_to_string(&path).unwrap();
     assert_eq!(
         written.lines().next().unwrap(),
-        "id,name,base,skills,shift,calendar,days,tz"
+        "id,name,base,skills,shift,calendar,days,tz,break"
     );
     assert!(
         written.contains(
-            "\nN1,\"Night, Owl\",D-HZ,net;sto,22:00-06:00,none,mon;wed-fri,Asia/Urumqi\n"
+            "\nN1,\"Night, Owl\",D-HZ,net;sto,22:00-06:00,none,mon;wed-fri,Asia/Urumqi,\n"
         ),
         "{written}"
     );
     assert!(
-        written.contains("\nA1,,CW,sto,24x7,CN,mon-sat,Asia/Shanghai\n"),
+        written.contains("\nA1,,CW,sto,24x7,CN,mon-sat,Asia/Shanghai,\n"),
         "{written}"
     );
     let read = scenario::load_roster(&s, &path).unwrap_or_else(|e| panic!("{e}"));
@@ -105,7 +105,12 @@ fn the_bundled_roster_round_trips() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(ROSTER_FILE);
     write_roster(&path, &s, &s.engineers).unwrap();
-    assert_eq!(scenario::load_roster(&s, &path).unwrap(), s.engineers);
+    let (engineers, breaks) = scenario::load_roster_with_breaks(&s, &path).unwrap();
+    assert_eq!(engineers, s.engineers);
+    // The lunch breaks of the day shifts travel with the roster, so
+    // `dispatch --roster plan-out/roster.csv` keeps them.
+    assert!(breaks.len() > 10, "{} breaks", breaks.len());
+    assert_eq!(breaks, s.breaks);
 }
 
 #[test]

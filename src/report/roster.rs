@@ -14,10 +14,11 @@ use std::sync::Arc;
 /// The roster's file name in a plan folder.
 pub const ROSTER_FILE: &str = "roster.csv";
 
-/// The columns written: those of the bundled engineers.csv, in its order,
-/// then `tz`, so that a shift keeps its zone whatever the base depot's is.
-pub const ROSTER_COLUMNS: [&str; 8] = [
-    "id", "name", "base", "skills", "shift", "calendar", "days", "tz",
+/// The columns written: those of engineers.csv, `tz` (so that a shift
+/// keeps its zone whatever the base depot's is) and `break` (the
+/// scenario's break of the engineer with that id; empty for none).
+pub const ROSTER_COLUMNS: [&str; 9] = [
+    "id", "name", "base", "skills", "shift", "calendar", "days", "tz", "break",
 ];
 
 /// The roster as CSV text (for an output set).
@@ -61,7 +62,7 @@ pub fn write_roster_to(
 /// One engineer as engineers.csv writes it: a whole-day window as `24x7`
 /// (the days column says which days), weekdays with `;` so the cell needs
 /// no quotes.
-fn row(scenario: &Scenario, engineer: &Engineer) -> [String; 8] {
+fn row(scenario: &Scenario, engineer: &Engineer) -> [String; 9] {
     let shift = &engineer.shift;
     let window = if shift.window == ClockWindow::ALL_DAY {
         AROUND_THE_CLOCK.to_string()
@@ -77,6 +78,10 @@ fn row(scenario: &Scenario, engineer: &Engineer) -> [String; 8] {
         shift.calendar.name().to_string(),
         shift.days.to_string().replace(',', ";"),
         shift.tz.name().to_string(),
+        scenario
+            .breaks
+            .get(&engineer.id)
+            .map_or_else(String::new, |rest| rest.to_string()),
     ]
 }
 

@@ -233,6 +233,13 @@ impl std::str::FromStr for BreakRule {
     }
 }
 
+/// As engineers.csv writes it, e.g. `12:00-14:00/45m`.
+impl std::fmt::Display for BreakRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}m", self.window, self.minutes)
+    }
+}
+
 /// A rota pattern the planner may staff at any open depot (shifts.csv).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShiftPattern {
