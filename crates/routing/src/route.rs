@@ -626,8 +626,16 @@ impl Route {
         self.bare.is_some()
     }
 
-    /// [`Route::cost_with_insertion`], or a bound on it from the timing
-    /// without breaks when this route has one.
+    /// `cost` of this route, or a bound on it from the timing without
+    /// breaks when this route has one.
+    fn estimate(&self, cost: impl Fn(&Route) -> Option<Cost>) -> Estimate {
+        match &self.bare {
+            Some(bare) => Estimate::at_least(cost(bare)),
+            None => Estimate::exact(cost(self)),
+        }
+    }
+
+    /// [`Route::cost_with_insertion`], or a bound on it (see [`Route::estimate`]).
     pub fn estimate_insertion(
         &self,
         model: &Model,
@@ -635,12 +643,7 @@ impl Route {
         job: usize,
         supply: usize,
     ) -> Estimate {
-        match &self.bare {
-            Some(bare) => {
-                Estimate::at_least(bare.cost_with_insertion(model, position, job, supply))
-            }
-            None => Estimate::exact(self.cost_with_insertion(model, position, job, supply)),
-        }
+        self.estimate(|route| route.cost_with_insertion(model, position, job, supply))
     }
 
     /// [`Route::cost_with_replacement`], or a bound on it.
@@ -651,20 +654,12 @@ impl Route {
         job: usize,
         supply: usize,
     ) -> Estimate {
-        match &self.bare {
-            Some(bare) => {
-                Estimate::at_least(bare.cost_with_replacement(model, position, job, supply))
-            }
-            None => Estimate::exact(self.cost_with_replacement(model, position, job, supply)),
-        }
+        self.estimate(|route| route.cost_with_replacement(model, position, job, supply))
     }
 
     /// [`Route::cost_without`], or a bound on it.
     pub fn estimate_without(&self, model: &Model, position: usize) -> Estimate {
-        match &self.bare {
-            Some(bare) => Estimate::at_least(bare.cost_without(model, position)),
-            None => Estimate::exact(self.cost_without(model, position)),
-        }
+        self.estimate(|route| route.cost_without(model, position))
     }
 
     /// Replaces all visits by `jobs` in order; `false` if infeasible.
