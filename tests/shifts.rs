@@ -150,6 +150,7 @@ fn a_pattern_worked_in_a_zone_is_a_shift_that_matches_it_in_any_zone() {
         days: li.shift.days,
         calendar: li.shift.calendar.clone(),
         cost_per_year: 1.0,
+        break_rule: None,
     };
     assert!(day.matches(&li.shift) && !day.matches(&li_without_holidays));
 }
@@ -267,5 +268,64 @@ fn every_bad_row_is_reported_in_one_run() {
             ("E1032".to_string(), "shifts.csv:4:4".to_string()),
             ("E1013".to_string(), "shifts.csv:5:5".to_string()),
         ]
+    );
+}
+
+/// A pattern's optional `break` loads (empty: none), a malformed one is
+/// located at its cell (E1022, as in engineers.csv), and the positions a
+/// plan adds on the pattern take it in roster.csv, so `dispatch --roster`
+/// gives them their lunch break.
+#[test]
+fn a_pattern_s_break_loads_is_located_when_bad_and_goes_to_added_positions() {
+    let header = "id,window,days,calendar,cost_per_year,break\n";
+    let copy = ScenarioCopy::fixture("tiny");
+    copy.write(
+        "shifts.csv",
+        &format!("{header}day9,08:30-17:30,mon-fri,CN,180000,12:00-14:00/45m\nlate,10:00-19:00,mon-fri,CN,190000,\n"),
+    );
+    let s = scenario::load(copy.path()).unwrap().scenario;
+    let rule = s.shift_patterns[0].break_rule.expect("day9 has a break");
+    assert_eq!(rule.to_string(), "12:00-14:00/45m");
+    assert_eq!(s.shift_patterns[1].break_rule, None);
+
+    let plan = tempfile::tempdir().unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_sparesla"))
+        .args(["plan", copy.path().to_str().unwrap(), "--out"])
+        .arg(plan.path())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let roster = plan.path().join("roster.csv");
+    let (engineers, breaks) = scenario::load_roster_with_breaks(&s, &roster).unwrap();
+    let added: Vec<_> = engineers
+        .iter()
+        .filter(|e| e.id.starts_with("ADD-"))
+        .collect();
+    let with_break = added.iter().filter(|e| breaks.contains_key(&e.id)).count();
+    assert!(
+        with_break > 0 && with_break < added.len(),
+        "the fixture should add positions with and without a break: {added:?}"
+    );
+    for engineer in added {
+        let expected = (engineer.shift.window == s.shift_patterns[0].window).then_some(rule);
+        assert_eq!(
+            breaks.get(&engineer.id).copied(),
+            expected,
+            "{}",
+            engineer.id
+        );
+    }
+
+    copy.write(
+        "shifts.csv",
+        &format!("{header}day9,08:30-17:30,mon-fri,CN,180000,12:00-14:00\n"),
+    );
+    assert_eq!(
+        errors(&copy),
+        vec![("E1022".to_string(), "shifts.csv:2:6".to_string())]
     );
 }

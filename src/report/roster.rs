@@ -5,8 +5,8 @@
 
 use crate::calendar::{ClockWindow, HolidayCalendar};
 use crate::diagnostic::Diagnostics;
-use crate::scenario::{AROUND_THE_CLOCK, CalendarResolver, Engineer, Scenario};
-use std::collections::HashSet;
+use crate::scenario::{AROUND_THE_CLOCK, BreakRule, CalendarResolver, Engineer, Scenario};
+use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::Path;
 use std::sync::Arc;
@@ -15,8 +15,8 @@ use std::sync::Arc;
 pub const ROSTER_FILE: &str = "roster.csv";
 
 /// The columns written: those of engineers.csv, `tz` (so that a shift
-/// keeps its zone whatever the base depot's is) and `break` (the
-/// scenario's break of the engineer with that id; empty for none).
+/// keeps its zone whatever the base depot's is) and `break` (empty for
+/// none).
 pub const ROSTER_COLUMNS: [&str; 9] = [
     "id", "name", "base", "skills", "shift", "calendar", "days", "tz", "break",
 ];
@@ -28,6 +28,16 @@ pub const ROSTER_COLUMNS: [&str; 9] = [
 /// scenario, or a calendar whose name resolves, from the scenario folder,
 /// to another calendar (one read from a file path outside `calendars/`).
 pub fn roster_csv(scenario: &Scenario, engineers: &[Engineer]) -> io::Result<String> {
+    roster_csv_with_breaks(scenario, engineers, &scenario.breaks)
+}
+
+/// [`roster_csv`] with the breaks of `breaks` (by engineer id) instead of
+/// the scenario's.
+pub fn roster_csv_with_breaks(
+    scenario: &Scenario,
+    engineers: &[Engineer],
+    breaks: &BTreeMap<String, BreakRule>,
+) -> io::Result<String> {
     check_readable(scenario, engineers)?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
@@ -35,7 +45,7 @@ pub fn roster_csv(scenario: &Scenario, engineers: &[Engineer]) -> io::Result<Str
         .map_err(io::Error::other)?;
     for engineer in engineers {
         writer
-            .write_record(row(scenario, engineer))
+            .write_record(row(scenario, engineer, breaks.get(&engineer.id)))
             .map_err(io::Error::other)?;
     }
     let bytes = writer
@@ -62,7 +72,7 @@ pub fn write_roster_to(
 /// One engineer as engineers.csv writes it: a whole-day window as `24x7`
 /// (the days column says which days), weekdays with `;` so the cell needs
 /// no quotes.
-fn row(scenario: &Scenario, engineer: &Engineer) -> [String; 9] {
+fn row(scenario: &Scenario, engineer: &Engineer, rest: Option<&BreakRule>) -> [String; 9] {
     let shift = &engineer.shift;
     let window = if shift.window == ClockWindow::ALL_DAY {
         AROUND_THE_CLOCK.to_string()
@@ -78,10 +88,7 @@ fn row(scenario: &Scenario, engineer: &Engineer) -> [String; 9] {
         shift.calendar.name().to_string(),
         shift.days.to_string().replace(',', ";"),
         shift.tz.name().to_string(),
-        scenario
-            .breaks
-            .get(&engineer.id)
-            .map_or_else(String::new, |rest| rest.to_string()),
+        rest.map_or_else(String::new, BreakRule::to_string),
     ]
 }
 

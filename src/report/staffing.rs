@@ -3,7 +3,7 @@
 //! added positions, in the engineers.csv format `simulate --plan` and
 //! `dispatch --roster` read).
 
-use super::roster::roster_csv;
+use super::roster::roster_csv_with_breaks;
 use super::schema::csv_text;
 use super::schema::plan::{STAFFING_COLUMNS, StaffingLine};
 use crate::plan::{People, Plan};
@@ -38,9 +38,18 @@ pub fn planned_roster(scenario: &Scenario, people: &People) -> Vec<Engineer> {
     engineers
 }
 
-/// roster.csv of a plan that counts people.
+/// roster.csv of a plan that counts people: the roster's breaks, and each
+/// added position its pattern's.
 pub fn planned_roster_csv(scenario: &Scenario, people: &People) -> io::Result<String> {
-    roster_csv(scenario, &planned_roster(scenario, people))
+    let engineers = planned_roster(scenario, people);
+    let mut breaks = scenario.breaks.clone();
+    let added = &engineers[scenario.engineers.len()..];
+    for (engineer, position) in added.iter().zip(&people.added) {
+        if let Some(rule) = scenario.shift_patterns[position.pattern].break_rule {
+            breaks.insert(engineer.id.clone(), rule);
+        }
+    }
+    roster_csv_with_breaks(scenario, &engineers, &breaks)
 }
 
 /// A roster shift no pattern matches, named by its rule.

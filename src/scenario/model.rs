@@ -249,6 +249,9 @@ pub struct ShiftPattern {
     pub calendar: Arc<HolidayCalendar>,
     /// Yearly cost of one position held all year, rota and allowances included.
     pub cost_per_year: f64,
+    /// The daily break of a position on this pattern (shifts.csv `break`),
+    /// written with the positions a plan adds to its roster.csv.
+    pub break_rule: Option<BreakRule>,
 }
 
 impl ShiftPattern {

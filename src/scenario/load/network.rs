@@ -378,7 +378,7 @@ pub fn read_engineers(
 
 /// The optional `break` cell: `Some(None)` when empty or absent, `None`
 /// (reported) when malformed.
-fn engineer_break(cells: &mut Cells<'_>) -> Option<Option<BreakRule>> {
+pub(super) fn engineer_break(cells: &mut Cells<'_>) -> Option<Option<BreakRule>> {
     let Some(text) = cells.optional_text("break") else {
         return Some(None);
     };

@@ -4,7 +4,7 @@
 
 use super::Loader;
 use super::coverage::{missing_years, years_of};
-use super::network::{read_unique, resolve_calendar};
+use super::network::{engineer_break, read_unique, resolve_calendar};
 use super::tier_and_engineer::says_around_the_clock;
 use crate::calendar::{ClockWindow, WeekdaySet};
 use crate::diagnostic::{Code, Diagnostic};
@@ -18,7 +18,7 @@ pub const SHIFTS_FILE: &str = "shifts.csv";
 
 pub const SHIFT_PATTERN_COLUMNS: Columns = Columns {
     required: &["id", "window", "days", "calendar", "cost_per_year"],
-    optional: &[],
+    optional: &["break"],
 };
 
 /// The word for a shift around the clock in engineers.csv and shifts.csv.
@@ -73,12 +73,14 @@ pub fn read_shift_patterns(loader: &mut Loader, table: &Table) -> Vec<ShiftPatte
                 .to_string();
             let calendar = resolve_calendar(cells, loader, "calendar", &spec);
             let cost_per_year = cells.bounded("cost_per_year", ranges::MONEY);
+            let break_rule = engineer_break(cells);
             Some(ShiftPattern {
                 id: id?.to_string(),
                 window: shift?.0,
                 days: days?,
                 calendar: calendar?,
                 cost_per_year: cost_per_year?,
+                break_rule: break_rule?,
             })
         },
     )
