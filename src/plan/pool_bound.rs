@@ -713,77 +713,50 @@ impl Relaxation<'_> {
 /// a round for the next.
 const DUAL_ASCENT_ROUNDS: usize = 40;
 const DUAL_ASCENT_MIN_GAIN: f64 = 2e-3;
-/// Times a round shares out the slack its raises left.
-const DUAL_ASCENT_FILLS: usize = 4;
 
 impl Relaxation<'_> {
+    /// Entries at candidate depots per depot: how many items share its slack.
+    fn candidate_entries_per_depot(&self) -> Vec<usize> {
+        let mut count = vec![0usize; self.model.depot_count];
+        for entry in self.entries.iter().filter(|e| e.candidate) {
+            count[self.pools[entry.pool].depot] += 1;
+        }
+        count
+    }
+
     /// One round of dual ascent on the items' values (Erlenkotter's idea
     /// for facility location): with the dispatch-rule prices at their
     /// current values, a closed candidate's bracket is slack that the
-    /// items in its reach may share. Raising v_i by delta lowers each
-    /// pool's bracket by at most delta, so while the raises of the items in
-    /// a closed candidate's reach add up to at most its slack, no closed
-    /// candidate opens; items in reach of an open candidate stay; a
-    /// must-open depot's pool loses at most delta, which the term v_i
-    /// itself makes up; and v_i stays at most its priced weight, beyond
-    /// which its no-service term would take the gain back. So the value
-    /// never falls, and rises by the raises of items no must-open depot
-    /// serves. The slack is shared out evenly among the items that may
-    /// rise, and what items capped elsewhere leave is shared out again.
-    /// Returns the total raise.
-    fn dual_ascent_round(&self, multipliers: &mut Multipliers, evaluation: &Evaluation) -> f64 {
-        let depot_of = |e: usize| self.pools[self.entries[e].pool].depot;
-        let candidates = |item: &Item| {
-            item.entries
+    /// items in its reach share evenly (`sharers`: how many they are).
+    /// Raising v_i by delta lowers each pool's bracket by at most delta, so
+    /// if every candidate in i's list gives it at most its share (none when
+    /// open), no closed candidate opens; a must-open depot's pool loses at
+    /// most delta, which the term v_i itself makes up; and v_i stays at
+    /// most its priced weight, beyond which its no-service term would take
+    /// the gain back. So the value never falls, and rises by the raises of
+    /// items no must-open depot serves. Returns the total raise.
+    fn dual_ascent_round(
+        &self,
+        multipliers: &mut Multipliers,
+        evaluation: &Evaluation,
+        sharers: &[usize],
+    ) -> f64 {
+        let mu = &multipliers.mu;
+        let mut raised = 0.0;
+        for (i, item) in self.items.iter().enumerate() {
+            let room = self.priced_weight(item, mu) - multipliers.v[i];
+            let share = item
+                .entries
                 .clone()
                 .filter(|e| self.entries[*e].candidate)
-                .map(depot_of)
-        };
-        let mut room: Vec<f64> = self
-            .items
-            .iter()
-            .zip(&multipliers.v)
-            .map(|(item, v)| {
-                let closed = candidates(item).all(|d| evaluation.brackets[d] > 0.0);
-                if closed {
-                    (self.priced_weight(item, &multipliers.mu) - v).max(0.0)
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        let mut slack: Vec<f64> = evaluation.brackets.iter().map(|b| b.max(0.0)).collect();
-        let mut raised = 0.0;
-        for _ in 0..DUAL_ASCENT_FILLS {
-            let mut sharers = vec![0usize; self.model.depot_count];
-            for (item, room) in self.items.iter().zip(&room) {
-                if *room > 0.0 {
-                    for d in candidates(item) {
-                        sharers[d] += 1;
-                    }
-                }
-            }
-            let raises: Vec<f64> = self
-                .items
-                .iter()
-                .zip(&room)
-                .map(|(item, room)| {
-                    candidates(item)
-                        .map(|d| slack[d] / sharers[d].max(1) as f64)
-                        .fold(*room, f64::min)
+                .map(|e| {
+                    let d = self.pools[self.entries[e].pool].depot;
+                    evaluation.brackets[d].max(0.0) / sharers[d].max(1) as f64
                 })
-                .collect();
-            for (i, item) in self.items.iter().enumerate() {
-                let raise = raises[i];
-                if raise <= 0.0 {
-                    continue;
-                }
-                for d in candidates(item) {
-                    slack[d] = (slack[d] - raise).max(0.0);
-                }
-                multipliers.v[i] += raise;
-                room[i] -= raise;
-                raised += raise;
+                .fold(room, f64::min);
+            if share > 0.0 {
+                multipliers.v[i] += share;
+                raised += share;
             }
         }
         raised
@@ -908,6 +881,7 @@ impl AssignmentAscent<'_> {
     /// subgradient steps then start from a far better bound than the
     /// items' pooled costs alone.
     fn dual_ascent_start(&mut self, deadline: Instant, progress: &mut impl FnMut(f64)) {
+        let sharers = self.relaxation.candidate_entries_per_depot();
         for _ in 0..DUAL_ASCENT_ROUNDS {
             if Instant::now() >= deadline {
                 return;
@@ -925,9 +899,9 @@ impl AssignmentAscent<'_> {
                 self.result.lower_bound = evaluation.value;
                 progress(evaluation.value);
             }
-            let raised = self
-                .relaxation
-                .dual_ascent_round(&mut self.multipliers, &evaluation);
+            let raised =
+                self.relaxation
+                    .dual_ascent_round(&mut self.multipliers, &evaluation, &sharers);
             if raised <= DUAL_ASCENT_MIN_GAIN * evaluation.value.abs() {
                 return;
             }
@@ -1082,9 +1056,10 @@ mod tests {
             let relaxation = Relaxation::build(&model, &required);
             let mut multipliers = relaxation.start(&[rng.random_range(0.0..200.0)]);
             let far = Instant::now() + Duration::from_secs(3600);
+            let sharers = relaxation.candidate_entries_per_depot();
             let mut before = relaxation.evaluate(&multipliers, far).unwrap();
             for round in 0..10 {
-                let raised = relaxation.dual_ascent_round(&mut multipliers, &before);
+                let raised = relaxation.dual_ascent_round(&mut multipliers, &before, &sharers);
                 let after = relaxation.evaluate(&multipliers, far).unwrap();
                 let tolerance = 1e-9 * before.value.abs().max(1.0);
                 assert!(
