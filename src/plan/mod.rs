@@ -859,7 +859,7 @@ fn solve_network(
         // those made before the ascent found no better plan (measured on the
         // national instance): the ascent gets their time, and the search
         // after it makes them from its minimisers' plans as well.
-        let kicks = if large_network(model) { 0 } else { usize::MAX };
+        let kicks = first_search_kicks(model);
         priced.run(
             &starts,
             &required,
@@ -917,7 +917,8 @@ fn solve_network(
             let left = deadline.saturating_duration_since(Instant::now());
             search.deadline = Instant::now() + left.mul_f64(SEARCH_SHARE);
         }
-        if let Some(priced) = priced.as_mut() {
+        let second_search = priced_search_after_bound(model, resumable);
+        if let Some(priced) = priced.as_mut().filter(|_| second_search) {
             let mut priced_starts: Vec<Vec<bool>> =
                 incumbent.iter().map(|c| c.open.clone()).collect();
             priced_starts.extend(starts.iter().cloned());
@@ -1003,6 +1004,20 @@ fn solve_network(
         lagrangian,
     };
     Ok((best, proof, effort))
+}
+
+/// Random large moves the first priced search may make: none on a large
+/// network, where each costs a full plan (see `solve_network`).
+fn first_search_kicks(model: &PlanModel) -> usize {
+    if large_network(model) { 0 } else { usize::MAX }
+}
+
+/// Whether the priced search runs again after the assignment bound. Not on
+/// a large network whose bound resumes afterwards: there it found no better
+/// plan in any run measured (the first search's plan stood), and the bound,
+/// the larger side of the gap, gets its time.
+fn priced_search_after_bound(model: &PlanModel, bound_resumes: bool) -> bool {
+    !(bound_resumes && large_network(model))
 }
 
 /// Whether `model` has so many demand items that one full plan of an open
@@ -1567,5 +1582,68 @@ fn finish(
         model,
         people,
         staffing: options.staffing,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{FillModel, PartIdx, SiteIdx, TierIdx};
+
+    /// A model of `sites` sites with `parts` demand items each (no depots:
+    /// only the item count matters here).
+    fn model_with_items(sites: usize, parts: usize) -> PlanModel {
+        let site = |i: usize| SiteModel {
+            site: SiteIdx::new(i),
+            tier: TierIdx::new(0),
+            allowed_hours: 4.0,
+            reach: Vec::new(),
+            fastest: None,
+            demand: (0..parts).map(|p| (PartIdx::new(p), 0.5)).collect(),
+            breach_cost: 100.0,
+            penalty: 90.0,
+            cover: vec![crate::people::Cover::PARTS_ONLY; parts],
+            shortage_price: Vec::new(),
+        };
+        PlanModel {
+            sites: (0..sites).map(site).collect(),
+            usable: Vec::new(),
+            forced_open: Vec::new(),
+            tier_demand: vec![0.0],
+            stock_demand: vec![0.0],
+            floor_met: vec![0.0],
+            floor_cost: 0.0,
+            tier_targets: vec![0.9],
+            tier_penalties: vec![90.0],
+            fixed_cost: Vec::new(),
+            lead_years: Vec::new(),
+            holding: vec![10.0; parts],
+            emergency_cost: 10.0,
+            fill_model: FillModel::ErlangLoss,
+            max_stock: 8,
+            depot_count: 0,
+            part_count: parts,
+        }
+    }
+
+    #[test]
+    fn the_first_priced_search_makes_no_random_moves_above_the_item_limit() {
+        // 2,000 sites x 10 parts is exactly the limit: still a small network.
+        let at_limit = model_with_items(2_000, 10);
+        assert!(!large_network(&at_limit));
+        assert_eq!(first_search_kicks(&at_limit), usize::MAX);
+        let above = model_with_items(2_001, 10);
+        assert!(large_network(&above));
+        assert_eq!(first_search_kicks(&above), 0);
+    }
+
+    #[test]
+    fn a_large_network_skips_the_second_priced_search_only_when_the_bound_resumes() {
+        let small = model_with_items(2_000, 10);
+        let large = model_with_items(2_001, 10);
+        assert!(priced_search_after_bound(&small, true));
+        assert!(priced_search_after_bound(&small, false));
+        assert!(!priced_search_after_bound(&large, true));
+        assert!(priced_search_after_bound(&large, false));
     }
 }
