@@ -555,7 +555,11 @@ fn reads_answer_while_a_replan_runs() {
             "10m",
         ],
     );
-    for (_, body) in &incidents[..10] {
+    // Enough open incidents that the re-plan the watched write starts takes
+    // far longer than a read (0.8 s against 0.5 ms in a debug build, 43 ms
+    // against 2 ms in a release build beside another job).
+    let before = 30;
+    for (_, body) in &incidents[..before] {
         let (status, answer) = server.post("/api/incidents", &body.to_string());
         assert_eq!(status, 201, "{answer}");
     }
@@ -564,7 +568,7 @@ fn reads_answer_while_a_replan_runs() {
     let (write_took, read_took) = std::thread::scope(|scope| {
         let writer = scope.spawn(|| {
             let sent = Instant::now();
-            let answer = server.post("/api/incidents", &incidents[10].1.to_string());
+            let answer = server.post("/api/incidents", &incidents[before].1.to_string());
             answered.store(true, std::sync::atomic::Ordering::SeqCst);
             (answer, sent.elapsed())
         });
@@ -581,16 +585,22 @@ fn reads_answer_while_a_replan_runs() {
         (write_took, read_took)
     });
     // Reads kept coming while the write re-planned. Had they waited on the
-    // writer's lock, the one sent once the re-plan began would have taken
-    // most of the write's time.
-    let slowest = read_took.iter().max().copied().unwrap_or_default();
+    // writer's lock, the first one sent once the re-plan began would have
+    // lasted until its end: at most one read before the lock, that one and
+    // one after could finish during the write, where 1,067 did in a debug
+    // build and 21 in a release build when this was written. Counts and the median, not the slowest read,
+    // so that a read the scheduler holds back on a loaded machine does not
+    // fail the test.
+    let mut sorted = read_took.clone();
+    sorted.sort();
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or_default();
     assert!(
-        read_took.len() >= 3 && slowest < write_took / 3,
-        "{} read(s) during a write of {write_took:?}, the slowest {slowest:?}",
+        read_took.len() >= 5 && median < write_took / 5,
+        "{} read(s) during a write of {write_took:?}, the median {median:?}",
         read_took.len()
     );
     let (_, dispatch) = server.get("/api/dispatch");
-    assert_eq!(dispatch["incidents"].as_array().unwrap().len(), 11);
+    assert_eq!(dispatch["incidents"].as_array().unwrap().len(), before + 1);
 }
 
 /// A request whose body never comes: it holds a place among the requests
