@@ -134,6 +134,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             super::print_stdout(dispatch_table(&summary).trim_end())?
         }
     }
+    if let Some(note) = time_limit_note(result.iterations, args.iterations, &args.time_limit) {
+        eprintln!("{note}");
+    }
     let dispatch_csv = args.out.join("dispatch.csv");
     let mut redispatch: Vec<&dyn next::ShellWord> =
         vec![&"dispatch", &args.scenario, &"--incidents", &args.incidents];
@@ -184,4 +187,33 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &steps,
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Said when the time limit, not the iteration cap, ended the search: how
+/// many iterations run in the time depends on the machine and its load, so
+/// another run may write another dispatch. (Each iteration takes a few
+/// milliseconds; a machine twice as fast runs twice as many.)
+fn time_limit_note(iterations: u64, cap: u64, time_limit: &str) -> Option<String> {
+    (iterations < cap).then(|| {
+        format!(
+            "note: the {time_limit} time limit stopped the search after {iterations} of \
+             {cap} iterations, so another run may dispatch differently; give it more time \
+             (--time-limit) or fewer iterations (--iterations) for the same dispatch on every run"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::time_limit_note;
+
+    #[test]
+    fn the_time_limit_note_appears_only_short_of_the_iteration_cap() {
+        assert_eq!(time_limit_note(2_000, 2_000, "10s"), None);
+        let note = time_limit_note(1_244, 2_000, "10s").expect("short of the cap");
+        assert!(
+            note.contains("10s time limit") && note.contains("1244 of 2000"),
+            "{note}"
+        );
+    }
 }
