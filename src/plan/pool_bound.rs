@@ -31,13 +31,15 @@
 //! capacity `R_(j+1)` form a fractional knapsack whose greedy solution is a
 //! lower bound on every integral choice. The least over S and intervals,
 //! and the no-stock choice, bound `Phi`. B at an interval's low end is what
-//! the bound loses most to (more than the fractional knapsack), so every
-//! interval that could hold the least is split into finer ones (see
-//! [`Relaxation::pool_choice_split`]); the pieces stay a fixed family, so the
-//! bracket is still their least. Every piece is linear in
-//! (v, lambda, mu) for a fixed choice, so the bound is concave in the
-//! multipliers and a subgradient ascent (Polyak steps towards the best
-//! plan's cost) tightens it; the best value seen is kept. The ascent starts
+//! the bound loses most to (more than the fractional knapsack), so a
+//! second bracket splits every interval that could hold the least into
+//! finer ones (see [`Relaxation::pool_choice_split`]); its pieces are a
+//! fixed family too, so it is their least, never below the first. Every
+//! piece is linear in (v, lambda, mu) for a fixed choice, so either bound
+//! is concave in the multipliers. A subgradient ascent on the first (Polyak
+//! steps towards the best plan's cost) tightens it, and every
+//! [`SPLIT_EVERY`] evaluations a better point is evaluated again with the
+//! second; the best value seen is kept. The ascent starts
 //! from rounds of dual ascent on v (see `Relaxation::dual_ascent_round`),
 //! which raise the bound without ever lowering it.
 
@@ -60,6 +62,15 @@ const INTERVAL_SHRINK: f64 = 0.8;
 /// 33.888, 33.918, 33.937, 33.941 and 33.945 M against a plan of 33.973 M,
 /// an evaluation taking 2.5, 2.5, 2.6, 2.0-3.0, 3.7 and 6.2-7.2 ms.
 const SUB_INTERVALS: usize = 8;
+/// The intervals whole: what the ascent steps on. Stepping on the split
+/// bracket was worse on the national greenfield instance (85.18 M after
+/// 1,110 evaluations against 85.35 M after 1,236 on whole intervals, an
+/// evaluation costing half as much again), so the split bracket only
+/// re-evaluates the ascent's better points for the bound.
+const WHOLE: usize = 1;
+/// Evaluations between two re-evaluations with split intervals (each
+/// costs about 1.5 whole ones, so they take about 7% of the ascent).
+const SPLIT_EVERY: usize = 20;
 /// Pools per parallel task of an evaluation (and between deadline checks).
 const POOLS_PER_TASK: usize = 512;
 /// Iterations without improvement before the step is halved.
@@ -334,7 +345,14 @@ impl<'a> Relaxation<'a> {
         pi
     }
 
-    fn evaluate(&self, multipliers: &Multipliers, deadline: Instant) -> Option<Evaluation> {
+    /// The relaxation's value at `multipliers`, each demand interval of a
+    /// large pool split into `splits` (see [`Self::pool_choice_split`]).
+    fn evaluate(
+        &self,
+        multipliers: &Multipliers,
+        deadline: Instant,
+        splits: usize,
+    ) -> Option<Evaluation> {
         let model = self.model;
         let tiers = model.tier_count();
         let mu = &multipliers.mu;
@@ -366,7 +384,7 @@ impl<'a> Relaxation<'a> {
                     if q % POOLS_PER_TASK == 0 && Instant::now() >= deadline {
                         return None;
                     }
-                    Some(self.pool_outcome(pool, &weights, &pi, &multipliers.lambda, share))
+                    Some(self.pool_outcome(pool, &weights, &pi, &multipliers.lambda, share, splits))
                 })
                 .collect::<Option<Vec<_>>>()?
         };
@@ -452,9 +470,14 @@ impl<'a> Relaxation<'a> {
         pi: &[f64],
         lambda: &[f64],
         share: &mut [f64],
+        splits: usize,
     ) -> (f64, f64) {
         let (value, blocking) = if pool.subsets.is_empty() {
-            let choice = self.pool_choice(pool, weights, pi);
+            let choice = if splits == WHOLE {
+                self.pool_choice(pool, weights, pi)
+            } else {
+                self.pool_choice_split(pool, weights, pi, splits)
+            };
             share.copy_from_slice(&choice.taken);
             (choice.value, choice.blocking)
         } else {
@@ -523,14 +546,112 @@ impl<'a> Relaxation<'a> {
     }
 
     /// The bracket `min over T of G(T) - pi(T)` of one pool, bounded below
-    /// (see the module doc), with every demand interval that could beat
-    /// the best so far split into [`SUB_INTERVALS`] finer ones.
+    /// over whole demand intervals (see the module doc): what the ascent
+    /// steps on, kept as it was measured (its path on the national instance
+    /// depends on every rounding).
     fn pool_choice(&self, pool: &BoundPool, weights: &[f64], pi: &[f64]) -> PoolChoice {
-        self.pool_choice_split(pool, weights, pi, SUB_INTERVALS)
+        let model = self.model;
+        let count = pool.entries.len();
+        // (rate, priced weight, value) of each entry, read once.
+        let data: Vec<(f64, f64, f64)> = pool
+            .entries
+            .iter()
+            .map(|e| {
+                let item = self.entries[*e].item;
+                (self.items[item].rate, weights[item], pi[*e])
+            })
+            .collect();
+        let rate = |k: usize| data[k].0;
+        let weight = |k: usize| data[k].1;
+        let value_of = |k: usize| data[k].2;
+        // No stock: every item taken pays its whole priced breach.
+        let mut best = PoolChoice {
+            value: 0.0,
+            taken: vec![0.0; count],
+            blocking: 1.0,
+        };
+        let mut positive = 0.0;
+        let mut total_rate = 0.0;
+        for k in 0..count {
+            let gain = value_of(k) - weight(k);
+            if gain > 0.0 {
+                best.value -= gain;
+                best.taken[k] = 1.0;
+            }
+            positive += value_of(k).max(0.0);
+            total_rate += rate(k);
+        }
+        let mut order: Vec<(f64, usize)> = Vec::with_capacity(count);
+        // The most any capacity can gain, breaches free: a bound on every
+        // interval's gain, to skip intervals that cannot beat the best.
+        let most_gain = MostGain::new(&self.items, &self.entries, pool, pi);
+        // Interval j covers pooled demand [low_j, cap_j]; the last starts at
+        // nothing. Each low end's breach shares follow its curve, one stock
+        // level after the other.
+        let caps: [f64; INTERVALS] =
+            std::array::from_fn(|j| total_rate * INTERVAL_SHRINK.powi(j as i32));
+        let mut curves: [BlockingCurve; INTERVALS] = std::array::from_fn(|j| {
+            let low = if j + 1 == INTERVALS {
+                0.0
+            } else {
+                caps[j] * INTERVAL_SHRINK
+            };
+            BlockingCurve::new(model.fill_model, low * pool.lead_years)
+        });
+        for stock in 1..=model.max_stock {
+            let holding = pool.holding * f64::from(stock);
+            // Any choice with this much stock costs at least its holding
+            // less every positive value, which only grows with the stock.
+            if holding - positive >= best.value {
+                break;
+            }
+            let blockings: [f64; INTERVALS] = std::array::from_fn(|j| curves[j].next());
+            for j in 0..INTERVALS {
+                let cap = caps[j];
+                if holding - most_gain.within(cap) >= best.value {
+                    continue;
+                }
+                let blocking = blockings[j];
+                order.clear();
+                for k in 0..count {
+                    let gain = value_of(k) - weight(k) * blocking;
+                    if gain > 0.0 {
+                        order.push((gain / rate(k), k));
+                    }
+                }
+                order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                let mut room = cap;
+                let mut value = holding;
+                for (ratio, k) in &order {
+                    if room <= 0.0 {
+                        break;
+                    }
+                    let share = (room / rate(*k)).min(1.0);
+                    value -= share * ratio * rate(*k);
+                    room -= share * rate(*k);
+                }
+                if value < best.value {
+                    best.value = value;
+                    best.blocking = blocking;
+                    best.taken.fill(0.0);
+                    let mut room = cap;
+                    for (_, k) in &order {
+                        if room <= 0.0 {
+                            break;
+                        }
+                        let share = (room / rate(*k)).min(1.0);
+                        best.taken[*k] = share;
+                        room -= share * rate(*k);
+                    }
+                }
+            }
+        }
+        best
     }
 
-    /// The bracket with each demand interval split into `splits` (1: the
-    /// intervals as they are): the least over a fixed family of pieces,
+    /// The bracket `min over T of G(T) - pi(T)` of one pool, bounded below
+    /// (see the module doc), each demand interval but the last (down to no
+    /// demand) split into `splits`: the least over a fixed family of pieces,
     /// the no-stock choice and the fractional knapsack of each stock level
     /// and sub-interval, so it stays concave in the multipliers.
     ///
@@ -585,13 +706,17 @@ impl<'a> Relaxation<'a> {
         // interval's gain, to skip intervals that cannot beat the best.
         let most_gain = MostGain::new(&self.items, &self.entries, pool, pi);
         // Interval j covers pooled demand [lows[j], caps[j]]; the last starts
-        // at nothing, and each low end is the next interval's cap. Each low
-        // end's breach shares follow its curve, one stock level after the
-        // other.
+        // at nothing. Each low end's breach shares follow its curve, one
+        // stock level after the other.
         let caps: [f64; INTERVALS] =
             std::array::from_fn(|j| total_rate * INTERVAL_SHRINK.powi(j as i32));
-        let lows: [f64; INTERVALS] =
-            std::array::from_fn(|j| if j + 1 == INTERVALS { 0.0 } else { caps[j + 1] });
+        let lows: [f64; INTERVALS] = std::array::from_fn(|j| {
+            if j + 1 == INTERVALS {
+                0.0
+            } else {
+                caps[j] * INTERVAL_SHRINK
+            }
+        });
         let mut curves: [BlockingCurve; INTERVALS] = std::array::from_fn(|j| {
             BlockingCurve::new(model.fill_model, lows[j] * pool.lead_years)
         });
@@ -613,7 +738,7 @@ impl<'a> Relaxation<'a> {
                 if beyond(holding - most_gain.within(cap), attainable) {
                     continue;
                 }
-                let bound = holding - knapsack.gain(blockings[j], cap);
+                let bound = knapsack.value(holding, blockings[j], cap);
                 if beyond(bound, attainable) {
                     continue;
                 }
@@ -645,7 +770,7 @@ impl<'a> Relaxation<'a> {
                     continue;
                 }
                 let blocking = 1.0 - fill_rate(model.fill_model, stock, sub_low * pool.lead_years);
-                let value = holding - knapsack.gain(blocking, sub_cap);
+                let value = knapsack.value(holding, blocking, sub_cap);
                 if value < best.value {
                     best.value = value;
                     best.blocking = blocking;
@@ -673,7 +798,7 @@ struct Candidate {
 /// any integral choice.
 struct FractionalKnapsack<'a> {
     items: &'a [Candidate],
-    /// The items of the last [`Self::gain`] with a positive gain, by gain
+    /// The items of the last [`Self::value`] with a positive gain, by gain
     /// per unit of demand, best first: (gain per rate, index).
     order: Vec<(f64, usize)>,
 }
@@ -686,8 +811,9 @@ impl<'a> FractionalKnapsack<'a> {
         }
     }
 
-    /// The most a choice within `cap` gains at breach share `blocking`.
-    fn gain(&mut self, blocking: f64, cap: f64) -> f64 {
+    /// `holding` less the most a choice within `cap` gains at breach share
+    /// `blocking`.
+    fn value(&mut self, holding: f64, blocking: f64, cap: f64) -> f64 {
         self.order.clear();
         for (k, item) in self.items.iter().enumerate() {
             let gain = item.value - item.weight * blocking;
@@ -698,20 +824,22 @@ impl<'a> FractionalKnapsack<'a> {
         self.order
             .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut room = cap;
-        let mut gained = 0.0;
+        // Each gain taken off the holding in turn, not summed first: the
+        // same rounding as the ascent's path was measured with.
+        let mut value = holding;
         for (ratio, k) in &self.order {
             if room <= 0.0 {
                 break;
             }
             let rate = self.items[*k].rate;
             let share = (room / rate).min(1.0);
-            gained += share * ratio * rate;
+            value -= share * ratio * rate;
             room -= share * rate;
         }
-        gained
+        value
     }
 
-    /// The items the last [`Self::gain`] (with the same `cap`) took whole,
+    /// The items the last [`Self::value`] (with the same `cap`) took whole,
     /// summed: an integral choice, whose exact value is attainable.
     fn whole_items(&self, cap: f64) -> Candidate {
         let mut sum = Candidate {
@@ -731,7 +859,7 @@ impl<'a> FractionalKnapsack<'a> {
         sum
     }
 
-    /// The share of each item the last [`Self::gain`] (with the same `cap`)
+    /// The share of each item the last [`Self::value`] (with the same `cap`)
     /// took, written to `taken`.
     fn take(&self, cap: f64, taken: &mut [f64]) {
         taken.fill(0.0);
@@ -904,6 +1032,15 @@ pub struct AssignmentAscent<'a> {
     relaxation: Relaxation<'a>,
     multipliers: Multipliers,
     result: AssignmentBound,
+    /// The best value of the ascent's own (whole-interval) evaluations:
+    /// what its step halving watches, apart from the split re-evaluations.
+    ascent_best: f64,
+    /// Evaluations after which the next better point is re-evaluated with
+    /// split intervals.
+    next_split: usize,
+    /// The multipliers of the ascent's best point, until they are
+    /// evaluated with split intervals.
+    best_unsplit: Option<Multipliers>,
     best_plan: f64,
     seen: BTreeSet<Vec<bool>>,
     step: f64,
@@ -925,6 +1062,9 @@ impl<'a> AssignmentAscent<'a> {
                 lower_bound: f64::NEG_INFINITY,
                 evaluations: 0,
             },
+            ascent_best: f64::NEG_INFINITY,
+            next_split: 0,
+            best_unsplit: None,
             best_plan: f64::INFINITY,
             seen: BTreeSet::new(),
             step: INITIAL_STEP,
@@ -956,7 +1096,8 @@ impl<'a> AssignmentAscent<'a> {
             self.dual_ascent_start(deadline, &mut progress);
         }
         while Instant::now() < deadline && !self.converged() {
-            let Some(evaluation) = self.relaxation.evaluate(&self.multipliers, deadline) else {
+            let Some(evaluation) = self.relaxation.evaluate(&self.multipliers, deadline, WHOLE)
+            else {
                 break;
             };
             self.result.evaluations += 1;
@@ -966,11 +1107,13 @@ impl<'a> AssignmentAscent<'a> {
                 evaluation.value,
                 self.step
             );
-            let bound = &mut self.result.lower_bound;
-            if evaluation.value > *bound + 1e-9 * evaluation.value.abs() {
-                *bound = evaluation.value;
+            if evaluation.value > self.ascent_best + 1e-9 * evaluation.value.abs() {
+                self.note_ascent_value(evaluation.value);
                 self.since_improvement = 0;
-                progress(*bound);
+                self.raise_bound(evaluation.value, &mut progress);
+                if self.result.evaluations >= self.next_split {
+                    self.split_best(deadline, &mut progress);
+                }
             } else {
                 self.since_improvement += 1;
                 if self.since_improvement >= PATIENCE {
@@ -1001,6 +1144,11 @@ impl<'a> AssignmentAscent<'a> {
             };
             ascend(&mut self.multipliers, &evaluation, self.step, target);
         }
+        // A converged ascent has time left: its best point with split
+        // intervals (small networks converge in a fraction of a second).
+        if self.converged() {
+            self.split_best(deadline, &mut progress);
+        }
         tracing::info!(
             "assignment bound {:.0} after {} evaluations",
             self.result.lower_bound,
@@ -1011,6 +1159,41 @@ impl<'a> AssignmentAscent<'a> {
 }
 
 impl AssignmentAscent<'_> {
+    /// Keeps `value` as the bound if it is better.
+    fn raise_bound(&mut self, value: f64, progress: &mut impl FnMut(f64)) {
+        if value > self.result.lower_bound {
+            self.result.lower_bound = value;
+            progress(value);
+        }
+    }
+
+    /// Keeps a value of the ascent's own evaluations (at the current
+    /// multipliers) if it is its best.
+    fn note_ascent_value(&mut self, value: f64) {
+        if value > self.ascent_best {
+            self.ascent_best = value;
+            self.best_unsplit = Some(self.multipliers.clone());
+        }
+    }
+
+    /// The ascent's best point, if not yet done, evaluated again with
+    /// split intervals: at the same multipliers that bracket is at least
+    /// as high, and any value of the relaxation is a bound.
+    fn split_best(&mut self, deadline: Instant, progress: &mut impl FnMut(f64)) {
+        let Some(multipliers) = self.best_unsplit.take() else {
+            return;
+        };
+        let Some(split) = self
+            .relaxation
+            .evaluate(&multipliers, deadline, SUB_INTERVALS)
+        else {
+            return;
+        };
+        self.result.evaluations += 1;
+        self.next_split = self.result.evaluations + SPLIT_EVERY;
+        self.raise_bound(split.value, progress);
+    }
+
     /// Raises the items' values by rounds of dual ascent (see
     /// [`Relaxation::dual_ascent_round`]) until a round gains little: the
     /// subgradient steps then start from a far better bound than the
@@ -1021,7 +1204,8 @@ impl AssignmentAscent<'_> {
             if Instant::now() >= deadline {
                 return;
             }
-            let Some(evaluation) = self.relaxation.evaluate(&self.multipliers, deadline) else {
+            let Some(evaluation) = self.relaxation.evaluate(&self.multipliers, deadline, WHOLE)
+            else {
                 return;
             };
             self.result.evaluations += 1;
@@ -1030,10 +1214,8 @@ impl AssignmentAscent<'_> {
                 self.result.evaluations,
                 evaluation.value
             );
-            if evaluation.value > self.result.lower_bound {
-                self.result.lower_bound = evaluation.value;
-                progress(evaluation.value);
-            }
+            self.note_ascent_value(evaluation.value);
+            self.raise_bound(evaluation.value, progress);
             let raised =
                 self.relaxation
                     .dual_ascent_round(&mut self.multipliers, &evaluation, &sharers);
@@ -1192,10 +1374,10 @@ mod tests {
             let mut multipliers = relaxation.start(&[rng.random_range(0.0..200.0)]);
             let far = Instant::now() + Duration::from_secs(3600);
             let sharers = relaxation.candidate_entries_per_depot();
-            let mut before = relaxation.evaluate(&multipliers, far).unwrap();
+            let mut before = relaxation.evaluate(&multipliers, far, WHOLE).unwrap();
             for round in 0..10 {
                 let raised = relaxation.dual_ascent_round(&mut multipliers, &before, &sharers);
-                let after = relaxation.evaluate(&multipliers, far).unwrap();
+                let after = relaxation.evaluate(&multipliers, far, WHOLE).unwrap();
                 let tolerance = 1e-9 * before.value.abs().max(1.0);
                 assert!(
                     after.value >= before.value - tolerance,
@@ -1272,7 +1454,9 @@ mod tests {
             let pi: Vec<f64> = (0..count)
                 .map(|_| rng.random_range(-5_000.0..40_000.0))
                 .collect();
-            let interval_bound = relaxation.pool_choice(&pool, &weights, &pi).value;
+            let interval_bound = relaxation
+                .pool_choice_split(&pool, &weights, &pi, SUB_INTERVALS)
+                .value;
             // Small pools are bracketed exactly, by every subset.
             let exact_bound = (count <= EXACT_POOL_ITEMS).then(|| {
                 let small = &relaxation.pools[0];
@@ -1403,7 +1587,7 @@ mod tests {
             let split = relaxation
                 .pool_choice_split(&pool, &weights, &pi, SUB_INTERVALS)
                 .value;
-            let whole = relaxation.pool_choice_split(&pool, &weights, &pi, 1).value;
+            let whole = relaxation.pool_choice(&pool, &weights, &pi).value;
             let least = least_over_every_choice(&model, &pool, &items, &weights, &pi);
             let tolerance = 1e-6 * least.abs().max(1.0);
             assert!(
