@@ -545,6 +545,21 @@ impl<'a> Relaxation<'a> {
         (best, best_blocking)
     }
 
+    /// (rate, priced weight, value) of each of the pool's entries, read once.
+    fn candidates(&self, pool: &BoundPool, weights: &[f64], pi: &[f64]) -> Vec<Candidate> {
+        pool.entries
+            .iter()
+            .map(|e| {
+                let item = self.entries[*e].item;
+                Candidate {
+                    rate: self.items[item].rate,
+                    weight: weights[item],
+                    value: pi[*e],
+                }
+            })
+            .collect()
+    }
+
     /// The bracket `min over T of G(T) - pi(T)` of one pool, bounded below
     /// over whole demand intervals (see the module doc): what the ascent
     /// steps on, kept as it was measured (its path on the national instance
@@ -552,51 +567,18 @@ impl<'a> Relaxation<'a> {
     fn pool_choice(&self, pool: &BoundPool, weights: &[f64], pi: &[f64]) -> PoolChoice {
         let model = self.model;
         let count = pool.entries.len();
-        // (rate, priced weight, value) of each entry, read once.
-        let data: Vec<(f64, f64, f64)> = pool
-            .entries
-            .iter()
-            .map(|e| {
-                let item = self.entries[*e].item;
-                (self.items[item].rate, weights[item], pi[*e])
-            })
-            .collect();
-        let rate = |k: usize| data[k].0;
-        let weight = |k: usize| data[k].1;
-        let value_of = |k: usize| data[k].2;
-        // No stock: every item taken pays its whole priced breach.
-        let mut best = PoolChoice {
-            value: 0.0,
-            taken: vec![0.0; count],
-            blocking: 1.0,
-        };
-        let mut positive = 0.0;
-        let mut total_rate = 0.0;
-        for k in 0..count {
-            let gain = value_of(k) - weight(k);
-            if gain > 0.0 {
-                best.value -= gain;
-                best.taken[k] = 1.0;
-            }
-            positive += value_of(k).max(0.0);
-            total_rate += rate(k);
-        }
+        let data = self.candidates(pool, weights, pi);
+        let rate = |k: usize| data[k].rate;
+        let weight = |k: usize| data[k].weight;
+        let value_of = |k: usize| data[k].value;
+        let (mut best, positive, total_rate) = no_stock_choice(&data);
         let mut order: Vec<(f64, usize)> = Vec::with_capacity(count);
         // The most any capacity can gain, breaches free: a bound on every
         // interval's gain, to skip intervals that cannot beat the best.
         let most_gain = MostGain::new(&self.items, &self.entries, pool, pi);
-        // Interval j covers pooled demand [low_j, cap_j]; the last starts at
-        // nothing. Each low end's breach shares follow its curve, one stock
-        // level after the other.
-        let caps: [f64; INTERVALS] =
-            std::array::from_fn(|j| total_rate * INTERVAL_SHRINK.powi(j as i32));
+        let (caps, lows) = interval_ends(total_rate);
         let mut curves: [BlockingCurve; INTERVALS] = std::array::from_fn(|j| {
-            let low = if j + 1 == INTERVALS {
-                0.0
-            } else {
-                caps[j] * INTERVAL_SHRINK
-            };
-            BlockingCurve::new(model.fill_model, low * pool.lead_years)
+            BlockingCurve::new(model.fill_model, lows[j] * pool.lead_years)
         });
         for stock in 1..=model.max_stock {
             let holding = pool.holding * f64::from(stock);
@@ -670,53 +652,13 @@ impl<'a> Relaxation<'a> {
         splits: usize,
     ) -> PoolChoice {
         let model = self.model;
-        let count = pool.entries.len();
-        // (rate, priced weight, value) of each entry, read once.
-        let data: Vec<Candidate> = pool
-            .entries
-            .iter()
-            .map(|e| {
-                let item = self.entries[*e].item;
-                Candidate {
-                    rate: self.items[item].rate,
-                    weight: weights[item],
-                    value: pi[*e],
-                }
-            })
-            .collect();
-        // No stock: every item taken pays its whole priced breach.
-        let mut best = PoolChoice {
-            value: 0.0,
-            taken: vec![0.0; count],
-            blocking: 1.0,
-        };
-        let mut positive = 0.0;
-        let mut total_rate = 0.0;
-        for (k, candidate) in data.iter().enumerate() {
-            let gain = candidate.value - candidate.weight;
-            if gain > 0.0 {
-                best.value -= gain;
-                best.taken[k] = 1.0;
-            }
-            positive += candidate.value.max(0.0);
-            total_rate += candidate.rate;
-        }
+        let data = self.candidates(pool, weights, pi);
+        let (mut best, positive, total_rate) = no_stock_choice(&data);
         let mut knapsack = FractionalKnapsack::new(&data);
         // The most any capacity can gain, breaches free: a bound on every
         // interval's gain, to skip intervals that cannot beat the best.
         let most_gain = MostGain::new(&self.items, &self.entries, pool, pi);
-        // Interval j covers pooled demand [lows[j], caps[j]]; the last starts
-        // at nothing. Each low end's breach shares follow its curve, one
-        // stock level after the other.
-        let caps: [f64; INTERVALS] =
-            std::array::from_fn(|j| total_rate * INTERVAL_SHRINK.powi(j as i32));
-        let lows: [f64; INTERVALS] = std::array::from_fn(|j| {
-            if j + 1 == INTERVALS {
-                0.0
-            } else {
-                caps[j] * INTERVAL_SHRINK
-            }
-        });
+        let (caps, lows) = interval_ends(total_rate);
         let mut curves: [BlockingCurve; INTERVALS] = std::array::from_fn(|j| {
             BlockingCurve::new(model.fill_model, lows[j] * pool.lead_years)
         });
@@ -780,6 +722,46 @@ impl<'a> Relaxation<'a> {
         }
         best
     }
+}
+
+/// The no-stock choice of a pool (every item taken pays its whole priced
+/// breach, so only those whose value exceeds it are taken), the sum of
+/// the items' positive values and their pooled rate.
+fn no_stock_choice(data: &[Candidate]) -> (PoolChoice, f64, f64) {
+    let mut choice = PoolChoice {
+        value: 0.0,
+        taken: vec![0.0; data.len()],
+        blocking: 1.0,
+    };
+    let mut positive = 0.0;
+    let mut total_rate = 0.0;
+    for (k, candidate) in data.iter().enumerate() {
+        let gain = candidate.value - candidate.weight;
+        if gain > 0.0 {
+            choice.value -= gain;
+            choice.taken[k] = 1.0;
+        }
+        positive += candidate.value.max(0.0);
+        total_rate += candidate.rate;
+    }
+    (choice, positive, total_rate)
+}
+
+/// The demand intervals of a pool of `total_rate`: interval j covers
+/// pooled demand `[lows[j], caps[j]]`, each `INTERVAL_SHRINK` times the
+/// next larger one, the last down to nothing. Each low end's breach shares
+/// follow its curve, one stock level after the other.
+fn interval_ends(total_rate: f64) -> ([f64; INTERVALS], [f64; INTERVALS]) {
+    let caps: [f64; INTERVALS] =
+        std::array::from_fn(|j| total_rate * INTERVAL_SHRINK.powi(j as i32));
+    let lows: [f64; INTERVALS] = std::array::from_fn(|j| {
+        if j + 1 == INTERVALS {
+            0.0
+        } else {
+            caps[j] * INTERVAL_SHRINK
+        }
+    });
+    (caps, lows)
 }
 
 /// One item of a pool as its bracket sees it.
@@ -1395,60 +1377,80 @@ mod tests {
         assert!(rose > 20, "the bound rose in only {rose} rounds");
     }
 
+    /// A pool of one depot and `items` random demand items (the fill
+    /// model alternating with `case`).
+    fn random_pool(
+        rng: &mut ChaCha8Rng,
+        case: usize,
+        items: std::ops::RangeInclusive<usize>,
+    ) -> (PlanModel, Vec<Item>, BoundPool) {
+        let fill_model = if case % 2 == 0 {
+            FillModel::ErlangLoss
+        } else {
+            FillModel::Metric
+        };
+        let model = one_depot_model(
+            fill_model,
+            rng.random_range(50.0..5_000.0),
+            rng.random_range(0.005..0.3),
+        );
+        let count = rng.random_range(items);
+        let items: Vec<Item> = (0..count)
+            .map(|i| Item {
+                tier: 0,
+                rate: rng.random_range(0.05..20.0),
+                cost: rng.random_range(100.0..30_000.0),
+                met: 1.0,
+                entries: i..i + 1,
+                may_go_unserved: true,
+            })
+            .collect();
+        let pool = BoundPool {
+            depot: 0,
+            candidate: true,
+            first_slot: 0,
+            holding: model.holding[0],
+            lead_years: model.lead_years[0],
+            entries: (0..count).collect(),
+            subsets: 0..0,
+        };
+        (model, items, pool)
+    }
+
+    /// The relaxation of `pool` alone, every item served by it.
+    fn one_pool_relaxation<'a>(
+        model: &'a PlanModel,
+        items: &[Item],
+        pool: &BoundPool,
+    ) -> Relaxation<'a> {
+        Relaxation {
+            model,
+            required: &[0.0],
+            items: items.to_vec(),
+            entries: (0..items.len())
+                .map(|item| Entry {
+                    item,
+                    pool: 0,
+                    candidate: true,
+                })
+                .collect(),
+            pools: vec![pool.clone()],
+            depot_pools: vec![vec![0]],
+            unreachable: vec![(0.0, 0.0)],
+            subsets: Vec::new(),
+            blocking: Vec::new(),
+        }
+    }
+
     #[test]
     fn the_pool_bracket_is_below_every_choice_of_items() {
         // Phi = min over item sets T of G(T) - pi(T), checked against every
         // subset of up to 8 items with random values of either sign.
         let mut rng = ChaCha8Rng::seed_from_u64(19);
         for case in 0..300 {
-            let fill_model = if case % 2 == 0 {
-                FillModel::ErlangLoss
-            } else {
-                FillModel::Metric
-            };
-            let model = one_depot_model(
-                fill_model,
-                rng.random_range(50.0..5_000.0),
-                rng.random_range(0.005..0.3),
-            );
-            let count = rng.random_range(1..=8usize);
-            let items: Vec<Item> = (0..count)
-                .map(|i| Item {
-                    tier: 0,
-                    rate: rng.random_range(0.05..20.0),
-                    cost: rng.random_range(100.0..30_000.0),
-                    met: 1.0,
-                    entries: i..i + 1,
-                    may_go_unserved: true,
-                })
-                .collect();
-            let entries: Vec<Entry> = (0..count)
-                .map(|item| Entry {
-                    item,
-                    pool: 0,
-                    candidate: true,
-                })
-                .collect();
-            let pool = BoundPool {
-                depot: 0,
-                candidate: true,
-                first_slot: 0,
-                holding: model.holding[0],
-                lead_years: model.lead_years[0],
-                entries: (0..count).collect(),
-                subsets: 0..0,
-            };
-            let mut relaxation = Relaxation {
-                model: &model,
-                required: &[0.0],
-                items: items.clone(),
-                entries,
-                pools: vec![pool.clone()],
-                depot_pools: vec![vec![0]],
-                unreachable: vec![(0.0, 0.0)],
-                subsets: Vec::new(),
-                blocking: Vec::new(),
-            };
+            let (model, items, pool) = random_pool(&mut rng, case, 1..=8);
+            let count = items.len();
+            let mut relaxation = one_pool_relaxation(&model, &items, &pool);
             relaxation.build_subset_curves();
             let weights: Vec<f64> = items.iter().map(|i| i.cost).collect();
             let pi: Vec<f64> = (0..count)
@@ -1466,31 +1468,18 @@ mod tests {
                     .small_pool_choice(small, &weights, &pi, &mut shares)
                     .0
             });
-            let mut least_exact = 0.0f64;
-            for mask in 0..(1u32 << count) {
-                let chosen: Vec<usize> = (0..count).filter(|k| mask & (1 << k) != 0).collect();
-                let rate: f64 = chosen.iter().map(|k| items[*k].rate).sum();
-                let weight: f64 = chosen.iter().map(|k| weights[*k]).sum();
-                let value: f64 = chosen.iter().map(|k| pi[*k]).sum();
-                let cost = (0..=model.max_stock)
-                    .map(|s| {
-                        pool.holding * f64::from(s)
-                            + weight * (1.0 - fill_rate(fill_model, s, rate * pool.lead_years))
-                    })
-                    .fold(f64::INFINITY, f64::min);
-                let exact = cost - value;
-                least_exact = least_exact.min(exact);
-                for bound in std::iter::once(interval_bound).chain(exact_bound) {
-                    assert!(
-                        bound <= exact + 1e-6 * exact.abs().max(1.0),
-                        "case {case}, items {chosen:?}: bound {bound} above {exact}"
-                    );
-                }
+            let least_exact = least_over_every_choice(&model, &pool, &items, &weights, &pi);
+            let tolerance = 1e-6 * least_exact.abs().max(1.0);
+            for bound in std::iter::once(interval_bound).chain(exact_bound) {
+                assert!(
+                    bound <= least_exact + tolerance,
+                    "case {case}: bound {bound} above the least choice {least_exact}"
+                );
             }
             if let Some(bound) = exact_bound {
                 // Exact up to the curves' negligible tails.
                 assert!(
-                    bound >= least_exact - 1e-6 * least_exact.abs().max(1.0),
+                    bound >= least_exact - tolerance,
                     "case {case}: small-pool bracket {bound} below the least {least_exact}"
                 );
             }
@@ -1533,53 +1522,9 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(29);
         let mut tighter = 0;
         for case in 0..300 {
-            let fill_model = if case % 2 == 0 {
-                FillModel::ErlangLoss
-            } else {
-                FillModel::Metric
-            };
-            let model = one_depot_model(
-                fill_model,
-                rng.random_range(50.0..5_000.0),
-                rng.random_range(0.005..0.3),
-            );
-            let count = rng.random_range(EXACT_POOL_ITEMS + 1..=10);
-            let items: Vec<Item> = (0..count)
-                .map(|i| Item {
-                    tier: 0,
-                    rate: rng.random_range(0.05..20.0),
-                    cost: rng.random_range(100.0..30_000.0),
-                    met: 1.0,
-                    entries: i..i + 1,
-                    may_go_unserved: true,
-                })
-                .collect();
-            let pool = BoundPool {
-                depot: 0,
-                candidate: true,
-                first_slot: 0,
-                holding: model.holding[0],
-                lead_years: model.lead_years[0],
-                entries: (0..count).collect(),
-                subsets: 0..0,
-            };
-            let relaxation = Relaxation {
-                model: &model,
-                required: &[0.0],
-                items: items.clone(),
-                entries: (0..count)
-                    .map(|item| Entry {
-                        item,
-                        pool: 0,
-                        candidate: true,
-                    })
-                    .collect(),
-                pools: vec![pool.clone()],
-                depot_pools: vec![vec![0]],
-                unreachable: vec![(0.0, 0.0)],
-                subsets: Vec::new(),
-                blocking: Vec::new(),
-            };
+            let (model, items, pool) = random_pool(&mut rng, case, EXACT_POOL_ITEMS + 1..=10);
+            let count = items.len();
+            let relaxation = one_pool_relaxation(&model, &items, &pool);
             let weights: Vec<f64> = items.iter().map(|i| i.cost).collect();
             let pi: Vec<f64> = (0..count)
                 .map(|_| rng.random_range(-5_000.0..40_000.0))
