@@ -1437,15 +1437,15 @@ fn candidate_cost(
     fixed + stock_cost + unserved.breach_cost + model.floor_cost
 }
 
-/// Replaces the greedy stock of the chosen open set by the exact MILP's when
-/// that is cheaper and the model small enough. Returns whether the time
-/// limit cut the solve short.
 /// Relative gap at which the stock polish's MILP stops. Proving the last
 /// fraction of it is what kept microlp's branch and bound growing (a
 /// generated greenfield instance peaked at 930 MB after 36 s of polish),
-/// while the plan's own gap is at least ten times as wide.
+/// while the plan's default gap (1%) is ten times as wide.
 const POLISH_GAP: f64 = 1e-3;
 
+/// Replaces the greedy stock of the chosen open set by the exact MILP's when
+/// that is cheaper and the model small enough. Returns whether the time
+/// limit cut the solve short.
 fn polish_stock(
     model: &PlanModel,
     required: &[f64],
