@@ -38,7 +38,7 @@
 //! piece is linear in (v, lambda, mu) for a fixed choice, so either bound
 //! is concave in the multipliers. A subgradient ascent on the first (Polyak
 //! steps towards the best plan's cost, each deflected by the one before,
-//! and every [`DUAL_ASCENT_EVERY`] steps a round of dual ascent on v)
+//! and every [`DUAL_ASCENT_EVERY`] evaluations a round of dual ascent on v)
 //! tightens it, and every
 //! [`SPLIT_EVERY`] evaluations a better point is evaluated again with the
 //! second; the best value seen is kept. The ascent starts
@@ -83,7 +83,9 @@ const PATIENCE: usize = 60;
 /// turns against it (the 1.5 Camerini, Fratta and Maffioli recommend; 1.0
 /// ended lower on the national greenfield instance of docs/plan.md).
 const DEFLECTION: f64 = 1.5;
-/// Subgradient steps between two dual-ascent rounds on the items' values.
+/// Evaluations between two dual-ascent rounds on the items' values (the
+/// count includes the split re-evaluations, so a round comes after 9 or 10
+/// subgradient steps).
 const DUAL_ASCENT_EVERY: usize = 10;
 /// Share of the ascent's time the plans of its minimisers may take.
 const PLANNING_SHARE: f64 = 0.3;
@@ -1486,9 +1488,9 @@ mod tests {
         for _ in 0..500 {
             let (start, evaluation) = random_point(&mut rng);
             let (_, earlier) = random_point(&mut rng);
+            // An earlier step leaves its direction to deflect by.
             let mut previous = None;
-            let mut plain = start.clone();
-            ascend(&mut plain, &earlier, 1.0, 20.0, &mut previous);
+            ascend(&mut start.clone(), &earlier, 1.0, 20.0, &mut previous);
             let mut plain = start.clone();
             let mut no_previous = None;
             ascend(&mut plain, &evaluation, 1.0, 20.0, &mut no_previous);
