@@ -186,15 +186,21 @@ struct Relaxation<'a> {
     blocking: Vec<f64>,
 }
 
-/// The multipliers of the relaxation.
+/// A vector over the relaxation's multipliers: the multipliers themselves,
+/// a supergradient, a step's direction, or the square roots of the steps'
+/// metric ([`StepMetric`]).
 #[derive(Clone, Debug)]
-struct Multipliers {
+struct DualVector {
+    /// Per tier, its target row.
     mu: Vec<f64>,
     /// Per item, its assignment row (a).
     v: Vec<f64>,
     /// Per entry, its dispatch-rule row (b); unused for must-open depots.
     lambda: Vec<f64>,
 }
+
+/// The multipliers of the relaxation.
+type Multipliers = DualVector;
 
 /// What one evaluation gives.
 struct Evaluation {
@@ -203,10 +209,8 @@ struct Evaluation {
     /// Per depot, its bracket (fixed cost plus its pools' brackets and
     /// dispatch-rule prices); 0 for depots not usable.
     brackets: Vec<f64>,
-    /// Supergradients in the order of [`Multipliers`].
-    mu_gradient: Vec<f64>,
-    v_gradient: Vec<f64>,
-    lambda_gradient: Vec<f64>,
+    /// The supergradient.
+    gradient: DualVector,
 }
 
 /// The least of one pool's bracket and the choice that gave it.
@@ -470,9 +474,11 @@ impl<'a> Relaxation<'a> {
             value,
             open,
             brackets,
-            mu_gradient,
-            v_gradient,
-            lambda_gradient,
+            gradient: DualVector {
+                mu: mu_gradient,
+                v: v_gradient,
+                lambda: lambda_gradient,
+            },
         })
     }
 
@@ -1047,19 +1053,10 @@ pub struct AssignmentAscent<'a> {
     started: Instant,
     planning: Duration,
     /// The previous step's direction (see [`ascend`]).
-    direction: Option<Direction>,
+    direction: Option<DualVector>,
     /// Per depot, the items sharing its slack in a dual-ascent round.
     sharers: Vec<usize>,
     metric: StepMetric,
-}
-
-/// A vector in the order of [`Multipliers`]: a step's direction, or the
-/// square roots of the steps' metric ([`StepMetric`]).
-#[derive(Clone, Debug)]
-struct Direction {
-    mu: Vec<f64>,
-    v: Vec<f64>,
-    lambda: Vec<f64>,
 }
 
 impl<'a> AssignmentAscent<'a> {
@@ -1170,10 +1167,11 @@ impl<'a> AssignmentAscent<'a> {
                 continue;
             }
             self.metric
-                .update(&self.relaxation, &self.multipliers.mu, &evaluation);
+                .update(&self.relaxation, &self.multipliers.mu, &evaluation.gradient);
             ascend(
                 &mut self.multipliers,
-                &evaluation,
+                evaluation.value,
+                evaluation.gradient,
                 self.step,
                 target,
                 &mut self.direction,
@@ -1279,15 +1277,19 @@ impl AssignmentAscent<'_> {
 /// [`StepMetric`]): the supergradient is scaled by them, deflected and
 /// measured there, and scaled by them again onto the multipliers, which is
 /// the Polyak step of the rescaled dual (all roots 1: the plain step).
+/// `value` and `gradient` are the relaxation's value and supergradient at
+/// `multipliers`.
 fn ascend(
     multipliers: &mut Multipliers,
-    evaluation: &Evaluation,
+    value: f64,
+    gradient: DualVector,
     step: f64,
     target: f64,
-    previous: &mut Option<Direction>,
-    roots: &Direction,
+    previous: &mut Option<DualVector>,
+    roots: &DualVector,
 ) {
-    let mut direction = Direction::projected(multipliers, evaluation);
+    let mut direction = gradient;
+    direction.project(multipliers);
     direction.scale_by(roots);
     let norm = direction.dot(&direction);
     if norm <= 0.0 {
@@ -1301,7 +1303,7 @@ fn ascend(
             direction.project(multipliers);
         }
     }
-    let length = step * (target - evaluation.value).max(0.0) / norm;
+    let length = step * (target - value).max(0.0) / norm;
     let moved = |m: &f64, g: &f64, root: &f64| m + length * g * root;
     for ((m, g), root) in multipliers.mu.iter_mut().zip(&direction.mu).zip(&roots.mu) {
         *m = moved(m, g, root).max(0.0);
@@ -1339,7 +1341,7 @@ struct StepMetric {
     squares_v: Vec<f64>,
     squares_lambda: Vec<f64>,
     /// Square roots of the metric, in the order of [`Multipliers`].
-    roots: Direction,
+    roots: DualVector,
 }
 
 impl StepMetric {
@@ -1348,7 +1350,7 @@ impl StepMetric {
         StepMetric {
             squares_v: vec![0.0; items],
             squares_lambda: vec![0.0; entries],
-            roots: Direction {
+            roots: DualVector {
                 mu: vec![1.0; tiers],
                 v: vec![1.0; items],
                 lambda: vec![1.0; entries],
@@ -1356,17 +1358,17 @@ impl StepMetric {
         }
     }
 
-    /// Counts `evaluation`'s supergradient and sets the roots for the step
-    /// from it, the items weighted at the tier multipliers `mu`.
-    fn update(&mut self, relaxation: &Relaxation, mu: &[f64], evaluation: &Evaluation) {
+    /// Counts a step's supergradient and sets the roots for the step from
+    /// it, the items weighted at the tier multipliers `mu`.
+    fn update(&mut self, relaxation: &Relaxation, mu: &[f64], gradient: &DualVector) {
         let add_squares = |squares: &mut [f64], gradient: &[f64]| {
             squares
                 .iter_mut()
                 .zip(gradient)
                 .for_each(|(s, g)| *s += g * g);
         };
-        add_squares(&mut self.squares_v, &evaluation.v_gradient);
-        add_squares(&mut self.squares_lambda, &evaluation.lambda_gradient);
+        add_squares(&mut self.squares_v, &gradient.v);
+        add_squares(&mut self.squares_lambda, &gradient.lambda);
         let count = (self.squares_v.len() + self.squares_lambda.len()) as f64;
         let mean_square =
             (self.squares_v.iter().sum::<f64>() + self.squares_lambda.iter().sum::<f64>()) / count;
@@ -1402,19 +1404,7 @@ impl StepMetric {
     }
 }
 
-impl Direction {
-    /// The supergradient, without the parts that would push a multiplier
-    /// held at zero below it.
-    fn projected(multipliers: &Multipliers, evaluation: &Evaluation) -> Self {
-        let mut direction = Direction {
-            mu: evaluation.mu_gradient.clone(),
-            v: evaluation.v_gradient.clone(),
-            lambda: evaluation.lambda_gradient.clone(),
-        };
-        direction.project(multipliers);
-        direction
-    }
-
+impl DualVector {
     /// Drops the parts that would push a multiplier held at zero below it
     /// (v is free).
     fn project(&mut self, multipliers: &Multipliers) {
@@ -1435,13 +1425,13 @@ impl Direction {
             .for_each(|(l, g)| at_zero(l, g));
     }
 
-    fn dot(&self, other: &Direction) -> f64 {
+    fn dot(&self, other: &DualVector) -> f64 {
         let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
         dot(&self.mu, &other.mu) + dot(&self.v, &other.v) + dot(&self.lambda, &other.lambda)
     }
 
     /// Multiplies each coordinate by its root of the metric.
-    fn scale_by(&mut self, roots: &Direction) {
+    fn scale_by(&mut self, roots: &DualVector) {
         let times = |a: &mut [f64], b: &[f64]| a.iter_mut().zip(b).for_each(|(x, y)| *x *= y);
         times(&mut self.mu, &roots.mu);
         times(&mut self.v, &roots.v);
@@ -1449,7 +1439,7 @@ impl Direction {
     }
 
     /// `self += scale * other`.
-    fn add_scaled(&mut self, other: &Direction, scale: f64) {
+    fn add_scaled(&mut self, other: &DualVector, scale: f64) {
         let add = |a: &mut [f64], b: &[f64]| {
             a.iter_mut().zip(b).for_each(|(x, y)| *x += scale * y);
         };
@@ -1557,8 +1547,8 @@ mod tests {
     }
 
     /// Random multipliers, some held at zero and the rest far from it, and
-    /// an evaluation at them.
-    fn random_point(rng: &mut ChaCha8Rng) -> (Multipliers, Evaluation) {
+    /// a random supergradient there (the relaxation's value taken as 10).
+    fn random_point(rng: &mut ChaCha8Rng) -> (Multipliers, DualVector) {
         let mut draw = |n: usize, at_zero: bool| -> Vec<f64> {
             (0..n)
                 .map(|_| {
@@ -1578,19 +1568,16 @@ mod tests {
         };
         let mut gradient =
             |n: usize| -> Vec<f64> { (0..n).map(|_| rng.random_range(-1.0..1.0)).collect() };
-        let evaluation = Evaluation {
-            value: 10.0,
-            open: Vec::new(),
-            brackets: Vec::new(),
-            mu_gradient: gradient(2),
-            v_gradient: gradient(6),
-            lambda_gradient: gradient(9),
+        let supergradient = DualVector {
+            mu: gradient(2),
+            v: gradient(6),
+            lambda: gradient(9),
         };
-        (multipliers, evaluation)
+        (multipliers, supergradient)
     }
 
     /// The distance in the metric whose square roots are `roots`.
-    fn distance(a: &Multipliers, b: &Multipliers, roots: &Direction) -> f64 {
+    fn distance(a: &Multipliers, b: &Multipliers, roots: &DualVector) -> f64 {
         let squares = |x: &[f64], y: &[f64], r: &[f64]| {
             x.iter()
                 .zip(y)
@@ -1606,7 +1593,7 @@ mod tests {
 
     /// Roots of a metric for [`random_point`]'s multipliers: all 1 (the
     /// plain metric) or random.
-    fn random_roots(rng: &mut ChaCha8Rng, plain: bool) -> Direction {
+    fn random_roots(rng: &mut ChaCha8Rng, plain: bool) -> DualVector {
         let mut draw = |n: usize| -> Vec<f64> {
             (0..n)
                 .map(|_| {
@@ -1618,7 +1605,7 @@ mod tests {
                 })
                 .collect()
         };
-        Direction {
+        DualVector {
             mu: draw(2),
             v: draw(6),
             lambda: draw(9),
@@ -1630,7 +1617,7 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(19);
         let mut deflected_some = 0;
         for case in 0..500 {
-            let (start, evaluation) = random_point(&mut rng);
+            let (start, gradient) = random_point(&mut rng);
             let (_, earlier) = random_point(&mut rng);
             // Half the cases in the plain metric, half in a random one,
             // where the distance is measured.
@@ -1639,7 +1626,8 @@ mod tests {
             let mut previous = None;
             ascend(
                 &mut start.clone(),
-                &earlier,
+                10.0,
+                earlier,
                 1.0,
                 20.0,
                 &mut previous,
@@ -1647,11 +1635,20 @@ mod tests {
             );
             let mut plain = start.clone();
             let mut no_previous = None;
-            ascend(&mut plain, &evaluation, 1.0, 20.0, &mut no_previous, &roots);
+            ascend(
+                &mut plain,
+                10.0,
+                gradient.clone(),
+                1.0,
+                20.0,
+                &mut no_previous,
+                &roots,
+            );
             let mut deflected = start.clone();
             ascend(
                 &mut deflected,
-                &evaluation,
+                10.0,
+                gradient,
                 1.0,
                 20.0,
                 &mut previous,
@@ -1692,16 +1689,13 @@ mod tests {
         let mut metric = StepMetric::new(&relaxation, 1);
         // Every coordinate pushed alike, twice, but the first item's value
         // four times as hard.
-        let evaluation = Evaluation {
-            value: 0.0,
-            open: Vec::new(),
-            brackets: Vec::new(),
-            mu_gradient: vec![1.0],
-            v_gradient: (0..items).map(|i| if i == 0 { 4.0 } else { 1.0 }).collect(),
-            lambda_gradient: vec![1.0; entries],
+        let gradient = DualVector {
+            mu: vec![1.0],
+            v: (0..items).map(|i| if i == 0 { 4.0 } else { 1.0 }).collect(),
+            lambda: vec![1.0; entries],
         };
-        metric.update(&relaxation, &mu, &evaluation);
-        metric.update(&relaxation, &mu, &evaluation);
+        metric.update(&relaxation, &mu, &gradient);
+        metric.update(&relaxation, &mu, &gradient);
         let weight = |i: usize| relaxation.priced_weight(&relaxation.items[i], &mu);
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs();
         assert_eq!(metric.roots.mu, vec![1.0]);
