@@ -28,10 +28,13 @@
 //! `Phi` itself is bounded below, not solved: for each stock level S and
 //! each interval `[R_j, R_(j+1)]` of pooled demand, B is at least
 //! `B(S, L R_j)` (B grows with load), and the best items to pool within the
-//! capacity `R_(j+1)` form a fractional knapsack whose greedy solution is a
-//! lower bound on every integral choice. The least over S and intervals,
-//! and the no-stock choice, bound `Phi`. B at an interval's low end is what
-//! the bound loses most to (more than the fractional knapsack), so a
+//! capacity `R_(j+1)` form a knapsack, solved over whole items by branch
+//! and bound where its fractional relaxation (whose greedy solution gains
+//! at least as much as any choice) could give the least; where the search
+//! runs out of nodes the fractional value stands. The least over S and
+//! intervals, and the no-stock choice, bound `Phi`; pools of at most
+//! [`EXACT_POOL_ITEMS`] items get it exactly, by every subset. B at an
+//! interval's low end loses the bound more than the intervals' width, so a
 //! second bracket splits every interval that could hold the least into
 //! finer ones (see [`Relaxation::pool_choice_split`]); its pieces are a
 //! fixed family too, so it is their least, never below the first. Every
@@ -101,7 +104,11 @@ const INITIAL_STEP: f64 = 2.0;
 const MIN_STEP: f64 = 1e-4;
 /// Pools of at most this many items get their bracket exactly, by every
 /// subset of their items (most pools of a national network hold one or two).
-const EXACT_POOL_ITEMS: usize = 4;
+/// On the national greenfield instance of docs/plan.md, 4, 6 and 8 leave
+/// 22,362, 13,505 and 9,302 larger pools, and the ascent's own evaluations
+/// reached 86.46, 86.56 and 86.66 M after 1,500 (peak memory 238, 262 and
+/// 330 MB).
+const EXACT_POOL_ITEMS: usize = 8;
 /// Breach share below which a subset's curve ends: more stock only adds
 /// holding (see [`SubsetCurve`]).
 const NEGLIGIBLE_BLOCKING: f64 = 1e-12;
@@ -584,17 +591,12 @@ impl<'a> Relaxation<'a> {
 
     /// The bracket `min over T of G(T) - pi(T)` of one pool, bounded below
     /// over whole demand intervals (see the module doc): what the ascent
-    /// steps on, kept as it was measured (its path on the national instance
-    /// depends on every rounding).
+    /// steps on.
     fn pool_choice(&self, pool: &BoundPool, weights: &[f64], pi: &[f64]) -> PoolChoice {
         let model = self.model;
-        let count = pool.entries.len();
         let data = self.candidates(pool, weights, pi);
-        let rate = |k: usize| data[k].rate;
-        let weight = |k: usize| data[k].weight;
-        let value_of = |k: usize| data[k].value;
         let (mut best, positive, total_rate) = no_stock_choice(&data);
-        let mut order: Vec<(f64, usize)> = Vec::with_capacity(count);
+        let mut knapsack = PoolKnapsack::new(&data);
         // The most any capacity can gain, breaches free: a bound on every
         // interval's gain, to skip intervals that cannot beat the best.
         let most_gain = MostGain::new(&self.items, &self.entries, pool, pi);
@@ -615,39 +617,7 @@ impl<'a> Relaxation<'a> {
                 if holding - most_gain.within(cap) >= best.value {
                     continue;
                 }
-                let blocking = blockings[j];
-                order.clear();
-                for k in 0..count {
-                    let gain = value_of(k) - weight(k) * blocking;
-                    if gain > 0.0 {
-                        order.push((gain / rate(k), k));
-                    }
-                }
-                order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                let mut room = cap;
-                let mut value = holding;
-                for (ratio, k) in &order {
-                    if room <= 0.0 {
-                        break;
-                    }
-                    let share = (room / rate(*k)).min(1.0);
-                    value -= share * ratio * rate(*k);
-                    room -= share * rate(*k);
-                }
-                if value < best.value {
-                    best.value = value;
-                    best.blocking = blocking;
-                    best.taken.fill(0.0);
-                    let mut room = cap;
-                    for (_, k) in &order {
-                        if room <= 0.0 {
-                            break;
-                        }
-                        let share = (room / rate(*k)).min(1.0);
-                        best.taken[*k] = share;
-                        room -= share * rate(*k);
-                    }
-                }
+                knapsack.improve(&mut best, holding, blockings[j], cap);
             }
         }
         best
@@ -656,8 +626,9 @@ impl<'a> Relaxation<'a> {
     /// The bracket `min over T of G(T) - pi(T)` of one pool, bounded below
     /// (see the module doc), each demand interval but the last (down to no
     /// demand) split into `splits`: the least over a fixed family of pieces,
-    /// the no-stock choice and the fractional knapsack of each stock level
-    /// and sub-interval, so it stays concave in the multipliers.
+    /// the no-stock choice and the knapsack over whole items of each stock
+    /// level and sub-interval, so it stays concave in the multipliers (but
+    /// for the pieces where the search runs out of nodes).
     ///
     /// It goes in two passes, so that few intervals need their finer
     /// pieces. The first bounds every interval as a whole (below each of
@@ -676,7 +647,7 @@ impl<'a> Relaxation<'a> {
         let model = self.model;
         let data = self.candidates(pool, weights, pi);
         let (mut best, positive, total_rate) = no_stock_choice(&data);
-        let mut knapsack = FractionalKnapsack::new(&data);
+        let mut knapsack = PoolKnapsack::new(&data);
         // The most any capacity can gain, breaches free: a bound on every
         // interval's gain, to skip intervals that cannot beat the best.
         let most_gain = MostGain::new(&self.items, &self.entries, pool, pi);
@@ -734,12 +705,7 @@ impl<'a> Relaxation<'a> {
                     continue;
                 }
                 let blocking = 1.0 - fill_rate(model.fill_model, stock, sub_low * pool.lead_years);
-                let value = knapsack.value(holding, blocking, sub_cap);
-                if value < best.value {
-                    best.value = value;
-                    best.blocking = blocking;
-                    knapsack.take(sub_cap, &mut best.taken);
-                }
+                knapsack.improve(&mut best, holding, blocking, sub_cap);
             }
         }
         best
@@ -796,22 +762,26 @@ struct Candidate {
     value: f64,
 }
 
-/// The fractional knapsack of a pool's items at one breach share: each
-/// item gains its value less its priced breaches, and the items taken fit
-/// within a pooled demand. Its greedy solution gains at least as much as
-/// any integral choice.
-struct FractionalKnapsack<'a> {
+/// The knapsack of a pool's items at one breach share: each item gains its
+/// value less its priced breaches, and the items taken fit within a pooled
+/// demand. Its fractional relaxation's greedy solution ([`Self::value`])
+/// gains at least as much as any choice of whole items; the branch and
+/// bound of [`Self::most_whole_gain`] finds the best such choice.
+struct PoolKnapsack<'a> {
     items: &'a [Candidate],
     /// The items of the last [`Self::value`] with a positive gain, by gain
     /// per unit of demand, best first: (gain per rate, index).
     order: Vec<(f64, usize)>,
+    /// The items of the last [`Self::most_whole_gain`] (indices).
+    chosen: Vec<usize>,
 }
 
-impl<'a> FractionalKnapsack<'a> {
+impl<'a> PoolKnapsack<'a> {
     fn new(items: &'a [Candidate]) -> Self {
-        FractionalKnapsack {
+        PoolKnapsack {
             items,
             order: Vec::with_capacity(items.len()),
+            chosen: Vec::new(),
         }
     }
 
@@ -841,6 +811,79 @@ impl<'a> FractionalKnapsack<'a> {
             room -= share * rate;
         }
         value
+    }
+
+    /// Makes `best` the piece of breach share `blocking` and pooled demand
+    /// at most `cap` where it is less: `holding` less the most whole items
+    /// within `cap` gain (see [`Self::most_whole_gain`]). The fractional
+    /// knapsack bounds that gain first, so the branch and bound runs only
+    /// where the piece could beat `best`; where it gives up, the fractional
+    /// gain stands in (more than any whole choice gains, so still a bound).
+    fn improve(&mut self, best: &mut PoolChoice, holding: f64, blocking: f64, cap: f64) {
+        let fractional = self.value(holding, blocking, cap);
+        if fractional >= best.value {
+            return;
+        }
+        match self.most_whole_gain(cap) {
+            Some(gain) => {
+                let value = holding - gain;
+                if value < best.value {
+                    best.value = value;
+                    best.blocking = blocking;
+                    best.taken.fill(0.0);
+                    for k in &self.chosen {
+                        best.taken[*k] = 1.0;
+                    }
+                }
+            }
+            None => {
+                best.value = fractional;
+                best.blocking = blocking;
+                self.take(cap, &mut best.taken);
+            }
+        }
+    }
+
+    /// The most whole items of the last [`Self::value`] gain within `cap`,
+    /// by depth-first branch and bound in its order (Horowitz and Sahni
+    /// 1974; each node bounded by the fractional knapsack of the items
+    /// left), the items taken left in `chosen`; `None` after
+    /// [`WHOLE_KNAPSACK_NODES`] nodes. Hand-written: it runs for many
+    /// pieces of every pool in each evaluation and needs a node limit; the
+    /// crates found are generic branch-and-bound templates that allocate
+    /// per node (`bnb`, `branch-and-bound`) or part of a large scientific
+    /// library (`scirs2-optimize`). The greenfield rows of `benches/plan.rs`
+    /// time it.
+    fn most_whole_gain(&mut self, cap: f64) -> Option<f64> {
+        let rates: Vec<f64> = self
+            .order
+            .iter()
+            .map(|(_, k)| self.items[*k].rate)
+            .collect();
+        let gains: Vec<f64> = self
+            .order
+            .iter()
+            .map(|(ratio, k)| ratio * self.items[*k].rate)
+            .collect();
+        let mut search = WholeKnapsack {
+            rates: &rates,
+            gains: &gains,
+            best: 0.0,
+            best_taken: Vec::new(),
+            taken: Vec::with_capacity(rates.len()),
+            nodes: 0,
+        };
+        // A little more room than `cap`, so that a set of items that makes up
+        // the cap exactly still fits after rounding (more room only loosens).
+        let room = cap * (1.0 + 1e-9);
+        search.greedy(room);
+        if !search.branch(0, room, 0.0) {
+            return None;
+        }
+        self.chosen.clear();
+        self.chosen
+            .extend(search.best_taken.iter().map(|i| self.order[*i].1));
+        Some(search.best)
     }
 
     /// The items the last [`Self::value`] (with the same `cap`) took whole,
@@ -879,6 +922,75 @@ impl<'a> FractionalKnapsack<'a> {
         }
     }
 }
+/// Nodes the whole-item branch and bound of one piece may visit before the
+/// fractional knapsack stands in for it.
+const WHOLE_KNAPSACK_NODES: usize = 2_000;
+
+/// The depth-first branch and bound of [`PoolKnapsack::most_whole_gain`]:
+/// items by gain per unit of demand, best first.
+struct WholeKnapsack<'a> {
+    rates: &'a [f64],
+    gains: &'a [f64],
+    best: f64,
+    best_taken: Vec<usize>,
+    taken: Vec<usize>,
+    nodes: usize,
+}
+
+impl WholeKnapsack<'_> {
+    /// A first choice: each item in turn that still fits.
+    fn greedy(&mut self, cap: f64) {
+        let mut room = cap;
+        for (i, rate) in self.rates.iter().enumerate() {
+            if *rate <= room {
+                room -= rate;
+                self.best += self.gains[i];
+                self.best_taken.push(i);
+            }
+        }
+    }
+
+    /// The most the items from `next` on gain within `room`, fractions
+    /// allowed.
+    fn fractional_bound(&self, next: usize, mut room: f64) -> f64 {
+        let mut gain = 0.0;
+        for i in next..self.rates.len() {
+            if self.rates[i] <= room {
+                room -= self.rates[i];
+                gain += self.gains[i];
+            } else {
+                return gain + self.gains[i] * room / self.rates[i];
+            }
+        }
+        gain
+    }
+
+    /// Searches the choices of the items from `next` on; false if it ran
+    /// out of nodes.
+    fn branch(&mut self, next: usize, room: f64, gain: f64) -> bool {
+        self.nodes += 1;
+        if self.nodes > WHOLE_KNAPSACK_NODES {
+            return false;
+        }
+        if gain > self.best {
+            self.best = gain;
+            self.best_taken.clone_from(&self.taken);
+        }
+        if next == self.rates.len() || gain + self.fractional_bound(next, room) <= self.best {
+            return true;
+        }
+        if self.rates[next] <= room {
+            self.taken.push(next);
+            let done = self.branch(next + 1, room - self.rates[next], gain + self.gains[next]);
+            self.taken.pop();
+            if !done {
+                return false;
+            }
+        }
+        self.branch(next + 1, room, gain)
+    }
+}
+
 /// The fractional knapsack of a pool's values with breaches free: the most
 /// any set of its items within a pooled demand can gain.
 struct MostGain {
@@ -1848,7 +1960,7 @@ mod tests {
             for bound in std::iter::once(interval_bound).chain(exact_bound) {
                 assert!(
                     bound <= least_exact + tolerance,
-                    "case {case}: bound {bound} above the least choice {least_exact}"
+                    "case {case}: bound {bound} above the least choice {least_exact} (interval {interval_bound}, exact {exact_bound:?}, count {count})"
                 );
             }
             if let Some(bound) = exact_bound {
@@ -1923,5 +2035,94 @@ mod tests {
             }
         }
         assert!(tighter > 150, "tighter on only {tighter} of 300 pools");
+    }
+
+    #[test]
+    fn the_whole_item_search_finds_the_best_set_of_whole_items() {
+        // Against every subset, with caps at random and at exact sums of
+        // rates (where rounding decides whether the last item fits).
+        let mut rng = ChaCha8Rng::seed_from_u64(41);
+        for case in 0..500 {
+            let count = rng.random_range(1..=12);
+            let items: Vec<Candidate> = (0..count)
+                .map(|_| Candidate {
+                    rate: rng.random_range(0.1..20.0),
+                    weight: rng.random_range(0.0..5_000.0),
+                    value: rng.random_range(-2_000.0..20_000.0),
+                })
+                .collect();
+            let blocking = rng.random_range(0.0..1.0);
+            let total: f64 = items.iter().map(|i| i.rate).sum();
+            let cap = if case % 2 == 0 {
+                rng.random_range(0.0..total)
+            } else {
+                items
+                    .iter()
+                    .filter(|_| rng.random_bool(0.5))
+                    .map(|i| i.rate)
+                    .sum()
+            };
+            let mut most = 0.0f64;
+            for mask in 0..(1u32 << count) {
+                let chosen = (0..count).filter(|k| mask & (1 << k) != 0);
+                let (rate, gain) = chosen.fold((0.0, 0.0), |(r, g), k| {
+                    (
+                        r + items[k].rate,
+                        g + items[k].value - items[k].weight * blocking,
+                    )
+                });
+                if rate <= cap * (1.0 + 1e-12) {
+                    most = most.max(gain);
+                }
+            }
+            let mut knapsack = PoolKnapsack::new(&items);
+            let fractional = -knapsack.value(0.0, blocking, cap);
+            let whole = knapsack.most_whole_gain(cap).expect("a small search ends");
+            let tolerance = 1e-9 * most.abs().max(1.0);
+            assert!(
+                (whole - most).abs() <= tolerance,
+                "case {case}: the search gains {whole}, the best set {most}"
+            );
+            assert!(
+                fractional >= whole - tolerance,
+                "case {case}: fractions gain less"
+            );
+            let taken: f64 = knapsack.chosen.iter().map(|k| items[*k].rate).sum();
+            assert!(
+                taken <= cap * (1.0 + 1e-6),
+                "case {case}: the set overfills"
+            );
+        }
+    }
+
+    #[test]
+    fn a_search_out_of_nodes_leaves_the_fractional_bound() {
+        // Forty items of nearly one gain per unit of demand and a cap that
+        // no set fills: the search gives up, and the piece is the
+        // fractional knapsack's, below every choice of whole items.
+        let mut rng = ChaCha8Rng::seed_from_u64(43);
+        let items: Vec<Candidate> = (0..40)
+            .map(|_| {
+                let rate = rng.random_range(1.0..2.0);
+                Candidate {
+                    rate,
+                    weight: 0.0,
+                    value: rate * rng.random_range(1.0..1.000_001),
+                }
+            })
+            .collect();
+        let mut knapsack = PoolKnapsack::new(&items);
+        let cap = 20.5;
+        let fractional = knapsack.value(0.0, 0.0, cap);
+        assert!(knapsack.most_whole_gain(cap).is_none());
+        let mut best = PoolChoice {
+            value: 0.0,
+            taken: vec![0.0; items.len()],
+            blocking: 1.0,
+        };
+        knapsack.improve(&mut best, 0.0, 0.0, cap);
+        assert_eq!(best.value, fractional);
+        let taken: f64 = best.taken.iter().zip(&items).map(|(t, i)| t * i.rate).sum();
+        assert!((taken - cap).abs() < 1e-9);
     }
 }
