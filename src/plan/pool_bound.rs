@@ -107,7 +107,9 @@ const MIN_STEP: f64 = 1e-4;
 /// On the national greenfield instance of docs/plan.md, 4, 6 and 8 leave
 /// 22,362, 13,505 and 9,302 larger pools, and the ascent's own evaluations
 /// reached 86.46, 86.56 and 86.66 M after 1,500 (peak memory 238, 262 and
-/// 330 MB).
+/// 330 MB). 10 leaves 6,958, but its 3.3 million subsets took 452 MB and the
+/// ascent fell behind (85.98 M against 86.53 M after 900 evaluations, with
+/// the larger pools' knapsacks over whole items in both).
 const EXACT_POOL_ITEMS: usize = 8;
 /// Breach share below which a subset's curve ends: more stock only adds
 /// holding (see [`SubsetCurve`]).
