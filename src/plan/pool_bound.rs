@@ -33,8 +33,8 @@
 //! at least as much as any choice) could give the least; where the search
 //! runs out of nodes the fractional value stands. The least over S and
 //! intervals, and the no-stock choice, bound `Phi`; pools of at most
-//! [`EXACT_POOL_ITEMS`] items get it exactly, by every subset. B at an
-//! interval's low end loses the bound more than the intervals' width, so a
+//! [`EXACT_POOL_ITEMS`] items get it exactly, by every subset. B taken at
+//! an interval's low end also loses some of the bound, so a
 //! second bracket splits every interval that could hold the least into
 //! finer ones (see [`Relaxation::pool_choice_split`]); its pieces are a
 //! fixed family too, so it is their least, never below the first. Every
@@ -924,6 +924,7 @@ impl<'a> PoolKnapsack<'a> {
         }
     }
 }
+
 /// Nodes the whole-item branch and bound of one piece may visit before the
 /// fractional knapsack stands in for it.
 const WHOLE_KNAPSACK_NODES: usize = 2_000;
