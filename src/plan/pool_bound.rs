@@ -1631,24 +1631,14 @@ impl StepMetric {
         {
             *root = adagrad(*square) * weight;
         }
-        for ((root, square), entry) in self
-            .roots
-            .lambda
-            .iter_mut()
-            .zip(&self.squares_lambda)
-            .zip(&relaxation.entries)
-        {
-            *root = adagrad(*square) * weight_root[entry.item];
-        }
-        for ((root, square), entry) in self
-            .roots
-            .delta
-            .iter_mut()
-            .zip(&self.squares_delta)
-            .zip(&relaxation.entries)
-        {
-            *root = adagrad(*square) * weight_root[entry.item];
-        }
+        // An entry's rows (b) and (c) move with its item's weight.
+        let per_entry = |roots: &mut [f64], squares: &[f64]| {
+            for ((root, square), entry) in roots.iter_mut().zip(squares).zip(&relaxation.entries) {
+                *root = adagrad(*square) * weight_root[entry.item];
+            }
+        };
+        per_entry(&mut self.roots.lambda, &self.squares_lambda);
+        per_entry(&mut self.roots.delta, &self.squares_delta);
     }
 }
 
