@@ -544,9 +544,11 @@ impl<'a> Relaxation<'a> {
     /// Row (c)'s own term and supergradient. Each group's term is the least
     /// over its options o (and no service, where its items may go unserved)
     /// of the sum of its items' `delta` at o. The ascent keeps those sums at
-    /// nought (see [`Self::center_delta`]), which loses nothing: moving a
-    /// group's common part of `delta` into its items' v leaves every pool
-    /// alike and the term at nought. So the term is nought up to rounding
+    /// nought (see [`Self::center_delta`]), which loses nothing: lowering
+    /// a group's `delta` at each option until its sum there is the least
+    /// option's only raises the pools' brackets, and what is then common
+    /// to every option moves into its items' v, leaving every pool alike
+    /// and the term at nought. So the term is nought up to rounding
     /// (it is counted all the same, to keep the value a bound), and the
     /// supergradient is taken within those sums: an item's share `taken`
     /// at o less its group's mean there, which lowers the value of an
