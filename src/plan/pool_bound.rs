@@ -556,7 +556,7 @@ impl<'a> Relaxation<'a> {
     fn group_choices(&self, delta: &[f64], taken: &[f64]) -> (f64, Vec<f64>) {
         let mut value = 0.0;
         let mut gradient = vec![0.0; taken.len()];
-        for group in self.groups.iter().filter(|g| g.items.len() > 1) {
+        for group in self.groups.iter().filter(|g| !g.items.is_empty()) {
             let entry = |i: usize, o: usize| self.items[i].entries.start + o;
             let mut least = if group.may_go_unserved {
                 0.0
@@ -577,11 +577,11 @@ impl<'a> Relaxation<'a> {
         (value, gradient)
     }
 
-    /// Moves each group's mean of `delta` at each option into nought: the
-    /// steps' metric differs from item to item, so a step leaves the sums
-    /// a little off.
+    /// Moves each group's mean of `delta` at each option into nought (a
+    /// group of one item keeps it at nought): the steps' metric differs
+    /// from item to item, so a step leaves the sums a little off.
     fn center_delta(&self, multipliers: &mut Multipliers) {
-        for group in self.groups.iter().filter(|g| g.items.len() > 1) {
+        for group in self.groups.iter().filter(|g| !g.items.is_empty()) {
             let count = group.items.len() as f64;
             for o in 0..group.options {
                 let entry = |i: usize| self.items[i].entries.start + o;
