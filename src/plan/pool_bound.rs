@@ -557,7 +557,6 @@ impl<'a> Relaxation<'a> {
         let mut value = 0.0;
         let mut gradient = vec![0.0; taken.len()];
         for group in self.groups.iter().filter(|g| !g.items.is_empty()) {
-            let entry = |i: usize, o: usize| self.items[i].entries.start + o;
             let mut least = if group.may_go_unserved {
                 0.0
             } else {
@@ -565,11 +564,11 @@ impl<'a> Relaxation<'a> {
             };
             let count = group.items.len() as f64;
             for o in 0..group.options {
-                let sum: f64 = group.items.iter().map(|i| delta[entry(*i, o)]).sum();
+                let sum: f64 = self.group_entries(group, o).map(|e| delta[e]).sum();
                 least = least.min(sum);
-                let mean = group.items.iter().map(|i| taken[entry(*i, o)]).sum::<f64>() / count;
-                for i in &group.items {
-                    gradient[entry(*i, o)] = mean - taken[entry(*i, o)];
+                let mean = self.group_entries(group, o).map(|e| taken[e]).sum::<f64>() / count;
+                for e in self.group_entries(group, o) {
+                    gradient[e] = mean - taken[e];
                 }
             }
             value += least;
@@ -584,18 +583,29 @@ impl<'a> Relaxation<'a> {
         for group in self.groups.iter().filter(|g| !g.items.is_empty()) {
             let count = group.items.len() as f64;
             for o in 0..group.options {
-                let entry = |i: usize| self.items[i].entries.start + o;
-                let mean = group
-                    .items
-                    .iter()
-                    .map(|i| multipliers.delta[entry(*i)])
+                let mean = self
+                    .group_entries(group, o)
+                    .map(|e| multipliers.delta[e])
                     .sum::<f64>()
                     / count;
-                for i in &group.items {
-                    multipliers.delta[entry(*i)] -= mean;
+                for e in self.group_entries(group, o) {
+                    multipliers.delta[e] -= mean;
                 }
             }
         }
+    }
+
+    /// The entries of a group's items at its o-th option (their lists are
+    /// the group's, so the o-th entry of each).
+    fn group_entries<'g>(
+        &'g self,
+        group: &'g ServerGroup,
+        o: usize,
+    ) -> impl Iterator<Item = usize> + 'g {
+        group
+            .items
+            .iter()
+            .map(move |i| self.items[*i].entries.start + o)
     }
 
     /// One pool's bracket plus its entries' dispatch-rule prices, and the
@@ -1528,29 +1538,31 @@ fn ascend(
         }
     }
     let length = step * (target - value).max(0.0) / norm;
-    let moved = |m: &f64, g: &f64, root: &f64| m + length * g * root;
-    for ((m, g), root) in multipliers.mu.iter_mut().zip(&direction.mu).zip(&roots.mu) {
-        *m = moved(m, g, root).max(0.0);
-    }
-    for ((v, g), root) in multipliers.v.iter_mut().zip(&direction.v).zip(&roots.v) {
-        *v = moved(v, g, root);
-    }
-    for ((l, g), root) in multipliers
-        .lambda
-        .iter_mut()
-        .zip(&direction.lambda)
-        .zip(&roots.lambda)
-    {
-        *l = moved(l, g, root).max(0.0);
-    }
-    for ((d, g), root) in multipliers
-        .delta
-        .iter_mut()
-        .zip(&direction.delta)
-        .zip(&roots.delta)
-    {
-        *d = moved(d, g, root);
-    }
+    // mu and lambda are held at zero or above; v and delta are free.
+    let step_along = |values: &mut [f64], direction: &[f64], roots: &[f64], floor: f64| {
+        for ((m, g), root) in values.iter_mut().zip(direction).zip(roots) {
+            *m = (*m + length * g * root).max(floor);
+        }
+    };
+    step_along(&mut multipliers.mu, &direction.mu, &roots.mu, 0.0);
+    step_along(
+        &mut multipliers.v,
+        &direction.v,
+        &roots.v,
+        f64::NEG_INFINITY,
+    );
+    step_along(
+        &mut multipliers.lambda,
+        &direction.lambda,
+        &roots.lambda,
+        0.0,
+    );
+    step_along(
+        &mut multipliers.delta,
+        &direction.delta,
+        &roots.delta,
+        f64::NEG_INFINITY,
+    );
     *previous = Some(direction);
 }
 
