@@ -284,6 +284,7 @@ pub fn plan(
         &target,
         options.time_limit,
         options.backend,
+        &stock_availability(&widest, &ideal),
     )?;
     tracing::info!(
         "parts and added positions cost at least {:.0} together ({:.0} apart), {:.1?}",
@@ -719,7 +720,9 @@ fn widest_model(
 /// their own, and what they and the parts cost at least together (see
 /// `people_bound::joint_bound`; `None` when out of time), each within its
 /// share of `time_limit`. `model` counts the roster, `widest` every
-/// pattern at every usable depot.
+/// pattern at every usable depot; `fill_hint` (per site and demand item)
+/// weighs the joint bound's envelopes (see `people_bound::joint_bound`).
+#[allow(clippy::too_many_arguments)]
 fn people_bounds(
     people: &People,
     scenario: &Scenario,
@@ -728,6 +731,7 @@ fn people_bounds(
     target: &[f64],
     time_limit: Duration,
     backend: Backend,
+    fill_hint: &[Vec<f64>],
 ) -> Result<(f64, Option<f64>), PlanError> {
     let covering = people_bound::covering_problem(
         people,
@@ -748,6 +752,7 @@ fn people_bounds(
         &groups,
         &prices,
         widest,
+        fill_hint,
         backend,
         joint_deadline,
         |priced, until| {
@@ -771,26 +776,55 @@ pub struct PeopleBounds {
     pub parts_and_added: Option<f64>,
 }
 
+/// The fill the joint bound on parts and added positions weighs its two
+/// envelopes by (see `people_bound::joint_bound`): any fill gives a valid
+/// bound, the optimum's the tightest.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FillHint {
+    /// The fill of the network planned with every pattern at every usable
+    /// depot, never busy, as `plan` takes it.
+    IdealNetwork,
+    /// The same fill for every demand item.
+    Uniform(f64),
+}
+
 /// [`PeopleBounds`] of any plan of `scenario` (with its start date and
-/// `shifts.csv`) that meets `target` failures a year per tier.
+/// `shifts.csv`) that meets `target` failures a year per tier, within
+/// `options.time_limit` (its backend and gap plan the ideal network
+/// [`FillHint::IdealNetwork`] needs).
 pub fn people_bounds_of(
     scenario: &Scenario,
     travel: &TravelHours,
     target: &[f64],
-    time_limit: Duration,
+    options: PlanOptions,
+    fill_hint: FillHint,
 ) -> Result<PeopleBounds, PlanError> {
+    let started = Instant::now();
     let start_date = scenario.start_date.ok_or(PlanError::NoStartDate)?;
     let mut model = PlanModel::build(scenario, travel)?;
     let people = staffing::count_roster(scenario, travel, start_date, &mut model)?;
     let widest = widest_model(scenario, &model, &people)?;
+    let fill = match fill_hint {
+        FillHint::IdealNetwork => {
+            let deadline = started + options.time_limit.mul_f64(IDEAL_NETWORK_SHARE);
+            let (ideal, ..) = solve_network(&widest, target, options, started, deadline)?;
+            stock_availability(&widest, &ideal)
+        }
+        FillHint::Uniform(fill) => widest
+            .sites
+            .iter()
+            .map(|site| vec![fill; site.demand.len()])
+            .collect(),
+    };
     let (added, parts_and_added) = people_bounds(
         &people,
         scenario,
         &model,
         &widest,
         target,
-        time_limit,
-        Backend::default_backend(),
+        options.time_limit,
+        options.backend,
+        &fill,
     )?;
     Ok(PeopleBounds {
         roster: people.roster_cost(),

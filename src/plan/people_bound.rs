@@ -185,39 +185,59 @@ const JOINT_ROUNDS: usize = 6;
 /// `w` and cover by emergency `e` (failures met per failure, engineers
 /// never busy), met = `f w + (1 - f) e`. Any staffing covers at least what
 /// the roster does (`w >= w_roster`) and at most what every pattern
-/// everywhere does (`e <= e_widest`), so, as `(1 - f)(w - w_roster) >= 0`
-/// (McCormick's envelope of the product),
+/// everywhere does (`w <= w_widest`, `e <= e_widest`), so McCormick's
+/// envelope of the product gives two bounds on each item's met share:
 ///
 /// ```text
-/// met <= w - (1 - f) c,   c = max(0, w_roster - e_widest)
+/// met <= A = e_widest + f d,      d = max(0, w_widest - e_widest)
+/// met <= B = w - (1 - f) c,       c = max(0, w_roster - e_widest)
 /// ```
 ///
-/// The engineers' half must then meet the target plus the failures the
-/// parts miss, weighted by `c`. With tier prices `β >= 0` on that
-/// constraint, for every plan
+/// `A` is the parts model's own (every pattern everywhere); `B` says each
+/// failure the parts miss must be made up by the engineers' cover. So is
+/// any mix `θ A + (1 - θ) B` with `θ` in `[0, 1]`, one per demand group:
+/// where the parts miss failures, `B` credits the engineers' cover in full
+/// while only its filled share is met, and weighing `A` in takes that
+/// credit back. Two mixes are tried at the covering's own prices, `B`
+/// alone and the fill hint's ([`parts_shares`]), and the better one is
+/// searched along `β`. With tier prices `β >= 0` on the
+/// tiers' sums of the mix, for every plan that meets the targets
 ///
 /// ```text
-/// parts + positions >= [parts + Σ β c rate (1 - f)] + [positions - β (gains - short)]
+/// parts + positions >= [parts + Σ β (θ d + (1 - θ) c) rate (1 - f)]
+///                    + [positions - β ((1 - θ) gains - short)]
+///                    - Σ β θ rate (max(w_widest, e_widest) - w_roster)
 /// ```
 ///
 /// The first bracket is the parts model with each item's shortage priced
-/// at `β c` more (bounded by `parts_bound` on that model); the second is
-/// the covering's dual at tier prices `β` ([`Covering::dual_bound_at`]).
-/// With `β = 0` it is the parts bound alone; the separate bounds' sum
-/// prices the same failures twice at no cost, which is what is gained.
-/// Returns the best over `β` along the covering's own tier prices (see
-/// [`maximise_over_scale`]; `None` when `deadline` left time for none).
+/// that much more (bounded by `parts_bound` on that model); the second is
+/// the covering's dual at tier prices `β` with each group's gains and cap
+/// weighed by `1 - θ` ([`Covering::dual_bound_at`]); the last collects
+/// the constants. With `β = 0` it is the parts bound alone; the separate
+/// bounds' sum prices the same failures twice at no cost, which is what is
+/// gained. Returns the best over `β` along the covering's own tier prices
+/// (see [`maximise_over_scale`]; `None` when `deadline` left time for
+/// none).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn joint_bound(
     covering: &Covering,
     groups: &Groups,
     prices: &[f64],
     widest: &PlanModel,
+    fill_hint: &[Vec<f64>],
     backend: Backend,
     deadline: Instant,
     mut parts_bound: impl FnMut(&PlanModel, Instant) -> f64,
 ) -> Option<f64> {
-    let mut round = 0;
-    maximise_over_scale(JOINT_ROUNDS, |scale| {
+    // Two mixes, compared at the covering's own prices: B alone (θ = 0)
+    // and the hint's; the better is searched along the scale.
+    let mixes = [
+        vec![0.0; groups.groups.len()],
+        parts_shares(groups, widest, fill_hint),
+    ];
+    let evaluations = JOINT_ROUNDS + mixes.len() - 1;
+    let mut done = 0;
+    let mut value_at = |theta: &[f64], scale: f64| {
         let now = Instant::now();
         if now >= deadline {
             return None;
@@ -229,18 +249,103 @@ pub(super) fn joint_bound(
             .zip(&covering.short)
             .map(|(price, short)| if *short > 1e-9 { price * scale } else { 0.0 })
             .collect();
-        let priced = with_shortage_prices(widest, groups, &beta);
-        let until = now + deadline.saturating_duration_since(now) / (JOINT_ROUNDS - round) as u32;
-        round += 1;
-        let people = covering.dual_bound_at(&beta, backend, until);
-        let parts = parts_bound(&priced, until);
+        let priced = with_shortage_prices(widest, groups, &beta, theta);
+        let until = now + deadline.saturating_duration_since(now) / (evaluations - done) as u32;
+        done += 1;
+        let people = covering.weighed(theta).dual_bound_at(&beta, backend, until);
+        let constants: f64 = envelope_spreads(groups, widest, theta)
+            .iter()
+            .map(|(tier, spread)| beta[*tier] * spread)
+            .sum();
+        let parts = parts_bound(&priced, until) - constants;
         tracing::debug!(
             "joint bound at {scale} of the people's prices: {:.0} ({parts:.0} for the priced \
              parts, {people:.0} for the positions)",
             parts + people
         );
         Some(parts + people)
+    };
+    let mut at_one: Option<(f64, &[f64])> = None;
+    for theta in &mixes {
+        let Some(value) = value_at(theta, 1.0) else {
+            break;
+        };
+        if at_one.is_none_or(|(best, _)| value > best) {
+            at_one = Some((value, theta));
+        }
+    }
+    let (first, theta) = at_one?;
+    tracing::debug!(
+        "joint bound: the {} mix searched",
+        if theta.iter().all(|t| *t == 0.0) {
+            "unweighed"
+        } else {
+            "fill-weighed"
+        }
+    );
+    maximise_over_scale(JOINT_ROUNDS, |scale| {
+        if scale == 1.0 {
+            return Some(first);
+        }
+        value_at(theta, scale)
     })
+}
+
+/// Per demand group, the weight `θ` of the parts' envelope in the joint
+/// bound's mix (see [`joint_bound`]): the share of its failures
+/// `fill_hint` (per model site and demand item, the fill of some plan)
+/// leaves unfilled. Every `θ` gives a valid bound; this one weighs the
+/// engineers' cover by the fill it is met with, as a plan with that fill
+/// would. The ideal network's fill (every pattern everywhere) took the
+/// national instance's bound from 61.13 M to 61.75 M (docs/plan.md).
+fn parts_shares(groups: &Groups, widest: &PlanModel, fill_hint: &[Vec<f64>]) -> Vec<f64> {
+    groups
+        .groups
+        .iter()
+        .map(|group| {
+            if widest.sites[group.model_site].reach.is_empty() {
+                return 0.0;
+            }
+            let (filled, failures) = group.items.iter().zip(group.item_rates()).fold(
+                (0.0, 0.0),
+                |(filled, failures), (item, rate)| {
+                    (
+                        filled + rate * fill_hint[group.model_site][*item],
+                        failures + rate,
+                    )
+                },
+            );
+            if failures <= 0.0 {
+                return 0.0;
+            }
+            (1.0 - filled / failures).clamp(0.0, 1.0)
+        })
+        .collect()
+}
+
+/// Per demand group with `θ > 0`: its tier and `θ Σ rate (max(w_widest,
+/// e_widest) - w_roster)`, the joint bound's constant per unit of its
+/// tier's price (see [`joint_bound`]).
+fn envelope_spreads(groups: &Groups, widest: &PlanModel, theta: &[f64]) -> Vec<(usize, f64)> {
+    groups
+        .groups
+        .iter()
+        .zip(theta)
+        .filter(|(_, theta)| **theta > 0.0)
+        .map(|(group, theta)| {
+            let site = &widest.sites[group.model_site];
+            let spread: f64 = group
+                .items
+                .iter()
+                .zip(group.item_rates())
+                .map(|(item, rate)| {
+                    let widest = site.cover[*item];
+                    rate * (widest.with_stock.max(widest.by_emergency) - group.cover.with_stock)
+                })
+                .sum();
+            (group.tier, theta * spread)
+        })
+        .collect()
 }
 
 /// The most `value_at` gives over scales above 0, in at most `rounds`
@@ -312,11 +417,17 @@ fn maximise_over_scale(rounds: usize, mut value_at: impl FnMut(f64) -> Option<f6
     }
 }
 
-/// `widest` with each served demand item's shortage priced at `β c` (see
-/// [`joint_bound`]; `groups` carry the roster's cover).
-fn with_shortage_prices(widest: &PlanModel, groups: &Groups, beta: &[f64]) -> PlanModel {
+/// `widest` with each served demand item's shortage priced at
+/// `β (θ d + (1 - θ) c)` (see [`joint_bound`]; `groups` carry the roster's
+/// cover, `theta` their parts' shares).
+fn with_shortage_prices(
+    widest: &PlanModel,
+    groups: &Groups,
+    beta: &[f64],
+    theta: &[f64],
+) -> PlanModel {
     let mut priced = widest.clone();
-    for group in &groups.groups {
+    for (group, theta) in groups.groups.iter().zip(theta) {
         let site = &mut priced.sites[group.model_site];
         if site.reach.is_empty() || beta[group.tier] <= 0.0 {
             continue;
@@ -325,14 +436,44 @@ fn with_shortage_prices(widest: &PlanModel, groups: &Groups, beta: &[f64]) -> Pl
             site.shortage_price.resize(site.demand.len(), 0.0);
         }
         for item in &group.items {
-            let c = (group.cover.with_stock - site.cover[*item].by_emergency).max(0.0);
-            site.shortage_price[*item] = beta[group.tier] * c;
+            let widest = site.cover[*item];
+            let c = (group.cover.with_stock - widest.by_emergency).max(0.0);
+            let d = (widest.with_stock - widest.by_emergency).max(0.0);
+            site.shortage_price[*item] = beta[group.tier] * (theta * d + (1.0 - theta) * c);
         }
     }
     priced
 }
 
 impl Covering {
+    /// The covering with each group's gains and cap weighed by `1 - θ`
+    /// (see [`joint_bound`]).
+    fn weighed(&self, theta: &[f64]) -> Covering {
+        let offers = self
+            .offers
+            .iter()
+            .map(|offer| OfferGain {
+                cost: offer.cost,
+                gains: offer
+                    .gains
+                    .iter()
+                    .map(|(group, gain)| (*group, gain * (1.0 - theta[*group])))
+                    .collect(),
+            })
+            .collect();
+        let groups = self
+            .groups
+            .iter()
+            .zip(theta)
+            .map(|((tier, open), theta)| (*tier, open * (1.0 - theta)))
+            .collect();
+        Covering {
+            offers,
+            groups,
+            short: self.short.clone(),
+        }
+    }
+
     /// The Lagrangian dual with multipliers `lambda` (tiers) and `mu`
     /// (groups), and the solution of the relaxed problem it priced:
     /// `L = Σ_k λ_k short_k + Σ_i open_i min(0, μ_i − λ_k(i))

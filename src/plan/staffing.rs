@@ -525,6 +525,11 @@ impl Group {
             .sum()
     }
 
+    /// Per item, failures per year.
+    pub(super) fn item_rates(&self) -> impl Iterator<Item = f64> + '_ {
+        self.rates.iter().map(|(rate, ..)| *rate)
+    }
+
     /// Failures per year better cover could still win.
     pub(super) fn open_demand(&self, full_stock: bool) -> f64 {
         let full = Cover {
