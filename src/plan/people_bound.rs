@@ -198,9 +198,8 @@ const JOINT_ROUNDS: usize = 6;
 /// any mix `θ A + (1 - θ) B` with `θ` in `[0, 1]`, one per demand group:
 /// where the parts miss failures, `B` credits the engineers' cover in full
 /// while only its filled share is met, and weighing `A` in takes that
-/// credit back. Two mixes are tried at the covering's own prices, `B`
-/// alone and the fill hint's ([`parts_shares`]), and the better one is
-/// searched along `β`. With tier prices `β >= 0` on the
+/// credit back. The fill hint's mix ([`parts_shares`]) is searched along
+/// `β`, then, at the best `β`, lesser shares of it down to `B` alone. With tier prices `β >= 0` on the
 /// tiers' sums of the mix, for every plan that meets the targets
 ///
 /// ```text
@@ -229,15 +228,12 @@ pub(super) fn joint_bound(
     deadline: Instant,
     mut parts_bound: impl FnMut(&PlanModel, Instant) -> f64,
 ) -> Option<f64> {
-    // Two mixes, compared at the covering's own prices: B alone (θ = 0)
-    // and the hint's; the better is searched along the scale.
-    let mixes = [
-        vec![0.0; groups.groups.len()],
-        parts_shares(groups, widest, fill_hint),
-    ];
-    let evaluations = JOINT_ROUNDS + mixes.len() - 1;
+    let hint = parts_shares(groups, widest, fill_hint);
+    let evaluations = JOINT_ROUNDS + MIX_STEPS.len();
     let mut done = 0;
-    let mut value_at = |theta: &[f64], scale: f64| {
+    // The bound at tier prices `scale` times the covering's and the mix
+    // `θ = along × hint`.
+    let mut value_at = |along: f64, scale: f64| {
         let now = Instant::now();
         if now >= deadline {
             return None;
@@ -249,47 +245,41 @@ pub(super) fn joint_bound(
             .zip(&covering.short)
             .map(|(price, short)| if *short > 1e-9 { price * scale } else { 0.0 })
             .collect();
-        let priced = with_shortage_prices(widest, groups, &beta, theta);
+        let theta: Vec<f64> = hint.iter().map(|h| along * h).collect();
+        let priced = with_shortage_prices(widest, groups, &beta, &theta);
         let until = now + deadline.saturating_duration_since(now) / (evaluations - done) as u32;
         done += 1;
-        let people = covering.weighed(theta).dual_bound_at(&beta, backend, until);
-        let constants: f64 = envelope_spreads(groups, widest, theta)
+        let people = covering
+            .weighed(&theta)
+            .dual_bound_at(&beta, backend, until);
+        let constants: f64 = envelope_spreads(groups, widest, &theta)
             .iter()
             .map(|(tier, spread)| beta[*tier] * spread)
             .sum();
         let parts = parts_bound(&priced, until) - constants;
         tracing::debug!(
-            "joint bound at {scale} of the people's prices: {:.0} ({parts:.0} for the priced \
-             parts, {people:.0} for the positions)",
+            "joint bound at {scale} of the people's prices, {along} of the hint's mix: {:.0} \
+             ({parts:.0} for the priced parts, {people:.0} for the positions)",
             parts + people
         );
         Some(parts + people)
     };
-    let mut at_one: Option<(f64, &[f64])> = None;
-    for theta in &mixes {
-        let Some(value) = value_at(theta, 1.0) else {
+    let (scale, mut best) = maximise_over_scale(JOINT_ROUNDS, |scale| value_at(1.0, scale))?;
+    // Then along the mix at those prices (the dual is concave there too):
+    // the hint's mix was the better one on every instance measured but the
+    // smallest, where `B` alone was.
+    for along in MIX_STEPS {
+        let Some(value) = value_at(along, scale) else {
             break;
         };
-        if at_one.is_none_or(|(best, _)| value > best) {
-            at_one = Some((value, theta));
-        }
+        best = best.max(value);
     }
-    let (first, theta) = at_one?;
-    tracing::debug!(
-        "joint bound: the {} mix searched",
-        if theta.iter().all(|t| *t == 0.0) {
-            "unweighed"
-        } else {
-            "fill-weighed"
-        }
-    );
-    maximise_over_scale(JOINT_ROUNDS, |scale| {
-        if scale == 1.0 {
-            return Some(first);
-        }
-        value_at(theta, scale)
-    })
+    Some(best)
 }
+
+/// Where along the hint's mix (0: `B` alone) the joint bound tries, at the
+/// best tier prices found with the whole mix (see [`joint_bound`]).
+const MIX_STEPS: [f64; 2] = [0.0, 0.5];
 
 /// Per demand group, the weight `θ` of the parts' envelope in the joint
 /// bound's mix (see [`joint_bound`]): the share of its failures
@@ -352,8 +342,12 @@ fn envelope_spreads(groups: &Groups, widest: &PlanModel, theta: &[f64]) -> Vec<(
 /// calls (fewer when it returns `None`, out of time): the dual is concave
 /// along the scale, so from 1 the scale doubles (or halves) while the value
 /// rises, then the bracket around the best shrinks by halving its sides.
-/// Every value is a valid bound, so the best seen is returned.
-fn maximise_over_scale(rounds: usize, mut value_at: impl FnMut(f64) -> Option<f64>) -> Option<f64> {
+/// Every value is a valid bound, so the best seen is returned, with its
+/// scale.
+fn maximise_over_scale(
+    rounds: usize,
+    mut value_at: impl FnMut(f64) -> Option<f64>,
+) -> Option<(f64, f64)> {
     let mut left = rounds;
     let mut try_at = |scale: f64| {
         if left == 0 {
@@ -373,7 +367,7 @@ fn maximise_over_scale(rounds: usize, mut value_at: impl FnMut(f64) -> Option<f6
                 break;
             }
             let Some(value) = try_at(next) else {
-                return Some(best);
+                return Some((best_scale, best));
             };
             if value <= best {
                 if direction > 1.0 {
@@ -399,7 +393,7 @@ fn maximise_over_scale(rounds: usize, mut value_at: impl FnMut(f64) -> Option<f6
             let side = if toward_upper { upper } else { lower };
             let middle = (best_scale + side.min(4.0 * best_scale)) / 2.0;
             let Some(value) = try_at(middle) else {
-                return Some(best);
+                return Some((best_scale, best));
             };
             if value > best {
                 if middle < best_scale {
@@ -1001,13 +995,14 @@ mod tests {
     fn the_scale_search_finds_the_top_of_a_concave_curve() {
         for top in [0.1, 0.7, 1.0, 3.3, 20.0] {
             let mut calls = 0;
-            let best = maximise_over_scale(12, |scale: f64| {
+            let (scale, best) = maximise_over_scale(12, |scale: f64| {
                 calls += 1;
                 Some(-(scale.ln() - f64::ln(top)).powi(2))
             })
             .unwrap();
             assert!(calls <= 12);
             assert!(best > -0.01, "top {top}: best {best}");
+            assert_eq!(best, -(scale.ln() - f64::ln(top)).powi(2));
         }
         let mut calls = 0;
         let none = maximise_over_scale(6, |_| {
