@@ -198,9 +198,8 @@ const JOINT_ROUNDS: usize = 6;
 /// any mix `θ A + (1 - θ) B` with `θ` in `[0, 1]`, one per demand group:
 /// where the parts miss failures, `B` credits the engineers' cover in full
 /// while only its filled share is met, and weighing `A` in takes that
-/// credit back. The fill hint's mix ([`parts_shares`]) is searched along
-/// `β`, then, at the best `β`, lesser shares of it down to `B` alone. With tier prices `β >= 0` on the
-/// tiers' sums of the mix, for every plan that meets the targets
+/// credit back. With tier prices `β >= 0` on the tiers' sums of the mix,
+/// for every plan that meets the targets
 ///
 /// ```text
 /// parts + positions >= [parts + Σ β (θ d + (1 - θ) c) rate (1 - f)]
@@ -214,9 +213,10 @@ const JOINT_ROUNDS: usize = 6;
 /// weighed by `1 - θ` ([`Covering::dual_bound_at`]); the last collects
 /// the constants. With `β = 0` it is the parts bound alone; the separate
 /// bounds' sum prices the same failures twice at no cost, which is what is
-/// gained. Returns the best over `β` along the covering's own tier prices
-/// (see [`maximise_over_scale`]; `None` when `deadline` left time for
-/// none).
+/// gained. The fill hint's mix ([`parts_shares`]) is searched along `β`
+/// (the covering's own tier prices scaled, see [`maximise_over_scale`]),
+/// then lesser shares of it at the best `β`, down to `B` alone; the best
+/// value is returned (`None` when `deadline` left time for none).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn joint_bound(
     covering: &Covering,
