@@ -1012,6 +1012,33 @@ mod tests {
         assert_eq!((none, calls), (None, 1));
     }
 
+    /// Weighing by `θ` scales each group's gains and cap by `1 - θ`: at
+    /// 0 it is the covering itself, at 1 nothing is gained and the dual at
+    /// tier prices `β` is `β` times what is short; in between it is the
+    /// covering with scaled gains and caps written by hand (the cheap offer
+    /// is bought and the cap binds).
+    #[test]
+    fn a_weighed_covering_scales_each_groups_gains_and_cap() {
+        let c = covering(
+            vec![offer(10.0, &[(0, 2.0), (1, 1.0)]), offer(2.0, &[(1, 3.0)])],
+            &[(0, 2.0), (0, 1.0)],
+            &[3.0],
+        );
+        let deadline = Instant::now() + std::time::Duration::from_secs(60);
+        let at = |c: &Covering| c.dual_bound_at(&[5.0], Backend::default_backend(), deadline);
+        assert!((at(&c.weighed(&[0.0, 0.0])) - at(&c)).abs() < 1e-9);
+        assert!((at(&c.weighed(&[1.0, 1.0])) - 5.0 * 3.0).abs() < 1e-9);
+        let by_hand = covering(
+            vec![
+                offer(10.0, &[(0, 2.0), (1, 0.25)]),
+                offer(2.0, &[(1, 0.75)]),
+            ],
+            &[(0, 2.0), (0, 0.25)],
+            &[3.0],
+        );
+        assert!((at(&c.weighed(&[0.0, 0.75])) - at(&by_hand)).abs() < 1e-9);
+    }
+
     #[test]
     fn nothing_short_costs_nothing() {
         let c = covering(vec![offer(10.0, &[(0, 1.0)])], &[(0, 1.0)], &[0.0]);
