@@ -282,8 +282,7 @@ pub fn plan(
         &model,
         &widest,
         &target,
-        options.time_limit,
-        options.backend,
+        options,
         &stock_availability(&widest, &ideal),
     )?;
     tracing::info!(
@@ -719,20 +718,24 @@ fn widest_model(
 /// What the positions any plan meeting `target` adds cost at least on
 /// their own, and what they and the parts cost at least together (see
 /// `people_bound::joint_bound`; `None` when out of time), each within its
-/// share of `time_limit`. `model` counts the roster, `widest` every
-/// pattern at every usable depot; `fill_hint` (per site and demand item)
-/// weighs the joint bound's envelopes (see `people_bound::joint_bound`).
-#[allow(clippy::too_many_arguments)]
+/// share of `options.time_limit`, with its backend. `model` counts the
+/// roster, `widest` every pattern at every usable depot; `fill_hint` (per
+/// site and demand item) weighs the joint bound's envelopes (see
+/// `people_bound::joint_bound`).
 fn people_bounds(
     people: &People,
     scenario: &Scenario,
     model: &PlanModel,
     widest: &PlanModel,
     target: &[f64],
-    time_limit: Duration,
-    backend: Backend,
+    options: PlanOptions,
     fill_hint: &[Vec<f64>],
 ) -> Result<(f64, Option<f64>), PlanError> {
+    let PlanOptions {
+        time_limit,
+        backend,
+        ..
+    } = options;
     let covering = people_bound::covering_problem(
         people,
         scenario,
@@ -816,16 +819,8 @@ pub fn people_bounds_of(
             .map(|site| vec![fill; site.demand.len()])
             .collect(),
     };
-    let (added, parts_and_added) = people_bounds(
-        &people,
-        scenario,
-        &model,
-        &widest,
-        target,
-        options.time_limit,
-        options.backend,
-        &fill,
-    )?;
+    let (added, parts_and_added) =
+        people_bounds(&people, scenario, &model, &widest, target, options, &fill)?;
     Ok(PeopleBounds {
         roster: people.roster_cost(),
         added,

@@ -266,8 +266,8 @@ pub(super) fn joint_bound(
     };
     let (scale, mut best) = maximise_over_scale(JOINT_ROUNDS, |scale| value_at(1.0, scale))?;
     // Then along the mix at those prices (the dual is concave there too):
-    // the hint's mix was the better one on every instance measured but the
-    // smallest, where `B` alone was.
+    // the whole mix gave the best bound nationally, half of it on the
+    // bundled scenario, `B` alone on the smallest test scenario.
     for along in MIX_STEPS {
         let Some(value) = value_at(along, scale) else {
             break;
