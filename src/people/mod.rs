@@ -386,7 +386,7 @@ impl CoverModel {
 
     /// Estimates each position's chance of being on another job when a
     /// failure comes. Along each rule's hunting order (the same positions
-    /// the cover counts, see [`Self::hunting_order`]), the quickest take
+    /// the cover counts, see `hunting_order`), the quickest take
     /// the failures (split evenly between the rules that respond and the
     /// equally quick positions of a rule), and the backups take what
     /// overflows when all quicker ones are busy, each job
@@ -394,7 +394,7 @@ impl CoverModel {
     /// position's offered load ρ, and a single-server loss system is busy
     /// ρ / (1 + ρ) of the time (Erlang's loss formula with one server).
     /// Overflow depends on how busy the quicker ones are, so loads and
-    /// busy chances are iterated from everyone free ([`BUSY_ROUNDS`]).
+    /// busy chances are iterated from everyone free (`BUSY_ROUNDS`).
     pub fn estimate_busy(&self, staff: &mut Staff, demand: &[(SiteIdx, Vec<(PartIdx, f64)>)]) {
         let duty_per_year: Vec<f64> = staff
             .duties

@@ -34,7 +34,7 @@
 //! best value seen is kept.
 //!
 //! All costs are non-negative (the loader enforces it), which the weak bound
-//! of a region too large to enumerate relies on: see [`Region::enumerable`].
+//! of a region too large to enumerate relies on: see `Region::enumerable`.
 
 use super::model::PlanModel;
 use super::stock_model::fill_rate;

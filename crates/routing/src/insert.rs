@@ -32,7 +32,7 @@ pub struct InsertLimits {
     /// per job, in the job's order of preference.
     pub sources: usize,
     /// Qualified vehicles tried per job before the others: those whose
-    /// start is nearest the job (see [`nearby_vehicles`]). The others are
+    /// start is nearest the job (see `nearby_vehicles`). The others are
     /// tried only when none of these can take the job.
     pub vehicles: usize,
 }

@@ -635,7 +635,7 @@ impl Route {
         }
     }
 
-    /// [`Route::cost_with_insertion`], or a bound on it (see [`Route::estimate`]).
+    /// [`Route::cost_with_insertion`], or a bound on it (see `Route::estimate`).
     pub fn estimate_insertion(
         &self,
         model: &Model,

@@ -5,7 +5,7 @@
 //! the same structs before checking them against the scenario; so a column
 //! or key cannot be written one way and read another. Numbers are written
 //! as they always were: where a file rounds (`{:.6}` in CSV), the field says
-//! so with a `serialize_with` helper of [`format`].
+//! so with a `serialize_with` helper of [`format`](mod@format).
 
 pub mod compare;
 pub mod dispatch;
