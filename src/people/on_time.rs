@@ -392,18 +392,30 @@ impl SampleClasses {
             .collect();
         // Per rule present: for each thing its engineers may face, the
         // chance that all of the rule's responders in time are busy.
+        // The latest drives depend on the rule, not the responder, so a
+        // rule's are found once for all its responders (most of a joint plan's
+        // time went to finding them again for each).
         let mut rules_busy: Vec<(usize, Vec<f64>)> = Vec::new();
+        let mut rules_latest: Vec<Vec<LatestDrives>> = Vec::new();
         for (rule, r) in &responders {
             let at = match rules_busy.iter().position(|(k, _)| k == rule) {
                 Some(at) => at,
                 None => {
                     rules_busy.push((*rule, vec![1.0; self.faced[*rule].len()]));
+                    rules_latest.push(
+                        self.faced[*rule]
+                            .iter()
+                            .map(|(allowed, blocks)| {
+                                LatestDrives::of(blocks, *allowed, part_lead, repair)
+                            })
+                            .collect(),
+                    );
                     rules_busy.len() - 1
                 }
             };
             let busy = &mut rules_busy[at].1;
-            for ((allowed, blocks), busy) in self.faced[*rule].iter().zip(busy.iter_mut()) {
-                if LatestDrives::of(blocks, *allowed, part_lead, repair).on_time(r) {
+            for (latest, busy) in rules_latest[at].iter().zip(busy.iter_mut()) {
+                if latest.on_time(r) {
                     *busy *= r.busy;
                 }
             }
