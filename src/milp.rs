@@ -218,7 +218,7 @@ pub struct Limits {
 /// Solves `milp` with `backend`.
 ///
 /// A solver hiccup (a numerical failure such as microlp's "Singular matrix")
-/// does not end the solve: the attempts of `attempts` follow in turn, and
+/// does not end the solve: the other attempts (see `attempts`) follow in turn, and
 /// the first that answers gives the solution, with [`MilpSolution::recovery`]
 /// saying what failed. An infeasibility or unboundedness claim on the model
 /// as built is believed (HiGHS's only once confirmed without presolve); only

@@ -391,30 +391,29 @@ impl SampleClasses {
             })
             .collect();
         // Per rule present: for each thing its engineers may face, the
-        // chance that all of the rule's responders in time are busy.
-        // The latest drives depend on the rule, not the responder, so a
-        // rule's are found once for all its responders (most of a joint plan's
-        // time went to finding them again for each).
-        let mut rules_busy: Vec<(usize, Vec<f64>)> = Vec::new();
-        let mut rules_latest: Vec<Vec<LatestDrives>> = Vec::new();
+        // latest drives that still make the deadline and the chance that all
+        // of the rule's responders in time are busy. The latest drives depend
+        // on the rule, not the responder, so a rule's are found once for all
+        // its responders (most of a joint plan's time went to finding them
+        // again for each).
+        let mut rules: Vec<(usize, Vec<LatestDrives>, Vec<f64>)> = Vec::new();
         for (rule, r) in &responders {
-            let at = match rules_busy.iter().position(|(k, _)| k == rule) {
+            let at = match rules.iter().position(|(k, ..)| k == rule) {
                 Some(at) => at,
                 None => {
-                    rules_busy.push((*rule, vec![1.0; self.faced[*rule].len()]));
-                    rules_latest.push(
-                        self.faced[*rule]
-                            .iter()
-                            .map(|(allowed, blocks)| {
-                                LatestDrives::of(blocks, *allowed, part_lead, repair)
-                            })
-                            .collect(),
-                    );
-                    rules_busy.len() - 1
+                    let faced = &self.faced[*rule];
+                    let latest = faced
+                        .iter()
+                        .map(|(allowed, blocks)| {
+                            LatestDrives::of(blocks, *allowed, part_lead, repair)
+                        })
+                        .collect();
+                    rules.push((*rule, latest, vec![1.0; faced.len()]));
+                    rules.len() - 1
                 }
             };
-            let busy = &mut rules_busy[at].1;
-            for (latest, busy) in rules_latest[at].iter().zip(busy.iter_mut()) {
+            let (_, latest, busy) = &mut rules[at];
+            for (latest, busy) in latest.iter().zip(busy.iter_mut()) {
                 if latest.on_time(r) {
                     *busy *= r.busy;
                 }
@@ -423,9 +422,9 @@ impl SampleClasses {
         let mut met = 0.0;
         for (class, &weight) in self.weights.iter().enumerate() {
             let faced_in = &self.faced_in[class * self.rules..(class + 1) * self.rules];
-            let all_busy: f64 = rules_busy
+            let all_busy: f64 = rules
                 .iter()
-                .map(|(rule, busy)| busy[faced_in[*rule] as usize])
+                .map(|(rule, _, busy)| busy[faced_in[*rule] as usize])
                 .product();
             met += f64::from(weight) * (1.0 - all_busy);
         }
