@@ -84,6 +84,20 @@ pub struct Staff {
     pub classes: Vec<SampleClasses>,
 }
 
+impl Staff {
+    /// The staff without position `index`, every other one as busy as now.
+    pub fn without(&self, index: usize) -> Staff {
+        let mut staff = self.clone();
+        staff.positions.remove(index);
+        for busy in [&mut staff.busy, &mut staff.busy_overflowing] {
+            if index < busy.len() {
+                busy.remove(index);
+            }
+        }
+        staff
+    }
+}
+
 /// What the engineers give one site's demand for one part: the share of its
 /// failures met in time when a depot in reach has the part, and when it
 /// comes by emergency shipment instead.
@@ -370,6 +384,11 @@ impl CoverModel {
             .take(count)
             .map(|(_, depot)| DepotIdx::new(depot))
             .collect()
+    }
+
+    /// The most time the site's clock ever allows a failure.
+    pub fn most_allowed(&self, site: SiteIdx) -> Seconds {
+        self.clocks[self.clock_of_site[site.index()]].most_allowed()
     }
 
     /// Whether an engineer based at `depot` can ever make one of the
