@@ -390,7 +390,7 @@ pub fn plan(
 /// stock) may give the same. Each, the dearest first, is taken out, the
 /// stock re-planned on the same depots, and the removal kept when the plan
 /// still meets what it met and costs less. A quick trial first skips the
-/// removals that cannot pay ([`removal_might_pay`]). Stops at `deadline`.
+/// removals that cannot pay ([`Standing::removal_might_pay`]). Stops at `deadline`.
 fn prune_positions(
     scenario: &Scenario,
     model: &mut PlanModel,
@@ -426,11 +426,18 @@ fn prune_positions(
         }
         // Its place among the positions still added.
         let added = (0..index).filter(|i| !removed[*i]).count();
-        if !removal_might_pay(model, people, added, &best, &goal, deadline) {
+        let standing = Standing {
+            model,
+            people,
+            best: &best,
+            goal: &goal,
+            deadline,
+        };
+        if !standing.removal_might_pay(added) {
             screened += 1;
             continue;
         }
-        let removal = removal_trial(scenario, model, people, added, &best, &goal, deadline)?;
+        let removal = standing.removal_trial(scenario, added)?;
         longest = longest.max(trial_started.elapsed());
         if let Some(removal) = removal {
             removed[index] = true;
@@ -454,97 +461,107 @@ struct Removal {
     plan: Candidate,
 }
 
-/// The plan without the `added`-th added position: every cover re-counted
-/// (busy chances re-estimated), the stock re-planned on `best`'s depots.
-/// `Some` when that still meets `goal` and costs less than `best` with the
-/// position.
-fn removal_trial(
-    scenario: &Scenario,
-    model: &PlanModel,
-    people: &People,
-    added: usize,
-    best: &Candidate,
-    goal: &[f64],
+/// The plan an added position's removal is tried against.
+#[derive(Clone, Copy)]
+struct Standing<'a> {
+    model: &'a PlanModel,
+    people: &'a People,
+    best: &'a Candidate,
+    /// What the stock must meet per tier.
+    goal: &'a [f64],
     deadline: Instant,
-) -> Result<Option<Removal>, PlanError> {
-    let mut kept = people.added.clone();
-    kept.remove(added);
-    let mut trial_model = model.clone();
-    let mut trial_people = people.clone();
-    trial_people.set_added(scenario, &mut trial_model, kept)?;
-    let required = stock_requirement(&trial_model, goal);
-    let mut search = Search::new(&trial_model, &required, deadline);
-    let Some(found) = search.evaluate(&best.open) else {
-        return Ok(None);
-    };
-    let before = best.cost + people.people_cost();
-    let after = found.cost + trial_people.people_cost();
-    Ok((after < before - 1e-6).then_some(Removal {
-        model: trial_model,
-        people: trial_people,
-        plan: found,
-    }))
 }
 
-/// Whether taking out the `added`-th added position might make the plan
-/// cheaper, by a quick trial that flatters the removal: the other positions
-/// keep the busy chances they have beside it (without it they take its
-/// calls and are busier, so their covers only fall), and only the demand it
-/// can reach on a clock of at most [`SCREENED_CLOCK`] is re-counted (its
-/// cover elsewhere is kept, which only flatters the trial further). When
-/// even this trial's stock costs more than the position saves, the full
-/// trial (every cover re-counted with busy chances re-estimated, about 0.7 s
-/// nationally) would too, and is skipped.
-fn removal_might_pay(
-    model: &PlanModel,
-    people: &People,
-    added: usize,
-    best: &Candidate,
-    goal: &[f64],
-    deadline: Instant,
-) -> bool {
-    let staff_index = people.roster_prices.len() + added;
-    let position = &people.staff.positions[staff_index];
-    let cover_model = &people.cover_model;
-    let reached: Vec<(usize, Vec<usize>)> = model
-        .sites
-        .iter()
-        .enumerate()
-        .filter(|(_, site)| {
-            cover_model.most_allowed(site.site) <= SCREENED_CLOCK
-                && cover_model.can_respond(position.base, site.site)
-        })
-        .filter_map(|(index, site)| {
-            let items: Vec<usize> = (0..site.demand.len())
-                .filter(|item| position.has_skill(cover_model.skill_of(site.demand[*item].0).0))
-                .collect();
-            (!items.is_empty()).then_some((index, items))
-        })
-        .collect();
-    let demand: Vec<(SiteIdx, Vec<PartIdx>)> = reached
-        .iter()
-        .map(|(index, items)| {
-            let site = &model.sites[*index];
-            (site.site, items.iter().map(|i| site.demand[*i].0).collect())
-        })
-        .collect();
-    let recounted = cover_model.covers(&people.staff.without(staff_index), &demand);
-    let mut covers: Vec<Vec<Cover>> = model.sites.iter().map(|s| s.cover.clone()).collect();
-    for ((index, items), site_covers) in reached.iter().zip(recounted) {
-        for (item, cover) in items.iter().zip(site_covers) {
-            covers[*index][*item] = cover;
-        }
+impl Standing<'_> {
+    /// The plan without the `added`-th added position: every cover re-counted
+    /// (busy chances re-estimated), the stock re-planned on the same depots.
+    /// `Some` when that still meets `goal` and costs less than `best` with the
+    /// position.
+    fn removal_trial(
+        &self,
+        scenario: &Scenario,
+        added: usize,
+    ) -> Result<Option<Removal>, PlanError> {
+        let (model, people, best) = (self.model, self.people, self.best);
+        let mut kept = people.added.clone();
+        kept.remove(added);
+        let mut trial_model = model.clone();
+        let mut trial_people = people.clone();
+        trial_people.set_added(scenario, &mut trial_model, kept)?;
+        let required = stock_requirement(&trial_model, self.goal);
+        let mut search = Search::new(&trial_model, &required, self.deadline);
+        let Some(found) = search.evaluate(&best.open) else {
+            return Ok(None);
+        };
+        let before = best.cost + people.people_cost();
+        let after = found.cost + trial_people.people_cost();
+        Ok((after < before - 1e-6).then_some(Removal {
+            model: trial_model,
+            people: trial_people,
+            plan: found,
+        }))
     }
-    let mut trial = model.clone();
-    trial.set_covers(covers);
-    let required = stock_requirement(&trial, goal);
-    let mut search = Search::new(&trial, &required, deadline);
-    search
-        .evaluate(&best.open)
-        .is_some_and(|found| found.cost - people.added[added].cost < best.cost - 1e-6)
+
+    /// Whether taking out the `added`-th added position might make the plan
+    /// cheaper, by a quick trial that flatters the removal: the other positions
+    /// keep the busy chances they have beside it (without it they take its
+    /// calls and are busier, so their covers only fall), and only the demand it
+    /// can reach on a clock of at most [`SCREENED_CLOCK`] is re-counted (its
+    /// cover elsewhere is kept, which only flatters the trial further). When
+    /// even this trial's stock costs more than the position saves, the full
+    /// trial (every cover re-counted with busy chances re-estimated, about 0.7 s
+    /// nationally) would too, and is skipped.
+    fn removal_might_pay(&self, added: usize) -> bool {
+        let staff_index = self.people.roster_prices.len() + added;
+        let mut trial = self.model.clone();
+        trial.set_covers(self.covers_without(staff_index));
+        let required = stock_requirement(&trial, self.goal);
+        let mut search = Search::new(&trial, &required, self.deadline);
+        search
+            .evaluate(&self.best.open)
+            .is_some_and(|found| found.cost - self.people.added[added].cost < self.best.cost - 1e-6)
+    }
+
+    /// Every demand item's cover as the quick trial counts it without the
+    /// staff's position `staff_index` (see [`Self::removal_might_pay`]).
+    fn covers_without(&self, staff_index: usize) -> Vec<Vec<Cover>> {
+        let position = &self.people.staff.positions[staff_index];
+        let cover_model = &self.people.cover_model;
+        let sites = &self.model.sites;
+        let reached: Vec<(usize, Vec<usize>)> = sites
+            .iter()
+            .enumerate()
+            .filter(|(_, site)| {
+                cover_model.most_allowed(site.site) <= SCREENED_CLOCK
+                    && cover_model.can_respond(position.base, site.site)
+            })
+            .filter_map(|(index, site)| {
+                let items: Vec<usize> = (0..site.demand.len())
+                    .filter(|item| position.has_skill(cover_model.skill_of(site.demand[*item].0).0))
+                    .collect();
+                (!items.is_empty()).then_some((index, items))
+            })
+            .collect();
+        let demand: Vec<(SiteIdx, Vec<PartIdx>)> = reached
+            .iter()
+            .map(|(index, items)| {
+                let site = &sites[*index];
+                (site.site, items.iter().map(|i| site.demand[*i].0).collect())
+            })
+            .collect();
+        let recounted = cover_model.covers(&self.people.staff.without(staff_index), &demand);
+        let mut covers: Vec<Vec<Cover>> = sites.iter().map(|s| s.cover.clone()).collect();
+        for ((index, items), site_covers) in reached.iter().zip(recounted) {
+            for (item, cover) in items.iter().zip(site_covers) {
+                covers[*index][*item] = cover;
+            }
+        }
+        covers
+    }
 }
 
-/// The clocks whose demand [`removal_might_pay`] re-counts: at most a day.
+/// The clocks whose demand [`Standing::removal_might_pay`] re-counts: at most
+/// a day.
 /// A position changes most on the tightest clocks, whose covers are also
 /// the quickest to count (a few dozen classes of failure instants against
 /// a few thousand on a next-business-day clock).
@@ -1801,10 +1818,18 @@ mod tests {
         let deadline = Instant::now() + Duration::from_secs(600);
         let mut search = Search::new(&model, &required, deadline);
         let best = search.evaluate(&open).expect("a plan on every depot");
+        let standing = Standing {
+            model: &model,
+            people: &people,
+            best: &best,
+            goal: &goal,
+            deadline,
+        };
         let (mut pays, mut skipped) = (0, 0);
         for added in 0..people.added.len() {
-            let quick = removal_might_pay(&model, &people, added, &best, &goal, deadline);
-            let full = removal_trial(&scenario, &model, &people, added, &best, &goal, deadline)
+            let quick = standing.removal_might_pay(added);
+            let full = standing
+                .removal_trial(&scenario, added)
                 .expect("trial")
                 .is_some();
             assert!(
