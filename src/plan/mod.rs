@@ -414,7 +414,7 @@ fn prune_positions(
             .then(b.cmp(a))
     });
     let mut removed = vec![false; original.len()];
-    let (mut dropped, mut screened) = (0, 0);
+    let (mut dropped, mut skipped) = (0, 0);
     // A trial re-counts every cover (about 0.7 s nationally): one is
     // started only while the longest so far still fits before the
     // deadline, so the run ends within its time limit.
@@ -434,7 +434,7 @@ fn prune_positions(
             deadline,
         };
         if !standing.removal_might_pay(added) {
-            screened += 1;
+            skipped += 1;
             continue;
         }
         let removal = standing.removal_trial(scenario, added)?;
@@ -447,7 +447,7 @@ fn prune_positions(
             best = removal.plan;
         }
     }
-    tracing::debug!("staffing: {screened} removal(s) skipped by the quick trial");
+    tracing::debug!("staffing: {skipped} removal(s) skipped by the quick trial");
     if dropped > 0 {
         tracing::info!("staffing: {dropped} added position(s) dropped as redundant");
     }
