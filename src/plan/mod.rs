@@ -482,18 +482,17 @@ impl Standing<'_> {
         scenario: &Scenario,
         added: usize,
     ) -> Result<Option<Removal>, PlanError> {
-        let (model, people, best) = (self.model, self.people, self.best);
-        let mut kept = people.added.clone();
+        let mut kept = self.people.added.clone();
         kept.remove(added);
-        let mut trial_model = model.clone();
-        let mut trial_people = people.clone();
+        let mut trial_model = self.model.clone();
+        let mut trial_people = self.people.clone();
         trial_people.set_added(scenario, &mut trial_model, kept)?;
         let required = stock_requirement(&trial_model, self.goal);
         let mut search = Search::new(&trial_model, &required, self.deadline);
-        let Some(found) = search.evaluate(&best.open) else {
+        let Some(found) = search.evaluate(&self.best.open) else {
             return Ok(None);
         };
-        let before = best.cost + people.people_cost();
+        let before = self.best.cost + self.people.people_cost();
         let after = found.cost + trial_people.people_cost();
         Ok((after < before - 1e-6).then_some(Removal {
             model: trial_model,
@@ -561,9 +560,8 @@ impl Standing<'_> {
 }
 
 /// The clocks whose demand [`Standing::removal_might_pay`] re-counts: at most
-/// a day.
-/// A position changes most on the tightest clocks, whose covers are also
-/// the quickest to count (a few dozen classes of failure instants against
+/// a day. A position changes most on the tightest clocks, whose covers are
+/// also the quickest to count (a few dozen classes of failure instants against
 /// a few thousand on a next-business-day clock).
 const SCREENED_CLOCK: crate::calendar::Seconds = 24 * 3600;
 

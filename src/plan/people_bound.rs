@@ -287,7 +287,7 @@ const MIX_STEPS: [f64; 2] = [0.0, 0.5];
 /// leaves unfilled. Every `θ` gives a valid bound; this one weighs the
 /// engineers' cover by the fill it is met with, as a plan with that fill
 /// would. The ideal network's fill (every pattern everywhere) took the
-/// national instance's bound from 61.13 M to 61.75 M (docs/plan.md).
+/// national instance's bound from 61.13 M to 61.75 M (docs/plan-national.md).
 fn parts_shares(groups: &Groups, widest: &PlanModel, fill_hint: &[Vec<f64>]) -> Vec<f64> {
     groups
         .groups
@@ -535,7 +535,7 @@ impl Covering {
     /// adds 0). The value returned is [`Self::dual`] at the solver's
     /// multipliers, so it is a valid bound whatever the solver's
     /// tolerances; the subgradient ascent it replaced stopped up to a
-    /// quarter below it on the national instance (docs/plan.md).
+    /// quarter below it on the national instance (docs/plan-national.md).
     fn exact_dual(
         &self,
         fixed: Option<&[f64]>,
