@@ -487,9 +487,7 @@ impl Standing<'_> {
         let mut trial_model = self.model.clone();
         let mut trial_people = self.people.clone();
         trial_people.set_added(scenario, &mut trial_model, kept)?;
-        let required = stock_requirement(&trial_model, self.goal);
-        let mut search = Search::new(&trial_model, &required, self.deadline);
-        let Some(found) = search.evaluate(&self.best.open) else {
+        let Some(found) = self.restock(&trial_model) else {
             return Ok(None);
         };
         let before = self.best.cost + self.people.people_cost();
@@ -514,11 +512,15 @@ impl Standing<'_> {
         let staff_index = self.people.roster_prices.len() + added;
         let mut trial = self.model.clone();
         trial.set_covers(self.covers_without(staff_index));
-        let required = stock_requirement(&trial, self.goal);
-        let mut search = Search::new(&trial, &required, self.deadline);
-        search
-            .evaluate(&self.best.open)
+        self.restock(&trial)
             .is_some_and(|found| found.cost - self.people.added[added].cost < self.best.cost - 1e-6)
+    }
+
+    /// The stock `trial` needs to meet `goal` on the best plan's open depots;
+    /// `None` if no stock does.
+    fn restock(&self, trial: &PlanModel) -> Option<Candidate> {
+        let required = stock_requirement(trial, self.goal);
+        Search::new(trial, &required, self.deadline).evaluate(&self.best.open)
     }
 
     /// Every demand item's cover as the quick trial counts it without the
