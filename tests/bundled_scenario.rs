@@ -1,5 +1,5 @@
-//! The bundled `scenarios/china-baseline` loads cleanly and has the shape the
-//! README promises (counts checked here so a data edit cannot silently break it).
+//! The bundled `scenarios/china-baseline` loads cleanly and has the shape
+//! docs/bundled-scenario.md promises (counts checked here so a data edit cannot silently break it).
 
 use sparesla::scenario::{self, Coverage, DepotKind, DepotStatus, Response};
 use std::path::Path;

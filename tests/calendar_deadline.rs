@@ -1,5 +1,5 @@
 //! The deadline engine against cases worked out by hand from the contract
-//! rules in the README, and against a minute-by-minute reference walk.
+//! rules in docs/deadlines.md, and against a minute-by-minute reference walk.
 
 mod common;
 

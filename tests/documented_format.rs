@@ -1,7 +1,7 @@
-//! Scenarios written exactly as the README's format section says: every
+//! Scenarios written exactly as docs/scenario-format.md says: every
 //! optional input left out (`tests/fixtures/documented`: no `start_date`, no
 //! `timezone`, no `tz` column) validates, plans, simulates and dispatches,
-//! with the defaults the README states. Also the forms people naturally
+//! with the defaults it states. Also the forms people naturally
 //! write: a quoted `start_date`, `calendar = none` on a 24x7 tier, an
 //! `opened` time with an offset but no seconds.
 

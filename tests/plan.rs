@@ -310,7 +310,7 @@ fn the_lagrangian_bound_never_exceeds_the_enumerated_optimum() {
     }
     assert!(gaps.len() >= 25, "only {} instances compared", gaps.len());
     // Tight as well as valid: on these instances the bound closes all but a
-    // few percent of the cost (measured: see the README).
+    // few percent of the cost (measured: see docs/plan.md).
     let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
     let worst = gaps.iter().copied().fold(0.0, f64::max);
     eprintln!(

@@ -60,14 +60,19 @@ enum Command {
     /// the deadline in RFC 3339 with the zone's offset; --explain adds how
     /// it was reached. The exact rules are in docs/deadlines.md.
     Deadline(deadline::Args),
-    /// Plan which depots to open and how many of each part to stock where.
+    /// Plan which depots to open, the stock of each part at each, and the engineers.
     ///
     /// Meets each tier's on-time target at the least yearly cost (fixed
-    /// depot costs, holding, expected SLA penalties and emergency shipments).
-    /// Writes depots.csv, stock.csv, assignment.csv and summary.json to
-    /// --out, and prints the cost, the depots, attainment per tier and the
+    /// depot costs, holding, expected SLA penalties, emergency shipments and
+    /// engineers). A failure counts as met when the part and a qualified
+    /// engineer both make its deadline; with a shifts.csv, positions are
+    /// added at open depots where they pay or a target needs them
+    /// (--staffing). Writes depots.csv, stock.csv, assignment.csv,
+    /// staffing.csv, roster.csv and summary.json to --out, and prints the
+    /// cost, the depots, attainment per tier (parts and people) and the
     /// sites no depot reaches in time. The gap to a proven lower bound is
-    /// always reported; a time limit returns the best plan found.
+    /// always reported; a time limit returns the best plan found. The model
+    /// and method are in docs/plan.md.
     Plan(plan::Args),
     /// Write a synthetic scenario (real city geography, skewed demand, mixed tiers).
     ///
@@ -101,26 +106,30 @@ enum Command {
     /// no depot in reach has the part), replenishes one for one, and checks
     /// each against its contract deadline. Repeats --runs times and reports
     /// realised attainment per tier and per customer with 95% confidence
-    /// intervals next to what the plan promised. Writes summary.json,
-    /// tiers.csv and customers.csv to --out.
+    /// intervals next to what the plan promised. The engineers are the
+    /// plan's roster.csv when the plan folder has one (--roster overrides),
+    /// else the scenario's engineers.csv. Writes summary.json, tiers.csv and
+    /// customers.csv to --out.
     Simulate(simulate::Args),
     /// Plan several scenarios and set them side by side.
     ///
     /// Plans each scenario or overlay folder (in parallel) and prints total
-    /// cost and its parts, stock, depots opened or closed, attainment per
+    /// cost and its parts (engineers among them), positions added, stock,
+    /// depots opened or closed, attainment per
     /// tier, sites that lost or gained coverage and sites without a
     /// qualified engineer in reach, with deltas against the first. With
     /// --out, writes compare.csv, compare.json and each plan (plans/<name>/).
-    /// Temporary changes are planned as the network during them (--temporary
-    /// event) or averaged over the year (--temporary average).
+    /// Temporary changes are planned at their peak all year (--temporary
+    /// peak) or averaged over the year (--temporary average).
     Compare(compare::Args),
     /// Write one self-contained HTML page of a plan (and a dispatch, and a comparison).
     ///
     /// A map of depots (sized by stock value) and sites (coloured by tier and
     /// by whether their SLA is met, unreachable ones ringed), the cost
-    /// breakdown, attainment per tier, stock per depot and the plan's
-    /// stock-to-service curve; with --dispatch the engineers' routes as a
-    /// Gantt chart with deadlines; with --compare scenarios side by side.
+    /// breakdown, attainment per tier (parts and people), stock and staffing
+    /// per depot and the plan's stock-to-service curve; with --dispatch the
+    /// engineers' routes as a Gantt chart with deadlines; with --simulate
+    /// the promise against simulation; with --compare scenarios side by side.
     /// Inline SVG and CSS only: the page makes no network request.
     Report(report::Args),
     /// Run the command centre: a live dispatch desk over HTTP.

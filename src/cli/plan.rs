@@ -14,7 +14,7 @@ use std::process::ExitCode;
 pub struct Args {
     /// Scenario folder.
     scenario: PathBuf,
-    /// Folder for depots.csv, stock.csv, assignment.csv and summary.json.
+    /// Folder for depots.csv, stock.csv, assignment.csv, staffing.csv, roster.csv and summary.json.
     #[arg(long)]
     out: PathBuf,
     /// LP/MILP solver (those compiled into this binary; default microlp).

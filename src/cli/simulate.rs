@@ -18,7 +18,7 @@ use std::process::ExitCode;
 pub struct Args {
     /// Scenario folder.
     scenario: PathBuf,
-    /// Plan folder written by `sparesla plan --out` (stock.csv, summary.json).
+    /// Plan folder written by `sparesla plan --out` (stock.csv, summary.json, and roster.csv when there).
     #[arg(long)]
     plan: PathBuf,
     /// Days to simulate from the scenario's start_date.

@@ -1,6 +1,7 @@
-//! The stocking planner: which depots to open and how many of each part to
-//! stock where, so each tier meets its on-time target at the lowest yearly
-//! cost. See the README ("How `plan` works") for the model.
+//! The stocking planner: which depots to open, how many of each part to
+//! stock where and which engineer positions to add, so each tier meets its
+//! on-time target at the lowest yearly cost. docs/plan.md ("How `plan`
+//! works") describes the model.
 
 pub mod bound;
 pub mod check;

@@ -1,6 +1,6 @@
 //! Output of `sparesla compare`: a side-by-side table for the terminal,
 //! `compare.csv` and `compare.json` for tools (one row or object per
-//! scenario, the columns documented in the README).
+//! scenario, the columns documented in docs/whatif.md).
 
 use super::OutputSet;
 use super::plan::format_money;

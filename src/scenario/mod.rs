@@ -1,5 +1,5 @@
 //! The scenario: typed domain data, loaded from a folder of CSV and TOML
-//! files and validated. See the README for the format reference.
+//! files and validated. docs/scenario-format.md is the format reference.
 
 mod clocks;
 pub mod generate;

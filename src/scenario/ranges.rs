@@ -3,7 +3,7 @@
 //! Each range admits every realistic value with room to spare and rejects
 //! what would overflow or swamp the computations downstream: a failure rate
 //! of 1e308 per unit makes expected penalties infinite and the plan's cost
-//! `null`. The README's format tables list the same ranges.
+//! `null`. The format tables of docs/scenario-format.md list the same ranges.
 
 use std::fmt;
 

@@ -805,7 +805,7 @@ impl<'t> Cells<'t> {
             column,
             Code::E1014OutOfRange,
             format!("{value} is outside {bounds}"),
-            format!("`{column}` must lie in {bounds} (see the scenario format in the README)"),
+            format!("`{column}` must lie in {bounds} (see docs/scenario-format.md)"),
         );
         None
     }

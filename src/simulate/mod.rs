@@ -2,7 +2,7 @@
 //! over the horizon, each dispatched with the rules of `dispatch`, stock
 //! consumed and replenished, SLA deadlines from the calendar engine. Many
 //! independent runs give realised attainment with confidence intervals, to
-//! set against what the plan promised. See the README ("simulate").
+//! set against what the plan promised. See docs/simulate.md.
 //!
 //! Runs are independent and run in parallel; run `r` draws from its own
 //! random stream of the seed, and results are combined in run order, so the

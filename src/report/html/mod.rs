@@ -387,7 +387,7 @@ pub fn render(view: &ReportView) -> String {
     let _ = write!(
         html,
         "<footer>Written by {} from the scenario, the plan folder{}{}. Expected values come from the plan's stock model; \
-         the curve keeps the plan's network fixed (see the README).</footer>\n</main>\n</body>\n</html>\n",
+         the curve keeps the plan's network fixed (see docs/report.md).</footer>\n</main>\n</body>\n</html>\n",
         esc(&view.generator),
         if view.dispatch.is_some() {
             ", the dispatch folder"

@@ -1,5 +1,5 @@
 //! A comparison folder: one row (CSV) or object (JSON) per scenario with
-//! its costs and attainment per tier. The format is the README's ("Compare
+//! its costs and attainment per tier. The format is docs/report.md's ("Compare
 //! input"); columns and keys the report does not know are ignored, so a
 //! comparison may carry more.
 //!
@@ -54,7 +54,7 @@ pub fn read_compare_folder(dir: &Path) -> Result<Vec<CompareRow>, FolderError> {
             Code::E1001FileUnreadable,
             dir,
             "the comparison folder has neither compare.json nor compare.csv",
-            "give the folder `sparesla compare --out` wrote, or write compare.csv as the README describes",
+            "give the folder `sparesla compare --out` wrote, or write compare.csv as docs/report.md describes",
         ));
         None
     };
@@ -257,7 +257,7 @@ fn read_json(reader: &mut FolderReader, path: &Path) -> Option<Vec<CompareRow>> 
             Code::E1002Malformed,
             path,
             "expected an array of scenarios, or an object with a `scenarios` array",
-            "write one object per scenario with `scenario` and `total_cost` (see the README)",
+            "write one object per scenario with `scenario` and `total_cost` (see docs/report.md)",
         ));
         return None;
     };

@@ -252,7 +252,7 @@ impl FolderReader {
                     Code::E1001FileUnreadable,
                     path,
                     error.to_string(),
-                    "give the folder the command wrote (see the README for its files)",
+                    "give the folder the command wrote (docs/output-folders.md lists its files)",
                 ));
                 None
             }

@@ -102,7 +102,7 @@ impl Loader {
             Code::E1001FileUnreadable,
             path,
             error.to_string(),
-            "check the scenario folder; see the README for the files a scenario needs",
+            "check the scenario folder; docs/scenario-format.md lists the files a scenario needs",
         ));
     }
 

@@ -192,7 +192,7 @@ pub fn parse_settings(path: &Path, text: &str, diagnostics: &mut Diagnostics) ->
                 Code::E1002Malformed,
                 path,
                 error.message().to_string(),
-                "see the scenario.toml reference in the README for the known keys and their types",
+                "see the scenario.toml reference in docs/scenario-format.md for the known keys and their types",
             );
             if let Some(span) = error.span() {
                 let (line, column) = line_column(text, span.start);

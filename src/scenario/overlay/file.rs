@@ -135,7 +135,7 @@ impl Overlay {
                     Code::E1002Malformed,
                     path,
                     error.message().to_string(),
-                    "see the overlay.toml reference in the README for the known tables, keys and their types",
+                    "see the overlay.toml reference in docs/whatif.md for the known tables, keys and their types",
                 );
                 if let Some(span) = error.span() {
                     let (line, column) = line_column(text, span.start);
