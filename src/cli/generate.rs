@@ -70,7 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Next::sparesla(&[&"validate", &args.dir], "its inventory"),
         Next::sparesla(
             &[&"plan", &args.dir, &"--out", &"plan"],
-            "which depots to open and what to stock",
+            "which depots to open, what to stock, whom to staff",
         ),
     ];
     if args.incidents > 0 {

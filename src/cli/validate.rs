@@ -61,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None,
         &[super::next::Next::sparesla(
             &[&"plan", &args.scenario, &"--out", &"plan"],
-            "which depots to open and what to stock",
+            "which depots to open, what to stock, whom to staff",
         )],
     );
     Ok(ExitCode::SUCCESS)
