@@ -115,9 +115,9 @@ enum Command {
     ///
     /// Plans each scenario or overlay folder (in parallel) and prints total
     /// cost and its parts (engineers among them), positions added, stock,
-    /// depots opened or closed, attainment per
-    /// tier, sites that lost or gained coverage and sites without a
-    /// qualified engineer in reach, with deltas against the first. With
+    /// depots opened or closed, attainment per tier, sites that lost or
+    /// gained coverage and sites without a qualified engineer in reach,
+    /// with deltas against the first. With
     /// --out, writes compare.csv, compare.json and each plan (plans/<name>/).
     /// Temporary changes are planned at their peak all year (--temporary
     /// peak) or averaged over the year (--temporary average).
