@@ -349,11 +349,23 @@ pub fn plan_table(summary: &PlanSummary) -> String {
         tiers.add_row(row);
     }
     out.push_str(&format!("{tiers}\n"));
+    for tier in summary
+        .tiers
+        .iter()
+        .filter(|t| t.attainable < t.target - 1e-9)
+    {
+        out.push_str(&format!(
+            "{}: the {} target cannot be met; the best possible plan attains {}, and this plan aims just below that\n",
+            tier.tier,
+            percent(tier.target),
+            percent(tier.attainable)
+        ));
+    }
     if summary.unreachable_sites.is_empty() {
         out.push_str("every site is in reach of a usable depot\n");
     } else {
         out.push_str(&format!(
-            "{} site(s) no open or candidate depot reaches in time:\n",
+            "{} site(s) no open or candidate depot reaches in time (handling + travel > allowed h):\n",
             summary.unreachable_sites.len()
         ));
         let mut sites = Table::new();
@@ -366,7 +378,7 @@ pub fn plan_table(summary: &PlanSummary) -> String {
             "fastest depot",
             "travel h",
         ]);
-        for site in &summary.unreachable_sites {
+        for site in summary.unreachable_sites.iter().take(UNREACHABLE_ROWS) {
             sites.add_row([
                 site.site.clone(),
                 site.customer.clone(),
@@ -379,9 +391,22 @@ pub fn plan_table(summary: &PlanSummary) -> String {
             ]);
         }
         out.push_str(&format!("{sites}\n"));
+        let more = summary
+            .unreachable_sites
+            .len()
+            .saturating_sub(UNREACHABLE_ROWS);
+        if more > 0 {
+            out.push_str(&format!(
+                "... and {more} more, all in summary.json (`unreachable_sites`)\n"
+            ));
+        }
     }
     out
 }
+
+/// Sites out of reach the terminal lists; a sparse network can leave
+/// hundreds, which belong in the summary file, not on the screen.
+const UNREACHABLE_ROWS: usize = 10;
 
 /// Whether the plan counted engineers (the table then shows them).
 fn counts_people(summary: &PlanSummary) -> bool {
@@ -448,5 +473,65 @@ mod money_tests {
         // printed as 9,223,372,036,854,775,807.
         assert_eq!(format_money(6e20), "600,000,000,000,000,000,000");
         assert_eq!(format_money(f64::INFINITY), "inf");
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::{PlanSummary, UNREACHABLE_ROWS, plan_table};
+
+    /// A summary with `count` sites out of reach, S0 first.
+    fn summary_with_unreachable(count: usize) -> PlanSummary {
+        let sites: Vec<serde_json::Value> = (0..count)
+            .map(|i| {
+                serde_json::json!({
+                    "site": format!("S{i}"), "customer": "C", "tier": "7x24x4",
+                    "allowed_hours": 4.0, "fastest_depot": "D", "fastest_hours": 3.9
+                })
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "scenario": "s", "currency": "CNY", "total_cost": 1.0, "fixed_cost": 1.0,
+            "holding_cost": 0.0, "expected_penalty": 0.0, "emergency_cost": 0.0,
+            "lower_bound": 1.0, "gap": 0.0, "solver": "microlp", "status": "optimal",
+            "stock_units": 0, "stock_value": 0.0, "unreachable_sites": sites,
+            "tiers": [
+                {"tier": "7x24x4", "target": 0.95, "expected_attainment": 0.5213,
+                 "attainable": 0.5258, "demand": 144.9, "expected_breaches": 69.35},
+                {"tier": "5x9-nbd", "target": 0.98, "expected_attainment": 0.9971,
+                 "attainable": 1.0, "demand": 140.0, "expected_breaches": 0.41}
+            ]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_terminal_lists_a_few_sites_out_of_reach_and_points_to_the_rest() {
+        let few = plan_table(&summary_with_unreachable(UNREACHABLE_ROWS));
+        assert!(few.contains(&format!("S{}", UNREACHABLE_ROWS - 1)), "{few}");
+        assert!(!few.contains("more, all in summary.json"), "{few}");
+        // Travel under the allowed hours is out of reach once handling is
+        // added: the heading says so.
+        assert!(few.contains("handling + travel > allowed h"), "{few}");
+        // A target above what any plan attains is named, once.
+        assert_eq!(few.matches("target cannot be met").count(), 1, "{few}");
+        assert!(
+            few.contains(
+                "7x24x4: the 95.00% target cannot be met; the best possible plan attains 52.58%"
+            ),
+            "{few}"
+        );
+
+        let many = plan_table(&summary_with_unreachable(UNREACHABLE_ROWS + 78));
+        assert!(many.contains(&format!("{} site(s)", UNREACHABLE_ROWS + 78)));
+        assert!(
+            many.contains(&format!("S{}", UNREACHABLE_ROWS - 1)),
+            "{many}"
+        );
+        assert!(!many.contains(&format!("S{} ", UNREACHABLE_ROWS)), "{many}");
+        assert!(
+            many.contains("... and 78 more, all in summary.json"),
+            "{many}"
+        );
     }
 }
