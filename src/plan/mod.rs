@@ -214,7 +214,8 @@ pub fn plan(
         }
         let attainable = attainable_demand(&model);
         let target = target_demand(&model, &attainable);
-        let (best, proof, effort) = solve_network(&model, &target, options, started, deadline)?;
+        let (best, proof, effort) =
+            solve_network(&model, &target, None, options, started, deadline)?;
         let parts = Solved {
             best,
             proof,
@@ -227,7 +228,8 @@ pub fn plan(
     if options.staffing == Staffing::Keep {
         let attainable = attainable_demand(&model);
         let target = target_demand(&model, &attainable);
-        let (best, mut proof, effort) = solve_network(&model, &target, options, started, deadline)?;
+        let (best, mut proof, effort) =
+            solve_network(&model, &target, None, options, started, deadline)?;
         // The roster is a given: its cost is in every plan.
         proof.lower_bound += people.people_cost();
         let parts = Solved {
@@ -271,6 +273,7 @@ pub fn plan(
     let (ideal, ideal_proof, _) = solve_network(
         &widest,
         &target,
+        None,
         options,
         started,
         Instant::now() + options.time_limit.mul_f64(IDEAL_NETWORK_SHARE),
@@ -324,22 +327,28 @@ pub fn plan(
             .zip(&reachable)
             .map(|(t, r)| t.min(*r))
             .collect();
-        let (best, proof, effort) =
-            match solve_network(&model, &round_target, options, started, round_deadline) {
-                Ok(found) => found,
-                // Out of time with nothing feasible for the new staffing:
-                // the previous round's plan stands, without its additions.
-                Err(PlanError::NoFeasiblePlan) if previous.is_some() => {
-                    let (solved, kept, added) = previous.take().expect("checked");
-                    model = kept;
-                    people.truncate_added(added);
-                    tracing::warn!(
-                        "staffing round {rounds} found no plan in time; the previous one stands"
-                    );
-                    break (solved.best, solved.proof, solved.effort);
-                }
-                Err(error) => return Err(error),
-            };
+        let (best, proof, effort) = match solve_network(
+            &model,
+            &round_target,
+            Some(&open),
+            options,
+            started,
+            round_deadline,
+        ) {
+            Ok(found) => found,
+            // Out of time with nothing feasible for the new staffing:
+            // the previous round's plan stands, without its additions.
+            Err(PlanError::NoFeasiblePlan) if previous.is_some() => {
+                let (solved, kept, added) = previous.take().expect("checked");
+                model = kept;
+                people.truncate_added(added);
+                tracing::warn!(
+                    "staffing round {rounds} found no plan in time; the previous one stands"
+                );
+                break (solved.best, solved.proof, solved.effort);
+            }
+            Err(error) => return Err(error),
+        };
         if !added || rounds >= STAFFING_ROUNDS || Instant::now() >= deadline {
             break (best, proof, effort);
         }
@@ -607,7 +616,7 @@ fn plan_every_staffing(
         let mut staffed = model.clone();
         people.set_added(scenario, &mut staffed, added.clone())?;
         let people_cost = people.people_cost();
-        let solved = match solve_network(&staffed, target, options, started, deadline) {
+        let solved = match solve_network(&staffed, target, None, options, started, deadline) {
             Ok((best, proof, effort)) => Solved {
                 best,
                 proof,
@@ -909,7 +918,7 @@ pub fn people_bounds_of(
     let fill = match fill_hint {
         FillHint::IdealNetwork => {
             let deadline = started + options.time_limit.mul_f64(IDEAL_NETWORK_SHARE);
-            let (ideal, ..) = solve_network(&widest, target, options, started, deadline)?;
+            let (ideal, ..) = solve_network(&widest, target, None, options, started, deadline)?;
             stock_availability(&widest, &ideal)
         }
         FillHint::Uniform(fill) => widest
@@ -927,9 +936,14 @@ pub fn people_bounds_of(
     })
 }
 
+/// The best network and stock for `target` found by `deadline`, with its
+/// bound. `warm`, an open set known to be good (the previous staffing
+/// round's), is planned first: a run short of time then returns at least
+/// that, not the every-depot-open start.
 fn solve_network(
     model: &PlanModel,
     target: &[f64],
+    warm: Option<&[bool]>,
     options: PlanOptions,
     started: Instant,
     deadline: Instant,
@@ -941,9 +955,17 @@ fn solve_network(
     };
     let candidates = model.candidates();
     let mut search = Search::new(model, &required, deadline);
+    let mut incumbent: Option<Candidate> = None;
+    if let Some(warm) = warm {
+        let open: Vec<bool> = warm
+            .iter()
+            .zip(&model.forced_open)
+            .map(|(w, f)| *w || *f)
+            .collect();
+        keep_better(search.evaluate(&open), &mut incumbent);
+    }
     // The bound first: its minimisers are also good open sets, each
     // evaluated as a plan on the way (and the best kept).
-    let mut incumbent: Option<Candidate> = None;
     let bound_deadline = Instant::now() + limits.time.mul_f64(BOUND_SHARE);
     let lagrangian = bound::lagrangian_bound(
         model,
@@ -1034,7 +1056,11 @@ fn solve_network(
     let (best, exact_bound) = if candidates.len() <= EXACT_EVERY_SET_CANDIDATES {
         search.exhaustive_exact(&candidates, options.backend, limits)
     } else if candidates.len() <= EXHAUSTIVE_CANDIDATES {
-        (search.exhaustive(&candidates), None)
+        // Cut short by the deadline, the sets it reached may all cost more
+        // than the warm start or the bound's minimisers.
+        let mut best = search.exhaustive(&candidates);
+        keep_better(incumbent, &mut best);
+        (best, None)
     } else {
         let stop_below = lower_bound / (1.0 - options.gap).max(1e-9);
         // With the bound to resume, the search gets half the time left: on
@@ -1843,6 +1869,71 @@ mod tests {
         assert!(
             pays > 0 && skipped > 0,
             "{pays} removals pay, {skipped} skipped"
+        );
+    }
+
+    #[test]
+    fn a_network_solve_out_of_time_returns_at_least_its_warm_start() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/china-baseline");
+        let mut scenario = crate::scenario::load(&dir)
+            .expect("bundled scenario")
+            .scenario;
+        scenario.horizon_days = 42;
+        let travel = depot_site_hours(
+            &scenario,
+            &crate::travel::TravelTimes::build(&scenario).expect("travel"),
+        );
+        let model = PlanModel::build(&scenario, &travel).expect("model");
+        let target = target_demand(&model, &attainable_demand(&model));
+        let options = PlanOptions {
+            backend: Backend::default_backend(),
+            time_limit: Duration::from_secs(600),
+            gap: 0.01,
+            staffing: Staffing::PartsOnly,
+        };
+        let started = Instant::now();
+        let far = started + options.time_limit;
+        let (good, ..) = solve_network(&model, &target, None, options, started, far).expect("plan");
+        let required = stock_requirement(&model, &target);
+        let warm_cost = Search::new(&model, &required, far)
+            .evaluate(&good.open)
+            .expect("the good set meets the targets")
+            .cost;
+        // No time at all: without a warm start the solve falls back on the
+        // sets it plans regardless (every depot open, the forced ones).
+        let out_of_time = Instant::now();
+        let (cold, ..) =
+            solve_network(&model, &target, None, options, started, out_of_time).expect("plan");
+        let (warm, ..) = solve_network(
+            &model,
+            &target,
+            Some(&good.open),
+            options,
+            started,
+            out_of_time,
+        )
+        .expect("plan");
+        assert!(
+            warm.cost <= warm_cost + 1e-6,
+            "{} against the warm start's {warm_cost}",
+            warm.cost
+        );
+        assert!(
+            cold.cost > warm_cost * 1.01,
+            "the cold solve ({}) was as good as the warm start ({warm_cost}) anyway",
+            cold.cost
+        );
+        // Checked apart from the search: the stock meets every tier's
+        // requirement, and the cost is the one the plan's parts add up to.
+        let met = stocking::attained(&warm.pools, &warm.stock, model.tier_count());
+        for (met, required) in met.iter().zip(&required) {
+            assert!(*met >= required - 1e-6, "{met} met of {required}");
+        }
+        let cost = candidate_cost(&model, &warm.open, &warm.pools, &warm.unserved, &warm.stock);
+        assert!(
+            (cost - warm.cost).abs() < 1e-6,
+            "{cost} against {}",
+            warm.cost
         );
     }
 
