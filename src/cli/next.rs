@@ -21,6 +21,12 @@ impl Next {
         }
         Next { command, why }
     }
+
+    /// The suggested command line.
+    #[cfg(test)]
+    pub(super) fn command(&self) -> &str {
+        &self.command
+    }
 }
 
 /// A word of a suggested command line.
@@ -29,6 +35,12 @@ pub(super) trait ShellWord {
 }
 
 impl ShellWord for &str {
+    fn shell_word(&self) -> String {
+        quote(self)
+    }
+}
+
+impl ShellWord for String {
     fn shell_word(&self) -> String {
         quote(self)
     }

@@ -147,32 +147,128 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             super::print_stdout(plan_table(&summary).trim_end())?
         }
     }
-    next::print(
-        Some(format!("the plan to {}", args.out.display())),
-        &[
-            Next::sparesla(
-                &[
-                    &"simulate",
-                    &args.scenario,
-                    &"--plan",
-                    &args.out,
-                    &"--runs",
-                    &"200",
-                ],
-                "check the promise by simulation",
-            ),
-            Next::sparesla(
-                &[
-                    &"report",
-                    &args.scenario,
-                    &"--plan",
-                    &args.out,
-                    &"--out",
-                    &"report.html",
-                ],
-                "the plan on one page",
-            ),
-        ],
-    );
+    let mut steps = Vec::new();
+    if plan.status == plan::PlanStatus::TimeLimit {
+        steps.push(more_time(&args, options.time_limit));
+    }
+    steps.extend([
+        Next::sparesla(
+            &[
+                &"simulate",
+                &args.scenario,
+                &"--plan",
+                &args.out,
+                &"--runs",
+                &"200",
+            ],
+            "check the promise by simulation",
+        ),
+        Next::sparesla(
+            &[
+                &"report",
+                &args.scenario,
+                &"--plan",
+                &args.out,
+                &"--out",
+                &"report.html",
+            ],
+            "the plan on one page",
+        ),
+    ]);
+    next::print(Some(format!("the plan to {}", args.out.display())), &steps);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The same `plan` command with twice the time: a run its time limit
+/// stopped may find a cheaper plan and a tighter bound with more. The
+/// flags that shape the plan are kept, so the line pastes as it is.
+fn more_time(args: &Args, time_limit: std::time::Duration) -> Next {
+    let doubled = format!(
+        "{}s",
+        (time_limit.as_secs_f64() * 2.0).ceil().max(1.0) as u64
+    );
+    let mut words: Vec<Box<dyn next::ShellWord>> = vec![
+        Box::new("plan"),
+        Box::new(args.scenario.clone()),
+        Box::new("--out"),
+        Box::new(args.out.clone()),
+        Box::new("--time-limit"),
+        Box::new(doubled),
+    ];
+    if let Some(solver) = args.solver {
+        words.push(Box::new("--solver"));
+        words.push(Box::new(solver.name()));
+    }
+    if let Some(gap) = args.gap {
+        words.push(Box::new("--gap"));
+        words.push(Box::new(gap.to_string()));
+    }
+    if args.temporary != TemporaryView::Average {
+        words.push(Box::new("--temporary"));
+        words.push(Box::new(value_name(&args.temporary)));
+    }
+    if let Some(staffing) = args.staffing {
+        words.push(Box::new("--staffing"));
+        words.push(Box::new(value_name(&staffing)));
+    }
+    let words: Vec<&dyn next::ShellWord> = words.iter().map(|w| w.as_ref()).collect();
+    Next::sparesla(
+        &words,
+        "stopped at its time limit: more time may plan cheaper",
+    )
+}
+
+/// A flag value as the command line spells it.
+fn value_name(value: &impl clap::ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn suggestion(words: &[&str], time_limit: u64) -> String {
+        let parsed = Command::try_parse_from(std::iter::once("plan").chain(words.iter().copied()))
+            .expect("valid plan flags");
+        more_time(&parsed.args, std::time::Duration::from_secs(time_limit))
+            .command()
+            .to_string()
+    }
+
+    #[test]
+    fn a_plan_stopped_by_its_time_limit_suggests_itself_with_twice_the_time() {
+        assert_eq!(
+            suggestion(&["scen", "--out", "p", "--time-limit", "5s"], 5),
+            "sparesla plan scen --out p --time-limit 10s"
+        );
+        // The flags that shape the plan stay; the output format does not.
+        assert_eq!(
+            suggestion(
+                &[
+                    "my scen",
+                    "--out",
+                    "p",
+                    "--gap",
+                    "0.02",
+                    "--temporary",
+                    "peak",
+                    "--staffing",
+                    "parts-only",
+                    "--format",
+                    "json",
+                ],
+                60,
+            ),
+            "sparesla plan 'my scen' --out p --time-limit 120s --gap 0.02 --temporary peak --staffing parts-only"
+        );
+    }
 }
