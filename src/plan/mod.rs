@@ -1797,13 +1797,9 @@ mod tests {
         }
     }
 
-    /// The quick trial never skips a removal the full trial would keep.
-    /// On the bundled scenario (over six weeks, which keeps the cover
-    /// counts quick), every third depot gets an on-call position with every
-    /// skill, and two of them a second: some of them pay their way and some
-    /// do not.
-    #[test]
-    fn the_quick_trial_passes_every_removal_that_pays() {
+    /// The bundled scenario over six weeks (which keeps cover counts quick)
+    /// and its depot-to-site hours.
+    fn bundled_over_six_weeks() -> (Scenario, TravelHours) {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/china-baseline");
         let mut scenario = crate::scenario::load(&dir)
             .expect("bundled scenario")
@@ -1813,6 +1809,17 @@ mod tests {
             &scenario,
             &crate::travel::TravelTimes::build(&scenario).expect("travel"),
         );
+        (scenario, travel)
+    }
+
+    /// The quick trial never skips a removal the full trial would keep.
+    /// On the bundled scenario (over six weeks, which keeps the cover
+    /// counts quick), every third depot gets an on-call position with every
+    /// skill, and two of them a second: some of them pay their way and some
+    /// do not.
+    #[test]
+    fn the_quick_trial_passes_every_removal_that_pays() {
+        let (scenario, travel) = bundled_over_six_weeks();
         let mut model = PlanModel::build(&scenario, &travel).expect("model");
         let start = scenario.start_date.expect("start date");
         let mut people =
@@ -1874,15 +1881,7 @@ mod tests {
 
     #[test]
     fn a_network_solve_out_of_time_returns_at_least_its_warm_start() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/china-baseline");
-        let mut scenario = crate::scenario::load(&dir)
-            .expect("bundled scenario")
-            .scenario;
-        scenario.horizon_days = 42;
-        let travel = depot_site_hours(
-            &scenario,
-            &crate::travel::TravelTimes::build(&scenario).expect("travel"),
-        );
+        let (scenario, travel) = bundled_over_six_weeks();
         let model = PlanModel::build(&scenario, &travel).expect("model");
         let target = target_demand(&model, &attainable_demand(&model));
         let options = PlanOptions {
