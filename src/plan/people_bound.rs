@@ -550,6 +550,15 @@ impl Covering {
         };
         let solution = match milp::solve(&lp, backend, limits) {
             Ok(solution) => solution,
+            // Out of time is what the run's status says, not a solver
+            // hiccup: logged quietly (a short run would print it per call).
+            Err(error) if Instant::now() >= deadline => {
+                tracing::debug!(
+                    "the covering's dual LP ran out of time ({error}); its subgradient \
+                     ascent stands in"
+                );
+                return None;
+            }
             Err(error) => {
                 tracing::warn!(
                     "the covering's dual LP gave no solution ({error}); its subgradient \
