@@ -187,31 +187,30 @@ fn more_time(args: &Args, time_limit: std::time::Duration) -> Next {
         "{}s",
         (time_limit.as_secs_f64() * 2.0).ceil().max(1.0) as u64
     );
-    let mut words: Vec<Box<dyn next::ShellWord>> = vec![
-        Box::new("plan"),
-        Box::new(args.scenario.clone()),
-        Box::new("--out"),
-        Box::new(args.out.clone()),
-        Box::new("--time-limit"),
-        Box::new(doubled),
+    let solver = args.solver.map(|solver| solver.name());
+    let gap = args.gap.map(|gap| gap.to_string());
+    let temporary = (args.temporary != TemporaryView::Average).then(|| value_name(&args.temporary));
+    let staffing = args.staffing.map(|staffing| value_name(&staffing));
+    let mut words: Vec<&dyn next::ShellWord> = vec![
+        &"plan",
+        &args.scenario,
+        &"--out",
+        &args.out,
+        &"--time-limit",
+        &doubled,
     ];
-    if let Some(solver) = args.solver {
-        words.push(Box::new("--solver"));
-        words.push(Box::new(solver.name()));
+    if let Some(solver) = &solver {
+        words.extend([&"--solver" as &dyn next::ShellWord, solver]);
     }
-    if let Some(gap) = args.gap {
-        words.push(Box::new("--gap"));
-        words.push(Box::new(gap.to_string()));
+    if let Some(gap) = &gap {
+        words.extend([&"--gap" as &dyn next::ShellWord, gap]);
     }
-    if args.temporary != TemporaryView::Average {
-        words.push(Box::new("--temporary"));
-        words.push(Box::new(value_name(&args.temporary)));
+    if let Some(temporary) = &temporary {
+        words.extend([&"--temporary" as &dyn next::ShellWord, temporary]);
     }
-    if let Some(staffing) = args.staffing {
-        words.push(Box::new("--staffing"));
-        words.push(Box::new(value_name(&staffing)));
+    if let Some(staffing) = &staffing {
+        words.extend([&"--staffing" as &dyn next::ShellWord, staffing]);
     }
-    let words: Vec<&dyn next::ShellWord> = words.iter().map(|w| w.as_ref()).collect();
     Next::sparesla(
         &words,
         "stopped at its time limit: more time may plan cheaper",
