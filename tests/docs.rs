@@ -1,7 +1,8 @@
 //! The documentation against the code: the diagnostic-code table lists exactly
 //! the codes of `diagnostic::Code`, every shell block pastes and runs in a
 //! clone (no usage syntax, no paths outside the repository, one way of
-//! invoking the binary, flags the commands know), and every relative link
+//! invoking the binary, flags the commands know), every `console` block shows
+//! what the binary prints, and every relative link
 //! points at a file that exists.
 
 mod common;
@@ -484,6 +485,69 @@ fn run_binary(args: &[&str]) -> (bool, String) {
     )
 }
 
+/// A `console` block's sessions: each `$ sparesla ...` line with the output
+/// lines shown under it.
+fn console_sessions(block: &Block) -> Vec<(String, Vec<String>)> {
+    let mut sessions: Vec<(String, Vec<String>)> = Vec::new();
+    for line in &block.lines {
+        match line.strip_prefix("$ ") {
+            Some(command) => sessions.push((command.to_string(), Vec::new())),
+            None => {
+                let (_, output) = sessions
+                    .last_mut()
+                    .expect("a console block starts with a `$ ` line");
+                output.push(line.trim_end().to_string());
+            }
+        }
+    }
+    sessions
+}
+
+/// Runs a documented command line (pipes included) in a POSIX shell at the
+/// project root, `sparesla` being the binary under test: its success and stdout.
+fn run_in_shell(command: &str) -> (bool, String) {
+    let binary = env!("CARGO_BIN_EXE_sparesla");
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!("sparesla() {{ '{binary}' \"$@\"; }}; {command}"))
+        .current_dir(common::root())
+        .output()
+        .expect("sh runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn console_blocks_show_what_the_binary_prints() {
+    let mut checked = 0;
+    for path in markdown_files() {
+        for block in code_blocks(&read(&path))
+            .iter()
+            .filter(|b| b.info == "console")
+        {
+            for (command, on_the_page) in console_sessions(block) {
+                let place = format!("{}:{}", shown(&path), block.line);
+                assert!(
+                    command.starts_with("sparesla "),
+                    "{place}: a console block runs the binary"
+                );
+                let (ok, stdout) = run_in_shell(&command);
+                assert!(ok, "{place}: `{command}` failed");
+                let printed: Vec<String> =
+                    stdout.lines().map(|l| l.trim_end().to_string()).collect();
+                assert_eq!(
+                    printed, on_the_page,
+                    "{place}: `{command}` prints other lines than the page shows"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 5, "only {checked} console commands found");
+}
+
 #[test]
 fn completion_scripts_know_the_commands_and_their_flags() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
@@ -519,6 +583,28 @@ fn completions_and_man_stay_out_of_the_command_list() {
         !help.contains("completions") && !help.contains("\n  man "),
         "{help}"
     );
+}
+
+#[test]
+fn the_readme_command_table_has_a_row_for_every_command() {
+    let (ok, help) = run_binary(&["--help"]);
+    assert!(ok);
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|command| *command != "help")
+        .collect();
+    assert!(commands.len() >= 10, "{help}");
+    let readme = read(&common::root().join("README.md"));
+    for command in commands {
+        assert!(
+            readme.contains(&format!("\n| `{command} ")),
+            "README.md's command table has no row for `{command}`"
+        );
+    }
 }
 
 /// Which top-level modules each top-level module of `src/` names through a

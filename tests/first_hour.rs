@@ -88,6 +88,31 @@ fn plan_says_where_it_wrote_and_its_suggestions_run() {
 }
 
 #[test]
+fn a_kept_simulation_is_suggested_for_the_report_and_that_runs() {
+    let work = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::fixtures().join("tiny"), &work.path().join("s"));
+    let run = sparesla_in(work.path(), &["plan", "s", "--out", "plan"]);
+    assert!(run.status.success(), "{}", text(&run).1);
+    let run = sparesla_in(
+        work.path(),
+        &[
+            "simulate", "s", "--plan", "plan", "--runs", "5", "--out", "sim",
+        ],
+    );
+    let (_, stderr) = text(&run);
+    assert!(run.status.success(), "{stderr}");
+    let next = suggestions(&stderr);
+    assert_eq!(
+        next,
+        ["sparesla report s --plan plan --simulate sim --out report.html"],
+        "{stderr}"
+    );
+    let run = run_suggestion(work.path(), &next[0]);
+    assert!(run.status.success(), "{}", text(&run).1);
+    assert!(work.path().join("report.html").is_file());
+}
+
+#[test]
 fn generate_and_validate_suggest_commands_that_run() {
     let work = tempfile::tempdir().unwrap();
     let run = sparesla_in(work.path(), GENERATE_A_DAY);

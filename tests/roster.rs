@@ -469,6 +469,17 @@ fn simulate_uses_the_plan_folder_s_roster_and_an_explicit_one_first() {
         next.contains(&format!("--roster {}", engineers.display())),
         "{stderr}"
     );
+
+    // Without roster.csv the scenario's engineers are dispatched, and the
+    // line says so.
+    std::fs::remove_file(&roster_path).unwrap();
+    let (code, from_scenario, stderr) = simulate(copy.path(), &plan_dir, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("roster: the scenario's engineers.csv (3 engineers;"),
+        "{stderr}"
+    );
+    assert_eq!(from_scenario, Some(with_engineers));
 }
 
 #[test]

@@ -164,7 +164,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "report of {} written to {} ({} KB)",
         scenario.name,
         args.out.display(),
-        page.len().div_ceil(1024)
+        // Kilobytes of 1,000 bytes, as the docs give file sizes.
+        (page.len() + 500) / 1000
     ))?;
     eprintln!(
         "next: open {} in a browser (one file; it makes no network request)",

@@ -90,6 +90,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             path.display(),
             scenario.engineers.len()
         );
+    } else {
+        eprintln!(
+            "roster: the scenario's engineers.csv ({} engineers; {} has no {ROSTER_FILE})",
+            scenario.engineers.len(),
+            args.plan.display()
+        );
     }
     if let Some(start) = scenario.start_date {
         let end = start + chrono::Days::new(u64::from(args.days));
@@ -143,17 +149,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .out
         .as_ref()
         .map(|out| format!("the simulation to {}", out.display()));
-    let mut steps = vec![Next::sparesla(
-        &[
-            &"report",
-            &args.scenario,
-            &"--plan",
-            &args.plan,
-            &"--out",
-            &"report.html",
-        ],
-        "the plan on one page",
-    )];
+    let mut report_words: Vec<&dyn next::ShellWord> =
+        vec![&"report", &args.scenario, &"--plan", &args.plan];
+    // A kept simulation goes on the page, beside the plan's promise.
+    if let Some(out) = &args.out {
+        report_words.extend([&"--simulate" as &dyn next::ShellWord, out]);
+    }
+    report_words.extend([&"--out" as &dyn next::ShellWord, &"report.html"]);
+    let on_the_page = if args.out.is_some() {
+        "the plan and its simulation on one page"
+    } else {
+        "the plan on one page"
+    };
+    let mut steps = vec![Next::sparesla(&report_words, on_the_page)];
     if args.out.is_none() {
         let mut again: Vec<&dyn next::ShellWord> =
             vec![&"simulate", &args.scenario, &"--plan", &args.plan];

@@ -187,10 +187,12 @@ pub fn compare_table(rows: &[CompareRow]) -> String {
         line("  breaches, event, topped up".into(), &|_, r| {
             event_cell(r, |e| format!("{:.4}", e.breaches_topped_up))
         });
-        line("  of which out of reach".into(), &|_, r| {
+        line("  of which at sites out of reach".into(), &|_, r| {
             event_cell(r, |e| format!("{:.4}", e.breaches_out_of_reach))
         });
-        line("event sites out of reach".into(), &|_, r| {
+        // Sites reached today that the event's tiers put out of reach; the
+        // line above also counts sites no depot reaches on any day.
+        line("sites out of reach only in the event".into(), &|_, r| {
             event_cell(r, |e| list(&e.uncovered_sites))
         });
     }

@@ -182,7 +182,7 @@ fn refuse_working_folder(dir: &Path) -> io::Result<()> {
     if dir.file_name().is_none() || (target.is_some() && target == here) {
         return Err(io::Error::other(format!(
             "{} is the current folder (or names no folder); the output folder is replaced as a \
-             whole, so give it a name of its own, e.g. --out plan",
+             whole, so name a new folder of its own, e.g. plan-out",
             dir.display()
         )));
     }
