@@ -139,6 +139,50 @@ fn generate_and_validate_suggest_commands_that_run() {
 }
 
 #[test]
+fn dispatch_from_a_plan_s_stock_suggests_a_re_dispatch_that_runs() {
+    let work = tempfile::tempdir().unwrap();
+    let run = sparesla_in(work.path(), GENERATE_A_DAY);
+    assert!(run.status.success());
+    // Only the plan's stock holds parts: a re-dispatch that dropped
+    // --stock could not keep the pinned jobs.
+    std::fs::remove_file(work.path().join("g/stock.csv")).unwrap();
+    let run = sparesla_in(work.path(), &["plan", "g", "--out", "plan"]);
+    assert!(run.status.success(), "{}", text(&run).1);
+    let run = sparesla_in(
+        work.path(),
+        &[
+            "dispatch",
+            "g",
+            "--incidents",
+            "g/incidents.csv",
+            "--stock",
+            "plan/stock.csv",
+            "--out",
+            "d",
+            "--time-limit",
+            "1s",
+        ],
+    );
+    let (_, stderr) = text(&run);
+    assert!(run.status.success(), "{stderr}");
+    let next = suggestions(&stderr);
+    assert_eq!(next.len(), 2, "{stderr}");
+    assert!(
+        next[0].contains("--stock plan/stock.csv") && next[0].contains("--pin d/dispatch.csv"),
+        "{next:?}"
+    );
+    for command in &next {
+        let command = if command.starts_with("sparesla dispatch") {
+            format!("{command} --time-limit 1s")
+        } else {
+            command.clone()
+        };
+        let run = run_suggestion(work.path(), &command);
+        assert!(run.status.success(), "{command}: {}", text(&run).1);
+    }
+}
+
+#[test]
 fn dispatch_without_stock_says_how_to_give_it_some() {
     let work = tempfile::tempdir().unwrap();
     let run = sparesla_in(work.path(), GENERATE_A_DAY);

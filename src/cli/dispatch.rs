@@ -140,9 +140,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dispatch_csv = args.out.join("dispatch.csv");
     let mut redispatch: Vec<&dyn next::ShellWord> =
         vec![&"dispatch", &args.scenario, &"--incidents", &args.incidents];
-    // The pinned jobs name the roster's engineers: the next run needs it too.
-    if let Some(roster) = &args.roster {
-        redispatch.extend([&"--roster" as &dyn next::ShellWord, roster]);
+    // The pinned jobs name the roster's engineers and take their parts from
+    // this stock, with engineers out as given: the next run needs them too.
+    let carried: [(&dyn next::ShellWord, &Option<PathBuf>); 3] = [
+        (&"--stock", &args.stock),
+        (&"--roster", &args.roster),
+        (&"--engineer-state", &args.engineer_state),
+    ];
+    for (flag, file) in carried {
+        if let Some(file) = file {
+            redispatch.extend([flag, file as &dyn next::ShellWord]);
+        }
     }
     let days = args.days.to_string();
     let days = days.as_str();
