@@ -131,7 +131,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .trim_end(),
         )?,
         ResultFormat::Table | ResultFormat::Csv => {
-            super::print_stdout(dispatch_table(&summary).trim_end())?
+            super::print_stdout(dispatch_table(&summary, &scenario.dispatch).trim_end())?
         }
     }
     if let Some(note) = time_limit_note(result.iterations, args.iterations, &args.time_limit) {

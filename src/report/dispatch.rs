@@ -9,7 +9,7 @@ use super::schema::dispatch::{
 use super::schema::{csv_text, json_text};
 use crate::calendar::{Seconds, format_instant};
 use crate::dispatch::{Dispatch, Status};
-use crate::scenario::Scenario;
+use crate::scenario::{DispatchSettings, Scenario};
 use std::io;
 use std::path::Path;
 
@@ -173,11 +173,24 @@ fn route_lines(scenario: &Scenario, dispatch: &Dispatch) -> Vec<RouteLine> {
     lines
 }
 
+/// What the objective's third term counts under `[dispatch.objective]`:
+/// travel minutes by default, else the weighted sum it is.
+fn third_term(settings: &DispatchSettings) -> String {
+    if settings.travel_weight == 1.0 && settings.paid_time_weight == 0.0 {
+        "travel minutes".into()
+    } else {
+        format!(
+            "cost (travel minutes x {} + paid minutes x {})",
+            settings.travel_weight, settings.paid_time_weight
+        )
+    }
+}
+
 /// The terminal table: totals, then every late or unassigned incident with its reason.
-pub fn dispatch_table(summary: &DispatchSummary) -> String {
+pub fn dispatch_table(summary: &DispatchSummary, settings: &DispatchSettings) -> String {
     let mut out = format!(
         "{} incidents: {} on time, {} late, {} unassigned\n\
-         objective: {:.1} weighted breaches, {:.0} minutes late, {:.0} travel minutes \
+         objective: {:.1} weighted breaches, {:.0} minutes late, {:.0} {} \
          (construction {:.1} / {:.0} / {:.0}); {} LNS iterations in {:.1} s\n",
         summary.incidents,
         summary.on_time,
@@ -186,6 +199,7 @@ pub fn dispatch_table(summary: &DispatchSummary) -> String {
         summary.cost.breaches,
         summary.cost.late_minutes,
         summary.cost.travel_minutes,
+        third_term(settings),
         summary.construction_cost.breaches,
         summary.construction_cost.late_minutes,
         summary.construction_cost.travel_minutes,
@@ -256,4 +270,23 @@ pub fn dispatch_table(summary: &DispatchSummary) -> String {
     }
     out.push_str(&format!("{table}\n"));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_third_term_is_named_by_what_it_counts() {
+        let default = DispatchSettings::default();
+        assert_eq!(third_term(&default), "travel minutes");
+        let priced = DispatchSettings {
+            paid_time_weight: 0.5,
+            ..default
+        };
+        assert_eq!(
+            third_term(&priced),
+            "cost (travel minutes x 1 + paid minutes x 0.5)"
+        );
+    }
 }
