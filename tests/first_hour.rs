@@ -63,6 +63,43 @@ fn run_suggestion(dir: &Path, command: &str) -> Output {
         .expect("run sh")
 }
 
+/// Runs a suggestion as [`run_suggestion`] does, a dispatch with a 1 s
+/// limit (the test checks that it runs, not what it finds); the command run.
+fn run_suggestion_briefly(dir: &Path, command: &str) -> (String, Output) {
+    let command = if command.starts_with("sparesla dispatch") {
+        format!("{command} --time-limit 1s")
+    } else {
+        command.to_string()
+    };
+    let run = run_suggestion(dir, &command);
+    (command, run)
+}
+
+/// A folder holding [`GENERATE_A_DAY`]'s scenario `g` without its stock.csv.
+fn a_day_without_stock() -> tempfile::TempDir {
+    let work = tempfile::tempdir().unwrap();
+    let run = sparesla_in(work.path(), GENERATE_A_DAY);
+    assert!(run.status.success(), "{}", text(&run).1);
+    std::fs::remove_file(work.path().join("g/stock.csv")).unwrap();
+    work
+}
+
+/// `dispatch` of scenario `g`'s day into `d` within 1 s, with `extra` flags.
+fn dispatch_the_day(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "dispatch",
+        "g",
+        "--incidents",
+        "g/incidents.csv",
+        "--out",
+        "d",
+        "--time-limit",
+        "1s",
+    ];
+    args.extend_from_slice(extra);
+    sparesla_in(dir, &args)
+}
+
 #[test]
 fn plan_says_where_it_wrote_and_its_suggestions_run() {
     let work = tempfile::tempdir().unwrap();
@@ -122,12 +159,7 @@ fn generate_and_validate_suggest_commands_that_run() {
     let next = suggestions(&stderr);
     assert_eq!(next.len(), 3, "{stderr}");
     for command in &next {
-        let command = if command.starts_with("sparesla dispatch") {
-            format!("{command} --time-limit 1s")
-        } else {
-            command.clone()
-        };
-        let run = run_suggestion(work.path(), &command);
+        let (command, run) = run_suggestion_briefly(work.path(), command);
         let (_, stderr) = text(&run);
         assert!(run.status.success(), "{command}: {stderr}");
         if command.starts_with("sparesla validate") {
@@ -140,29 +172,12 @@ fn generate_and_validate_suggest_commands_that_run() {
 
 #[test]
 fn dispatch_from_a_plan_s_stock_suggests_a_re_dispatch_that_runs() {
-    let work = tempfile::tempdir().unwrap();
-    let run = sparesla_in(work.path(), GENERATE_A_DAY);
-    assert!(run.status.success());
     // Only the plan's stock holds parts: a re-dispatch that dropped
     // --stock could not keep the pinned jobs.
-    std::fs::remove_file(work.path().join("g/stock.csv")).unwrap();
+    let work = a_day_without_stock();
     let run = sparesla_in(work.path(), &["plan", "g", "--out", "plan"]);
     assert!(run.status.success(), "{}", text(&run).1);
-    let run = sparesla_in(
-        work.path(),
-        &[
-            "dispatch",
-            "g",
-            "--incidents",
-            "g/incidents.csv",
-            "--stock",
-            "plan/stock.csv",
-            "--out",
-            "d",
-            "--time-limit",
-            "1s",
-        ],
-    );
+    let run = dispatch_the_day(work.path(), &["--stock", "plan/stock.csv"]);
     let (_, stderr) = text(&run);
     assert!(run.status.success(), "{stderr}");
     let next = suggestions(&stderr);
@@ -172,35 +187,15 @@ fn dispatch_from_a_plan_s_stock_suggests_a_re_dispatch_that_runs() {
         "{next:?}"
     );
     for command in &next {
-        let command = if command.starts_with("sparesla dispatch") {
-            format!("{command} --time-limit 1s")
-        } else {
-            command.clone()
-        };
-        let run = run_suggestion(work.path(), &command);
+        let (command, run) = run_suggestion_briefly(work.path(), command);
         assert!(run.status.success(), "{command}: {}", text(&run).1);
     }
 }
 
 #[test]
 fn dispatch_without_stock_says_how_to_give_it_some() {
-    let work = tempfile::tempdir().unwrap();
-    let run = sparesla_in(work.path(), GENERATE_A_DAY);
-    assert!(run.status.success());
-    std::fs::remove_file(work.path().join("g/stock.csv")).unwrap();
-    let run = sparesla_in(
-        work.path(),
-        &[
-            "dispatch",
-            "g",
-            "--incidents",
-            "g/incidents.csv",
-            "--out",
-            "d",
-            "--time-limit",
-            "1s",
-        ],
-    );
+    let work = a_day_without_stock();
+    let run = dispatch_the_day(work.path(), &[]);
     let (_, stderr) = text(&run);
     assert!(run.status.success(), "{stderr}");
     assert!(
