@@ -46,6 +46,18 @@ fn instances(dir: &Path, filter: &str) -> Vec<PathBuf> {
     files
 }
 
+/// Why [`instances`] found none: the folder holds none, or none matches the filter.
+fn no_instances(dir: &Path, filter: &str) -> String {
+    if filter.is_empty() || instances(dir, "").is_empty() {
+        format!("no instances under {}", dir.display())
+    } else {
+        format!(
+            "no instance under {} matches SPARESLA_BENCH_FILTER={filter}",
+            dir.display()
+        )
+    }
+}
+
 fn options(seconds: f64, seed: u64) -> SearchOptions {
     SearchOptions {
         time_limit: Duration::from_secs_f64(seconds),
@@ -69,7 +81,7 @@ fn main() {
 fn run_solomon(dir: &Path, seconds: f64, seed: u64, filter: &str) {
     let files = instances(dir, filter);
     if files.is_empty() {
-        println!("\nSolomon: no instances under {} (skipped)", dir.display());
+        println!("\nSolomon: {} (skipped)", no_instances(dir, filter));
         return;
     }
     let bks: serde_json::Value = std::fs::read_to_string(dir.join("BKS.json"))
@@ -140,7 +152,7 @@ fn run_solomon(dir: &Path, seconds: f64, seed: u64, filter: &str) {
 fn run_trsp(dir: &Path, seconds: f64, seed: u64, filter: &str) {
     let files = instances(dir, filter);
     if files.is_empty() {
-        println!("\nTRSP: no instances under {} (skipped)", dir.display());
+        println!("\nTRSP: {} (skipped)", no_instances(dir, filter));
         return;
     }
     let published = published_working_times(&dir.join("pillac-class1.sol"));
