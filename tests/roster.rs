@@ -215,6 +215,39 @@ fn a_roster_calendar_must_cover_the_planning_horizon() {
 }
 
 #[test]
+fn engineers_on_one_short_calendar_are_one_error_at_the_first() {
+    let copy = ScenarioCopy::fixture("tiny");
+    std::fs::create_dir(copy.path().join("calendars")).unwrap();
+    copy.write(
+        "calendars/OLD.csv",
+        "date,kind,name\n2025-01-01,holiday,New Year\n",
+    );
+    let s = scenario::load(copy.path()).unwrap().scenario;
+    let path = copy.path().join("roster.csv");
+    std::fs::write(
+        &path,
+        "id,name,base,skills,shift,calendar,days\n\
+         R0,Zero,CW,net,24x7,none,mon-sun\n\
+         R1,One,CW,net,08:00-18:00,OLD,mon-fri\n\
+         R2,Two,CW,net,08:00-18:00,OLD,mon-fri\n",
+    )
+    .unwrap();
+    let error = scenario::load_roster(&s, &path).unwrap_err();
+    let found: Vec<_> = error
+        .diagnostics
+        .errors()
+        .map(|d| (d.code.as_str(), d.line, d.message.clone()))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (code, line, message) = &found[0];
+    assert_eq!((*code, *line), ("E1040", Some(3)));
+    assert!(
+        message.starts_with("engineers `R1`, `R2` work by calendar OLD"),
+        "{message}"
+    );
+}
+
+#[test]
 fn the_writer_refuses_what_would_not_read_back() {
     let s = tiny();
     let mut twice = s.engineers.clone();

@@ -51,6 +51,21 @@ fn action(calendar: &HolidayCalendar, missing: &str) -> String {
     )
 }
 
+/// `engineer `E1`` for one; `engineers `E1`, `E2`, `E3` and 5 more (8 in all)` for several.
+fn who(what: &str, ids: &[&str]) -> String {
+    const SHOWN: usize = 3;
+    let named: Vec<String> = ids.iter().take(SHOWN).map(|id| format!("`{id}`")).collect();
+    match ids.len() {
+        1 => format!("{what} {}", named[0]),
+        n if n <= SHOWN => format!("{what}s {}", named.join(", ")),
+        n => format!(
+            "{what}s {} and {} more ({n} in all)",
+            named.join(", "),
+            n - SHOWN
+        ),
+    }
+}
+
 /// The years from `first` to the day before `end`.
 pub fn years_of(first: NaiveDate, end: NaiveDate) -> RangeInclusive<i32> {
     let last = end.pred_opt().unwrap_or(end).max(first);
@@ -73,33 +88,46 @@ pub fn check_horizon(
     let end = start + chrono::Days::new(u64::from(horizon_days));
     let years = years_of(start, end);
     let period = format!("the planning horizon ({horizon_days} days from start_date {start})");
-    let mut report = |table: Option<&Table>, what: &str, id: &str, calendar: &HolidayCalendar| {
-        let missing = missing_years(calendar, years.clone());
-        let Some(table) = table.filter(|_| !missing.is_empty()) else {
-            return;
-        };
-        let missing = describe(&missing);
-        let mut diagnostic = Diagnostic::file(
+    // Rows sharing a calendar are one problem with one remedy: reported
+    // once, at the first row, naming the others (a roster of 80 on a
+    // calendar that ends would otherwise print the same error 80 times).
+    let mut report =
+        |table: Option<&Table>, what: &str, ids: &[&str], calendar: &HolidayCalendar| {
+            let missing = missing_years(calendar, years.clone());
+            let (Some(table), Some(first)) = (table.filter(|_| !missing.is_empty()), ids.first())
+            else {
+                return;
+            };
+            let missing = describe(&missing);
+            let mut diagnostic = Diagnostic::file(
             Code::E1040CalendarYearNotCovered,
             table.path(),
             format!(
-                "{what} `{id}` works by calendar {calendar}, which has no data for {missing}, a year of {period}"
+                "{} {} by calendar {calendar}, which has no data for {missing}, a year of {period}",
+                who(what, ids),
+                if ids.len() == 1 { "works" } else { "work" }
             ),
             action(calendar, &missing),
         )
         .in_column("calendar");
-        if let Some(line) = table.line_of("id", id) {
-            diagnostic = diagnostic.at(line, table.column_number("calendar"));
-        }
-        diagnostics.push(diagnostic);
-    };
+            if let Some(line) = table.line_of("id", first) {
+                diagnostic = diagnostic.at(line, table.column_number("calendar"));
+            }
+            diagnostics.push(diagnostic);
+        };
+    let mut by_calendar: Vec<(&HolidayCalendar, Vec<&str>)> = Vec::new();
     for engineer in engineers {
-        report(
-            engineer_table,
-            "engineer",
-            &engineer.id,
-            &engineer.shift.calendar,
-        );
+        let calendar = &engineer.shift.calendar;
+        match by_calendar
+            .iter_mut()
+            .find(|(c, _)| c.name() == calendar.name())
+        {
+            Some((_, ids)) => ids.push(&engineer.id),
+            None => by_calendar.push((calendar, vec![&engineer.id])),
+        }
+    }
+    for (calendar, ids) in &by_calendar {
+        report(engineer_table, "engineer", ids, calendar);
     }
     let mut in_use = vec![false; tiers.len()];
     for site in sites {
@@ -109,7 +137,7 @@ pub fn check_horizon(
     }
     for (tier, _) in tiers.iter().zip(&in_use).filter(|(_, used)| **used) {
         if let Some(calendar) = tier_calendar(tier) {
-            report(tier_table, "tier", &tier.id, calendar);
+            report(tier_table, "tier", &[&tier.id], calendar);
         }
     }
 }
@@ -348,5 +376,15 @@ mod tests {
         assert_eq!(years_of(date(2026, 6, 1), date(2027, 6, 1)), 2026..=2027);
         assert_eq!(describe(&[2027, 2028]), "2027-2028");
         assert_eq!(describe(&[2027]), "2027");
+    }
+
+    #[test]
+    fn rows_sharing_a_calendar_are_named_three_at_most() {
+        assert_eq!(who("tier", &["4h"]), "tier `4h`");
+        assert_eq!(who("engineer", &["E1", "E2"]), "engineers `E1`, `E2`");
+        assert_eq!(
+            who("engineer", &["E1", "E2", "E3", "E4", "E5"]),
+            "engineers `E1`, `E2`, `E3` and 2 more (5 in all)"
+        );
     }
 }
