@@ -66,6 +66,36 @@ fn who(what: &str, ids: &[&str]) -> String {
     }
 }
 
+/// Rows of one table that work by one calendar.
+struct CalendarUsers<'a> {
+    table: &'a Table,
+    /// `engineer` or `tier`.
+    what: &'a str,
+    ids: &'a [&'a str],
+}
+
+impl CalendarUsers<'_> {
+    /// E1040 at the first row's `calendar` cell: `missing` years of `period`.
+    fn not_covered(&self, calendar: &HolidayCalendar, missing: &str, period: &str) -> Diagnostic {
+        let verb = if self.ids.len() == 1 { "works" } else { "work" };
+        let mut diagnostic = Diagnostic::file(
+            Code::E1040CalendarYearNotCovered,
+            self.table.path(),
+            format!(
+                "{} {verb} by calendar {calendar}, which has no data for {missing}, a year of {period}",
+                who(self.what, self.ids)
+            ),
+            action(calendar, missing),
+        )
+        .in_column("calendar");
+        let first_line = self.ids.first().and_then(|id| self.table.line_of("id", id));
+        if let Some(line) = first_line {
+            diagnostic = diagnostic.at(line, self.table.column_number("calendar"));
+        }
+        diagnostic
+    }
+}
+
 /// The years from `first` to the day before `end`.
 pub fn years_of(first: NaiveDate, end: NaiveDate) -> RangeInclusive<i32> {
     let last = end.pred_opt().unwrap_or(end).max(first);
@@ -91,30 +121,13 @@ pub fn check_horizon(
     // Rows sharing a calendar are one problem with one remedy: reported
     // once, at the first row, naming the others (a roster of 80 on a
     // calendar that ends would otherwise print the same error 80 times).
-    let mut report =
-        |table: Option<&Table>, what: &str, ids: &[&str], calendar: &HolidayCalendar| {
-            let missing = missing_years(calendar, years.clone());
-            let (Some(table), Some(first)) = (table.filter(|_| !missing.is_empty()), ids.first())
-            else {
-                return;
-            };
-            let missing = describe(&missing);
-            let mut diagnostic = Diagnostic::file(
-            Code::E1040CalendarYearNotCovered,
-            table.path(),
-            format!(
-                "{} {} by calendar {calendar}, which has no data for {missing}, a year of {period}",
-                who(what, ids),
-                if ids.len() == 1 { "works" } else { "work" }
-            ),
-            action(calendar, &missing),
-        )
-        .in_column("calendar");
-            if let Some(line) = table.line_of("id", first) {
-                diagnostic = diagnostic.at(line, table.column_number("calendar"));
-            }
-            diagnostics.push(diagnostic);
-        };
+    let mut report = |table: Option<&Table>, what: &str, ids: &[&str], calendar| {
+        let missing = missing_years(calendar, years.clone());
+        if let Some(table) = table.filter(|_| !missing.is_empty()) {
+            let users = CalendarUsers { table, what, ids };
+            diagnostics.push(users.not_covered(calendar, &describe(&missing), &period));
+        }
+    };
     let mut by_calendar: Vec<(&HolidayCalendar, Vec<&str>)> = Vec::new();
     for engineer in engineers {
         let calendar = &engineer.shift.calendar;
