@@ -190,8 +190,11 @@ fn bad_roster_rows_are_located_in_the_roster_file() {
     );
 }
 
-#[test]
-fn a_roster_calendar_must_cover_the_planning_horizon() {
+/// The errors of loading `roster` (roster.csv's text) against the tiny
+/// scenario with a calendar `OLD` that holds 2025 only: (code, line, column, message).
+fn errors_with_a_2025_calendar(
+    roster: &str,
+) -> Vec<(&'static str, Option<u64>, Option<u64>, String)> {
     let copy = ScenarioCopy::fixture("tiny");
     std::fs::create_dir(copy.path().join("calendars")).unwrap();
     copy.write(
@@ -200,46 +203,34 @@ fn a_roster_calendar_must_cover_the_planning_horizon() {
     );
     let s = scenario::load(copy.path()).unwrap().scenario;
     let path = copy.path().join("roster.csv");
-    std::fs::write(
-        &path,
-        "id,name,base,skills,shift,calendar,days\nR1,One,CW,net,08:00-18:00,OLD,mon-fri\n",
-    )
-    .unwrap();
+    std::fs::write(&path, roster).unwrap();
     let error = scenario::load_roster(&s, &path).unwrap_err();
-    let found: Vec<_> = error
+    error
         .diagnostics
         .errors()
-        .map(|d| (d.code.as_str(), d.line, d.column))
-        .collect();
-    assert_eq!(found, vec![("E1040", Some(2), Some(6))]);
+        .map(|d| (d.code.as_str(), d.line, d.column, d.message.clone()))
+        .collect()
+}
+
+#[test]
+fn a_roster_calendar_must_cover_the_planning_horizon() {
+    let found = errors_with_a_2025_calendar(
+        "id,name,base,skills,shift,calendar,days\nR1,One,CW,net,08:00-18:00,OLD,mon-fri\n",
+    );
+    let located: Vec<_> = found.iter().map(|(c, l, col, _)| (*c, *l, *col)).collect();
+    assert_eq!(located, vec![("E1040", Some(2), Some(6))]);
 }
 
 #[test]
 fn engineers_on_one_short_calendar_are_one_error_at_the_first() {
-    let copy = ScenarioCopy::fixture("tiny");
-    std::fs::create_dir(copy.path().join("calendars")).unwrap();
-    copy.write(
-        "calendars/OLD.csv",
-        "date,kind,name\n2025-01-01,holiday,New Year\n",
-    );
-    let s = scenario::load(copy.path()).unwrap().scenario;
-    let path = copy.path().join("roster.csv");
-    std::fs::write(
-        &path,
+    let found = errors_with_a_2025_calendar(
         "id,name,base,skills,shift,calendar,days\n\
          R0,Zero,CW,net,24x7,none,mon-sun\n\
          R1,One,CW,net,08:00-18:00,OLD,mon-fri\n\
          R2,Two,CW,net,08:00-18:00,OLD,mon-fri\n",
-    )
-    .unwrap();
-    let error = scenario::load_roster(&s, &path).unwrap_err();
-    let found: Vec<_> = error
-        .diagnostics
-        .errors()
-        .map(|d| (d.code.as_str(), d.line, d.message.clone()))
-        .collect();
+    );
     assert_eq!(found.len(), 1, "{found:?}");
-    let (code, line, message) = &found[0];
+    let (code, line, _, message) = &found[0];
     assert_eq!((*code, *line), ("E1040", Some(3)));
     assert!(
         message.starts_with("engineers `R1`, `R2` work by calendar OLD"),
