@@ -142,21 +142,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         vec![&"dispatch", &args.scenario, &"--incidents", &args.incidents];
     // The pinned jobs name the roster's engineers and take their parts from
     // this stock, with engineers out as given: the next run needs them too.
-    let carried: [(&dyn next::ShellWord, &Option<PathBuf>); 3] = [
-        (&"--stock", &args.stock),
-        (&"--roster", &args.roster),
-        (&"--engineer-state", &args.engineer_state),
-    ];
-    for (flag, file) in carried {
-        if let Some(file) = file {
-            redispatch.extend([flag, file as &dyn next::ShellWord]);
-        }
-    }
+    next::push_flag(&mut redispatch, &"--stock", args.stock.as_ref());
+    next::push_flag(&mut redispatch, &"--roster", args.roster.as_ref());
+    next::push_flag(
+        &mut redispatch,
+        &"--engineer-state",
+        args.engineer_state.as_ref(),
+    );
     let days = args.days.to_string();
-    let days = days.as_str();
-    if args.days > 1 {
-        redispatch.extend([&"--days" as &dyn next::ShellWord, &days]);
-    }
+    next::push_flag(&mut redispatch, &"--days", (args.days > 1).then_some(&days));
     redispatch.extend([
         &"--pin" as &dyn next::ShellWord,
         &dispatch_csv,

@@ -29,6 +29,18 @@ impl Next {
     }
 }
 
+/// Appends `flag value` to a suggested command line when there is a value
+/// (a flag the user gave, kept so that the line reruns the same way).
+pub(super) fn push_flag<'a, T: ShellWord>(
+    words: &mut Vec<&'a dyn ShellWord>,
+    flag: &'static &'static str,
+    value: Option<&'a T>,
+) {
+    if let Some(value) = value {
+        words.extend([flag as &dyn ShellWord, value]);
+    }
+}
+
 /// A word of a suggested command line.
 pub(super) trait ShellWord {
     fn shell_word(&self) -> String;

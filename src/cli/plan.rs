@@ -199,18 +199,10 @@ fn more_time(args: &Args, time_limit: std::time::Duration) -> Next {
         &"--time-limit",
         &doubled,
     ];
-    if let Some(solver) = &solver {
-        words.extend([&"--solver" as &dyn next::ShellWord, solver]);
-    }
-    if let Some(gap) = &gap {
-        words.extend([&"--gap" as &dyn next::ShellWord, gap]);
-    }
-    if let Some(temporary) = &temporary {
-        words.extend([&"--temporary" as &dyn next::ShellWord, temporary]);
-    }
-    if let Some(staffing) = &staffing {
-        words.extend([&"--staffing" as &dyn next::ShellWord, staffing]);
-    }
+    next::push_flag(&mut words, &"--solver", solver.as_ref());
+    next::push_flag(&mut words, &"--gap", gap.as_ref());
+    next::push_flag(&mut words, &"--temporary", temporary.as_ref());
+    next::push_flag(&mut words, &"--staffing", staffing.as_ref());
     Next::sparesla(
         &words,
         "stopped at its time limit: more time may plan cheaper",

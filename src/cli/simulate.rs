@@ -152,9 +152,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut report_words: Vec<&dyn next::ShellWord> =
         vec![&"report", &args.scenario, &"--plan", &args.plan];
     // A kept simulation goes on the page, beside the plan's promise.
-    if let Some(out) = &args.out {
-        report_words.extend([&"--simulate" as &dyn next::ShellWord, out]);
-    }
+    next::push_flag(&mut report_words, &"--simulate", args.out.as_ref());
     report_words.extend([&"--out" as &dyn next::ShellWord, &"report.html"]);
     let on_the_page = if args.out.is_some() {
         "the plan and its simulation on one page"
@@ -165,9 +163,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.out.is_none() {
         let mut again: Vec<&dyn next::ShellWord> =
             vec![&"simulate", &args.scenario, &"--plan", &args.plan];
-        if let Some(roster) = &args.roster {
-            again.extend([&"--roster" as &dyn next::ShellWord, roster]);
-        }
+        next::push_flag(&mut again, &"--roster", args.roster.as_ref());
         again.extend([&"--out" as &dyn next::ShellWord, &"simulation"]);
         steps.push(Next::sparesla(
             &again,
