@@ -503,22 +503,6 @@ fn console_sessions(block: &Block) -> Vec<(String, Vec<String>)> {
     sessions
 }
 
-/// Runs a documented command line (pipes included) in a POSIX shell at the
-/// project root, `sparesla` being the binary under test: its success and stdout.
-fn run_in_shell(command: &str) -> (bool, String) {
-    let binary = env!("CARGO_BIN_EXE_sparesla");
-    let output = Command::new("sh")
-        .arg("-c")
-        .arg(format!("sparesla() {{ '{binary}' \"$@\"; }}; {command}"))
-        .current_dir(common::root())
-        .output()
-        .expect("sh runs");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-    )
-}
-
 #[test]
 fn console_blocks_show_what_the_binary_prints() {
     let mut checked = 0;
@@ -533,8 +517,9 @@ fn console_blocks_show_what_the_binary_prints() {
                     command.starts_with("sparesla "),
                     "{place}: a console block runs the binary"
                 );
-                let (ok, stdout) = run_in_shell(&command);
-                assert!(ok, "{place}: `{command}` failed");
+                let run = common::sparesla_line(&common::root(), &command);
+                assert!(run.status.success(), "{place}: `{command}` failed");
+                let (stdout, _) = common::text(&run);
                 let printed: Vec<String> =
                     stdout.lines().map(|l| l.trim_end().to_string()).collect();
                 assert_eq!(

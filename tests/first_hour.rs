@@ -49,21 +49,7 @@ fn suggestions(stderr: &str) -> Vec<String> {
         .collect()
 }
 
-/// Runs a suggested command line in a shell, with `sparesla` the binary under test.
-fn run_suggestion(dir: &Path, command: &str) -> Output {
-    let binary = Path::new(env!("CARGO_BIN_EXE_sparesla"));
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "sparesla() {{ '{}' \"$@\"; }}; {command}",
-            binary.display()
-        ))
-        .current_dir(dir)
-        .output()
-        .expect("run sh")
-}
-
-/// Runs a suggestion as [`run_suggestion`] does, a dispatch with a 1 s
+/// Runs a suggestion as [`common::sparesla_line`] does, a dispatch with a 1 s
 /// limit (the test checks that it runs, not what it finds); the command run.
 fn run_suggestion_briefly(dir: &Path, command: &str) -> (String, Output) {
     let command = if command.starts_with("sparesla dispatch") {
@@ -71,7 +57,7 @@ fn run_suggestion_briefly(dir: &Path, command: &str) -> (String, Output) {
     } else {
         command.to_string()
     };
-    let run = run_suggestion(dir, &command);
+    let run = common::sparesla_line(dir, &command);
     (command, run)
 }
 
@@ -118,7 +104,7 @@ fn plan_says_where_it_wrote_and_its_suggestions_run() {
     for command in &next {
         // A shorter simulation than suggested, same command otherwise.
         let command = command.replace("--runs 200", "--runs 5");
-        let run = run_suggestion(work.path(), &command);
+        let run = common::sparesla_line(work.path(), &command);
         assert!(run.status.success(), "{command}: {}", text(&run).1);
     }
     assert!(work.path().join("report.html").is_file());
@@ -144,7 +130,7 @@ fn a_kept_simulation_is_suggested_for_the_report_and_that_runs() {
         ["sparesla report s --plan plan --simulate sim --out report.html"],
         "{stderr}"
     );
-    let run = run_suggestion(work.path(), &next[0]);
+    let run = common::sparesla_line(work.path(), &next[0]);
     assert!(run.status.success(), "{}", text(&run).1);
     assert!(work.path().join("report.html").is_file());
 }

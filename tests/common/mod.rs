@@ -91,6 +91,18 @@ pub fn sparesla(args: &[&str]) -> Output {
         .expect("run sparesla")
 }
 
+/// Runs a command line as a user pastes it (quotes, pipes) in a POSIX shell
+/// in `dir`, with `sparesla` the binary under test.
+pub fn sparesla_line(dir: &Path, command: &str) -> Output {
+    let binary = env!("CARGO_BIN_EXE_sparesla");
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("sparesla() {{ '{binary}' \"$@\"; }}; {command}"))
+        .current_dir(dir)
+        .output()
+        .expect("run sh")
+}
+
 /// stdout and stderr of a run, as text.
 pub fn text(output: &Output) -> (String, String) {
     (
